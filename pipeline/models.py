@@ -1,0 +1,249 @@
+"""Typed records passed between pipeline stages.
+
+Each stage is a pure function from one of these records to the next:
+
+    SourceFile --ingest--> IngestedDocument --normalize--> NormalizedText
+    NormalizedText --segment/outline/metadata--> Document --extract--> rows
+
+Row classes (``*Row``) mirror the tables of ``SCHEMA.md`` column for column;
+``pipeline.schema`` holds their pyarrow types.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+class PipelineError(Exception):
+    """A document-level failure that becomes a row of the ``errors`` table.
+
+    ``kind`` is short and machine-readable (``undecodable``, ``empty``,
+    ``unsupported_format``, ``corrupt``, ...); ``message`` is for a person.
+    """
+
+    def __init__(self, stage: str, kind: str, message: str):
+        super().__init__(f"{stage}/{kind}: {message}")
+        self.stage = stage
+        self.kind = kind
+        self.message = message
+
+
+# ---------------------------------------------------------------- ingest
+
+@dataclass(frozen=True)
+class IngestedDocument:
+    """The text of one input file, decoded but not yet cleaned."""
+
+    doc_id: str            # first 16 hex chars of SHA-256 of the raw bytes
+    sha256: str
+    source_path: str       # relative to --input, '/'-separated
+    source_format: str     # txt | html | docx | pdf
+    encoding: str          # detected encoding ('utf-8', 'gb18030', 'big5', 'utf-16', ...)
+    raw_text: str
+
+
+# ---------------------------------------------------------------- normalize
+
+@dataclass(frozen=True)
+class NormalizedText:
+    text: str              # Simplified, cleaned: every offset in the outputs points here
+    script: str            # simplified | traditional | mixed (of the original)
+
+
+# ---------------------------------------------------------------- segment / outline / metadata
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    section_id: int
+    parent_id: int | None
+    level: int
+    label: str             # '一、', '（一）', '1.', '（1）', '①' as normalized
+    heading: str           # heading text without the label
+    char_start: int        # span of the whole section (heading line to the next sibling or ancestor)
+    char_end: int
+    heading_start: int     # span of the heading text itself
+    heading_end: int
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    issue_date: dt.date | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+
+
+@dataclass
+class Document:
+    """A normalized, segmented document: what every extractor reads."""
+
+    doc_id: str
+    source_path: str
+    source_format: str
+    encoding: str
+    script: str
+    text: str
+    meta: DocumentMeta
+    sections: list[Section] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sentence_starts = [s.start for s in self.sentences]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence containing character ``offset`` (None between sentences)."""
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section whose span contains ``offset``."""
+        best: Section | None = None
+        for section in self.sections:
+            if section.char_start <= offset < section.char_end:
+                if best is None or section.level > best.level:
+                    best = section
+        return best
+
+
+# ---------------------------------------------------------------- output rows (SCHEMA.md)
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc_id: str
+    source_path: str
+    source_format: str
+    encoding: str
+    script: str
+    title: str | None
+    issuer: str | None
+    doc_number: str | None
+    issue_date: dt.date | None
+    period_start: int | None
+    period_end: int | None
+    n_chars: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    doc_id: str
+    section_id: int
+    parent_id: int | None
+    level: int
+    label: str
+    heading: str
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    doc_id: str
+    target_id: str
+    section_id: int | None
+    sentence: str
+    char_start: int
+    char_end: int
+    indicator: str | None
+    value_text: str
+    value_low: float | None
+    value_high: float | None
+    unit: str
+    value_base: float | None
+    unit_base: str | None
+    bound: str                 # exact | approx | min | max | range
+    aspirational: bool
+    change: str | None         # level | increase | decrease | new | cumulative | annual_avg | share
+    target_year: int | None
+    baseline_year: int | None
+    binding: str | None        # 约束性 | 预期性
+    rule_id: str
+    qualifiers: tuple[str, ...] = ()   # extra column: qualifiers as written (GUIDELINE.md §1)
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    doc_id: str
+    deadline_id: str
+    section_id: int | None
+    sentence: str
+    char_start: int
+    char_end: int
+    text: str
+    kind: str                  # by | period | relative | recurring
+    start_date: dt.date | None
+    end_date: dt.date | None
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class ResponsibilityRow:
+    doc_id: str
+    clause_id: str
+    section_id: int | None
+    task: str
+    clause: str
+    marker: str
+    unit: str
+    unit_canonical: str
+    unit_type: str
+    role: str                  # lead | co | participant | responsible
+    position: int
+    char_start: int
+    char_end: int
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    doc_id: str
+    mention_id: str
+    section_id: int | None
+    sentence: str
+    char_start: int
+    char_end: int
+    text: str
+    canonical: str
+    type: str                  # enterprise | research | university | platform | park | government | other
+    embedded: bool
+    context_role: str | None
+    method: str                # gazetteer | pattern | model
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    source_path: str
+    stage: str
+    error: str
+    message: str
+
+
+@dataclass
+class DocumentResult:
+    """Everything one input file contributes to the output tables."""
+
+    source_path: str
+    sha256: str | None = None
+    documents: list[DocumentRow] = field(default_factory=list)
+    sections: list[SectionRow] = field(default_factory=list)
+    targets: list[TargetRow] = field(default_factory=list)
+    deadlines: list[DeadlineRow] = field(default_factory=list)
+    responsibilities: list[ResponsibilityRow] = field(default_factory=list)
+    entities: list[EntityRow] = field(default_factory=list)
+    errors: list[ErrorRow] = field(default_factory=list)
+
+
+TABLES = ("documents", "sections", "targets", "deadlines", "responsibilities", "entities", "errors")
