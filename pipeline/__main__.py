@@ -1,0 +1,108 @@
+"""Command line: ``python -m pipeline extract|eval|rules-check``.
+
+Exit status: 0 when every input was processed or recorded in ``errors``;
+2 for bad arguments, 3 for unusable rules, 4 when the output cannot be written.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_USAGE, EXIT_RULES, EXIT_OUTPUT = 0, 2, 3, 4
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from .extract.rules import RuleError
+    from .run import run_extract
+
+    input_dir, output_dir = Path(args.input), Path(args.output)
+    if not input_dir.is_dir():
+        print(f"error: --input {input_dir} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(output_dir, os.W_OK):
+            raise PermissionError(f"{output_dir} is not writable")
+    except OSError as exc:
+        print(f"error: cannot write to --output {output_dir}: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    try:
+        summary = run_extract(input_dir, output_dir, Path(args.rules))
+    except RuleError as exc:
+        print(f"error: bad rule file: {exc}", file=sys.stderr)
+        return EXIT_RULES
+    except OSError as exc:
+        print(f"error: cannot write outputs to {output_dir}: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    rows = ", ".join(f"{name} {n}" for name, n in summary.rows.items())
+    print(f"{summary.n_inputs} input file(s) → {output_dir}: {rows}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, format_report
+    from .export import write_json
+
+    result = evaluate(Path(args.predicted), Path(args.gold))
+    print(format_report(result))
+    if args.output:
+        write_json(result, Path(args.output))
+    return EXIT_OK
+
+
+def _cmd_rules_check(args: argparse.Namespace) -> int:
+    from .extract.rules import RuleError, check_rule, load_rules_dir
+
+    try:
+        rulesets = load_rules_dir(Path(args.rules))
+    except RuleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_RULES
+    failures = [msg for rs in rulesets.values() for rule in rs for msg in check_rule(rule)]
+    n_rules = sum(len(rs) for rs in rulesets.values())
+    for msg in failures:
+        print(msg, file=sys.stderr)
+    print(f"{n_rules} rules in {len(rulesets)} files: {len(failures)} failing example(s)")
+    return EXIT_RULES if failures else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .run import DEFAULT_RULES_DIR
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="run the pipeline on a folder of policy files")
+    p.add_argument("--input", required=True, help="folder of input files (read recursively)")
+    p.add_argument("--output", required=True, help="folder for the parquet tables and manifest.json")
+    p.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rules folder (default: the project's rules/)")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("eval", help="score extracted tables against gold annotations")
+    p.add_argument("--predicted", default="extracted")
+    p.add_argument("--gold", default="tests/gold")
+    p.add_argument("--output", default=None, help="write the full result as JSON here")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("rules-check", help="validate every rule file and run its examples")
+    p.add_argument("--rules", default=str(DEFAULT_RULES_DIR))
+    p.set_defaults(func=_cmd_rules_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad arguments, 0 on --help
+        return int(exc.code or 0)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,351 @@
+"""The scorer: extracted tables against gold annotations (``tests/gold``).
+
+Implements "How a prediction is matched" of the gold guideline:
+
+- targets: same doc, same low/high (±1e-6), same unit (Simplified, spaces
+  removed), and the predicted sentence contains the gold snippet
+  (whitespace-insensitive, after Traditional→Simplified); one-to-one;
+- deadlines: same doc, same text (normalized), same end; multiset match;
+- responsibilities: clauses aligned by text, F1 over (clause, unit) pairs,
+  lead accuracy over aligned clauses;
+- enterprises: per doc, set of names (Simplified, spaces removed), with and
+  without embedded names.
+
+Normalization for comparison is deliberately only what the guideline names
+(whitespace removal and Traditional→Simplified), so a score here is not
+flattered by a looser comparison than the guideline's.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+GOLD_TABLES = ("targets", "deadlines", "responsibilities", "enterprises")
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+    return opencc.OpenCC("t2s")
+
+
+def norm(text: Any) -> str:
+    """Comparison key: Traditional→Simplified, whitespace removed."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    return _WS.sub("", _t2s().convert(str(text)))
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: "Score") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def p(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def r(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"p": round(self.p, 4), "r": round(self.r, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+@dataclass
+class Accuracy:
+    correct: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.correct += int(ok)
+        self.total += 1
+
+    @property
+    def value(self) -> float | None:
+        return self.correct / self.total if self.total else None
+
+
+# ------------------------------------------------------------------ loading
+
+def load_gold(gold_dir: Path) -> dict[str, dict[str, list[dict]]]:
+    """{table: {doc: [records]}} from ``<doc>.<table>.jsonl`` files."""
+    gold: dict[str, dict[str, list[dict]]] = {t: defaultdict(list) for t in GOLD_TABLES}
+    docs: set[str] = set()
+    for path in sorted(Path(gold_dir).glob("*.jsonl")):
+        doc, table = path.name[: -len(".jsonl")].rsplit(".", 1)
+        if table not in GOLD_TABLES:
+            continue
+        docs.add(doc)
+        for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    gold[table][doc].append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path}:{line_no}: invalid JSON: {exc}") from exc
+    for table in GOLD_TABLES:
+        for doc in docs:
+            gold[table].setdefault(doc, [])
+    return gold
+
+
+def _read(pred_dir: Path, name: str) -> pd.DataFrame:
+    path = Path(pred_dir) / f"{name}.parquet"
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+
+
+def load_predictions(pred_dir: Path) -> dict[str, dict[str, list[dict]]]:
+    """Predicted rows grouped like the gold: {table: {doc file name: [records]}}."""
+    documents = _read(pred_dir, "documents")
+    doc_names = {} if documents.empty else {
+        row.doc_id: row.source_path.rsplit("/", 1)[-1] for row in documents.itertuples()}
+    out: dict[str, dict[str, list[dict]]] = {}
+    for table, source in (("targets", "targets"), ("deadlines", "deadlines"),
+                          ("responsibilities", "responsibilities"), ("enterprises", "entities")):
+        frame = _read(pred_dir, source)
+        grouped: dict[str, list[dict]] = defaultdict(list)
+        for rec in ([] if frame.empty else frame.to_dict("records")):
+            if table == "enterprises" and rec.get("type") != "enterprise":
+                continue
+            grouped[doc_names.get(rec["doc_id"], rec["doc_id"])].append(rec)
+        out[table] = grouped
+    return out
+
+
+# ------------------------------------------------------------------ matching
+
+def _max_matching(n_left: int, n_right: int, edges: dict[int, list[int]]) -> dict[int, int]:
+    """Maximum bipartite matching (augmenting paths); returns left → right."""
+    match_right: dict[int, int] = {}
+
+    def augment(u: int, seen: set[int]) -> bool:
+        for v in edges.get(u, []):
+            if v in seen:
+                continue
+            seen.add(v)
+            if v not in match_right or augment(match_right[v], seen):
+                match_right[v] = u
+                return True
+        return False
+
+    for u in range(n_left):
+        augment(u, set())
+    return {u: v for v, u in match_right.items()}
+
+
+def _close(a: Any, b: Any) -> bool:
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)) \
+            or (isinstance(b, float) and math.isnan(b)):
+        return False
+    return abs(float(a) - float(b)) <= 1e-6
+
+
+def target_matches(gold: dict, pred: dict) -> bool:
+    return (_close(gold.get("low"), pred.get("value_low")) and _close(gold.get("high"), pred.get("value_high"))
+            and norm(gold.get("unit")) == norm(pred.get("unit"))
+            and norm(gold["snippet"]) in norm(pred.get("sentence")))
+
+
+def _char_f1(a: str, b: str) -> float:
+    ca, cb = Counter(norm(a)), Counter(norm(b))
+    common = sum((ca & cb).values())
+    if not common:
+        return 0.0
+    p, r = common / sum(cb.values()), common / sum(ca.values())
+    return 2 * p * r / (p + r)
+
+
+@dataclass
+class TargetReport:
+    score: Score = field(default_factory=Score)
+    year: Accuracy = field(default_factory=Accuracy)
+    indicator_overlap: list[float] = field(default_factory=list)
+    missed: list[dict] = field(default_factory=list)
+    spurious: list[dict] = field(default_factory=list)
+
+
+def score_targets(gold: list[dict], pred: list[dict]) -> TargetReport:
+    edges = {i: [j for j, p in enumerate(pred) if target_matches(g, p)] for i, g in enumerate(gold)}
+    pairs = _max_matching(len(gold), len(pred), edges)
+    report = TargetReport(score=Score(tp=len(pairs), fp=len(pred) - len(pairs), fn=len(gold) - len(pairs)))
+    for gi, pj in pairs.items():
+        g, p = gold[gi], pred[pj]
+        report.year.add(g.get("year") is not None and p.get("target_year") is not None
+                        and int(g["year"]) == int(p["target_year"])
+                        or g.get("year") is None and _isnull(p.get("target_year")))
+        report.indicator_overlap.append(_char_f1(g.get("indicator") or "", p.get("indicator") or ""))
+    report.missed = [gold[i] for i in range(len(gold)) if i not in pairs]
+    matched_pred = set(pairs.values())
+    report.spurious = [pred[j] for j in range(len(pred)) if j not in matched_pred]
+    return report
+
+
+def _isnull(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def _iso(v: Any) -> str | None:
+    if _isnull(v):
+        return None
+    return v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)[:10]
+
+
+def score_deadlines(gold: list[dict], pred: list[dict]) -> tuple[Score, list[Any], list[Any]]:
+    g = Counter((norm(r["text"]), _iso(r.get("end"))) for r in gold)
+    p = Counter((norm(r["text"]), _iso(r.get("end_date"))) for r in pred)
+    tp = sum((g & p).values())
+    return (Score(tp=tp, fp=sum(p.values()) - tp, fn=sum(g.values()) - tp),
+            sorted((g - p).elements(), key=str), sorted((p - g).elements(), key=str))
+
+
+def _clauses(pred: list[dict]) -> list[dict]:
+    """Group (clause, unit) rows into clauses: {clause, units, lead}."""
+    by_id: dict[str, dict] = {}
+    for row in sorted(pred, key=lambda r: (r["clause_id"], r.get("position", 0))):
+        c = by_id.setdefault(row["clause_id"], {"clause": row["clause"], "units": [], "lead": []})
+        c["units"].append(row["unit"])
+        if row.get("role") == "lead":
+            c["lead"].append(row["unit"])
+    return list(by_id.values())
+
+
+def align_clauses(gold: list[dict], pred: list[dict], min_ratio: float = 0.8) -> dict[int, int]:
+    """Clauses aligned by text: exact (normalized) first, then the most similar above ``min_ratio``."""
+    edges: dict[int, list[int]] = {}
+    for i, g in enumerate(gold):
+        exact = [j for j, p in enumerate(pred) if norm(p["clause"]) == norm(g["clause"])]
+        if exact:
+            edges[i] = exact
+            continue
+        ranked = sorted(((SequenceMatcher(None, norm(g["clause"]), norm(p["clause"])).ratio(), j)
+                         for j, p in enumerate(pred)), reverse=True)
+        edges[i] = [j for ratio, j in ranked if ratio >= min_ratio]
+    return _max_matching(len(gold), len(pred), edges)
+
+
+def score_responsibilities(gold: list[dict], pred_rows: list[dict]) -> tuple[Score, Accuracy, Score]:
+    """(clause, unit) pair score, lead accuracy over aligned clauses, clause-level score."""
+    pred = _clauses(pred_rows)
+    pairs = align_clauses(gold, pred)
+    score, lead = Score(), Accuracy()
+    for gi, g in enumerate(gold):
+        g_units = Counter(norm(u) for u in g["units"])
+        if gi in pairs:
+            p = pred[pairs[gi]]
+            p_units = Counter(norm(u) for u in p["units"])
+            tp = sum((g_units & p_units).values())
+            score.add(Score(tp=tp, fp=sum(p_units.values()) - tp, fn=sum(g_units.values()) - tp))
+            lead.add({norm(u) for u in g.get("lead", [])} == {norm(u) for u in p["lead"]})
+        else:
+            score.fn += sum(g_units.values())
+    aligned = set(pairs.values())
+    for pj, p in enumerate(pred):
+        if pj not in aligned:
+            score.fp += len(p["units"])
+    clause_score = Score(tp=len(pairs), fp=len(pred) - len(pairs), fn=len(gold) - len(pairs))
+    return score, lead, clause_score
+
+
+def score_enterprises(gold: list[dict], pred: list[dict], with_embedded: bool) -> tuple[Score, set, set]:
+    g = {norm(r["name"]) for r in gold if with_embedded or not r.get("embedded")}
+    p = {norm(r.get("canonical") or r["text"]) for r in pred if with_embedded or not r.get("embedded")}
+    p |= {norm(r["text"]) for r in pred if with_embedded or not r.get("embedded")} & g
+    tp = len(g & p)
+    return Score(tp=tp, fp=len(p) - tp, fn=len(g) - tp), g - p, p - g
+
+
+# ------------------------------------------------------------------ report
+
+def evaluate(pred_dir: Path, gold_dir: Path) -> dict[str, Any]:
+    gold = load_gold(gold_dir)
+    pred = load_predictions(pred_dir)
+    docs = sorted(set().union(*(gold[t].keys() for t in GOLD_TABLES)))
+    overall = {k: Score() for k in ("targets", "deadlines", "responsibilities", "enterprises",
+                                    "enterprises_no_embedded", "responsibility_clauses")}
+    year, lead = Accuracy(), Accuracy()
+    overlaps: list[float] = []
+    per_doc: dict[str, dict[str, Any]] = {}
+    errors: dict[str, dict[str, list]] = {}
+    for doc in docs:
+        t = score_targets(gold["targets"][doc], pred["targets"].get(doc, []))
+        d, d_missed, d_spurious = score_deadlines(gold["deadlines"][doc], pred["deadlines"].get(doc, []))
+        r, r_lead, r_clauses = score_responsibilities(gold["responsibilities"][doc],
+                                                      pred["responsibilities"].get(doc, []))
+        e, e_missed, e_spurious = score_enterprises(gold["enterprises"][doc], pred["enterprises"].get(doc, []), True)
+        e_ne, _, _ = score_enterprises(gold["enterprises"][doc], pred["enterprises"].get(doc, []), False)
+        scores = {"targets": t.score, "deadlines": d, "responsibilities": r, "enterprises": e,
+                  "enterprises_no_embedded": e_ne, "responsibility_clauses": r_clauses}
+        for k, s in scores.items():
+            overall[k].add(s)
+        year.correct += t.year.correct
+        year.total += t.year.total
+        lead.correct += r_lead.correct
+        lead.total += r_lead.total
+        overlaps.extend(t.indicator_overlap)
+        per_doc[doc] = {k: s.as_dict() for k, s in scores.items()}
+        errors[doc] = {
+            "targets_missed": [{k: g.get(k) for k in ("snippet", "value_text", "low", "high", "unit")}
+                               for g in t.missed],
+            "targets_spurious": [{k: p.get(k) for k in ("value_text", "value_low", "value_high", "unit",
+                                                         "rule_id", "sentence")} for p in t.spurious],
+            "deadlines_missed": [list(x) for x in d_missed],
+            "deadlines_spurious": [list(x) for x in d_spurious],
+            "enterprises_missed": sorted(e_missed),
+            "enterprises_spurious": sorted(e_spurious),
+        }
+    result: dict[str, Any] = {"overall": {k: s.as_dict() for k, s in overall.items()}}
+    result["overall"]["target_year_accuracy"] = _acc_dict(year)
+    result["overall"]["lead_accuracy"] = _acc_dict(lead)
+    result["overall"]["indicator_overlap"] = round(sum(overlaps) / len(overlaps), 4) if overlaps else None
+    result["per_document"] = per_doc
+    result["errors"] = errors
+    return result
+
+
+def _acc_dict(acc: Accuracy) -> dict[str, Any]:
+    return {"accuracy": None if acc.value is None else round(acc.value, 4),
+            "correct": acc.correct, "total": acc.total}
+
+
+def format_report(result: dict[str, Any]) -> str:
+    tables = ("targets", "deadlines", "responsibilities", "enterprises", "enterprises_no_embedded")
+    lines = [f"{'table':26s} {'P':>6s} {'R':>6s} {'F1':>6s} {'TP':>5s} {'FP':>5s} {'FN':>5s}"]
+    for name in tables:
+        s = result["overall"][name]
+        lines.append(f"{name:26s} {s['p']:6.3f} {s['r']:6.3f} {s['f1']:6.3f} {s['tp']:5d} {s['fp']:5d} {s['fn']:5d}")
+    for name in ("target_year_accuracy", "lead_accuracy"):
+        a = result["overall"][name]
+        val = "n/a" if a["accuracy"] is None else f"{a['accuracy']:.3f}"
+        lines.append(f"{name:26s} {val:>6s}  ({a['correct']}/{a['total']})")
+    lines.append(f"{'indicator_overlap':26s} {result['overall']['indicator_overlap']}")
+    lines.append("")
+    lines.append(f"{'F1 per document':28s}" + "".join(f"{n[:12]:>13s}" for n in tables))
+    for doc, scores in result["per_document"].items():
+        lines.append(f"{doc:28s}" + "".join(f"{scores[n]['f1']:13.3f}" for n in tables))
+    return "\n".join(lines)
+
+
+def iter_docs(result: dict[str, Any]) -> Iterable[str]:
+    return result["per_document"].keys()

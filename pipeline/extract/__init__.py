@@ -1,0 +1,49 @@
+"""Extraction stage: rules, gazetteers and models applied to a segmented Document.
+
+Each concern lives in its own module with the same shape, modelled on spaCy
+components: ``<Name>Extractor.from_rules(rules_dir)`` loads and compiles its
+data once; calling the extractor on a :class:`~pipeline.models.Document` is a
+pure function returning rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..models import DeadlineRow, Document, EntityRow, ResponsibilityRow, TargetRow
+from .deadlines import DeadlineExtractor
+from .entities import EntityExtractor
+from .responsibilities import ResponsibilityExtractor
+from .targets import TargetExtractor
+
+
+@dataclass(frozen=True)
+class Extraction:
+    targets: list[TargetRow]
+    deadlines: list[DeadlineRow]
+    responsibilities: list[ResponsibilityRow]
+    entities: list[EntityRow]
+
+
+@dataclass(frozen=True)
+class Extractors:
+    deadlines: DeadlineExtractor
+    targets: TargetExtractor
+    responsibilities: ResponsibilityExtractor
+    entities: EntityExtractor
+
+    @classmethod
+    def from_rules(cls, rules_dir: Path) -> "Extractors":
+        return cls(
+            deadlines=DeadlineExtractor.from_rules(rules_dir),
+            targets=TargetExtractor.from_rules(rules_dir),
+            responsibilities=ResponsibilityExtractor.from_rules(rules_dir),
+            entities=EntityExtractor.from_rules(rules_dir),
+        )
+
+    def __call__(self, doc: Document) -> Extraction:
+        deadlines = self.deadlines(doc)
+        # target years are resolved against the document's own deadline expressions
+        targets = self.targets(doc, deadlines)
+        return Extraction(targets=targets, deadlines=deadlines,
+                          responsibilities=self.responsibilities(doc), entities=self.entities(doc))

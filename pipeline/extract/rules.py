@@ -1,0 +1,266 @@
+"""Rule engine: regex rules kept as data in ``rules/*.toml``.
+
+A rule file looks like this::
+
+    [meta]
+    description = "Deadline expressions"
+
+    [define]                      # reusable sub-patterns, referenced as ${NAME}
+    YEAR = '''(?:19|20)\\d{2}'''
+
+    [[rule]]
+    id = "deadline.by_year"
+    description = "到2024年 / 到2024年底"
+    pattern = '''到(?P<year>${YEAR})年'''
+    attrs = { kind = "by" }       # free data handed to the extractor with each match
+    examples = [
+        { text = "到2024年，全区…", expect = { year = "2024" } },
+    ]
+    counterexamples = ["2018年7月31日印发"]
+
+``${NAME}`` expands from the file's own ``[define]`` table, then from
+``rules/common.toml``. Patterns are compiled once with the ``regex`` module
+(VERBOSE is off unless ``flags = ["VERBOSE"]``) and run with a timeout, so a
+catastrophic pattern cannot hang a run. Any defect — bad TOML, a missing
+field, an unknown ``${NAME}``, a pattern that does not compile, an example
+that names a group the pattern lacks — raises :class:`RuleError` naming the
+file, the rule id and the reason, at load time.
+"""
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import regex
+
+COMMON_FILE = "common.toml"
+MATCH_TIMEOUT_S = 2.0
+_REF = regex.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_FLAGS = {"VERBOSE": regex.VERBOSE, "IGNORECASE": regex.IGNORECASE, "MULTILINE": regex.MULTILINE,
+          "DOTALL": regex.DOTALL}
+_RULE_KEYS = {"id", "description", "pattern", "flags", "attrs", "examples", "counterexamples", "priority"}
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used: names the file, the rule and the reason."""
+
+    def __init__(self, file: str | Path, rule_id: str | None, reason: str):
+        self.file = str(file)
+        self.rule_id = rule_id
+        self.reason = reason
+        where = f"{self.file}" + (f", rule '{rule_id}'" if rule_id else "")
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True)
+class RuleExample:
+    text: str
+    expect: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    source: str                      # path of the rule file, for messages
+    pattern: regex.Pattern
+    attrs: dict[str, Any]
+    examples: tuple[RuleExample, ...]
+    counterexamples: tuple[str, ...]
+    priority: int = 0                # higher wins when two rules claim the same span
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
+        try:
+            yield from self.pattern.finditer(text, pos, len(text) if endpos is None else endpos,
+                                             timeout=MATCH_TIMEOUT_S)
+        except TimeoutError as exc:  # a pathological pattern on a pathological text
+            raise RuleError(self.source, self.id, f"matching timed out after {MATCH_TIMEOUT_S}s") from exc
+
+    def search(self, text: str) -> regex.Match | None:
+        return next(self.finditer(text), None)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str                        # file stem: 'targets', 'deadlines', ...
+    source: str
+    description: str
+    rules: tuple[Rule, ...]
+    defines: dict[str, str]
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(path, None, f"invalid TOML: {exc}") from exc
+
+
+def _read_defines(data: dict[str, Any], path: Path) -> dict[str, str]:
+    defines = data.get("define", {})
+    if not isinstance(defines, dict) or not all(isinstance(v, str) for v in defines.values()):
+        raise RuleError(path, None, "[define] must map names to pattern strings")
+    return dict(defines)
+
+
+def expand(pattern: str, defines: dict[str, str], *, file: Path | str, rule_id: str | None) -> str:
+    """Replace every ``${NAME}`` by its definition, recursively, as a non-capturing group."""
+
+    def expand_one(text: str, stack: tuple[str, ...]) -> str:
+        def repl(m: regex.Match) -> str:
+            name = m.group(1)
+            if name in stack:
+                raise RuleError(file, rule_id, f"definition cycle: {' -> '.join(stack + (name,))}")
+            if name not in defines:
+                raise RuleError(file, rule_id, f"unknown definition ${{{name}}}")
+            return "(?:" + expand_one(defines[name], stack + (name,)) + ")"
+
+        return _REF.sub(repl, text)
+
+    return expand_one(pattern, ())
+
+
+def load_common_defines(rules_dir: Path) -> dict[str, str]:
+    path = rules_dir / COMMON_FILE
+    return _read_defines(_read_toml(path), path) if path.exists() else {}
+
+
+def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> RuleSet:
+    """Load, validate and compile one rule file."""
+    path = Path(path)
+    data = _read_toml(path)
+    defines = {**(common_defines or {}), **_read_defines(data, path)}
+    raw_rules = data.get("rule", [])
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise RuleError(path, None, "no [[rule]] entries")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_rules):
+        rules.append(_build_rule(raw, index, path, defines, seen))
+    meta = data.get("meta", {})
+    return RuleSet(name=path.stem, source=str(path), description=str(meta.get("description", "")),
+                   rules=tuple(rules), defines=defines)
+
+
+def _build_rule(raw: Any, index: int, path: Path, defines: dict[str, str], seen: set[str]) -> Rule:
+    if not isinstance(raw, dict):
+        raise RuleError(path, f"#{index}", "a [[rule]] entry must be a table")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not rule_id.strip():
+        raise RuleError(path, f"#{index}", "missing 'id'")
+    if rule_id in seen:
+        raise RuleError(path, rule_id, "duplicate rule id")
+    seen.add(rule_id)
+    unknown = set(raw) - _RULE_KEYS
+    if unknown:
+        raise RuleError(path, rule_id, f"unknown keys {sorted(unknown)}; allowed: {sorted(_RULE_KEYS)}")
+    for key in ("description", "pattern"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise RuleError(path, rule_id, f"missing '{key}'")
+    flags = 0
+    for name in raw.get("flags", []):
+        if name not in _FLAGS:
+            raise RuleError(path, rule_id, f"unknown flag {name!r}; allowed: {sorted(_FLAGS)}")
+        flags |= _FLAGS[name]
+    source = expand(raw["pattern"], defines, file=path, rule_id=rule_id)
+    try:
+        pattern = regex.compile(source, flags)
+    except regex.error as exc:
+        raise RuleError(path, rule_id, f"pattern does not compile: {exc}") from exc
+    examples = _build_examples(raw.get("examples"), path, rule_id, pattern)
+    counterexamples = raw.get("counterexamples")
+    if not isinstance(counterexamples, list) or not counterexamples \
+            or not all(isinstance(c, str) for c in counterexamples):
+        raise RuleError(path, rule_id, "needs a non-empty list of 'counterexamples' (strings)")
+    attrs = raw.get("attrs", {})
+    if not isinstance(attrs, dict):
+        raise RuleError(path, rule_id, "'attrs' must be a table")
+    priority = raw.get("priority", 0)
+    if not isinstance(priority, int):
+        raise RuleError(path, rule_id, "'priority' must be an integer")
+    return Rule(id=rule_id, description=raw["description"], source=str(path), pattern=pattern,
+                attrs=dict(attrs), examples=examples, counterexamples=tuple(counterexamples),
+                priority=priority)
+
+
+def _build_examples(raw: Any, path: Path, rule_id: str, pattern: regex.Pattern) -> tuple[RuleExample, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise RuleError(path, rule_id, "needs a non-empty list of 'examples'")
+    examples = []
+    for item in raw:
+        if isinstance(item, str):
+            item = {"text": item}
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise RuleError(path, rule_id, "each example is a string or a table with 'text' (and 'expect')")
+        expect = item.get("expect", {})
+        if not isinstance(expect, dict):
+            raise RuleError(path, rule_id, "'expect' must be a table of group = value")
+        missing = [g for g in expect if g not in pattern.groupindex]
+        if missing:
+            raise RuleError(path, rule_id, f"example expects groups the pattern lacks: {missing}")
+        examples.append(RuleExample(text=item["text"], expect={k: str(v) for k, v in expect.items()}))
+    return tuple(examples)
+
+
+def check_rule(rule: Rule) -> list[str]:
+    """Run a rule's own examples and counterexamples; return one message per failure."""
+    failures = []
+    for example in rule.examples:
+        matches = list(rule.finditer(example.text))
+        if not matches:
+            failures.append(f"{rule.source}, rule '{rule.id}': example does not match: {example.text!r}")
+        elif example.expect and not any(
+                all(m.group(g) == v for g, v in example.expect.items()) for m in matches):
+            got = [{g: m.group(g) for g in example.expect} for m in matches]
+            failures.append(f"{rule.source}, rule '{rule.id}': example {example.text!r} "
+                            f"expected {example.expect}, got {got}")
+    for text in rule.counterexamples:
+        m = rule.search(text)
+        if m is not None:
+            failures.append(f"{rule.source}, rule '{rule.id}': counterexample matches "
+                            f"{m.group(0)!r} in {text!r}")
+    return failures
+
+
+def load_rules_dir(rules_dir: Path) -> dict[str, RuleSet]:
+    """Every rule file in ``rules_dir`` (files with a [[rule]] table), by file stem."""
+    rules_dir = Path(rules_dir)
+    common = load_common_defines(rules_dir)
+    sets: dict[str, RuleSet] = {}
+    for path in sorted(rules_dir.glob("*.toml")):
+        if path.name == COMMON_FILE:
+            continue
+        if "rule" not in _read_toml(path):
+            continue  # a data file (vocabulary, gazetteer), not a rule file
+        sets[path.stem] = load_ruleset(path, common)
+    return sets
+
+
+def rules_fingerprint(rules_dir: Path) -> str:
+    """SHA-256 over every file below ``rules_dir`` (names and bytes): any edit changes it."""
+    digest = hashlib.sha256()
+    root = Path(rules_dir)
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()

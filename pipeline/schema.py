@@ -1,0 +1,155 @@
+"""Explicit pyarrow schemas of the output tables (the contract in SCHEMA.md).
+
+Column order and types here are the contract; ``COLUMN_DOCS`` says what each
+column means and feeds the data dictionary. A row dataclass in
+``pipeline.models`` must have exactly these fields, in this order (a test
+checks it).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterable
+
+import pyarrow as pa
+
+from . import models
+
+_STR = pa.string()
+_I8, _I16, _I32 = pa.int8(), pa.int16(), pa.int32()
+_F64 = pa.float64()
+_BOOL = pa.bool_()
+_DATE = pa.date32()
+
+
+def _f(name: str, type_: pa.DataType, nullable: bool, doc: str) -> tuple[pa.Field, str]:
+    return pa.field(name, type_, nullable=nullable), doc
+
+
+_TABLES: dict[str, list[tuple[pa.Field, str]]] = {
+    "documents": [
+        _f("doc_id", _STR, False, "stable id: first 16 hex chars of SHA-256 of the raw bytes"),
+        _f("source_path", _STR, False, "path relative to --input, '/'-separated"),
+        _f("source_format", _STR, False, "txt | html | docx | pdf"),
+        _f("encoding", _STR, False, "detected input encoding"),
+        _f("script", _STR, False, "simplified | traditional | mixed (of the original)"),
+        _f("title", _STR, True, "document title"),
+        _f("issuer", _STR, True, "issuing body, e.g. 上海市松江区人民政府"),
+        _f("doc_number", _STR, True, "文号, brackets normalized to 〔〕"),
+        _f("issue_date", _DATE, True, "date of issue or publication"),
+        _f("period_start", _I16, True, "first year of the plan period"),
+        _f("period_end", _I16, True, "last year of the plan period"),
+        _f("n_chars", _I32, False, "length of text"),
+        _f("text", _STR, False, "normalized text (Simplified script, cleaned); all offsets point here"),
+    ],
+    "sections": [
+        _f("doc_id", _STR, False, "document id"),
+        _f("section_id", _I32, False, "order in the document, from 0"),
+        _f("parent_id", _I32, True, "enclosing section"),
+        _f("level", _I8, False, "1 = top"),
+        _f("label", _STR, False, "一、 （一） 1. （1） ① … as normalized"),
+        _f("heading", _STR, False, "heading text without the label"),
+        _f("char_start", _I32, False, "start of the whole section in documents.text"),
+        _f("char_end", _I32, False, "end of the whole section in documents.text"),
+    ],
+    "targets": [
+        _f("doc_id", _STR, False, "document id"),
+        _f("target_id", _STR, False, "unique and stable across runs"),
+        _f("section_id", _I32, True, "innermost section"),
+        _f("sentence", _STR, False, "the sentence of documents.text containing the value"),
+        _f("char_start", _I32, False, "start of value_text in documents.text"),
+        _f("char_end", _I32, False, "end of value_text in documents.text"),
+        _f("indicator", _STR, True, "what is measured"),
+        _f("value_text", _STR, False, "the value as written, with unit and qualifiers"),
+        _f("value_low", _F64, True, "lower numeric bound (equal to value_high for a point value)"),
+        _f("value_high", _F64, True, "upper numeric bound"),
+        _f("unit", _STR, False, "unit or measure word as written (Simplified); '' if none"),
+        _f("value_base", _F64, True, "the value in base units (亿元 → 元 ×1e8); % stays %"),
+        _f("unit_base", _STR, True, "the base unit"),
+        _f("bound", _STR, False, "exact | approx | min | max | range"),
+        _f("aspirational", _BOOL, False, "力争 / 争取 / 努力"),
+        _f("change", _STR, True, "level | increase | decrease | new | cumulative | annual_avg | share"),
+        _f("target_year", _I16, True, "year by which it is to be reached"),
+        _f("baseline_year", _I16, True, "year compared against"),
+        _f("binding", _STR, True, "约束性 | 预期性"),
+        _f("rule_id", _STR, False, "rule that produced the row"),
+        _f("qualifiers", pa.list_(_STR), False, "qualifiers attached to the value, as written (左右, 以上, 力争, 新增 …)"),
+    ],
+    "deadlines": [
+        _f("doc_id", _STR, False, "document id"),
+        _f("deadline_id", _STR, False, "unique and stable across runs"),
+        _f("section_id", _I32, True, "innermost section"),
+        _f("sentence", _STR, False, "the sentence containing the expression"),
+        _f("char_start", _I32, False, "start of text in documents.text"),
+        _f("char_end", _I32, False, "end of text in documents.text"),
+        _f("text", _STR, False, "expression as written"),
+        _f("kind", _STR, False, "by | period | relative | recurring"),
+        _f("start_date", _DATE, True, "resolved start"),
+        _f("end_date", _DATE, True, "resolved end"),
+        _f("rule_id", _STR, False, "rule that produced the row"),
+    ],
+    "responsibilities": [
+        _f("doc_id", _STR, False, "document id"),
+        _f("clause_id", _STR, False, "shared by the rows of one clause"),
+        _f("section_id", _I32, True, "innermost section"),
+        _f("task", _STR, False, "the task the clause closes (its item heading or sentence)"),
+        _f("clause", _STR, False, "text inside the brackets"),
+        _f("marker", _STR, False, "责任单位 牵头部门 牵头单位 配合单位 牵头 负责 按职责分工负责 …"),
+        _f("unit", _STR, False, "unit as written, whitespace removed"),
+        _f("unit_canonical", _STR, False, "canonical name (区发改委 → 区发展改革委)"),
+        _f("unit_type", _STR, False, "ministry | municipal_bureau | district_bureau | town_street | park | "
+                                     "enterprise | university | collective | other"),
+        _f("role", _STR, False, "lead | co | participant | responsible"),
+        _f("position", _I16, False, "1-based order in the clause"),
+        _f("char_start", _I32, False, "start of the clause in documents.text"),
+        _f("char_end", _I32, False, "end of the clause in documents.text"),
+        _f("rule_id", _STR, False, "rule that produced the row"),
+    ],
+    "entities": [
+        _f("doc_id", _STR, False, "document id"),
+        _f("mention_id", _STR, False, "unique and stable across runs"),
+        _f("section_id", _I32, True, "innermost section"),
+        _f("sentence", _STR, False, "the sentence containing the mention"),
+        _f("char_start", _I32, False, "start of text in documents.text"),
+        _f("char_end", _I32, False, "end of text in documents.text"),
+        _f("text", _STR, False, "mention as written (normalized script)"),
+        _f("canonical", _STR, False, "canonical name"),
+        _f("type", _STR, False, "enterprise | research | university | platform | park | government | other"),
+        _f("embedded", _BOOL, False, "named only inside another organisation's name"),
+        _f("context_role", _STR, True, "链主企业, 龙头企业, 专精特新小巨人 …"),
+        _f("method", _STR, False, "gazetteer | pattern | model"),
+    ],
+    "errors": [
+        _f("source_path", _STR, False, "path relative to --input"),
+        _f("stage", _STR, False, "stage that failed"),
+        _f("error", _STR, False, "short machine-readable kind: undecodable, empty, unsupported_format, corrupt …"),
+        _f("message", _STR, False, "what a person needs to know"),
+    ],
+}
+
+SCHEMAS: dict[str, pa.Schema] = {name: pa.schema([f for f, _ in cols]) for name, cols in _TABLES.items()}
+COLUMN_DOCS: dict[str, dict[str, str]] = {name: {f.name: d for f, d in cols} for name, cols in _TABLES.items()}
+
+ROW_TYPES: dict[str, type] = {
+    "documents": models.DocumentRow,
+    "sections": models.SectionRow,
+    "targets": models.TargetRow,
+    "deadlines": models.DeadlineRow,
+    "responsibilities": models.ResponsibilityRow,
+    "entities": models.EntityRow,
+    "errors": models.ErrorRow,
+}
+
+
+def to_table(name: str, rows: Iterable[Any]) -> pa.Table:
+    """Rows (dataclass instances of ``ROW_TYPES[name]``) → a table of exactly ``SCHEMAS[name]``."""
+    schema = SCHEMAS[name]
+    columns: dict[str, list[Any]] = {f.name: [] for f in schema}
+    for row in rows:
+        for key, value in dataclasses.asdict(row).items():
+            columns[key].append(list(value) if isinstance(value, tuple) else value)
+    table = pa.Table.from_pydict(columns, schema=schema)
+    for f in schema:  # pyarrow does not enforce nullability on construction
+        if not f.nullable and table.column(f.name).null_count:
+            raise ValueError(f"{name}.{f.name} is declared non-null but has "
+                             f"{table.column(f.name).null_count} null value(s)")
+    return table

@@ -1,0 +1,142 @@
+"""The scorer implements the gold guideline's matching rules."""
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from pipeline import models
+from pipeline.evaluate import (align_clauses, evaluate, norm, score_deadlines, score_enterprises,
+                               score_responsibilities, score_targets)
+from pipeline.export import write_table
+from pipeline.schema import to_table
+
+DOC = "d1.txt"
+
+
+def gold_target(**kw):
+    base = {"doc": DOC, "snippet": "力争培育30-40家专精特新", "value_text": "30-40家", "low": 30, "high": 40,
+            "unit": "家", "qualifiers": ["力争"], "year": 2024, "baseline_year": None, "binding": None,
+            "indicator": "专精特新企业数量"}
+    return {**base, **kw}
+
+
+def pred_target(**kw):
+    base = {"sentence": "到2024年，力争培育30-40家专精特新“小巨人”企业。", "value_low": 30.0, "value_high": 40.0,
+            "unit": "家", "target_year": 2024, "indicator": "专精特新小巨人企业"}
+    return {**base, **kw}
+
+
+def test_norm_removes_whitespace_and_converts_traditional():
+    assert norm(" 新增 3-4個\t國家級\n") == "新增3-4个国家级"
+
+
+def test_target_matches_on_values_unit_and_snippet_in_sentence():
+    report = score_targets([gold_target()], [pred_target()])
+    assert (report.score.tp, report.score.fp, report.score.fn) == (1, 0, 0)
+    assert report.year.correct == 1
+    assert 0 < report.indicator_overlap[0] < 1
+
+
+@pytest.mark.parametrize("change", [
+    {"value_low": 31.0}, {"value_high": 41.0}, {"unit": "个"},
+    {"sentence": "力争培育30-40家企业。"},  # the snippet is not inside this sentence
+])
+def test_target_mismatch_on_any_field_is_a_false_positive_and_a_miss(change):
+    report = score_targets([gold_target()], [pred_target(**change)])
+    assert (report.score.tp, report.score.fp, report.score.fn) == (0, 1, 1)
+
+
+def test_target_snippet_match_is_whitespace_insensitive_and_script_blind():
+    gold = gold_target(snippet="新增3-4個國家級創新平臺", low=3, high=4, unit="個")
+    pred = pred_target(sentence="到2023年，新增 3-4 个国家级创新平台。", value_low=3.0, value_high=4.0, unit="个")
+    assert score_targets([gold], [pred]).score.tp == 1
+
+
+def test_targets_are_matched_one_to_one():
+    gold = [gold_target(), gold_target()]
+    report = score_targets(gold, [pred_target()])
+    assert (report.score.tp, report.score.fp, report.score.fn) == (1, 0, 1)
+
+
+def test_wrong_year_counts_against_year_accuracy_only():
+    report = score_targets([gold_target()], [pred_target(target_year=2023)])
+    assert report.score.tp == 1 and report.year.correct == 0 and report.year.total == 1
+
+
+def test_deadlines_are_a_multiset_on_text_and_end():
+    gold = [{"text": "到2024年", "end": "2024-12-31"}, {"text": "到2024年", "end": "2024-12-31"},
+            {"text": "每年", "end": None}]
+    pred = [{"text": "到2024年", "end_date": dt.date(2024, 12, 31)}, {"text": "每年", "end_date": None},
+            {"text": "三年内", "end_date": dt.date(2024, 12, 31)}]
+    score, missed, spurious = score_deadlines(gold, pred)
+    assert (score.tp, score.fp, score.fn) == (2, 1, 1)
+    assert missed == [("到2024年", "2024-12-31")]
+    assert spurious == [("三年内", "2024-12-31")]
+
+
+def resp_rows(clause, units, leads=(), clause_id="c1"):
+    return [{"clause_id": clause_id, "clause": clause, "unit": u, "position": i + 1,
+             "role": "lead" if u in leads else "responsible"} for i, u in enumerate(units)]
+
+
+def test_responsibilities_score_clause_unit_pairs_and_lead():
+    gold = [{"clause": "牵头单位：市发展改革委，配合单位：市财政局", "units": ["市发展改革委", "市财政局"],
+             "lead": ["市发展改革委"]}]
+    pred = resp_rows("牵头单位：市发展改革委，配合单位：市财政局", ["市发展改革委", "市财政局", "各区"],
+                     leads=["市发展改革委"])
+    score, lead, clauses = score_responsibilities(gold, pred)
+    assert (score.tp, score.fp, score.fn) == (2, 1, 0)
+    assert (lead.correct, lead.total) == (1, 1)
+    assert clauses.tp == 1
+
+
+def test_unaligned_clauses_count_all_their_units():
+    gold = [{"clause": "责任单位：区经委、区科委", "units": ["区经委", "区科委"], "lead": []}]
+    pred = resp_rows("责任单位：区财政局", ["区财政局"])
+    score, lead, _ = score_responsibilities(gold, pred)
+    assert (score.tp, score.fp, score.fn) == (0, 1, 2)
+    assert lead.total == 0
+
+
+def test_clause_alignment_tolerates_small_differences_only():
+    gold = [{"clause": "责任单位：区经委、区科委、区市场监管局、区投促中心"}]
+    near = [{"clause": "责任单位:区经委、区科委、区市场监管局、区投促中心"}]
+    far = [{"clause": "责任单位：区财政局"}]
+    assert align_clauses(gold, near) == {0: 0}
+    assert align_clauses(gold, far) == {}
+
+
+def test_enterprises_with_and_without_embedded():
+    gold = [{"name": "华为", "embedded": True}, {"name": "海尔", "embedded": False}]
+    pred = [{"text": "海尔", "canonical": "海尔集团", "embedded": False}, {"text": "腾讯", "canonical": "腾讯", "embedded": False}]
+    with_emb, missed, spurious = score_enterprises(gold, pred, with_embedded=True)
+    assert (with_emb.tp, with_emb.fp, with_emb.fn) == (1, 2, 1)
+    assert missed == {"华为"}
+    no_emb, _, _ = score_enterprises(gold, pred, with_embedded=False)
+    assert (no_emb.tp, no_emb.fn) == (1, 0)
+
+
+def test_evaluate_end_to_end_on_written_tables(tmp_path):
+    gold_dir, pred_dir = tmp_path / "gold", tmp_path / "pred"
+    gold_dir.mkdir()
+    (gold_dir / f"{DOC}.targets.jsonl").write_text(json.dumps(gold_target(), ensure_ascii=False) + "\n", "utf-8")
+    for table in ("deadlines", "responsibilities", "enterprises"):
+        (gold_dir / f"{DOC}.{table}.jsonl").write_text("", "utf-8")
+    doc = models.DocumentRow(doc_id="abc", source_path=f"sub/{DOC}", source_format="txt", encoding="utf-8",
+                             script="simplified", title=None, issuer=None, doc_number=None, issue_date=None,
+                             period_start=None, period_end=None, n_chars=10, text="x")
+    target = models.TargetRow(doc_id="abc", target_id="abc-T1", section_id=None,
+                              sentence="到2024年，力争培育30-40家专精特新企业。", char_start=0, char_end=1,
+                              indicator="专精特新企业", value_text="30-40家", value_low=30.0, value_high=40.0,
+                              unit="家", value_base=30.0, unit_base="家", bound="range", aspirational=True,
+                              change="level", target_year=2024, baseline_year=None, binding=None,
+                              rule_id="r", qualifiers=("力争",))
+    write_table(to_table("documents", [doc]), pred_dir / "documents.parquet")
+    write_table(to_table("targets", [target]), pred_dir / "targets.parquet")
+    result = evaluate(pred_dir, gold_dir)
+    assert result["overall"]["targets"]["f1"] == 1.0
+    assert result["overall"]["target_year_accuracy"]["accuracy"] == 1.0
+    assert result["overall"]["deadlines"] == {"p": 0.0, "r": 0.0, "f1": 0.0, "tp": 0, "fp": 0, "fn": 0}
+    assert result["per_document"][DOC]["targets"]["tp"] == 1
