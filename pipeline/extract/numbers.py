@@ -1,0 +1,223 @@
+"""Numbers, ranges and units as written in Chinese policy documents.
+
+Pure functions; the unit/magnitude table is data (``rules/units.toml``)::
+
+    >>> parse_number("1,200.5"), parse_number("三十"), parse_number("两")
+    (1200.5, 30.0, 2.0)
+    >>> parse_number("1.5万"), parse_number("百分之九"), parse_number("1/3"), parse_number("三分之二")
+    (15000.0, 9.0, 0.3333, 0.6667)
+    >>> parse_range("1—1.5")
+    (1.0, 1.5)
+    >>> units = UnitTable.load(Path("rules"))
+    >>> units.to_base(1.5, "亿元")
+    (150000000.0, '元')
+
+Fractions are rounded to 4 decimals (``1/3`` → 0.3333), the precision the gold
+annotations use. Chinese numerals are parsed here rather than with ``cn2an``:
+the forms policy texts use (``三十``, ``两``, ``一百零五``, ``二〇二五``,
+``三点五``, ``三千五百万``) take a few lines, and no dependency is needed.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+UNITS_FILE = "units.toml"
+FRACTION_DECIMALS = 4
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，／－～％", "0123456789.,/-~%")
+_CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNIT = {"万": 10_000, "亿": 100_000_000}
+_CN_CHARS = "".join(_CN_DIGIT) + "".join(_CN_SMALL_UNIT) + "".join(_CN_BIG_UNIT)
+
+_ARABIC = regex.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_ARABIC_FULL = regex.compile(rf"(?P<n>{_ARABIC.pattern})\s*(?P<mag>万亿|千万|百万|十万|万|亿|千)?")
+_CN_NUMBER = regex.compile(rf"[{_CN_CHARS}]+(?:点[{''.join(_CN_DIGIT)}]+)?")
+_FRACTION = regex.compile(rf"(?P<num>{_ARABIC.pattern})\s*/\s*(?P<den>{_ARABIC.pattern})")
+_CN_FRACTION = regex.compile(rf"(?P<den>[{_CN_CHARS}\d.]+)分之(?P<num>[{_CN_CHARS}\d.]+)")
+_CN_PERCENT = regex.compile(rf"百分之(?P<num>[{_CN_CHARS}\d.]+(?:点[{''.join(_CN_DIGIT)}]+)?)")
+_RANGE_SEP = regex.compile(r"\s*(?:——|--|[-—–~～－至到])\s*")
+_MAGNITUDE_WORD = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "十万": 1e5, "万": 1e4, "亿": 1e8, "千": 1e3}
+
+
+def to_halfwidth(text: str) -> str:
+    return text.translate(_FULLWIDTH)
+
+
+def _cn_integer(text: str) -> int | None:
+    """``三千五百万`` → 35000000; ``二〇二五`` (digit by digit) → 2025; None if not a numeral."""
+    if not text or any(ch not in _CN_CHARS for ch in text):
+        return None
+    if not any(ch in _CN_SMALL_UNIT or ch in _CN_BIG_UNIT for ch in text):
+        value = 0
+        for ch in text:                       # 二〇二五, 一二
+            value = value * 10 + _CN_DIGIT[ch]
+        return value
+    total = section = digit = 0
+    seen_digit = False
+    for ch in text:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+            seen_digit = True
+        elif ch in _CN_SMALL_UNIT:
+            section += (digit if seen_digit else 1) * _CN_SMALL_UNIT[ch]   # 十五: 十 alone means 10
+            digit, seen_digit = 0, False
+        else:                                  # 万, 亿
+            section += digit
+            if ch == "亿":
+                total = (total + section) * _CN_BIG_UNIT[ch]
+            else:
+                total += section * _CN_BIG_UNIT[ch]
+            section = digit = 0
+            seen_digit = False
+    return total + section + digit
+
+
+def _cn_number(text: str) -> float | None:
+    whole, _, frac = text.partition("点")
+    value = _cn_integer(whole)
+    if value is None:
+        return None
+    if frac:
+        if any(ch not in _CN_DIGIT for ch in frac):
+            return None
+        return float(f"{value}.{''.join(str(_CN_DIGIT[ch]) for ch in frac)}")
+    return float(value)
+
+
+def _simple_number(text: str) -> float | None:
+    """An Arabic or Chinese number, with an optional trailing magnitude word (``1.5万``)."""
+    m = _ARABIC_FULL.fullmatch(text)
+    if m:
+        value = float(m.group("n").replace(",", ""))
+        return value * _MAGNITUDE_WORD[m.group("mag")] if m.group("mag") else value
+    if _CN_NUMBER.fullmatch(text):
+        return _cn_number(text)
+    return None
+
+
+def parse_number(text: str) -> float | None:
+    """The value of one number as written; None if ``text`` is not a number.
+
+    Arabic (``1,200.5``, full-width), Chinese (``三十``, ``两``, ``三点五``),
+    mixed (``1.5万``), fractions (``1/3``, ``三分之二`` → 4 decimals) and
+    ``百分之九`` (→ 9, a percentage).
+    """
+    text = to_halfwidth(text).strip()
+    if not text:
+        return None
+    m = _CN_PERCENT.fullmatch(text)
+    if m:
+        return _simple_number(m.group("num"))
+    m = _FRACTION.fullmatch(text) or _CN_FRACTION.fullmatch(text)
+    if m:
+        num, den = _simple_number(m.group("num")), _simple_number(m.group("den"))
+        if num is None or not den:
+            return None
+        return round(num / den, FRACTION_DECIMALS)
+    return _simple_number(text)
+
+
+def parse_range(text: str) -> tuple[float, float] | None:
+    """``30-40``, ``30—40``, ``30~40``, ``30至40``, ``1—1.5`` → (low, high); a point → (v, v)."""
+    text = to_halfwidth(text).strip()
+    single = parse_number(text)
+    if single is not None:
+        return single, single
+    parts = _RANGE_SEP.split(text)
+    if len(parts) != 2:
+        return None
+    low, high = parse_number(parts[0]), parse_number(parts[1])
+    if low is None or high is None:
+        return None
+    return (low, high) if low <= high else (high, low)
+
+
+# ---------------------------------------------------------------- units
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """A unit as written, resolved: ``亿元`` → kind currency, base ``元``, factor 1e8."""
+
+    unit: str
+    kind: str                 # count | percent | currency | measure | spec | rate | none
+    base: str
+    factor: float
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    magnitudes: tuple[tuple[str, float], ...]       # longest first
+    units: dict[str, tuple[str, str]]               # form -> (kind, base)
+
+    @classmethod
+    def load(cls, rules_dir: Path) -> "UnitTable":
+        path = Path(rules_dir) / UNITS_FILE
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        mags = sorted(((k, float(v)) for k, v in data.get("magnitudes", {}).items()),
+                      key=lambda kv: -len(kv[0]))
+        units: dict[str, tuple[str, str]] = {}
+        for form, spec in data.get("units", {}).items():
+            if not isinstance(spec, dict) or "kind" not in spec:
+                raise ValueError(f"{path}: unit {form!r} needs a table with 'kind'")
+            units[form] = (str(spec["kind"]), str(spec.get("base", form)))
+        return cls(magnitudes=tuple(mags), units=units)
+
+    def _simple(self, text: str) -> tuple[str, str, float] | None:
+        """(kind, base, factor) of ``[magnitude]unit``; None if unknown."""
+        if text in self.units:
+            kind, base = self.units[text]
+            return kind, base, 1.0
+        for mag, factor in self.magnitudes:
+            if text.startswith(mag) and text[len(mag):] in self.units:
+                kind, base = self.units[text[len(mag):]]
+                return kind, base, factor
+        return None
+
+    def _with_prefix(self, text: str) -> tuple[str, str, float] | None:
+        """Like :meth:`_simple`, ignoring descriptive words before the unit (``增加值万元``)."""
+        for i in range(len(text)):
+            found = self._simple(text[i:])
+            if found:
+                return found
+        return None
+
+    def resolve(self, unit: str) -> UnitInfo | None:
+        """Resolve a unit as written; ``""`` → kind ``none``; None if unknown."""
+        text = to_halfwidth(unit).replace(" ", "")
+        if not text:
+            return UnitInfo(unit=unit, kind="none", base="", factor=1.0)
+        numerator, slash, denominator = text.partition("/")
+        top = self._with_prefix(numerator)
+        if top is None:
+            return None
+        if not slash:
+            return UnitInfo(unit=unit, kind=top[0], base=top[1], factor=top[2])
+        bottom = self._simple(denominator.lstrip("每"))
+        if bottom is None:
+            return None
+        return UnitInfo(unit=unit, kind="rate", base=f"{top[1]}/{bottom[1]}", factor=top[2] / bottom[2])
+
+    def to_base(self, value: float | None, unit: str) -> tuple[float | None, str | None]:
+        """(value_base, unit_base): ``(1.5, '亿元')`` → ``(1.5e8, '元')``; unknown unit → (None, None)."""
+        info = self.resolve(unit)
+        if info is None or value is None:
+            return None, None
+        if info.kind == "percent" or info.factor == 1.0:
+            return value, info.base
+        return _clean_float(value * info.factor), info.base
+
+    def kind(self, unit: str) -> str | None:
+        info = self.resolve(unit)
+        return info.kind if info else None
+
+
+def _clean_float(x: float) -> float:
+    """Drop binary noise from a scaled value (1.2 * 1e8 → 120000000.0, not 120000000.00000001)."""
+    return float(f"{x:.12g}")

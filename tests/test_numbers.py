@@ -1,0 +1,76 @@
+"""Numbers, ranges and units (pipeline/extract/numbers.py, rules/units.toml)."""
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.numbers import UnitTable, parse_number, parse_range
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+UNITS = UnitTable.load(RULES_DIR)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("42", 42.0), ("4.8", 4.8), ("1,200.5", 1200.5), ("１２", 12.0), ("１.５", 1.5),
+    ("三十", 30.0), ("十", 10.0), ("十五", 15.0), ("两", 2.0), ("二十万", 200_000.0),
+    ("一百零五", 105.0), ("三千五百万", 35_000_000.0), ("一亿两千万", 120_000_000.0),
+    ("二〇二五", 2025.0), ("三点五", 3.5), ("千", 1000.0),
+    ("1.5万", 15_000.0), ("3万亿", 3e12),
+    ("百分之九", 9.0), ("百分之十五", 15.0),
+    ("1/3", 0.3333), ("2/3", 0.6667), ("三分之二", 0.6667), ("四分之一", 0.25),
+])
+def test_parse_number(text, value):
+    assert parse_number(text) == pytest.approx(value, abs=1e-9)
+
+
+@pytest.mark.parametrize("text", ["", "一批", "若干", "5G", "abc", "1/0"])
+def test_not_a_number(text):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("30-40", 30, 40), ("30—40", 30, 40), ("30~40", 30, 40), ("30～40", 30, 40),
+    ("30至40", 30, 40), ("1—1.5", 1, 1.5), ("5——10", 5, 10), ("三至五", 3, 5), ("7", 7, 7),
+])
+def test_parse_range(text, low, high):
+    assert parse_range(text) == (low, high)
+
+
+@pytest.mark.parametrize("unit, kind, base, value_base", [
+    ("亿元", "currency", "元", 1.5e8),
+    ("万亿元", "currency", "元", 1.5e12),
+    ("万元", "currency", "元", 1.5e4),
+    ("万辆", "count", "辆", 1.5e4),
+    ("家", "count", "家", 1.5),
+    ("%", "percent", "%", 1.5),
+    ("个百分点", "percent", "个百分点", 1.5),
+    ("亿元/平方公里", "rate", "元/平方公里", 1.5e8),
+    ("万元/人", "rate", "元/人", 1.5e4),
+    ("件/亿元", "rate", "件/元", 1.5e-8),
+    ("增加值万元/人", "rate", "元/人", 1.5e4),          # a descriptive prefix in a table's unit column
+    ("万平米", "measure", "平方米", 1.5e4),
+    ("万吨标煤", "measure", "吨标准煤", 1.5e4),
+    ("平方公里", "measure", "平方公里", 1.5),
+    ("个工作日", "measure", "个工作日", 1.5),
+    ("", "none", "", 1.5),
+])
+def test_units_resolve_to_base(unit, kind, base, value_base):
+    info = UNITS.resolve(unit)
+    assert (info.kind, info.base) == (kind, base)
+    value, unit_base = UNITS.to_base(1.5, unit)
+    assert unit_base == base
+    assert value == pytest.approx(value_base, rel=1e-12)
+
+
+def test_scaled_values_are_clean():
+    assert UNITS.to_base(1.2, "亿元") == (120_000_000.0, "元")
+    assert UNITS.to_base(0.7, "万吨") == (7000.0, "吨")
+
+
+def test_unknown_unit_has_no_base():
+    assert UNITS.resolve("光年") is None
+    assert UNITS.to_base(3, "光年") == (None, None)
+
+
+def test_spec_units_are_marked_spec():
+    for unit in ("纳米", "英寸", "℃"):
+        assert UNITS.kind(unit) == "spec"
