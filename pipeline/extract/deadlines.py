@@ -1,17 +1,334 @@
-"""deadlines extraction (placeholder until its issue lands: returns no rows)."""
+"""Deadlines (GUIDELINE §2) and the time context of a document.
+
+``rules/deadlines.toml`` holds the patterns. One pass of every rule over the
+text gives the *time mentions* of a document: deadlines (by / period /
+relative / recurring) and context-only mentions (a bare year, past-time words
+such as 去年 or 过去五年). Overlaps are resolved longest first.
+
+:class:`TimeContext` is what both extractors reason with:
+
+- the plan period (``doc.meta`` period, else the first period in the title
+  zone) and the document's year (issue date);
+- which mentions are *history*: a year before the document's time (a period
+  ending before the plan starts, 到2015年 in a 2016–2020 plan, 2022年 in a 2023
+  report) or a past-time word;
+- background sections (headings such as 发展基础, 工作回顾);
+- the *governing* time of an offset: the nearest preceding mention in its
+  sentence, else a mention that opens its paragraph (到2023年，… governs the
+  paragraph), else a mention in the introduction of an enclosing section.
+
+A deadline row is emitted for every deadline mention that is not history, not
+inside a background section, and (for relative and recurring ones) not
+governed by a past time (过去五年，年均增长…).
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..models import Document, DeadlineRow
+from ..models import DeadlineRow, Document, Section
+from .numbers import parse_number
+from .rules import RuleSet, load_common_defines, load_ruleset
+
+RULES_FILE = "deadlines.toml"
+DEADLINE_KINDS = ("by", "period", "relative", "recurring")
+GOVERNING_KINDS = ("by", "period", "relative", "year", "past")
+_CLAUSE_END = "，,；;。！？!?：:\n"
+_LABEL_CHARS = " \t—-－·•、.．)）(（一二三四五六七八九十0123456789"
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    start: int
+    end: int
+    text: str
+    kind: str                       # by | period | relative | recurring | year | past
+    rule_id: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    historical: bool                # a time before the document's own (or a past-time word)
+
+    @property
+    def year(self) -> int | None:
+        return self.end_date.year if self.end_date else None
+
+
+def _five_year_plan(digit: str) -> tuple[int, int]:
+    """``四`` (十四五) → (2021, 2025)."""
+    n = 10 + int(parse_number(digit) or 0)
+    start = 2006 + 5 * (n - 11)
+    return start, start + 4
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = parse_number(text)
+    return int(value) if value is not None else None
+
+
+def _last_day(year: int, month: int | None, day: int | None) -> dt.date | None:
+    try:
+        if month is None:
+            return dt.date(year, 12, 31)
+        if day is None:
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Raw:
+    start: int
+    end: int
+    rule_index: int
+
+
+@dataclass
+class TimeContext:
+    """Time facts of one document, computed once and shared by the extractors."""
+
+    doc: Document
+    plan: tuple[int, int] | None
+    doc_year: int | None
+    ref_year: int | None
+    mentions: list[TimeMention]
+    background: list[tuple[int, int]]
+    _mention_starts: list[int] = field(default_factory=list)
+    _line_starts: list[int] = field(default_factory=list)
+    _children: dict[int | None, list[Section]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._mention_starts = [m.start for m in self.mentions]
+        text = self.doc.text
+        self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        for s in self.doc.sections:
+            self._children.setdefault(s.parent_id, []).append(s)
+
+    # ---- structure
+
+    def in_background(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.background)
+
+    def paragraph(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._line_starts, offset) - 1
+        start = self._line_starts[i]
+        end = self._line_starts[i + 1] - 1 if i + 1 < len(self._line_starts) else len(self.doc.text)
+        return start, end
+
+    def sentence_span(self, offset: int) -> tuple[int, int]:
+        s = self.doc.sentence_at(offset)
+        if s is not None:
+            return s.start, s.end
+        return self.paragraph(offset)
+
+    def sentence_text(self, start: int, end: int | None = None) -> str:
+        s = self.doc.sentence_at(start)
+        if s is not None:
+            return s.text
+        a, b = self.paragraph(start)
+        return self.doc.text[a:b]
+
+    def section_chain(self, offset: int) -> list[Section]:
+        """Enclosing sections, innermost first."""
+        found = [s for s in self.doc.sections if s.char_start <= offset < s.char_end]
+        return sorted(found, key=lambda s: -s.level)
+
+    # ---- time
+
+    def mentions_between(self, start: int, end: int) -> list[TimeMention]:
+        i = bisect.bisect_left(self._mention_starts, start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def governing(self, offset: int, *, sentence: tuple[int, int] | None = None) -> TimeMention | None:
+        """The time that governs ``offset`` (see the module docstring); None if nothing does."""
+        s_start, _ = sentence or self.sentence_span(offset)
+        before = [m for m in self.mentions_between(s_start, offset)
+                  if m.kind in GOVERNING_KINDS and m.end <= offset]
+        if before:
+            return before[-1]
+        p_start, p_end = self.paragraph(offset)
+        opener = self._opener(p_start, p_end)
+        if opener is not None and opener.end <= offset:
+            return opener
+        for section in self.section_chain(offset):
+            # the section's introduction: its heading and text before its first subsection
+            kids = self._children.get(section.section_id, [])
+            intro_end = min([k.char_start for k in kids] + [section.char_end, p_start])
+            for m in self.mentions_between(section.char_start, intro_end):
+                if m.kind in GOVERNING_KINDS:
+                    return m
+        return None
+
+    def _opener(self, p_start: int, p_end: int) -> TimeMention | None:
+        """A time mention in the first clause of a paragraph (到2023年，… / 今年发展主要预期目标是：)."""
+        text = self.doc.text
+        i = p_start
+        while i < p_end and text[i] in _LABEL_CHARS:
+            i += 1
+        j = i
+        while j < p_end and text[j] not in _CLAUSE_END:
+            j += 1
+        for m in self.mentions_between(p_start, j + 1):
+            if m.kind in GOVERNING_KINDS:
+                return m
+        return None
+
+    def year_of(self, mention: TimeMention | None) -> int | None:
+        if mention is None or mention.historical:
+            return None
+        return mention.year
 
 
 @dataclass(frozen=True)
 class DeadlineExtractor:
+    rules: RuleSet
+
     @classmethod
     def from_rules(cls, rules_dir: Path) -> "DeadlineExtractor":
-        return cls()
+        rules_dir = Path(rules_dir)
+        return cls(rules=load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir)))
 
-    def __call__(self, doc: Document) -> list[DeadlineRow]:
-        return []
+    # ---- scanning
+
+    def _scan(self, text: str) -> list[tuple[_Raw, object]]:
+        raws = []
+        for index, rule in enumerate(self.rules):
+            if rule.attrs.get("role"):
+                continue
+            for m in rule.finditer(text):
+                if m.end() > m.start():
+                    raws.append((_Raw(m.start(), m.end(), index), m))
+        # longest first, then priority; keep non-overlapping
+        raws.sort(key=lambda rm: (-(rm[0].end - rm[0].start), -self.rules.rules[rm[0].rule_index].priority,
+                                  rm[0].start))
+        taken: list[tuple[int, int]] = []
+        kept = []
+        for raw, m in raws:
+            i = bisect.bisect_left(taken, (raw.start, raw.end))
+            if i > 0 and taken[i - 1][1] > raw.start:
+                continue
+            if i < len(taken) and taken[i][0] < raw.end:
+                continue
+            taken.insert(i, (raw.start, raw.end))
+            kept.append((raw, m))
+        kept.sort(key=lambda rm: rm[0].start)
+        return kept
+
+    def plan_period(self, doc: Document) -> tuple[int, int] | None:
+        """The document's own plan period: ``doc.meta``, else the first period in the title zone."""
+        meta = doc.meta
+        if meta.period_start and meta.period_end:
+            return meta.period_start, meta.period_end
+        zones = [meta.title or "", _title_zone(doc.text)]
+        for zone in zones:
+            for raw, m in self._scan(zone):
+                rule = self.rules.rules[raw.rule_index]
+                if rule.attrs.get("kind") == "period":
+                    span = self._period_years(m)
+                    if span:
+                        return span
+        return None
+
+    @staticmethod
+    def _period_years(m) -> tuple[int, int] | None:
+        groups = m.groupdict()
+        if groups.get("fyp"):
+            return _five_year_plan(groups["fyp"])
+        y1, y2 = _year(groups.get("y1")), _year(groups.get("y2"))
+        if y1 and y2 and y1 <= y2:
+            return y1, y2
+        return None
+
+    def context(self, doc: Document) -> TimeContext:
+        plan = self.plan_period(doc)
+        doc_year = doc.meta.issue_date.year if doc.meta.issue_date else (
+            plan[0] if plan and plan[0] == plan[1] else None)
+        ref_year = plan[0] if plan else doc_year
+        mentions = []
+        for raw, m in self._scan(doc.text):
+            rule = self.rules.rules[raw.rule_index]
+            mention = self._resolve(rule, m, plan, doc_year, ref_year)
+            if mention is not None:
+                mentions.append(mention)
+        heading_rules = [r for r in self.rules if r.attrs.get("role") == "background_heading"]
+        background = [(s.char_start, s.char_end) for s in doc.sections
+                      if any(r.search(s.heading) for r in heading_rules)]
+        return TimeContext(doc=doc, plan=plan, doc_year=doc_year, ref_year=ref_year,
+                           mentions=mentions, background=background)
+
+    def _resolve(self, rule, m, plan, doc_year, ref_year) -> TimeMention | None:
+        kind = rule.attrs.get("kind")
+        groups = m.groupdict()
+        start_date = end_date = None
+        historical = False
+        if kind == "period":
+            span = self._period_years(m)
+            if span is None:
+                return None
+            start_date, end_date = dt.date(span[0], 1, 1), dt.date(span[1], 12, 31)
+        elif kind in ("by", "year"):
+            if rule.attrs.get("plan_end") and groups.get("fyp"):
+                year = _five_year_plan(groups["fyp"])[1]
+            else:
+                year = _year(groups.get("year"))
+            if year is None:
+                return None
+            end_date = _last_day(year, _year(groups.get("month")), _year(groups.get("day")))
+            if end_date is None:
+                return None
+        elif kind == "relative":
+            offset = rule.attrs.get("doc_year_offset")
+            if offset is not None:
+                if doc_year is not None:
+                    start_date = dt.date(doc_year + offset, 1, 1)
+                    end_date = dt.date(doc_year + offset, 12, 31)
+            elif plan is not None:
+                end_date = dt.date(plan[1], 12, 31)
+            elif doc_year is not None and groups.get("n"):
+                n = _year(groups["n"]) or 1
+                end_date = dt.date(doc_year + n - 1, 12, 31)
+        elif kind == "past":
+            historical = True
+        elif kind != "recurring":
+            return None
+        if kind in ("by", "period", "year") and ref_year is not None and end_date is not None:
+            historical = end_date.year < ref_year
+            if rule.attrs.get("as_of"):           # 截至2023年底: a status report unless it lies ahead
+                historical = end_date.year <= max(ref_year, doc_year or ref_year)
+        return TimeMention(start=m.start(), end=m.end(), text=m.group(0), kind=kind, rule_id=rule.id,
+                           start_date=start_date, end_date=end_date, historical=historical)
+
+    # ---- rows
+
+    def __call__(self, doc: Document, context: TimeContext | None = None) -> list[DeadlineRow]:
+        ctx = context or self.context(doc)
+        rows = []
+        for m in ctx.mentions:
+            if m.kind not in DEADLINE_KINDS or m.historical or ctx.in_background(m.start):
+                continue
+            if m.kind in ("relative", "recurring"):
+                gov = ctx.governing(m.start)
+                if gov is not None and gov.historical:
+                    continue
+            section = doc.section_at(m.start)
+            rows.append(DeadlineRow(
+                doc_id=doc.doc_id, deadline_id=f"{doc.doc_id}-D{m.start}-{m.end}",
+                section_id=section.section_id if section else None,
+                sentence=ctx.sentence_text(m.start), char_start=m.start, char_end=m.end, text=m.text,
+                kind=m.kind, start_date=m.start_date, end_date=m.end_date, rule_id=m.rule_id))
+        return rows
+
+
+def _title_zone(text: str, n_lines: int = 6, max_chars: int = 400) -> str:
+    """The first few non-empty lines: where a plan's title and period stand."""
+    lines = [ln for ln in text[:max_chars * 2].split("\n") if ln.strip()][:n_lines]
+    return "\n".join(lines)[:max_chars]

@@ -1,17 +1,558 @@
-"""targets extraction (placeholder until its issue lands: returns no rows)."""
+"""Quantitative targets (GUIDELINE §1).
+
+Patterns and cue words are data in ``rules/targets.toml`` (roles are described
+there); units and magnitudes in ``rules/units.toml``; time expressions and the
+document's time context come from :mod:`.deadlines`. What this module decides:
+
+1. **Candidates**: every match of a ``value`` rule outside a ``mask`` span and
+   outside indicator tables (tables are read cell by cell, below). Overlaps:
+   longest first.
+2. **Not a value**: a spec unit (12英寸, 28纳米); a count written in Chinese
+   numerals without a qualifier (十个专项行动, 两个); a money/measure amount
+   that describes the thing counted — right after a count in the same phrase
+   (1-2家年营业收入超过10亿元…) or followed by a noun it qualifies (超百亿元规模的,
+   十亿元以上项目).
+3. **Not a goal**: inside a background section; governed by a past time
+   (到2015年…, 去年…, 过去五年…; see :class:`.deadlines.TimeContext`); a
+   past/fact cue before it in its clause (已, 实现了, 可用, 比上年; weak cues
+   such as 拥有 yield to a forward deadline in the sentence); a subsidy or cap
+   (给予最高…); the starting point of a change (从2010年的…).
+4. **Fields**: qualifiers, bound, aspirational, change, binding and baseline
+   year from cue rules in the clause (a clause that starts with the value, as
+   in a list ``新增50家…，1-2家…``, also reads the clause before it); target year
+   from the governing deadline, else the plan's end year; indicator from the
+   words around the value.
+
+Indicator tables (tab-separated rows under a header with a unit column and a
+target-year or 目标值 column): every numeric cell of a target column is a
+target, with the row's unit, 属性 as binding and the column's year; a column
+whose year is before the document's time is a base-year column and is skipped.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
+
 from ..models import DeadlineRow, Document, TargetRow
+from .deadlines import DeadlineExtractor, TimeContext, TimeMention
+from .numbers import UnitTable, parse_number
+from .rules import Rule, RuleSet, load_common_defines, load_ruleset
+
+RULES_FILE = "targets.toml"
+_CLAUSE_END = "，,；;。！？!?：:\n"
+_PHRASE_BREAK = regex.compile(r"[、，,；;。：:\n]|和|及|与|或")
+_CN_DIGITS = set("零〇一二两三四五六七八九十百千")
+_QUOTES = "“”\"'‘’「」《》 \t"
+_MIN_PRE = {"超过", "突破", "不少于", "不低于", "高于", "多于", "至少", "逾", "超", "≥", ">", "＞"}
+_MAX_PRE = {"不超过", "不高于", "低于", "少于", "不到", "≤", "<", "＜"}
+_APPROX_PRE = {"约", "大约", "近"}
+_QUALIFIER_WORDS = ("左右", "以上", "以下", "不少于", "超过", "突破", "约", "力争", "争取", "达到", "累计",
+                    "新增", "年均", "不低于", "不超过", "以内")
+_FORWARD_KINDS = ("by", "period", "relative", "year")
+# words that start a clause but are not part of what is measured
+_LEAD = regex.compile(
+    r"^(?:(?:到|至)?\d{4}年(?:底|末)?|(?:“?十[一二三四五]五”?)(?:时期|期间|末)?|未来[一二三四五]年|经过[一二三四五]年努力|"
+    r"其中|力争|争取|努力|预期|预计|计划|进一步|持续|加快|大力|积极|重点|全面|着力|全区|全市|全省|全国|"
+    r"新增|累计|年均|实现|完成|达到|培育|建设|建成|打造|形成|创建|引进|集聚|聚集|推动|推进|带动|支持|选树|认定|"
+    r"新建|建立|发展|吸引|开展|制定|研制|攻关|争创|滚动|创造|汇聚|储备|共建|聚焦|打响|落地|确保|保持|"
+    r"基本|初步|力争|，|,|、|\s)+")
+_TRAIL_VERB = regex.compile(
+    r"(?:达到|达|为|超过|突破|增长|提高到?|提升至?|提高至|下降到?|降低到?|降低至|下降至|实现|保持在?|控制在|"
+    r"压缩至|缩短至|不低于|不少于|不超过|约|累计|新增|年均|力争|预期|实现|建成|建设|培育|打造|形成|创建|"
+    r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要)+$")
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    rule: Rule
+    low: float
+    high: float
+    unit: str
+    low_text: str
+    pre: str
+    post: str
+    approx: str
 
 
 @dataclass(frozen=True)
 class TargetExtractor:
+    rules: RuleSet
+    units: UnitTable
+    time: DeadlineExtractor
+    by_role: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+
     @classmethod
     def from_rules(cls, rules_dir: Path) -> "TargetExtractor":
-        return cls()
+        rules_dir = Path(rules_dir)
+        rules = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
+        by_role: dict[str, list[Rule]] = {}
+        for rule in rules:
+            by_role.setdefault(str(rule.attrs.get("role", "")), []).append(rule)
+        for role_rules in by_role.values():
+            role_rules.sort(key=lambda r: -r.priority)
+        return cls(rules=rules, units=UnitTable.load(rules_dir), time=DeadlineExtractor.from_rules(rules_dir),
+                   by_role={k: tuple(v) for k, v in by_role.items()})
 
-    def __call__(self, doc: Document, deadlines: list[DeadlineRow]) -> list[TargetRow]:
-        return []
+    def _role(self, role: str) -> tuple[Rule, ...]:
+        return self.by_role.get(role, ())
+
+    def _any(self, role: str, text: str) -> bool:
+        return any(r.search(text) for r in self._role(role))
+
+    # ------------------------------------------------------------------ entry point
+
+    def __call__(self, doc: Document, deadlines: list[DeadlineRow],
+                 context: TimeContext | None = None) -> list[TargetRow]:
+        ctx = context or self.time.context(doc)
+        deadline_years = {d.char_start: d.end_date.year for d in deadlines if d.end_date}
+        table_rows, table_spans = self._tables(doc, ctx)
+        rows = list(table_rows)
+        candidates = self._candidates(doc.text, table_spans)
+        counts = [c for c in candidates if self.units.kind(c.unit) == "count"]
+        count_ends = [c.end for c in counts]
+        for i, cand in enumerate(candidates):
+            row = self._inline_row(doc, ctx, cand, counts, count_ends, deadline_years,
+                                   candidates[i - 1] if i else None)
+            if row is not None:
+                rows.append(row)
+        rows.sort(key=lambda r: r.char_start)
+        return rows
+
+    # ------------------------------------------------------------------ candidates
+
+    def _spans(self, role: str, text: str) -> list[tuple[int, int]]:
+        spans = [(m.start(), m.end()) for rule in self._role(role) for m in rule.finditer(text)
+                 if m.end() > m.start()]
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
+    @staticmethod
+    def _overlaps(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> bool:
+        i = bisect.bisect_right(starts, a) - 1
+        if i >= 0 and spans[i][1] > a:
+            return True
+        return i + 1 < len(spans) and spans[i + 1][0] < b
+
+    def _candidates(self, text: str, table_spans: list[tuple[int, int]]) -> list[_Candidate]:
+        masks = self._spans("mask", text)
+        mask_starts = [a for a, _ in masks]
+        table_starts = [a for a, _ in table_spans]
+        found: list[_Candidate] = []
+        for rule in self._role("value"):
+            for m in rule.finditer(text):
+                a, b = m.start(), m.end()
+                if self._overlaps(table_spans, table_starts, a, b):
+                    continue
+                value_start = m.start("low") if "low" in m.groupdict() and m.group("low") else (
+                    m.start("num") if m.groupdict().get("num") else a)
+                if self._overlaps(masks, mask_starts, value_start, b):
+                    continue
+                cand = self._parse(rule, m)
+                if cand is not None:
+                    found.append(cand)
+        found.sort(key=lambda c: (-(c.end - c.start), c.start))
+        taken: list[tuple[int, int]] = []
+        kept = []
+        for c in found:
+            i = bisect.bisect_left(taken, (c.start, c.end))
+            if (i > 0 and taken[i - 1][1] > c.start) or (i < len(taken) and taken[i][0] < c.end):
+                continue
+            taken.insert(i, (c.start, c.end))
+            kept.append(c)
+        kept.sort(key=lambda c: c.start)
+        return kept
+
+    def _parse(self, rule: Rule, m: regex.Match) -> _Candidate | None:
+        g = m.groupdict()
+        pre, post, approx = g.get("pre") or "", g.get("post") or "", g.get("approx") or ""
+        if "unit" in rule.attrs:                      # fractions, 百分之…
+            unit = str(rule.attrs["unit"])
+            if g.get("den"):
+                num, den = parse_number(g["num"]), parse_number(g["den"])
+                if num is None or not den or num >= den:
+                    return None
+                low = high = round(num / den, 4)
+                low_text = g["num"]
+            else:
+                low = high = parse_number(g["low"])
+                low_text = g["low"]
+        else:
+            unit = g.get("unit") or ""
+            low_text = g["low"]
+            low = parse_number(low_text)
+            high = parse_number(g["high"]) if g.get("high") else low
+        if low is None or high is None:
+            return None
+        if high < low:
+            low, high = high, low
+        return _Candidate(start=m.start(), end=m.end(), rule=rule, low=low, high=high, unit=unit,
+                          low_text=low_text, pre=pre, post=post, approx=approx)
+
+    # ------------------------------------------------------------------ one inline value
+
+    def _inline_row(self, doc: Document, ctx: TimeContext, c: _Candidate, counts: list[_Candidate],
+                    count_ends: list[int], deadline_years: dict[int, int],
+                    previous: _Candidate | None = None) -> TargetRow | None:
+        text = doc.text
+        if previous is not None and not c.pre and previous.pre and text[previous.end:c.start].strip() == "、":
+            c.pre = previous.pre                           # 分别超过90%、75%: the qualifier is shared
+        kind = self.units.kind(c.unit)
+        if kind == "spec":
+            return None
+        if kind == "count" and _is_chinese(c.low_text) and not (c.pre or c.post or c.approx) \
+                and not _has_magnitude(c.unit):
+            return None                                    # 十个专项行动, 两个…: names, not values
+        if ctx.in_background(c.start):
+            return None
+        s_start, s_end = ctx.sentence_span(c.start)
+        clause_start = _clause_start(text, s_start, c.start)
+        clause_end = _clause_end(text, c.end, s_end)
+        prefix = text[clause_start:c.start]
+        ext_prefix = prefix
+        if not prefix.strip(_QUOTES) and clause_start > s_start:   # a list item: read the clause before
+            prev_start = _clause_start(text, s_start, clause_start - 1)
+            ext_prefix = text[prev_start:c.start]
+        after = text[c.end:clause_end]
+        if self._any("baseline_prefix", prefix):
+            return None
+        if self._any("incentive_cue", ext_prefix + after) or self._any("incentive_after", text[c.end:c.end + 12]):
+            return None
+        if self._any("threshold_after", text[c.end:c.end + 12]):
+            return None
+        if kind != "count":
+            if self._any("descriptor_after", text[c.end:c.end + 12]):
+                return None
+            if self._follows_count(text, c, counts, count_ends, clause_start):
+                return None
+        gov = ctx.governing(c.start, sentence=(s_start, s_end))
+        if gov is not None and gov.historical:
+            return None
+        if self._past(ext_prefix, ctx, s_start, c.start):
+            return None
+
+        year = self._target_year(ctx, gov, deadline_years)
+        baseline = self._baseline_year(ext_prefix)
+        sentence_prefix = text[s_start:c.start]
+        aspirational, qualifiers = self._qualifiers(sentence_prefix, ext_prefix, c)
+        change = self._change(ext_prefix, c.unit)
+        binding = self._binding(text[clause_start:clause_end])
+        value_base, unit_base = self.units.to_base(c.low, c.unit)
+        section = doc.section_at(c.start)
+        return TargetRow(
+            doc_id=doc.doc_id, target_id=f"{doc.doc_id}-T{c.start}-{c.end}",
+            section_id=section.section_id if section else None,
+            sentence=ctx.sentence_text(c.start), char_start=c.start, char_end=c.end,
+            indicator=self._topic(ctx, c.start, _indicator(prefix, after, kind)), value_text=text[c.start:c.end],
+            value_low=c.low, value_high=c.high, unit=c.unit, value_base=value_base, unit_base=unit_base,
+            bound=_bound(c.low, c.high, c.pre, c.post, c.approx), aspirational=aspirational, change=change,
+            target_year=year, baseline_year=baseline, binding=binding, rule_id=c.rule.id,
+            qualifiers=qualifiers)
+
+    @staticmethod
+    def _topic(ctx: TimeContext, offset: int, indicator: str | None) -> str | None:
+        """A generic indicator (产值, 营业收入) gets the topic of its paragraph (集成电路。…) or section."""
+        if indicator not in _GENERIC:
+            return indicator
+        p_start, _ = ctx.paragraph(offset)
+        head = ctx.doc.text[p_start:offset]
+        m = regex.match(r"\s*([^，,。；;：:]{2,12})[。：:]", head)
+        if m:
+            return m.group(1) + indicator
+        section = ctx.doc.section_at(offset)
+        if section is not None and 2 <= len(section.heading) <= 15 and not _STRUCTURAL.search(section.heading):
+            return section.heading.strip(" 。") + indicator
+        return indicator
+
+    def _follows_count(self, text: str, c: _Candidate, counts: list[_Candidate], count_ends: list[int],
+                       clause_start: int) -> bool:
+        """A money/measure amount inside the phrase of a count: 打造1-2家年营业收入超过10亿元的…"""
+        i = bisect.bisect_right(count_ends, c.start) - 1
+        if i < 0:
+            return False
+        prev = counts[i]
+        if prev.end <= clause_start:
+            return False
+        return not _PHRASE_BREAK.search(text, prev.end, c.start)
+
+    def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int) -> bool:
+        strong = [r for r in self._role("past_cue") if r.attrs.get("strength") != "weak"]
+        if any(r.search(prefix) for r in strong):
+            return True
+        weak = [r for r in self._role("past_cue") if r.attrs.get("strength") == "weak"]
+        if any(r.search(prefix) for r in weak):
+            forward = [m for m in ctx.mentions_between(s_start, offset)
+                       if m.kind in _FORWARD_KINDS and not m.historical]
+            return not forward
+        return False
+
+    @staticmethod
+    def _target_year(ctx: TimeContext, gov: TimeMention | None, deadline_years: dict[int, int]) -> int | None:
+        if gov is not None and not gov.historical:
+            if gov.start in deadline_years:
+                return deadline_years[gov.start]
+            if gov.year is not None:
+                return gov.year
+        return ctx.plan[1] if ctx.plan else None
+
+    def _baseline_year(self, prefix: str) -> int | None:
+        for rule in self._role("baseline_year"):
+            found = list(rule.finditer(prefix))
+            if found:
+                return int(found[-1].group("year"))
+        return None
+
+    def _qualifiers(self, sentence_prefix: str, clause_prefix: str, c: _Candidate) -> tuple[bool, tuple[str, ...]]:
+        found: list[tuple[int, str]] = []
+        aspirational = False
+        offset = len(sentence_prefix) - len(clause_prefix)
+        for rule in self._role("aspiration"):
+            for m in rule.finditer(sentence_prefix):
+                aspirational = True
+                if m.group(0) in ("力争", "争取"):
+                    found.append((m.start() - offset, m.group(0)))
+        for rule in self._role("qualifier"):
+            for m in rule.finditer(clause_prefix):
+                found.append((m.start(), str(rule.attrs["q"])))
+        if c.pre:
+            found.append((len(clause_prefix), c.pre))
+        if c.post:
+            found.append((len(clause_prefix) + 1, c.post))
+        found.sort(key=lambda x: x[0])
+        out: list[str] = []
+        for _, q in found:
+            if q in _QUALIFIER_WORDS and q not in out:
+                out.append(q)
+        return aspirational, tuple(out)
+
+    def _change(self, prefix: str, unit: str) -> str:
+        matched = [str(r.attrs["change"]) for r in self._role("change") if r.search(prefix)]
+        if not matched:
+            return "level"
+        if unit.endswith("百分点"):
+            for kind in ("increase", "decrease"):
+                if kind in matched and not {"annual_avg", "new", "cumulative"} & set(matched):
+                    return kind
+        return matched[0]                                  # rules are sorted by priority
+
+    def _binding(self, clause: str) -> str | None:
+        for rule in self._role("binding"):
+            m = rule.search(clause)
+            if m:
+                return m.group("binding")
+        return None
+
+    # ------------------------------------------------------------------ indicator tables
+
+    def _header_roles(self, cells: list[str]) -> dict[str, object] | None:
+        roles: dict[str, object] = {"targets": []}
+        for i, cell in enumerate(cells):
+            cell = cell.strip()
+            if not cell:
+                continue
+            for role in ("table_unit", "table_binding", "table_name"):
+                if self._any(role, cell):
+                    roles.setdefault(role, i)
+            for rule in self._role("table_target"):
+                m = rule.search(cell)
+                if m:
+                    roles["targets"].append((i, int(m.group("year")) if m.group("year") else None, None))
+            for rule in self._role("table_change"):
+                m = rule.search(cell)
+                if m:
+                    change = "cumulative" if m.group("change").startswith(("累计", "五年")) else "annual_avg"
+                    roles["targets"].append((i, None, change))
+        if roles["targets"] and ("table_unit" in roles or "table_name" in roles):
+            return roles
+        return None
+
+    def _tables(self, doc: Document, ctx: TimeContext) -> tuple[list[TargetRow], list[tuple[int, int]]]:
+        text = doc.text
+        rows: list[TargetRow] = []
+        spans: list[tuple[int, int]] = []
+        header: dict[str, object] | None = None
+        n_header = 0
+        pos = 0
+        for line in text.split("\n"):
+            line_start = pos
+            pos += len(line) + 1
+            if line.count("\t") < 2:
+                header = None
+                continue
+            spans.append((line_start, line_start + len(line)))
+            cells, starts = _cells(line, line_start)
+            roles = self._header_roles(cells)
+            if roles is not None:
+                header, n_header = roles, len(cells)
+                continue
+            if header is None or ctx.in_background(line_start):
+                continue
+            shift = n_header - len(cells)                  # rows that lost leading (merged) cells: align right
+
+            def cell(role: str) -> tuple[str, int] | None:
+                idx = header.get(role)
+                if idx is None:
+                    return None
+                j = int(idx) - shift
+                return (cells[j].strip(), starts[j]) if 0 <= j < len(cells) else None
+
+            name = cell("table_name")
+            unit_cell = cell("table_unit")
+            binding_cell = cell("table_binding")
+            indicator = name[0] if name else next((c.strip() for c in cells if _is_label(c)), None)
+            col_unit = unit_cell[0] if unit_cell else _unit_in_name(indicator or "")
+            binding = self._binding(binding_cell[0]) if binding_cell else None
+            for idx, col_year, col_change in header["targets"]:
+                j = idx - shift
+                if not 0 <= j < len(cells):
+                    continue
+                row = self._table_cell(doc, ctx, cells[j], starts[j], indicator, col_unit, binding, col_year,
+                                       col_change)
+                if row is not None:
+                    rows.append(row)
+        return rows, spans
+
+    def _table_cell(self, doc: Document, ctx: TimeContext, raw: str, raw_start: int, indicator: str | None,
+                    col_unit: str, binding: str | None, col_year: int | None,
+                    col_change: str | None) -> TargetRow | None:
+        if col_year is not None and ctx.ref_year is not None and col_year < ctx.ref_year:
+            return None                                     # a base-year column
+        lead = len(raw) - len(raw.lstrip())
+        value = raw.strip()
+        start = raw_start + lead
+        m = next((mm for r in self._role("table_cell") if (mm := r.search(value))), None)
+        if m is None:
+            return None
+        low = parse_number(m.group("low"))
+        high = parse_number(m.group("high")) if m.group("high") else low
+        if low is None or high is None:
+            return None
+        unit = m.group("unit") or col_unit or ""
+        if col_change == "annual_avg" and not m.group("bracket") and not m.group("unit") \
+                and self.units.kind(unit) != "percent":
+            unit = "%"                                      # an average growth rate of a level indicator
+        pre, post = m.group("pre") or "", m.group("post") or ""
+        qualifiers = []
+        if "力争" in pre:
+            qualifiers.append("力争")
+        for q in (pre, post):
+            if q in _QUALIFIER_WORDS and q not in qualifiers:
+                qualifiers.append(q)
+        bound = _bound(low, high, pre.replace("力争", "").replace("保持", ""), post, "")
+        if m.group("bracket"):                              # 〔13.5〕: a cumulative change over the plan
+            col_change = "cumulative"
+        change = col_change or self._change((indicator or "") + (m.group("verb") or ""), unit)
+        year = col_year if col_year is not None else (ctx.plan[1] if ctx.plan else None)
+        value_base, unit_base = self.units.to_base(low, unit)
+        section = doc.section_at(start)
+        return TargetRow(
+            doc_id=doc.doc_id, target_id=f"{doc.doc_id}-T{start}-{start + len(value)}",
+            section_id=section.section_id if section else None, sentence=ctx.sentence_text(start),
+            char_start=start, char_end=start + len(value), indicator=indicator, value_text=value,
+            value_low=low, value_high=high, unit=unit, value_base=value_base, unit_base=unit_base,
+            bound=bound, aspirational="力争" in pre, change=change, target_year=year,
+            baseline_year=int(m.group("base_year")) if m.group("base_year") else None, binding=binding,
+            rule_id="table.cell", qualifiers=tuple(qualifiers))
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _is_chinese(number_text: str) -> bool:
+    return bool(number_text) and all(ch in _CN_DIGITS for ch in number_text)
+
+
+def _has_magnitude(unit: str) -> bool:
+    return unit[:1] in ("万", "亿")
+
+
+def _clause_start(text: str, floor: int, offset: int) -> int:
+    i = offset
+    while i > floor and text[i - 1] not in _CLAUSE_END:
+        i -= 1
+    return i
+
+
+def _clause_end(text: str, offset: int, ceiling: int) -> int:
+    i = offset
+    while i < ceiling and text[i] not in _CLAUSE_END:
+        i += 1
+    return i
+
+
+def _bound(low: float, high: float, pre: str, post: str, approx: str) -> str:
+    if high != low:
+        return "range"
+    if pre in _MIN_PRE or post == "以上" or approx:
+        return "min"
+    if pre in _MAX_PRE or post in ("以下", "以内", "之内"):
+        return "max"
+    if pre in _APPROX_PRE or post in ("左右", "上下"):
+        return "approx"
+    return "exact"
+
+
+def _cells(line: str, line_start: int) -> tuple[list[str], list[int]]:
+    cells, starts = [], []
+    pos = line_start
+    for cell in line.split("\t"):
+        cells.append(cell)
+        starts.append(pos)
+        pos += len(cell) + 1
+    return cells, starts
+
+
+def _is_label(cell: str) -> bool:
+    cell = cell.strip()
+    return len(cell) >= 4 and not any(ch.isdigit() for ch in cell[:2])
+
+
+_NAME_UNIT = regex.compile(r"[（(]([^）)]{1,12})[）)]\s*$")
+
+
+def _unit_in_name(name: str) -> str:
+    m = _NAME_UNIT.search(name)
+    return m.group(1) if m else ""
+
+
+_NEXT_VALUE = regex.compile(r"(?:、|和|及|与|，|,)(?=\s*(?:[\d一二两三四五六七八九十]|超过|约|近))")
+_BASELINE_WORDS = regex.compile(r"(?:较|比|与)\s*\d{4}\s*年(?:底|末)?(?:相比)?|比上年|较上年")
+_STRUCTURAL = regex.compile(r"目标|要求|任务|措施|思路|原则|行动|工程|保障|举措|重点")
+_GENERIC = {"产值", "总产值", "营业收入", "营收", "规模", "产业规模", "产量", "投资", "收入", "销售收入", "增加值"}
+
+
+def _balance_quotes(text: str) -> str:
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        text = regex.sub(r'[“”"]', "", text)
+    return text
+
+
+def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
+    """Short phrase for what is measured: the thing counted after a count, else the subject before the verb."""
+    if kind == "count":
+        phrase = _NEXT_VALUE.split(after, 1)[0]
+        if "的" in phrase:
+            phrase = phrase.rsplit("的", 1)[1]
+        phrase = _balance_quotes(phrase.strip(" \t、"))
+        if len(phrase.strip(_QUOTES)) >= 2:
+            return phrase
+    subject = _BASELINE_WORDS.sub("", prefix.strip())
+    subject = _TRAIL_VERB.sub("", subject)
+    subject = _LEAD.sub("", subject).strip(_QUOTES + "，,、")
+    if "，" in subject:
+        subject = subject.rsplit("，", 1)[1]
+    if not subject and kind != "count":
+        subject = _NEXT_VALUE.split(after, 1)[0].strip(" \t、")
+        if "的" in subject:
+            subject = subject.rsplit("的", 1)[1]
+    subject = _balance_quotes(subject)
+    return subject or None
