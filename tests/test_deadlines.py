@@ -1,0 +1,222 @@
+"""Deadlines (GUIDELINE §2) on documents written for these tests, in several styles."""
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.deadlines import DeadlineExtractor
+from pipeline.models import Document, DocumentMeta, Section, Sentence
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+EXTRACT = DeadlineExtractor.from_rules(RULES_DIR)
+D = dt.date
+
+
+# ---------------------------------------------------------------- a small document builder
+
+def _sentences(text):
+    out, start = [], 0
+    for m in re.finditer(r"[。！？；;]|\n", text):
+        if text[start:m.end()].strip():
+            out.append(Sentence(len(out), start, m.end(), text[start:m.end()]))
+        start = m.end()
+    if text[start:].strip():
+        out.append(Sentence(len(out), start, len(text), text[start:]))
+    return out
+
+
+_LEVELS = [(1, r"[一二三四五六七八九十]+、"), (2, r"[（(][一二三四五六七八九十]+[）)]"), (3, r"\d+[．.](?!\d)")]
+
+
+def _outline(text):
+    heads, pos = [], 0
+    for line in text.split("\n"):
+        for level, pat in _LEVELS:
+            m = re.match(pat, line)
+            if m:
+                heading = re.split(r"。", line[m.end():])[0]
+                heads.append((level, m.group(0), heading, pos, pos + m.end(), pos + m.end() + len(heading)))
+                break
+        pos += len(line) + 1
+    sections, stack = [], []
+    for i, (level, label, heading, start, h_start, h_end) in enumerate(heads):
+        end = next((s for lv, _, _, s, _, _ in heads[i + 1:] if lv <= level), len(text))
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        sections.append(Section(i, stack[-1][1] if stack else None, level, label, heading, start, end, h_start, h_end))
+        stack.append((level, i))
+    return sections
+
+
+def make_doc(text, doc_id="doc", **meta):
+    text = text.strip("\n")
+    return Document(doc_id=doc_id, source_path=f"{doc_id}.txt", source_format="txt", encoding="utf-8",
+                    script="simplified", text=text, meta=DocumentMeta(**meta), sections=_outline(text),
+                    sentences=_sentences(text))
+
+
+def rows(text, **meta):
+    return EXTRACT(make_doc(text, **meta))
+
+
+def triples(text, **meta):
+    return [(r.text, r.kind, r.start_date, r.end_date) for r in rows(text, **meta)]
+
+
+# ---------------------------------------------------------------- a State Council notice
+
+STATE_COUNCIL = """国务院关于印发《制造业数字化转型行动方案》的通知
+国发〔2024〕9号
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+现将《制造业数字化转型行动方案》印发给你们，请认真贯彻执行。
+国务院
+2024年5月8日
+制造业数字化转型行动方案
+为深入实施“中国制造2025”，加快制造业数字化转型，制定本方案。
+一、主要目标
+到2025年，规模以上工业企业关键工序数控化率达到70%。到2027年，重点行业基本实现数字化转型。
+二、重点任务
+（一）建设工业互联网平台。2024年底前，遴选一批工业互联网平台。三年内实现重点园区全覆盖。每年举办一次全国工业互联网大会。
+"""
+
+
+def test_state_council_notice_deadlines():
+    assert triples(STATE_COUNCIL, issue_date=D(2024, 5, 8)) == [
+        ("到2025年", "by", None, D(2025, 12, 31)),
+        ("到2027年", "by", None, D(2027, 12, 31)),
+        ("2024年底前", "by", None, D(2024, 12, 31)),
+        # no plan period: a relative span counts from the year of issue
+        ("三年内", "relative", None, D(2026, 12, 31)),
+        ("每年", "recurring", None, None),
+    ]
+
+
+def test_issue_date_document_number_and_names_are_not_deadlines():
+    texts = [r.text for r in rows(STATE_COUNCIL, issue_date=D(2024, 5, 8))]
+    assert not any("5月8日" in t or "〔2024〕" in t or "2025”" in t for t in texts)
+
+
+def test_relative_span_without_any_date_has_no_end():
+    [row] = rows("一、目标\n未来三年，全区数字经济规模显著提升。")
+    assert (row.text, row.kind, row.end_date) == ("未来三年", "relative", None)
+
+
+# ---------------------------------------------------------------- a city action plan
+
+CITY_PLAN = """某市推进新能源汽车产业发展三年行动计划（2023—2025年）
+为落实《某省汽车产业发展规划（2021-2025年）》，在第一轮行动计划（2020-2022年）基础上，制定本计划。
+一、总体目标
+未来三年，全市新能源汽车产业规模持续扩大。经过三年努力，建成国内领先的新能源汽车产业基地。
+到2024年6月底前，完成充电设施规划编制；到2025年底，公共充电桩实现乡镇全覆盖。
+二、重点任务
+（一）完善充电网络。按照“十四五”期间总体布局，分年度推进建设。
+"""
+
+
+def test_city_plan_deadlines_resolve_against_the_plan_period():
+    assert triples(CITY_PLAN) == [
+        ("（2023—2025年）", "period", D(2023, 1, 1), D(2025, 12, 31)),
+        # another plan that covers the same years is a period of this document too
+        ("（2021-2025年）", "period", D(2021, 1, 1), D(2025, 12, 31)),
+        ("未来三年", "relative", None, D(2025, 12, 31)),
+        ("经过三年努力", "relative", None, D(2025, 12, 31)),
+        ("到2024年6月底前", "by", None, D(2024, 6, 30)),
+        ("到2025年底", "by", None, D(2025, 12, 31)),
+        ("“十四五”期间", "period", D(2021, 1, 1), D(2025, 12, 31)),
+        ("分年度", "recurring", None, None),
+    ]
+
+
+def test_a_previous_plan_period_is_history_not_a_deadline():
+    assert "（2020-2022年）" not in [r.text for r in rows(CITY_PLAN)]
+
+
+def test_rows_carry_section_sentence_offsets_and_stable_ids():
+    doc = make_doc(CITY_PLAN, doc_id="abc123")
+    first = EXTRACT(doc)
+    again = EXTRACT(make_doc(CITY_PLAN, doc_id="abc123"))
+    assert [r.deadline_id for r in first] == [r.deadline_id for r in again]
+    assert len({r.deadline_id for r in first}) == len(first)
+    row = next(r for r in first if r.text == "到2025年底")
+    assert doc.text[row.char_start:row.char_end] == "到2025年底"
+    assert row.deadline_id == f"abc123-D{row.char_start}-{row.char_end}"
+    assert row.sentence.startswith("到2025年底，公共充电桩")
+    assert doc.sections[row.section_id].heading == "总体目标"
+    assert row.rule_id == "deadline.by_year"
+
+
+# ---------------------------------------------------------------- a provincial 十四五 plan
+
+PROVINCE = """某省制造业高质量发展“十四五”规划
+一、发展基础
+“十三五”时期，全省规模以上工业增加值年均增长7.2%，到2020年，制造业增加值占比达到32%。
+制造业综合实力显著增强，为“十四五”时期高质量发展奠定了坚实基础。
+二、发展目标
+“十四五”时期，全省制造业年均增长6%以上。到“十四五”末，基本建成制造强省。
+类别\t指标\t单位\t2020年\t2025年\t属性
+创新\t研发投入强度\t%\t1.8\t2.5\t预期性
+"""
+
+
+def test_five_year_plan_expressions_and_indicator_table_year():
+    assert triples(PROVINCE) == [
+        ("“十四五”", "period", D(2021, 1, 1), D(2025, 12, 31)),          # the plan in its title
+        ("“十四五”时期", "period", D(2021, 1, 1), D(2025, 12, 31)),
+        ("年均", "recurring", None, None),
+        ("“十四五”末", "by", None, D(2025, 12, 31)),
+        ("2025年", "by", None, D(2025, 12, 31)),                        # the target-year column
+    ]
+
+
+def test_background_section_and_base_year_column_give_no_deadlines():
+    texts = [r.text for r in rows(PROVINCE)]
+    assert "“十三五”时期" not in texts and "到2020年" not in texts and "2020年" not in texts
+    assert texts.count("年均") == 1
+    # a forward expression inside the background section is still background
+    assert texts.count("“十四五”时期") == 1
+
+
+def test_status_as_of_the_document_time_is_not_a_deadline():
+    text = "一、进展\n截至2024年11月底，全市累计建成5G基站5万个。到2026年，实现5G全覆盖。"
+    assert [r.text for r in rows(text, issue_date=D(2024, 12, 10))] == ["到2026年"]
+
+
+# ---------------------------------------------------------------- a government work report
+
+WORK_REPORT = """政府工作报告
+过去五年，全市经济年均增长6.1%。2022年，地区生产总值达到4.5万亿元。
+今年经济社会发展的主要预期目标是：地区生产总值增长5.5%左右。明年基本完成老旧小区改造。
+截至2023年底，全市累计建成5G基站5万个。
+"""
+
+
+def test_work_report_this_year_and_next_resolve_against_the_issue_date():
+    assert triples(WORK_REPORT, issue_date=D(2024, 1, 20)) == [
+        ("今年", "relative", D(2024, 1, 1), D(2024, 12, 31)),
+        ("明年", "relative", D(2025, 1, 1), D(2025, 12, 31)),
+    ]
+
+
+def test_past_years_and_averages_over_the_past_are_not_deadlines():
+    texts = [r.text for r in rows(WORK_REPORT, issue_date=D(2024, 1, 20))]
+    assert "年均" not in texts                      # 过去五年…年均增长: history
+    assert "截至2023年底" not in texts and "2022年" not in texts
+
+
+def test_each_occurrence_is_a_row():
+    text = "一、目标\n到2025年，建成10个园区。到2025年，培育20家企业。每年评选一次，每年表彰一批。"
+    assert [r.text for r in rows(text, period_start=2023, period_end=2025)] == ["到2025年", "到2025年", "每年", "每年"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("到二〇三五年，基本实现现代化。", ("到二〇三五年", D(2035, 12, 31))),
+    ("2025年前完成全部改造。", ("2025年前", D(2025, 12, 31))),
+    ("2023年6月30日前完成申报。", ("2023年6月30日前", D(2023, 6, 30))),
+    ("用三年左右时间，基本建成。", ("用三年左右时间", D(2025, 12, 31))),
+    ("到2025年，五年累计实施500项。", ("五年", D(2025, 12, 31))),
+    ("三年平均增速为4.1%。", ("三年平均", D(2025, 12, 31))),
+])
+def test_deadline_forms(text, expected):
+    found = [(r.text, r.end_date) for r in rows(text, period_start=2023, period_end=2025)]
+    assert expected in found
