@@ -29,6 +29,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
+
 from ..models import DeadlineRow, Document, Section
 from .numbers import parse_number
 from .rules import RuleSet, load_common_defines, load_ruleset
@@ -37,6 +39,7 @@ RULES_FILE = "deadlines.toml"
 DEADLINE_KINDS = ("by", "period", "relative", "recurring")
 GOVERNING_KINDS = ("by", "period", "relative", "year", "past")
 _CLAUSE_END = "，,；;。！？!?：:\n"
+_NEWLINE = regex.compile("\n")
 _LABEL_CHARS = " \t—-－·•、.．)）(（一二三四五六七八九十0123456789"
 
 
@@ -104,8 +107,7 @@ class TimeContext:
 
     def __post_init__(self) -> None:
         self._mention_starts = [m.start for m in self.mentions]
-        text = self.doc.text
-        self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.doc.text)]
         for s in self.doc.sections:
             self._children.setdefault(s.parent_id, []).append(s)
 
@@ -188,6 +190,11 @@ class TimeContext:
         return mention.year
 
 
+# The context of the last document seen, per rule file: the pipeline runs the deadline extractor and then the
+# target extractor (which holds its own DeadlineExtractor) on the same Document object, one document at a time.
+_LAST_CONTEXT: dict[str, tuple[Document, TimeContext]] = {}
+
+
 @dataclass(frozen=True)
 class DeadlineExtractor:
     rules: RuleSet
@@ -249,6 +256,15 @@ class DeadlineExtractor:
         return None
 
     def context(self, doc: Document) -> TimeContext:
+        """The time context of ``doc`` (computed once per document object)."""
+        last = _LAST_CONTEXT.get(self.rules.source)
+        if last is not None and last[0] is doc and last[1].doc.text is doc.text:
+            return last[1]
+        ctx = self._context(doc)
+        _LAST_CONTEXT[self.rules.source] = (doc, ctx)
+        return ctx
+
+    def _context(self, doc: Document) -> TimeContext:
         plan = self.plan_period(doc)
         doc_year = doc.meta.issue_date.year if doc.meta.issue_date else (
             plan[0] if plan and plan[0] == plan[1] else None)

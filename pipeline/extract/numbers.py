@@ -20,7 +20,7 @@ the forms policy texts use (``三十``, ``两``, ``一百零五``, ``二〇二�
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
@@ -154,6 +154,7 @@ class UnitInfo:
 class UnitTable:
     magnitudes: tuple[tuple[str, float], ...]       # longest first
     units: dict[str, tuple[str, str]]               # form -> (kind, base)
+    _memo: dict[str, "UnitInfo | None"] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, rules_dir: Path) -> "UnitTable":
@@ -189,7 +190,12 @@ class UnitTable:
         return None
 
     def resolve(self, unit: str) -> UnitInfo | None:
-        """Resolve a unit as written; ``""`` → kind ``none``; None if unknown."""
+        """Resolve a unit as written; ``""`` → kind ``none``; None if unknown (memoized: units repeat)."""
+        if unit not in self._memo:
+            self._memo[unit] = self._resolve(unit)
+        return self._memo[unit]
+
+    def _resolve(self, unit: str) -> UnitInfo | None:
         text = to_halfwidth(unit).replace(" ", "")
         if not text:
             return UnitInfo(unit=unit, kind="none", base="", factor=1.0)

@@ -93,6 +93,9 @@ class TargetExtractor:
         by_role: dict[str, list[Rule]] = {}
         for rule in rules:
             by_role.setdefault(str(rule.attrs.get("role", "")), []).append(rule)
+        for rule in by_role.pop("past_cue", []):        # strong cues and weak ones (拥有, 目前) apart
+            role = "past_cue_weak" if rule.attrs.get("strength") == "weak" else "past_cue"
+            by_role.setdefault(role, []).append(rule)
         for role_rules in by_role.values():
             role_rules.sort(key=lambda r: -r.priority)
         return cls(rules=rules, units=UnitTable.load(rules_dir), time=DeadlineExtractor.from_rules(rules_dir),
@@ -102,7 +105,10 @@ class TargetExtractor:
         return self.by_role.get(role, ())
 
     def _any(self, role: str, text: str) -> bool:
-        return any(r.search(text) for r in self._role(role))
+        # Cue checks read one clause or a few characters: the compiled patterns are called directly, without
+        # the engine's per-call timeout (which costs more than the match on short strings). Scans of a whole
+        # document go through Rule.finditer and keep the timeout.
+        return any(r.pattern.search(text) for r in self._role(role))
 
     # ------------------------------------------------------------------ entry point
 
@@ -113,7 +119,7 @@ class TargetExtractor:
         table_rows, table_spans = self._tables(doc, ctx)
         rows = list(table_rows)
         candidates = self._candidates(doc.text, table_spans)
-        counts = [c for c in candidates if self.units.kind(c.unit) == "count"]
+        counts = [c for c in candidates if self.units.kind(c.unit) == "count" and not self._name_count(c)]
         count_ends = [c.end for c in counts]
         for i, cand in enumerate(candidates):
             row = self._inline_row(doc, ctx, cand, counts, count_ends, deadline_years,
@@ -210,8 +216,7 @@ class TargetExtractor:
         kind = self.units.kind(c.unit)
         if kind == "spec":
             return None
-        if kind == "count" and _is_chinese(c.low_text) and not (c.pre or c.post or c.approx) \
-                and not _has_magnitude(c.unit):
+        if self._name_count(c):
             return None                                    # 十个专项行动, 两个…: names, not values
         if ctx.in_background(c.start):
             return None
@@ -274,6 +279,11 @@ class TargetExtractor:
             return section.heading.strip(" 。") + indicator
         return indicator
 
+    def _name_count(self, c: _Candidate) -> bool:
+        """A count in Chinese numerals without a qualifier (十个专项行动, 三大…, 两个中心) names things."""
+        return (self.units.kind(c.unit) == "count" and _is_chinese(c.low_text)
+                and not (c.pre or c.post or c.approx) and not _has_magnitude(c.unit))
+
     def _follows_count(self, text: str, c: _Candidate, counts: list[_Candidate], count_ends: list[int],
                        clause_start: int) -> bool:
         """A money/measure amount inside the phrase of a count: 打造1-2家年营业收入超过10亿元的…"""
@@ -286,11 +296,9 @@ class TargetExtractor:
         return not _PHRASE_BREAK.search(text, prev.end, c.start)
 
     def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int) -> bool:
-        strong = [r for r in self._role("past_cue") if r.attrs.get("strength") != "weak"]
-        if any(r.search(prefix) for r in strong):
+        if self._any("past_cue", prefix):
             return True
-        weak = [r for r in self._role("past_cue") if r.attrs.get("strength") == "weak"]
-        if any(r.search(prefix) for r in weak):
+        if self._any("past_cue_weak", prefix):
             forward = [m for m in ctx.mentions_between(s_start, offset)
                        if m.kind in _FORWARD_KINDS and not m.historical]
             return not forward
@@ -307,7 +315,7 @@ class TargetExtractor:
 
     def _baseline_year(self, prefix: str) -> int | None:
         for rule in self._role("baseline_year"):
-            found = list(rule.finditer(prefix))
+            found = list(rule.pattern.finditer(prefix))
             if found:
                 return int(found[-1].group("year"))
         return None
@@ -317,12 +325,12 @@ class TargetExtractor:
         aspirational = False
         offset = len(sentence_prefix) - len(clause_prefix)
         for rule in self._role("aspiration"):
-            for m in rule.finditer(sentence_prefix):
+            for m in rule.pattern.finditer(sentence_prefix):
                 aspirational = True
                 if m.group(0) in ("力争", "争取"):
                     found.append((m.start() - offset, m.group(0)))
         for rule in self._role("qualifier"):
-            for m in rule.finditer(clause_prefix):
+            for m in rule.pattern.finditer(clause_prefix):
                 found.append((m.start(), str(rule.attrs["q"])))
         if c.pre:
             found.append((len(clause_prefix), c.pre))
@@ -336,7 +344,7 @@ class TargetExtractor:
         return aspirational, tuple(out)
 
     def _change(self, prefix: str, unit: str) -> str:
-        matched = [str(r.attrs["change"]) for r in self._role("change") if r.search(prefix)]
+        matched = [str(r.attrs["change"]) for r in self._role("change") if r.pattern.search(prefix)]
         if not matched:
             return "level"
         if unit.endswith("百分点"):
@@ -347,7 +355,7 @@ class TargetExtractor:
 
     def _binding(self, clause: str) -> str | None:
         for rule in self._role("binding"):
-            m = rule.search(clause)
+            m = rule.pattern.search(clause)
             if m:
                 return m.group("binding")
         return None
@@ -364,11 +372,11 @@ class TargetExtractor:
                 if self._any(role, cell):
                     roles.setdefault(role, i)
             for rule in self._role("table_target"):
-                m = rule.search(cell)
+                m = rule.pattern.search(cell)
                 if m:
                     roles["targets"].append((i, int(m.group("year")) if m.group("year") else None, None))
             for rule in self._role("table_change"):
-                m = rule.search(cell)
+                m = rule.pattern.search(cell)
                 if m:
                     change = "cumulative" if m.group("change").startswith(("累计", "五年")) else "annual_avg"
                     roles["targets"].append((i, None, change))
@@ -430,7 +438,7 @@ class TargetExtractor:
         lead = len(raw) - len(raw.lstrip())
         value = raw.strip()
         start = raw_start + lead
-        m = next((mm for r in self._role("table_cell") if (mm := r.search(value))), None)
+        m = next((mm for r in self._role("table_cell") if (mm := r.pattern.search(value))), None)
         if m is None:
             return None
         low = parse_number(m.group("low"))
