@@ -74,3 +74,50 @@ def test_unknown_unit_has_no_base():
 def test_spec_units_are_marked_spec():
     for unit in ("纳米", "英寸", "℃"):
         assert UNITS.kind(unit) == "spec"
+
+
+# ---------------------------------------------------------------- rules/units.toml and ${UNIT} of rules/targets.toml agree
+
+def _unit_pattern_parts():
+    import regex
+
+    from pipeline.extract.rules import expand, load_common_defines, load_ruleset
+    ruleset = load_ruleset(RULES_DIR / "targets.toml", load_common_defines(RULES_DIR))
+    unit = regex.compile("(?:" + expand("${UNIT}", ruleset.defines, file="targets.toml", rule_id=None) + ")")
+    base = ruleset.defines["UNIT_BASE"]
+    parts, depth, current = [], 0, ""
+    for ch in base:                      # split the alternation at top level
+        if ch == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        current += ch
+    parts.append(current)
+    literals = []
+    for part in parts:                   # drop lookaheads: 家(?!庭|居…) → 家
+        out, depth = "", 0
+        for i, ch in enumerate(part):
+            if part.startswith("(?", i) and depth == 0:
+                depth = 1
+                continue
+            if depth:
+                depth += (ch == "(") - (ch == ")")
+                continue
+            out += ch
+        literals.append(out)
+    return unit, literals
+
+
+def test_every_unit_in_the_table_is_recognised_by_the_value_pattern():
+    unit, _ = _unit_pattern_parts()
+    missing = [form for form in UNITS.units if not unit.fullmatch(form)]
+    assert missing == []
+
+
+def test_every_unit_the_value_pattern_recognises_has_a_base():
+    _, literals = _unit_pattern_parts()
+    assert len(literals) > 50
+    unknown = [u for u in literals if UNITS.resolve(u) is None]
+    assert unknown == []

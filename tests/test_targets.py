@@ -1,0 +1,360 @@
+"""Targets (GUIDELINE §1) on documents written for these tests, in several styles."""
+import datetime as dt
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.deadlines import DeadlineExtractor
+from pipeline.extract.targets import TargetExtractor
+from pipeline.models import Document, DocumentMeta, Section, Sentence
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+DEADLINES = DeadlineExtractor.from_rules(RULES_DIR)
+TARGETS = TargetExtractor.from_rules(RULES_DIR)
+D = dt.date
+
+
+# ---------------------------------------------------------------- a small document builder
+
+def _sentences(text):
+    out, start = [], 0
+    for m in re.finditer(r"[。！？；;]|\n", text):
+        if text[start:m.end()].strip():
+            out.append(Sentence(len(out), start, m.end(), text[start:m.end()]))
+        start = m.end()
+    if text[start:].strip():
+        out.append(Sentence(len(out), start, len(text), text[start:]))
+    return out
+
+
+_LEVELS = [(1, r"[一二三四五六七八九十]+、"), (2, r"[（(][一二三四五六七八九十]+[）)]"), (3, r"\d+[．.](?!\d)")]
+
+
+def _outline(text):
+    heads, pos = [], 0
+    for line in text.split("\n"):
+        for level, pat in _LEVELS:
+            m = re.match(pat, line)
+            if m:
+                heading = re.split(r"。", line[m.end():])[0]
+                heads.append((level, m.group(0), heading, pos, pos + m.end(), pos + m.end() + len(heading)))
+                break
+        pos += len(line) + 1
+    sections, stack = [], []
+    for i, (level, label, heading, start, h_start, h_end) in enumerate(heads):
+        end = next((s for lv, _, _, s, _, _ in heads[i + 1:] if lv <= level), len(text))
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        sections.append(Section(i, stack[-1][1] if stack else None, level, label, heading, start, end, h_start, h_end))
+        stack.append((level, i))
+    return sections
+
+
+def make_doc(text, doc_id="doc", **meta):
+    text = text.strip("\n")
+    return Document(doc_id=doc_id, source_path=f"{doc_id}.txt", source_format="txt", encoding="utf-8",
+                    script="simplified", text=text, meta=DocumentMeta(**meta), sections=_outline(text),
+                    sentences=_sentences(text))
+
+
+def extract(text, **meta):
+    doc = make_doc(text, **meta)
+    return TARGETS(doc, DEADLINES(doc))
+
+
+def values(text, **meta):
+    """(low, high, unit, target_year) of every target, in text order."""
+    return [(r.value_low, r.value_high, r.unit, r.target_year) for r in extract(text, **meta)]
+
+
+def by_text(rows, value_text):
+    [row] = [r for r in rows if r.value_text == value_text]
+    return row
+
+
+# ---------------------------------------------------------------- a State Council notice with 到2025年/到2027年 targets
+
+STATE_COUNCIL = """国务院关于印发《推动大规模设备更新行动方案》的通知
+国发〔2024〕7号
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+现将《推动大规模设备更新行动方案》印发给你们，请认真贯彻执行。
+国务院
+2024年3月7日
+为深入实施“中国制造2025”，推动大规模设备更新，制定本行动方案。
+一、总体要求
+到2027年，工业、农业、建筑、交通等领域设备投资规模较2023年增长25%以上；规模以上工业企业数字化研发设计工具普及率、关键工序数控化率分别超过90%、75%；二手车交易量较2023年增长45%。
+二、重点任务
+（一）推进重点行业设备更新改造。到2025年，新建改造5G基站60万个，累计建成智能工厂1000家以上。
+（二）实施消费品以旧换新。对符合条件的个人消费者购置新能源汽车给予最高1万元补贴；对年销量首次突破10万辆的企业给予一次性奖励500万元。
+（三）完善标准。2024年底前，修订完善能耗、排放、技术标准100项以上。
+"""
+
+
+def test_state_council_targets_values_units_and_years():
+    assert values(STATE_COUNCIL, issue_date=D(2024, 3, 7)) == [
+        (25, 25, "%", 2027), (90, 90, "%", 2027), (75, 75, "%", 2027), (45, 45, "%", 2027),
+        (60, 60, "万个", 2025), (1000, 1000, "家", 2025),
+        (100, 100, "项", 2024),
+    ]
+
+
+def test_state_council_fields():
+    rows = extract(STATE_COUNCIL, issue_date=D(2024, 3, 7))
+    growth = by_text(rows, "25%以上")
+    assert (growth.bound, growth.change, growth.baseline_year, growth.qualifiers) == ("min", "increase", 2023, ("以上",))
+    assert growth.indicator == "工业、农业、建筑、交通等领域设备投资规模"
+    # 分别超过90%、75%: the comparison is shared by both values
+    assert by_text(rows, "75%").bound == "min"
+    base = by_text(rows, "60万个")
+    assert (base.value_base, base.unit_base, base.change) == (600000.0, "个", "new")
+    factories = by_text(rows, "1000家以上")
+    assert (factories.change, factories.qualifiers) == ("cumulative", ("累计", "以上"))
+
+
+def test_subsidies_rewards_and_their_thresholds_are_not_targets():
+    texts = [r.value_text for r in extract(STATE_COUNCIL, issue_date=D(2024, 3, 7))]
+    assert not any(t in texts for t in ("1万元", "最高1万元", "突破10万辆", "500万元"))
+
+
+# ---------------------------------------------------------------- a government work report
+
+WORK_REPORT = """2023年政府工作报告
+一、2022年工作回顾
+过去一年，经济社会发展取得新成效。国内生产总值增长3%，城镇新增就业1206万人，年末城镇调查失业率降到5.5%。粮食产量1.37万亿斤，增产74亿斤。
+过去五年，国内生产总值从八十万亿元增加到一百二十一万亿元，年均增长5.2%，累计新增城镇就业6400万人以上。
+二、2023年经济社会发展总体要求和政策取向
+今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人左右，城镇调查失业率5.5%左右；居民消费价格涨幅3%左右；粮食产量保持在1.3万亿斤以上。
+"""
+
+
+def test_work_report_only_this_years_targets():
+    rows = extract(WORK_REPORT, issue_date=D(2023, 3, 5))
+    assert [(r.value_text, r.target_year) for r in rows] == [
+        ("5%左右", 2023), ("1200万人左右", 2023), ("5.5%左右", 2023), ("3%左右", 2023), ("1.3万亿斤以上", 2023)]
+    gdp = rows[0]
+    assert (gdp.indicator, gdp.bound, gdp.change) == ("国内生产总值", "approx", "increase")
+    grain = rows[-1]
+    assert (grain.unit, grain.value_base, grain.unit_base, grain.bound) == ("万亿斤", 1.3e12, "斤", "min")
+
+
+def test_work_report_without_headings_last_year_and_this_year_in_one_paragraph():
+    text = ("去年，国内生产总值增长3%，城镇新增就业1206万人。"
+            "今年发展主要预期目标是：国内生产总值增长5%左右，城镇新增就业1200万人左右。")
+    assert values(text, issue_date=D(2023, 3, 5)) == [(5, 5, "%", 2023), (1200, 1200, "万人", 2023)]
+
+
+def test_a_year_before_the_document_marks_history():
+    text = "2022年，全市地区生产总值达到4.5万亿元，同比增长4%。2023年，地区生产总值增长5%左右。"
+    assert values(text, issue_date=D(2023, 1, 15)) == [(5, 5, "%", 2023)]
+
+
+# ---------------------------------------------------------------- a provincial 十四五 plan with an indicator table
+
+PROVINCE = """某省国民经济和社会发展第十四个五年规划纲要
+一、“十三五”时期发展成就
+“十三五”时期，全省地区生产总值年均增长6.5%，2020年达到4.2万亿元，人均地区生产总值突破6万元。
+二、主要目标
+到2025年，全省地区生产总值年均增长6%左右，研发经费投入强度达到2.8%。
+“十四五”经济社会发展主要指标
+类别\t指标\t2020年\t2025年\t年均增长[累计]\t属性
+经济发展\t地区生产总值增长（%）\t3.7\t6左右\t—\t预期性
+\t全员劳动生产率（万元/人）\t12.3\t16\t5.6\t预期性
+绿色生态\t单位地区生产总值能源消耗降低（%）\t—\t—\t〔13.5〕\t约束性
+\t森林覆盖率（%）\t23.4\t24.1\t〔0.7〕\t约束性
+"""
+
+
+def test_provincial_plan_inline_targets_and_background():
+    rows = extract(PROVINCE, period_start=2021, period_end=2025)
+    inline = [r for r in rows if r.rule_id != "table.cell"]
+    assert [(r.value_text, r.change, r.target_year) for r in inline] == [
+        ("6%左右", "annual_avg", 2025), ("2.8%", "level", 2025)]
+
+
+def test_indicator_table_cells():
+    rows = [r for r in extract(PROVINCE, period_start=2021, period_end=2025) if r.rule_id == "table.cell"]
+    got = [(r.indicator, r.value_text, r.value_low, r.unit, r.binding, r.target_year, r.change) for r in rows]
+    assert got == [
+        ("地区生产总值增长（%）", "6左右", 6, "%", "预期性", 2025, "increase"),
+        ("全员劳动生产率（万元/人）", "16", 16, "万元/人", "预期性", 2025, "level"),
+        ("全员劳动生产率（万元/人）", "5.6", 5.6, "%", "预期性", 2025, "annual_avg"),   # an average growth rate
+        ("单位地区生产总值能源消耗降低（%）", "〔13.5〕", 13.5, "%", "约束性", 2025, "cumulative"),
+        ("森林覆盖率（%）", "24.1", 24.1, "%", "约束性", 2025, "level"),
+        ("森林覆盖率（%）", "〔0.7〕", 0.7, "%", "约束性", 2025, "cumulative"),
+    ]
+    assert by_text(rows, "16").value_base == 160000.0 and by_text(rows, "16").unit_base == "元/人"
+    assert by_text(rows, "6左右").bound == "approx"
+
+
+def test_indicator_table_with_unit_column_and_inline_cell_unit():
+    text = """一、主要指标
+序号\t指标名称\t单位\t属性\t2015年\t2020年
+1\t工业增加值率\t提高百分点\t预期性\t—\t比2015年提高1—1.5个百分点
+2\t工业劳动生产率\t增加值万元/人\t预期性\t18\t22
+3\t制造业增加值占比\t%\t预期性\t24\t力争保持25左右
+4\t质量竞争力指数\t数值\t预期性\t83\t保持国内领先
+"""
+    rows = extract(text, period_start=2016, period_end=2020)
+    got = [(r.value_low, r.value_high, r.unit, r.baseline_year, r.bound, r.aspirational, r.target_year) for r in rows]
+    assert got == [
+        (1, 1.5, "个百分点", 2015, "range", False, 2020),
+        (22, 22, "增加值万元/人", None, "exact", False, 2020),
+        (25, 25, "%", None, "approx", True, 2020),
+    ]
+    assert rows[1].value_base == 220000.0 and rows[1].unit_base == "元/人"
+    assert rows[2].qualifiers == ("力争", "左右")
+
+
+# ---------------------------------------------------------------- a city action plan
+
+CITY = """某市推进新能源汽车产业高质量发展三年行动计划（2023—2025年）
+一、发展基础
+全市新能源汽车产业发展迅速，整车产量达到18万辆，产业规模突破800亿元。
+二、主要目标
+2022年全市新能源汽车产量同比增长85%。现有新能源汽车整车企业12家，已建成充电桩3.2万个，可用充电场站用地面积为120亩。
+到2025年，全市新能源汽车产量突破50万辆，产业规模达到2000亿元以上；建成充电桩10万个，换电站200座；培育年营业收入超百亿元的龙头企业5家。
+三、重点任务
+1．做强整车企业。打造1-2家年营业收入超过100亿元、具有全国影响力的整车企业，力争新增整车产能30万辆。
+2．完善充电网络。每年新建公共充电桩2万个以上。
+3．推动配套协同。到2024年，本地配套率从2022年的35%提高到60%。
+4．推进重大项目。支持年销量超过10万辆的整车企业做大做强，谋划一批超50亿元规模重大项目。对新认定的国家级绿色工厂给予一次性奖励50万元。
+"""
+
+
+def test_city_plan_targets():
+    rows = extract(CITY)
+    assert [(r.value_text, r.value_low, r.value_high, r.unit, r.target_year) for r in rows] == [
+        ("突破50万辆", 50, 50, "万辆", 2025),
+        ("2000亿元以上", 2000, 2000, "亿元", 2025),
+        ("10万个", 10, 10, "万个", 2025),
+        ("200座", 200, 200, "座", 2025),
+        ("5家", 5, 5, "家", 2025),
+        ("1-2家", 1, 2, "家", 2025),
+        ("30万辆", 30, 30, "万辆", 2025),
+        ("2万个以上", 2, 2, "万个", 2025),
+        ("60%", 60, 60, "%", 2024),           # 到2024年 governs its own sentence
+    ]
+
+
+def test_city_plan_fields():
+    rows = extract(CITY)
+    capacity = by_text(rows, "30万辆")
+    assert (capacity.aspirational, capacity.change, capacity.qualifiers) == (True, "new", ("力争", "新增"))
+    assert by_text(rows, "突破50万辆").bound == "min"
+    assert by_text(rows, "1-2家").bound == "range"
+    assert by_text(rows, "2万个以上").change == "annual_avg"
+    assert by_text(rows, "2000亿元以上").value_base == 2e11
+
+
+def test_city_plan_history_facts_and_thresholds_are_not_targets():
+    texts = [r.value_text for r in extract(CITY)]
+    for not_a_target in ("18万辆", "突破800亿元", "85%", "12家", "3.2万个", "120亩",   # background, past, facts
+                         "超百亿元", "超过100亿元",                                  # thresholds describing what is counted
+                         "超过10万辆", "超50亿元",                                    # thresholds before a noun
+                         "50万元",                                                    # a reward
+                         "35%"):                                                     # a starting point (从…的)
+        assert not_a_target not in texts
+
+
+def test_paragraph_and_section_opening_deadlines_govern_what_follows():
+    text = ("一、目标\n到2023年，全区新增5家上市企业。培育10家单项冠军企业。\n"
+            "——加快集聚，引进20个重大项目。\n"
+            "二、任务\n建设30个示范园区。到2024年，建成40个智能工厂。")
+    assert values(text, period_start=2022, period_end=2025) == [
+        (5, 5, "家", 2023), (10, 10, "家", 2023),   # the paragraph opened by 到2023年
+        (20, 20, "个", 2023),                       # a later paragraph of the section it introduces
+        (30, 30, "个", 2025),                       # another section, nothing said: the plan's end
+        (40, 40, "个", 2024)]                       # the sentence's own deadline
+
+
+def test_relative_deadline_and_this_year():
+    text = "一、目标\n经过三年努力，培育30家企业。今年完成10个项目。"
+    assert values(text, period_start=2024, period_end=2026, issue_date=D(2024, 2, 1)) == [
+        (30, 30, "家", 2026), (10, 10, "个", 2024)]
+
+
+def test_no_plan_period_and_no_deadline_gives_no_year():
+    assert values("一、任务\n建设10个示范园区。") == [(10, 10, "个", None)]
+
+
+# ---------------------------------------------------------------- what is not a value
+
+@pytest.mark.parametrize("text", [
+    "大力发展5G、人工智能等“4+1”重点产业，建设G60科创走廊，推进C919大型客机研制。",
+    "加快发展三大先导产业和六大重点产业，按照相关工作节点推进十个专项行动。",
+    "推进“十四五”规划实施，全面落实“3+6”产业体系和“6+X”战略性新兴产业。",
+    "加快推进12英寸生产线建设，支持28纳米工艺量产，发展700℃超超临界机组。",
+    "形成若干千亿级、五百亿级产业集群，推进百亿元级项目开工建设。",
+    "根据《关于支持产业发展的若干政策》（沪府发〔2023〕5号），经区政府第166次常务会议审议通过。",
+    "落地一批创新平台，培育若干龙头企业，建设一系列示范工程，多个园区加快发展。",
+    "每10万人口拥有执业医师数明显增加，实施“1+10”人才新政，建设两个中心。",
+])
+def test_names_labels_dates_and_vague_amounts_are_not_targets(text):
+    assert values("一、任务\n" + text, period_start=2023, period_end=2025) == []
+
+
+@pytest.mark.parametrize("text, low, high, unit", [
+    ("培育30~40家企业。", 30, 40, "家"),
+    ("培育30至40家企业。", 30, 40, "家"),
+    ("比2020年提高1—1.5个百分点。", 1, 1.5, "个百分点"),
+    ("工业用地按照不低于1/3比例用于重点项目。", 0.3333, 0.3333, ""),
+    ("服务业增加值比重达到三分之二左右。", 0.6667, 0.6667, ""),
+    ("城镇化率达到百分之七十以上。", 70, 70, "%"),
+    ("培育企业300余家。", 300, 300, "家"),
+    ("产出效益达到12.5亿元/平方公里。", 12.5, 12.5, "亿元/平方公里"),
+    ("有效发明专利达到1.2件/亿元。", 1.2, 1.2, "件/亿元"),
+    ("营业收入突破1.5万亿元。", 1.5, 1.5, "万亿元"),
+    ("培育十家以上单项冠军企业。", 10, 10, "家"),       # a Chinese-numeral count with a qualifier is a value
+])
+def test_value_forms(text, low, high, unit):
+    [(got_low, got_high, got_unit, _)] = values("一、目标\n到2025年，" + text, period_start=2023, period_end=2025)
+    assert (got_low, got_high, got_unit) == (pytest.approx(low), pytest.approx(high), unit)
+
+
+def test_threshold_inside_a_counted_phrase_is_not_a_target():
+    text = "一、目标\n到2025年，打造1-2家年营业收入超过10亿元，具有行业影响力的系统集成商。"
+    assert values(text) == [(1, 2, "家", 2025)]
+
+
+def test_statement_of_available_stock_is_not_a_target():
+    text = "一、保障\n“十四五”期间可用工业土地总面积为9921.1亩，可用厂房总面积为367.9万平方米（不含26栋厂房）。"
+    assert values(text, period_start=2022, period_end=2024) == []
+
+
+def test_weak_fact_cue_yields_to_a_forward_deadline():
+    text = "一、目标\n目前全市拥有上市企业80家。到2025年，拥有上市企业100家以上。"
+    assert values(text, period_start=2023, period_end=2025) == [(100, 100, "家", 2025)]
+
+
+def test_binding_written_with_the_value():
+    [row] = extract("一、目标\n到2025年，单位地区生产总值能耗降低13.5%（约束性）。", period_start=2021, period_end=2025)
+    assert (row.binding, row.change, row.value_low) == ("约束性", "decrease", 13.5)
+
+
+def test_rows_have_offsets_sentence_section_and_stable_ids():
+    doc = make_doc(CITY, doc_id="city1")
+    rows = TARGETS(doc, DEADLINES(doc))
+    again = TARGETS(make_doc(CITY, doc_id="city1"), DEADLINES(doc))
+    assert [r.target_id for r in rows] == [r.target_id for r in again]
+    assert len({r.target_id for r in rows}) == len(rows)
+    for r in rows:
+        assert doc.text[r.char_start:r.char_end] == r.value_text
+        assert r.target_id == f"city1-T{r.char_start}-{r.char_end}"
+        assert r.value_text.replace(" ", "") in r.sentence.replace(" ", "")
+    five = by_text(rows, "5家")
+    assert doc.sections[five.section_id].heading == "主要目标"
+    assert five.indicator == "年营业收入超百亿元的龙头企业"
+
+
+def test_speed_on_a_large_document():
+    paragraph = ("到2025年，全市新能源汽车产量突破50万辆，产业规模达到2000亿元以上；建成充电桩10万个。"
+                 "支持5G、人工智能等“4+1”重点产业，建设G60科创走廊。\n")
+    text = "一、目标\n" + paragraph * 4000                       # about 330,000 characters
+    doc = make_doc(text, period_start=2023, period_end=2025)
+    started = time.perf_counter()
+    rows = TARGETS(doc, DEADLINES(doc))
+    elapsed = time.perf_counter() - started
+    assert len(rows) == 3 * 4000
+    assert elapsed < 20, f"{elapsed:.1f}s for {len(text)} characters"
