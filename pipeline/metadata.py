@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from pathlib import Path
+from types import MappingProxyType
 
 import regex
 
@@ -69,7 +70,7 @@ def _compact(s: str) -> str:
     return s.replace(" ", "").replace("\t", "")
 
 
-_CN_DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
+_CN_DIGIT = MappingProxyType({ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0})
 
 
 def _cn_number(s: str) -> int:
@@ -190,9 +191,10 @@ def find_title(lines: list[str], vocab: Vocabulary) -> str | None:
 def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary) -> str | None:
     header = _header(lines)
     for line in header:
-        m = _NOTICE.match(_compact(line))
-        if m and vocab.org_end.search(m.group("org")):
-            return m.group("org")
+        m = _NOTICE.match(regex.sub(r"\s+", " ", line.strip()))
+        org = m.group("org").strip() if m else ""
+        if org and vocab.org_end.search(org):
+            return org               # joint issuers stay separated by their space
     for prev, line in zip(lines, lines[1:]):
         s = _compact(prev)
         if _DATE_LINE.match(_compact(line)) and len(s) <= 30 and vocab.org_end.search(s) \

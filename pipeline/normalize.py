@@ -32,16 +32,21 @@ dropped; a table row stays one line with its tabs.
 from __future__ import annotations
 
 import functools
-import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import opencc
 import regex
 
 from .models import NormalizedText
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 
 DEFAULT_VOCABULARY = Path(__file__).resolve().parent.parent / "rules" / "boilerplate.toml"
 
@@ -177,18 +182,21 @@ def to_simplified(text: str) -> str:
 
 # ---------------------------------------------------------------- characters
 
-# Full-width digits and Latin letters, and ％, to ASCII; punctuation is left alone.
-_FOLD = {cp: cp - 0xFEE0 for cp in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B))
-         + list(range(0xFF41, 0xFF5B))}
-_FOLD[0xFF05] = ord("%")
-for _cp in (0x00A0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
-            0x2009, 0x200A, 0x202F, 0x205F, 0x3000):
-    _FOLD[_cp] = ord(" ")
-for _cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
-    _FOLD[_cp] = None
-_FOLD[ord("\f")] = ord("\n")
-_FOLD[ord("\v")] = ord("\n")
+def _fold_table() -> dict[int, int | None]:
+    """Full-width digits and Latin letters, and ％, to ASCII (punctuation is left alone);
+    exotic spaces to a space; zero-width characters out; form feeds to line breaks."""
+    table: dict[int, int | None] = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                                *range(0xFF41, 0xFF5B))}
+    table[0xFF05] = ord("%")
+    for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000):
+        table[cp] = ord(" ")
+    for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
+        table[cp] = None
+    table[ord("\f")] = table[ord("\v")] = ord("\n")
+    return table
 
+
+_FOLD = MappingProxyType(_fold_table())
 _WORD_MARKER = regex.compile(r"\[(?:bookmark|_?GoBack|_?Toc\d*|_?Hlk\d*)[^\]\n]*\]", regex.IGNORECASE)
 
 
@@ -403,7 +411,7 @@ def _is_footerish(line: str, vocab: Vocabulary) -> bool:
     s = _compact(line)
     return bool(vocab.cc_line.match(s) or vocab.labelled.match(s) or _PRINT_LINE.match(s)
                 or any(m in s for m in vocab.record_markers) or _is_furniture(line, vocab)
-                or (len(s) <= 40 and vocab.footer_start.match(s)))
+                or (len(s) <= 40 and vocab.footer_start.match(s) and not regex.search(r"[。！？]", s)))
 
 
 def _is_paragraph(line: str, vocab: Vocabulary) -> bool:
@@ -414,15 +422,18 @@ def _is_paragraph(line: str, vocab: Vocabulary) -> bool:
 
 
 def _keep_tail(out: list[str], idx: list[int], vocab: Vocabulary) -> None:
-    """Blank the lines at ``idx`` except dates, closing formulas, attachments, tables and signatures."""
-    kept_below: str | None = None
+    """Blank the lines at ``idx`` except dates, closing formulas, attachments, list items,
+    tables and signatures (organisation names stacked above a kept date line)."""
+    signing = False                # the kept line below is a date or a signature
     for i in reversed(idx):
         line = out[i]
         s = _compact(line)
-        signature = (kept_below is not None and bool(_DATE_LINE.match(kept_below)) and len(s) <= 30
-                     and vocab.org_end.search(s) is not None and not _CLAUSE_PUNCT.search(s))
-        if _is_protected_tail(line, vocab) or signature:
-            kept_below = s
+        signature = (signing and len(s) <= 30 and vocab.org_end.search(s) is not None
+                     and not _CLAUSE_PUNCT.search(s))
+        if signature or _DATE_LINE.match(s):
+            signing = True
+        elif _is_protected_tail(line, vocab) or _LABEL_START.match(s):
+            signing = False
         else:
             out[i] = ""            # dropped lines do not separate a signature from its date
 
@@ -449,7 +460,7 @@ def _strip_bottom(lines: list[str], vocab: Vocabulary) -> list[str]:
             break
     for i in tail:
         s = _compact(out[i])
-        if s and vocab.cut_marker.match(s):
+        if s and vocab.cut_marker.match(s) and all(len(_compact(out[j])) <= 120 for j in tail if j > i):
             _keep_tail(out, [j for j in tail if j >= i and out[j]], vocab)
             break
     nonblank = [i for i, x in enumerate(out) if x]

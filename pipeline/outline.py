@@ -33,12 +33,14 @@ parents, and one lost heading must not hide the rest).
 """
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import regex
 
 from .models import Section
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
+_CN_DIGITS = MappingProxyType({"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                               "七": 7, "八": 8, "九": 9})
 
 _LABEL = regex.compile(
     r"[ \u3000]*(?:"
@@ -50,7 +52,7 @@ _LABEL = regex.compile(
     r"|(?P<circled>[①-⑳])"
     r")[ \u3000]*")
 _LINE = regex.compile(r"[^\n]+")
-_CHAPTER_RANK = ["chapter_篇", "chapter_部分", "chapter_章", "chapter_节", "chapter_条"]
+_CHAPTER_RANK = ("chapter_篇", "chapter_部分", "chapter_章", "chapter_节", "chapter_条")
 _TERMINATOR = regex.compile(r"[。！？；!?;]")
 _CLAUSE = regex.compile(r"[，,：:]")
 _SHORT_HEADING = 40

@@ -194,6 +194,14 @@ def test_district_notice_bracket_with_spaces():
     assert (m.period_start, m.period_end) == (None, None)
 
 
+def test_joint_issuers():
+    doc = ("上海市经济和信息化委员会 上海市发展和改革委员会关于印发《上海市工业互联网创新发展行动方案》的通知\n"
+           "沪经信规〔2023〕1号\n各区人民政府：\n现将方案印发给你们，请认真贯彻执行。\n")
+    m = meta_of(doc)
+    assert m.issuer == "上海市经济和信息化委员会 上海市发展和改革委员会"
+    assert m.doc_number == "沪经信规〔2023〕1号"
+
+
 def test_issuer_from_red_header_when_the_notice_names_none():
     m = meta_of(RED_HEADER_ONLY)
     assert m.issuer == "苏州市工业和信息化局"

@@ -379,6 +379,24 @@ def test_county_page_keeps_attachment_signature_and_date():
         "2024年5月6日")
 
 
+JOINT_NOTICE = """上海市经济和信息化委员会 上海市发展和改革委员会关于印发《上海市工业互联网创新发展行动方案》的通知
+沪经信规〔2023〕1号
+各区人民政府，各有关单位：
+现将《上海市工业互联网创新发展行动方案》印发给你们，请认真贯彻执行。
+更多支持政策，请咨询市经济信息化委产业处。
+附件：1.重点任务清单
+2.重点项目表
+上海市经济和信息化委员会
+上海市发展和改革委员会
+2023年3月1日
+"""
+
+
+def test_joint_signature_attachment_list_and_last_paragraph_kept():
+    # The short notice title keeps the space between its two issuers.
+    assert normalize(JOINT_NOTICE).text == JOINT_NOTICE.strip()
+
+
 def test_plain_document_is_left_whole():
     src = "关于加快发展先进制造业的实施意见\n一、总体要求\n坚持创新驱动。\n二、主要任务\n（一）做强产业。推动集群发展。"
     assert normalize(src).text == src
