@@ -209,6 +209,17 @@ def test_each_occurrence_is_a_row():
     assert [r.text for r in rows(text, period_start=2023, period_end=2025)] == ["到2025年", "到2025年", "每年", "每年"]
 
 
+def test_undated_months_and_year_end_take_the_document_year():
+    text = "一、安排\n两年内完成改造，年底前出台实施细则，6月底前完成摸底调查，9月30日前报送材料，今年年底前全部完成。"
+    assert triples(text, issue_date=D(2024, 2, 1)) == [
+        ("两年内", "relative", None, D(2025, 12, 31)),
+        ("年底前", "by", None, D(2024, 12, 31)),
+        ("6月底前", "by", None, D(2024, 6, 30)),
+        ("9月30日前", "by", None, D(2024, 9, 30)),
+        ("今年年底前", "relative", D(2024, 1, 1), D(2024, 12, 31)),
+    ]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("到二〇三五年，基本实现现代化。", ("到二〇三五年", D(2035, 12, 31))),
     ("2025年前完成全部改造。", ("2025年前", D(2025, 12, 31))),

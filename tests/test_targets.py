@@ -328,6 +328,29 @@ def test_weak_fact_cue_yields_to_a_forward_deadline():
     assert values(text, period_start=2023, period_end=2025) == [(100, 100, "家", 2025)]
 
 
+def test_a_subset_inherits_the_context_of_the_clause_before():
+    text = "一、现状\n全市共有各类市场主体200万户，其中企业80万户。"
+    assert values(text, period_start=2023, period_end=2025) == []
+    text = "一、目标\n到2025年，新增专精特新企业500家，其中“小巨人”企业50家。"
+    [_, giants] = extract(text, period_start=2023, period_end=2025)
+    assert (giants.value_low, giants.change, giants.qualifiers) == (50, "new", ("新增",))
+
+
+@pytest.mark.parametrize("text", [
+    "对符合条件的项目，按照设备投资额的10%给予补助，最高不超过500万元。",   # a subsidy and its cap
+    "自受理之日起20个工作日内作出决定。",                                   # a procedural time limit
+    "申请人应当在30个工作日内补齐材料。",
+    "从5个方面提出20条政策措施，实施10项重点任务。",                        # the document's own structure
+])
+def test_rules_caps_and_document_structure_are_not_targets(text):
+    assert values("一、措施\n" + text, period_start=2023, period_end=2025) == []
+
+
+def test_a_task_heading_that_mentions_a_foundation_is_not_background():
+    text = "一、夯实发展基础\n到2025年，建成10个公共服务平台。\n二、发展基础\n全市已建成5个平台，拥有企业300家。"
+    assert values(text, period_start=2023, period_end=2025) == [(10, 10, "个", 2025)]
+
+
 def test_binding_written_with_the_value():
     [row] = extract("一、目标\n到2025年，单位地区生产总值能耗降低13.5%（约束性）。", period_start=2021, period_end=2025)
     assert (row.binding, row.change, row.value_low) == ("约束性", "decrease", 13.5)

@@ -294,6 +294,8 @@ class DeadlineExtractor:
         elif kind in ("by", "year"):
             if rule.attrs.get("plan_end") and groups.get("fyp"):
                 year = _five_year_plan(groups["fyp"])[1]
+            elif rule.attrs.get("doc_year_offset") is not None:       # 6月底前, 年底前: this year
+                year = doc_year + rule.attrs["doc_year_offset"] if doc_year is not None else None
             else:
                 year = _year(groups.get("year"))
             if year is None:

@@ -62,7 +62,7 @@ _LEAD = regex.compile(
 _TRAIL_VERB = regex.compile(
     r"(?:达到|达|为|超过|突破|增长|提高到?|提升至?|提高至|下降到?|降低到?|降低至|下降至|实现|保持在?|控制在|"
     r"压缩至|缩短至|不低于|不少于|不超过|约|累计|新增|年均|力争|预期|实现|建成|建设|培育|打造|形成|创建|"
-    r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要)+$")
+    r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要|稳定在|维持在|控制在)+$")
 
 
 @dataclass
@@ -225,7 +225,9 @@ class TargetExtractor:
         clause_end = _clause_end(text, c.end, s_end)
         prefix = text[clause_start:c.start]
         ext_prefix = prefix
-        if not prefix.strip(_QUOTES) and clause_start > s_start:   # a list item: read the clause before
+        lead = prefix.strip(_QUOTES)
+        if (not lead or lead.startswith("其中")) and clause_start > s_start:
+            # a list item (…50家，1-2家…) or a subset (…200万户，其中企业80万户): read the clause before too
             prev_start = _clause_start(text, s_start, clause_start - 1)
             ext_prefix = text[prev_start:c.start]
         after = text[c.end:clause_end]
@@ -233,7 +235,7 @@ class TargetExtractor:
             return None
         if self._any("incentive_cue", ext_prefix + after) or self._any("incentive_after", text[c.end:c.end + 12]):
             return None
-        if self._any("threshold_after", text[c.end:c.end + 12]):
+        if self._any("threshold_after", text[c.end:c.end + 12]) or self._any("structure_after", text[c.end:c.end + 8]):
             return None
         if kind != "count":
             if self._any("descriptor_after", text[c.end:c.end + 12]):
@@ -546,7 +548,7 @@ def _balance_quotes(text: str) -> str:
 
 def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
     """Short phrase for what is measured: the thing counted after a count, else the subject before the verb."""
-    if kind == "count":
+    if kind == "count" and not after.startswith(("、", "，", ",", "；", "。")):
         phrase = _NEXT_VALUE.split(after, 1)[0]
         if "的" in phrase:
             phrase = phrase.rsplit("的", 1)[1]
@@ -556,8 +558,9 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
     subject = _BASELINE_WORDS.sub("", prefix.strip())
     subject = _TRAIL_VERB.sub("", subject)
     subject = _LEAD.sub("", subject).strip(_QUOTES + "，,、")
-    if "，" in subject:
-        subject = subject.rsplit("，", 1)[1]
+    subject = regex.split(r"[，,]", subject)[-1]
+    if regex.search(r"\d", subject):                       # 国家级平台5个、省级30个: the part after the last value
+        subject = regex.split(r"[、]", subject)[-1]
     if not subject and kind != "count":
         subject = _NEXT_VALUE.split(after, 1)[0].strip(" \t、")
         if "的" in subject:
