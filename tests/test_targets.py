@@ -275,6 +275,12 @@ def test_relative_deadline_and_this_year():
         (30, 30, "家", 2026), (10, 10, "个", 2024)]
 
 
+def test_a_one_year_work_plan_takes_the_year_of_its_title():
+    text = ("2024年全市工业和信息化工作要点\n一、总体要求\n2023年，全市规模以上工业增加值增长6%。"
+            "今年全市规模以上工业增加值增长5%左右。\n二、重点工作\n（一）推进技术改造。实施技改项目300项。")
+    assert values(text) == [(5, 5, "%", 2024), (300, 300, "项", 2024)]
+
+
 def test_no_plan_period_and_no_deadline_gives_no_year():
     assert values("一、任务\n建设10个示范园区。") == [(10, 10, "个", None)]
 

@@ -243,6 +243,13 @@ class DeadlineExtractor:
                     span = self._period_years(m)
                     if span:
                         return span
+        for zone in zones:                     # a one-year plan or report: 2024年工作要点
+            for rule in self.rules:
+                if rule.attrs.get("role") == "title_year":
+                    m = rule.search(zone)
+                    if m:
+                        year = int(m.group("year"))
+                        return year, year
         return None
 
     @staticmethod
