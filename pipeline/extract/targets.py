@@ -21,7 +21,8 @@ document's time context come from :mod:`.deadlines`. What this module decides:
    year from cue rules in the clause (a clause that starts with the value, as
    in a list ``新增50家…，1-2家…``, also reads the clause before it); target year
    from the governing deadline, else the plan's end year; indicator from the
-   words around the value.
+   words around the value. ``value_base`` is ``value_low`` in base units (for a
+   range, its lower end).
 
 Indicator tables (tab-separated rows under a header with a unit column and a
 target-year or 目标值 column): every numeric cell of a target column is a
@@ -31,6 +32,7 @@ whose year is before the document's time is a base-year column and is skipped.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,7 +214,7 @@ class TargetExtractor:
                     previous: _Candidate | None = None) -> TargetRow | None:
         text = doc.text
         if previous is not None and not c.pre and previous.pre and text[previous.end:c.start].strip() == "、":
-            c.pre = previous.pre                           # 分别超过90%、75%: the qualifier is shared
+            c = dataclasses.replace(c, pre=previous.pre)   # 分别超过90%、75%: the qualifier is shared
         kind = self.units.kind(c.unit)
         if kind == "spec":
             return None
