@@ -97,6 +97,13 @@ def test_issue_date_document_number_and_names_are_not_deadlines():
     assert not any("5月8日" in t or "〔2024〕" in t or "2025”" in t for t in texts)
 
 
+def test_a_period_in_a_body_sentence_near_the_top_is_not_the_plan_period():
+    text = "情况通报\n2019年至2022年，全市累计投入资金50亿元。\n未来三年，继续加大投入。"
+    doc = make_doc(text, issue_date=D(2023, 2, 1))
+    assert EXTRACT.plan_period(doc) is None
+    assert triples(text, issue_date=D(2023, 2, 1)) == [("未来三年", "relative", None, D(2025, 12, 31))]
+
+
 def test_relative_span_without_any_date_has_no_end():
     [row] = rows("一、目标\n未来三年，全区数字经济规模显著提升。")
     assert (row.text, row.kind, row.end_date) == ("未来三年", "relative", None)

@@ -357,6 +357,12 @@ def test_a_task_heading_that_mentions_a_foundation_is_not_background():
     assert values(text, period_start=2023, period_end=2025) == [(10, 10, "个", 2025)]
 
 
+def test_totals_and_past_spans_in_a_report_are_not_targets():
+    text = ("关于2023年产业发展情况的报告\n一、总体情况\n"
+            "2019年至2022年，全市累计投入资金50亿元。\n全市共计认定专精特新企业800家，合计营业收入2000亿元。")
+    assert values(text, issue_date=D(2024, 3, 1)) == []
+
+
 def test_binding_written_with_the_value():
     [row] = extract("一、目标\n到2025年，单位地区生产总值能耗降低13.5%（约束性）。", period_start=2021, period_end=2025)
     assert (row.binding, row.change, row.value_low) == ("约束性", "decrease", 13.5)

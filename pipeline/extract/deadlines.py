@@ -354,6 +354,10 @@ class DeadlineExtractor:
 
 
 def _title_zone(text: str, n_lines: int = 6, max_chars: int = 400) -> str:
-    """The first few non-empty lines: where a plan's title and period stand."""
+    """Title-like lines among the first few: where a plan's title and period stand (body sentences, which carry
+    clause punctuation, are left out: 2019年至2022年，全市累计… is not a plan period)."""
     lines = [ln for ln in text[:max_chars * 2].split("\n") if ln.strip()][:n_lines]
-    return "\n".join(lines)[:max_chars]
+    return "\n".join(ln for ln in lines if not _BODY_PUNCT.search(ln))[:max_chars]
+
+
+_BODY_PUNCT = regex.compile(r"[，。；,;]")
