@@ -104,12 +104,18 @@ class TimeContext:
     _mention_starts: list[int] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
     _children: dict[int | None, list[Section]] = field(default_factory=dict)
+    _by_start: list[Section] = field(default_factory=list)
+    _section_starts: list[int] = field(default_factory=list)
+    _by_id: dict[int, Section] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._mention_starts = [m.start for m in self.mentions]
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.doc.text)]
         for s in self.doc.sections:
             self._children.setdefault(s.parent_id, []).append(s)
+        self._by_start = sorted(self.doc.sections, key=lambda s: (s.char_start, s.level))
+        self._section_starts = [s.char_start for s in self._by_start]
+        self._by_id = {s.section_id: s for s in self.doc.sections}
 
     # ---- structure
 
@@ -136,9 +142,28 @@ class TimeContext:
         return self.doc.text[a:b]
 
     def section_chain(self, offset: int) -> list[Section]:
-        """Enclosing sections, innermost first."""
-        found = [s for s in self.doc.sections if s.char_start <= offset < s.char_end]
-        return sorted(found, key=lambda s: -s.level)
+        """Enclosing sections, innermost first (sections nest: the last one starting before ``offset``, then up
+        its parents; O(depth) rather than a scan of every section)."""
+        i = bisect.bisect_right(self._section_starts, offset) - 1
+        chain: list[Section] = []
+        seen: set[int] = set()
+        while i >= 0:
+            s = self._by_start[i]
+            node: Section | None = s
+            while node is not None and node.section_id not in seen:
+                seen.add(node.section_id)
+                if node.char_start <= offset < node.char_end:
+                    chain.append(node)
+                node = self._by_id.get(node.parent_id) if node.parent_id is not None else None
+            if chain:
+                break
+            i -= 1                  # the section just before ended before offset: try the one before it
+        return sorted(chain, key=lambda s: -s.level)
+
+    def section_at(self, offset: int) -> Section | None:
+        """Innermost section containing ``offset`` (as ``Document.section_at``, indexed)."""
+        chain = self.section_chain(offset)
+        return chain[0] if chain else None
 
     # ---- time
 
@@ -344,7 +369,7 @@ class DeadlineExtractor:
                 gov = ctx.governing(m.start)
                 if gov is not None and gov.historical:
                     continue
-            section = doc.section_at(m.start)
+            section = ctx.section_at(m.start)
             rows.append(DeadlineRow(
                 doc_id=doc.doc_id, deadline_id=f"{doc.doc_id}-D{m.start}-{m.end}",
                 section_id=section.section_id if section else None,

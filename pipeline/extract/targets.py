@@ -257,7 +257,7 @@ class TargetExtractor:
         change = self._change(ext_prefix, c.unit)
         binding = self._binding(text[clause_start:clause_end])
         value_base, unit_base = self.units.to_base(c.low, c.unit)
-        section = doc.section_at(c.start)
+        section = ctx.section_at(c.start)
         return TargetRow(
             doc_id=doc.doc_id, target_id=f"{doc.doc_id}-T{c.start}-{c.end}",
             section_id=section.section_id if section else None,
@@ -278,7 +278,7 @@ class TargetExtractor:
         m = regex.match(r"\s*([^，,。；;：:]{2,12})[。：:]", head)
         if m:
             return m.group(1) + indicator
-        section = ctx.doc.section_at(offset)
+        section = ctx.section_at(offset)
         if section is not None and 2 <= len(section.heading) <= 15 and not _STRUCTURAL.search(section.heading):
             return section.heading.strip(" 。") + indicator
         return indicator
@@ -466,7 +466,7 @@ class TargetExtractor:
         change = col_change or self._change((indicator or "") + (m.group("verb") or ""), unit)
         year = col_year if col_year is not None else (ctx.plan[1] if ctx.plan else None)
         value_base, unit_base = self.units.to_base(low, unit)
-        section = doc.section_at(start)
+        section = ctx.section_at(start)
         return TargetRow(
             doc_id=doc.doc_id, target_id=f"{doc.doc_id}-T{start}-{start + len(value)}",
             section_id=section.section_id if section else None, sentence=ctx.sentence_text(start),
