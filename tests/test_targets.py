@@ -334,6 +334,16 @@ def test_weak_fact_cue_yields_to_a_forward_deadline():
     assert values(text, period_start=2023, period_end=2025) == [(100, 100, "家", 2025)]
 
 
+def test_scope_of_an_aspiration():
+    # 力争 opening a clause governs the parallel clauses after it; after a subject it governs its own clause only
+    text = ("一、目标\n到2025年，力争培育30家单项冠军企业，新增20家上市企业。"
+            "到2025年，数字产业规模力争增长50%左右，新增3个国家级平台。")
+    rows = extract(text, period_start=2023, period_end=2025)
+    assert [(r.value_text, r.aspirational, r.qualifiers) for r in rows] == [
+        ("30家", True, ("力争",)), ("20家", True, ("力争", "新增")),
+        ("50%左右", True, ("力争", "左右")), ("3个", False, ("新增",))]
+
+
 def test_a_subset_inherits_the_context_of_the_clause_before():
     text = "一、现状\n全市共有各类市场主体200万户，其中企业80万户。"
     assert values(text, period_start=2023, period_end=2025) == []

@@ -330,6 +330,10 @@ class TargetExtractor:
         offset = len(sentence_prefix) - len(clause_prefix)
         for rule in self._role("aspiration"):
             for m in rule.pattern.finditer(sentence_prefix):
+                # 力争 in the value's clause applies; in an earlier clause only when it opens that clause and so
+                # governs the clauses that follow (力争培育30家，新增20家…), not after a subject (规模力争增长50%，新增…)
+                if m.start() < offset and not _opens_clause(sentence_prefix, m.start()):
+                    continue
                 aspirational = True
                 if m.group(0) in ("力争", "争取"):
                     found.append((m.start() - offset, m.group(0)))
@@ -485,6 +489,11 @@ def _is_chinese(number_text: str) -> bool:
 
 def _has_magnitude(unit: str) -> bool:
     return unit[:1] in ("万", "亿")
+
+
+def _opens_clause(text: str, offset: int) -> bool:
+    """Nothing but spaces and quotes between the previous clause boundary and ``offset``."""
+    return not text[_clause_start(text, 0, offset):offset].strip(_QUOTES)
 
 
 def _clause_start(text: str, floor: int, offset: int) -> int:
