@@ -269,6 +269,17 @@ def test_paragraph_and_section_opening_deadlines_govern_what_follows():
         (40, 40, "个", 2024)]                       # the sentence's own deadline
 
 
+def test_a_base_year_in_a_section_introduction_does_not_make_the_section_history():
+    text = ("一、发展目标\n2020年，全市制造业增加值占比为28%。到2025年，保持在30%左右。\n"
+            "（一）产业集群\n培育5个千亿级产业集群。")
+    assert values(text, period_start=2021, period_end=2025) == [(30, 30, "%", 2025), (5, 5, "个", 2025)]
+
+
+def test_on_the_basis_of_a_year_is_not_a_time_of_the_statement():
+    text = "一、发展目标\n在2020年基础上，新增5个千亿级产业集群。"
+    assert values(text, period_start=2021, period_end=2025) == [(5, 5, "个", 2025)]
+
+
 def test_relative_deadline_and_this_year():
     text = "一、目标\n经过三年努力，培育30家企业。今年完成10个项目。"
     assert values(text, period_start=2024, period_end=2026, issue_date=D(2024, 2, 1)) == [

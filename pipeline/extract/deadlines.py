@@ -40,7 +40,6 @@ DEADLINE_KINDS = ("by", "period", "relative", "recurring")
 GOVERNING_KINDS = ("by", "period", "relative", "year", "past")
 _CLAUSE_END = "，,；;。！？!?：:\n"
 _NEWLINE = regex.compile("\n")
-_LABEL_CHARS = " \t—-－·•、.．)）(（一二三四五六七八九十0123456789"
 
 
 @dataclass(frozen=True)
@@ -134,7 +133,7 @@ class TimeContext:
             return s.start, s.end
         return self.paragraph(offset)
 
-    def sentence_text(self, start: int, end: int | None = None) -> str:
+    def sentence_text(self, start: int) -> str:
         s = self.doc.sentence_at(start)
         if s is not None:
             return s.text
@@ -187,32 +186,26 @@ class TimeContext:
         if opener is not None and opener.end <= offset:
             return opener
         for section in self.section_chain(offset):
-            # the section's introduction: its heading and text before its first subsection
+            # the section's introduction: its heading and text before its first subsection; a forward deadline
+            # there sets the section's horizon, else a time of the past makes the section history
             kids = self._children.get(section.section_id, [])
             intro_end = min([k.char_start for k in kids] + [section.char_end, p_start])
-            for m in self.mentions_between(section.char_start, intro_end):
-                if m.kind in GOVERNING_KINDS:
-                    return m
+            intro = [m for m in self.mentions_between(section.char_start, intro_end) if m.kind in GOVERNING_KINDS]
+            forward = [m for m in intro if not m.historical]
+            if forward or intro:
+                return (forward or intro)[0]
         return None
 
     def _opener(self, p_start: int, p_end: int) -> TimeMention | None:
         """A time mention in the first clause of a paragraph (到2023年，… / 今年发展主要预期目标是：)."""
         text = self.doc.text
-        i = p_start
-        while i < p_end and text[i] in _LABEL_CHARS:
-            i += 1
-        j = i
+        j = p_start
         while j < p_end and text[j] not in _CLAUSE_END:
             j += 1
         for m in self.mentions_between(p_start, j + 1):
             if m.kind in GOVERNING_KINDS:
                 return m
         return None
-
-    def year_of(self, mention: TimeMention | None) -> int | None:
-        if mention is None or mention.historical:
-            return None
-        return mention.year
 
 
 # The context of the last document seen, per rule file: the pipeline runs the deadline extractor and then the
