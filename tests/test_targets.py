@@ -324,6 +324,7 @@ def test_names_labels_dates_and_vague_amounts_are_not_targets(text):
     ("有效发明专利达到1.2件/亿元。", 1.2, 1.2, "件/亿元"),
     ("营业收入突破1.5万亿元。", 1.5, 1.5, "万亿元"),
     ("培育十家以上单项冠军企业。", 10, 10, "家"),       # a Chinese-numeral count with a qualifier is a value
+    ("建设一百个美丽乡村示范村。", 100, 100, "个"),     # so is a large one
 ])
 def test_value_forms(text, low, high, unit):
     [(got_low, got_high, got_unit, _)] = values("一、目标\n到2025年，" + text, period_start=2023, period_end=2025)

@@ -54,6 +54,7 @@ _APPROX_PRE = {"约", "大约", "近"}
 _QUALIFIER_WORDS = ("左右", "以上", "以下", "不少于", "超过", "突破", "约", "力争", "争取", "达到", "累计",
                     "新增", "年均", "不低于", "不超过", "以内")
 _FORWARD_KINDS = ("by", "period", "relative", "year")
+_NAME_COUNT_MAX = 20
 # words that start a clause but are not part of what is measured
 _LEAD = regex.compile(
     r"^(?:(?:到|至)?\d{4}年(?:底|末)?|(?:“?十[一二三四五]五”?)(?:时期|期间|末)?|未来[一二三四五]年|经过[一二三四五]年努力|"
@@ -284,8 +285,9 @@ class TargetExtractor:
         return indicator
 
     def _name_count(self, c: _Candidate) -> bool:
-        """A count in Chinese numerals without a qualifier (十个专项行动, 三大…, 两个中心) names things."""
-        return (self.units.kind(c.unit) == "count" and _is_chinese(c.low_text)
+        """A small count in Chinese numerals without a qualifier (十个专项行动, 两个中心, 一名园) names or
+        structures things; 一百个示范村 or 十家以上 are counts."""
+        return (self.units.kind(c.unit) == "count" and _is_chinese(c.low_text) and c.high <= _NAME_COUNT_MAX
                 and not (c.pre or c.post or c.approx) and not _has_magnitude(c.unit))
 
     def _follows_count(self, text: str, c: _Candidate, counts: list[_Candidate], count_ends: list[int],
