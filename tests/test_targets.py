@@ -415,3 +415,15 @@ def test_speed_on_a_large_document():
     elapsed = time.perf_counter() - started
     assert len(rows) == 3 * 4000
     assert elapsed < 20, f"{elapsed:.1f}s for {len(text)} characters"
+
+
+def test_text_without_punctuation_stays_linear():
+    # no sentence or clause boundary for 60,000 characters: the work per value must stay bounded
+    text = "一、目标\n" + "到2025年培育10家企业建成20个平台 " * 3000
+    doc = make_doc(text, period_start=2023, period_end=2025)
+    started = time.perf_counter()
+    rows = TARGETS(doc, DEADLINES(doc))
+    elapsed = time.perf_counter() - started
+    assert len(rows) == 6000
+    assert elapsed < 15, f"{elapsed:.1f}s"
+    assert max(len(r.sentence) for r in rows) <= 800          # the sentence column is a window, not 60,000 chars

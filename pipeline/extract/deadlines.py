@@ -38,6 +38,8 @@ from .rules import RuleSet, load_common_defines, load_ruleset
 RULES_FILE = "deadlines.toml"
 DEADLINE_KINDS = ("by", "period", "relative", "recurring")
 GOVERNING_KINDS = ("by", "period", "relative", "year", "past")
+WINDOW = 400            # characters of context read on each side of a value or a time expression
+MAX_SENTENCE = 1000     # a longer "sentence" (text without punctuation) is cut to ±WINDOW in the sentence column
 _CLAUSE_END = "，,；;。！？!?：:\n"
 _NEWLINE = regex.compile("\n")
 
@@ -106,6 +108,7 @@ class TimeContext:
     _by_start: list[Section] = field(default_factory=list)
     _section_starts: list[int] = field(default_factory=list)
     _by_id: dict[int, Section] = field(default_factory=dict)
+    _intro_memo: dict[tuple[int, int], "TimeMention | None"] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._mention_starts = [m.start for m in self.mentions]
@@ -128,17 +131,21 @@ class TimeContext:
         return start, end
 
     def sentence_span(self, offset: int) -> tuple[int, int]:
+        """The sentence around ``offset`` (its paragraph if the segmenter left a gap), bounded to ±WINDOW
+        characters: the context a statement's reading depends on, and a bound on the work per value when a text
+        has no punctuation."""
         s = self.doc.sentence_at(offset)
-        if s is not None:
-            return s.start, s.end
-        return self.paragraph(offset)
+        start, end = (s.start, s.end) if s is not None else self.paragraph(offset)
+        return max(start, offset - WINDOW), min(end, offset + WINDOW)
 
-    def sentence_text(self, start: int) -> str:
-        s = self.doc.sentence_at(start)
-        if s is not None:
-            return s.text
-        a, b = self.paragraph(start)
-        return self.doc.text[a:b]
+    def sentence_text(self, offset: int) -> str:
+        """The ``sentence`` column: the sentence containing ``offset``; for a pathological one (no punctuation
+        over more than MAX_SENTENCE characters) the part of it within ±WINDOW characters of ``offset``."""
+        s = self.doc.sentence_at(offset)
+        start, end = (s.start, s.end) if s is not None else self.paragraph(offset)
+        if end - start > MAX_SENTENCE:
+            start, end = max(start, offset - WINDOW), min(end, offset + WINDOW)
+        return self.doc.text[start:end]
 
     def section_chain(self, offset: int) -> list[Section]:
         """Enclosing sections, innermost first (sections nest: the last one starting before ``offset``, then up
@@ -177,10 +184,12 @@ class TimeContext:
     def governing(self, offset: int, *, sentence: tuple[int, int] | None = None) -> TimeMention | None:
         """The time that governs ``offset`` (see the module docstring); None if nothing does."""
         s_start, _ = sentence or self.sentence_span(offset)
-        before = [m for m in self.mentions_between(s_start, offset)
-                  if m.kind in GOVERNING_KINDS and m.end <= offset]
-        if before:
-            return before[-1]
+        i = bisect.bisect_left(self._mention_starts, offset) - 1     # the nearest mention before offset…
+        while i >= 0 and self.mentions[i].start >= s_start:          # …within its sentence
+            m = self.mentions[i]
+            if m.kind in GOVERNING_KINDS and m.end <= offset:
+                return m
+            i -= 1
         p_start, p_end = self.paragraph(offset)
         opener = self._opener(p_start, p_end)
         if opener is not None and opener.end <= offset:
@@ -190,16 +199,20 @@ class TimeContext:
             # there sets the section's horizon, else a time of the past makes the section history
             kids = self._children.get(section.section_id, [])
             intro_end = min([k.char_start for k in kids] + [section.char_end, p_start])
-            intro = [m for m in self.mentions_between(section.char_start, intro_end) if m.kind in GOVERNING_KINDS]
-            forward = [m for m in intro if not m.historical]
-            if forward or intro:
-                return (forward or intro)[0]
+            key = (section.section_id, intro_end)
+            if key not in self._intro_memo:
+                intro = [m for m in self.mentions_between(section.char_start, intro_end) if m.kind in GOVERNING_KINDS]
+                forward = [m for m in intro if not m.historical]
+                self._intro_memo[key] = (forward or intro or [None])[0]
+            if self._intro_memo[key] is not None:
+                return self._intro_memo[key]
         return None
 
     def _opener(self, p_start: int, p_end: int) -> TimeMention | None:
         """A time mention in the first clause of a paragraph (到2023年，… / 今年发展主要预期目标是：)."""
         text = self.doc.text
         j = p_start
+        p_end = min(p_end, p_start + WINDOW)
         while j < p_end and text[j] not in _CLAUSE_END:
             j += 1
         for m in self.mentions_between(p_start, j + 1):

@@ -55,6 +55,7 @@ _QUALIFIER_WORDS = ("左右", "以上", "以下", "不少于", "超过", "突破
                     "新增", "年均", "不低于", "不超过", "以内")
 _FORWARD_KINDS = ("by", "period", "relative", "year")
 _NAME_COUNT_MAX = 20
+_MAX_CLAUSE = 200       # a clause is read at most this far from its value (text without punctuation stays linear)
 # words that start a clause but are not part of what is measured
 _LEAD = regex.compile(
     r"^(?:(?:到|至)?\d{4}年(?:底|末)?|(?:“?十[一二三四五]五”?)(?:时期|期间|末)?|未来[一二三四五]年|经过[一二三四五]年努力|"
@@ -275,8 +276,7 @@ class TargetExtractor:
         if indicator not in _GENERIC:
             return indicator
         p_start, _ = ctx.paragraph(offset)
-        head = ctx.doc.text[p_start:offset]
-        m = regex.match(r"\s*([^，,。；;：:]{2,12})[。：:]", head)
+        m = _TOPIC.match(ctx.doc.text, p_start, offset)
         if m:
             return m.group(1) + indicator
         section = ctx.section_at(offset)
@@ -500,6 +500,7 @@ def _opens_clause(text: str, offset: int) -> bool:
 
 def _clause_start(text: str, floor: int, offset: int) -> int:
     i = offset
+    floor = max(floor, offset - _MAX_CLAUSE)
     while i > floor and text[i - 1] not in _CLAUSE_END:
         i -= 1
     return i
@@ -507,6 +508,7 @@ def _clause_start(text: str, floor: int, offset: int) -> int:
 
 def _clause_end(text: str, offset: int, ceiling: int) -> int:
     i = offset
+    ceiling = min(ceiling, offset + _MAX_CLAUSE)
     while i < ceiling and text[i] not in _CLAUSE_END:
         i += 1
     return i
@@ -549,6 +551,7 @@ def _unit_in_name(name: str) -> str:
 
 _NEXT_VALUE = regex.compile(r"(?:、|和|及|与|，|,)(?=\s*(?:[\d一二两三四五六七八九十]|超过|约|近))")
 _BASELINE_WORDS = regex.compile(r"(?:较|比|与)\s*\d{4}\s*年(?:底|末)?(?:相比)?|比上年|较上年")
+_TOPIC = regex.compile(r"\s*([^，,。；;：:]{2,12})[。：:]")
 _STRUCTURAL = regex.compile(r"目标|要求|任务|措施|思路|原则|行动|工程|保障|举措|重点")
 _GENERIC = {"产值", "总产值", "营业收入", "营收", "规模", "产业规模", "产量", "投资", "收入", "销售收入", "增加值"}
 
