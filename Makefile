@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 INPUT ?= raw
 OUTPUT ?= extracted
 
-.PHONY: extract test eval rules-check clean
+.PHONY: extract test eval rules-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ eval: $(STAMP)
 
 rules-check: $(STAMP)
 	$(PY) -m pipeline rules-check
+
+bench: $(STAMP)
+	$(PY) -m pipeline.bench --raw $(INPUT) --output $(OUTPUT)/bench.json
 
 clean:
 	rm -rf $(VENV) $(OUTPUT)

@@ -29,16 +29,23 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot write to --output {output_dir}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
+    if args.workers is not None and args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.scheduler and args.engine != "dask":
+        print("error: --scheduler goes with --engine dask", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        summary = run_extract(input_dir, output_dir, Path(args.rules))
+        summary = run_extract(input_dir, output_dir, Path(args.rules), engine=args.engine,
+                              workers=args.workers, scheduler=args.scheduler,
+                              incremental=not args.no_incremental)
     except RuleError as exc:
         print(f"error: bad rule file: {exc}", file=sys.stderr)
         return EXIT_RULES
     except OSError as exc:
         print(f"error: cannot write outputs to {output_dir}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
-    rows = ", ".join(f"{name} {n}" for name, n in summary.rows.items())
-    print(f"{summary.n_inputs} input file(s) → {output_dir}: {rows}", file=sys.stderr)
+    print(summary.format(), file=sys.stderr)
     return EXIT_OK
 
 
@@ -80,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", required=True, help="folder of input files (read recursively)")
     p.add_argument("--output", required=True, help="folder for the parquet tables and manifest.json")
     p.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rules folder (default: the project's rules/)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: a process pool on this machine; dask: dask.distributed")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: number of cores)")
+    p.add_argument("--scheduler", default=None, help="dask scheduler address (default: start a LocalCluster)")
+    p.add_argument("--no-incremental", action="store_true",
+                   help="re-process every input even when it, the rules and the pipeline are unchanged")
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("eval", help="score extracted tables against gold annotations")

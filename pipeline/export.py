@@ -43,3 +43,72 @@ def write_json(data: Any, path: Path) -> None:
                        encoding="utf-8")
 
     write_atomically(path, write)
+
+
+class StreamingTables:
+    """One parquet writer per table, fed document by document, flushed in row groups.
+
+    Rows are buffered up to ``row_group_rows`` per table and then written as a
+    row group, so memory is bounded by the buffer, not by the corpus. Files
+    go to temporary names; :meth:`commit` moves them all into place, and an
+    exception (or an interrupted run) leaves the previous outputs untouched.
+    """
+
+    def __init__(self, output_dir: Path, schemas: dict[str, pa.Schema], row_group_rows: int = 50_000):
+        self.output_dir = Path(output_dir)
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        self.schemas = schemas
+        self.row_group_rows = row_group_rows
+        self.counts = {name: 0 for name in schemas}
+        self._buffers: dict[str, list[pa.Table]] = {name: [] for name in schemas}
+        self._buffered = {name: 0 for name in schemas}
+        self._tmp: dict[str, Path] = {}
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        for name, schema in schemas.items():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.parquet.", suffix=".tmp", dir=self.output_dir)
+            os.close(fd)
+            self._tmp[name] = Path(tmp_name)
+            self._writers[name] = pq.ParquetWriter(tmp_name, schema, compression="zstd", store_schema=True)
+
+    def add(self, name: str, table: pa.Table) -> None:
+        if table.num_rows == 0:
+            return
+        self._buffers[name].append(table)
+        self._buffered[name] += table.num_rows
+        self.counts[name] += table.num_rows
+        if self._buffered[name] >= self.row_group_rows:
+            self._flush(name)
+
+    def _flush(self, name: str) -> None:
+        if self._buffered[name]:
+            self._writers[name].write_table(pa.concat_tables(self._buffers[name]),
+                                            row_group_size=max(self._buffered[name], 1))
+            self._buffers[name] = []
+            self._buffered[name] = 0
+
+    def commit(self) -> None:
+        for name in self.schemas:
+            self._flush(name)
+            self._writers[name].close()
+        for name in self.schemas:
+            os.replace(self._tmp[name], self.output_dir / f"{name}.parquet")
+        self._tmp.clear()
+
+    def abort(self) -> None:
+        for writer in self._writers.values():
+            try:
+                writer.close()
+            except Exception:  # already closed or broken: the temp file goes anyway
+                pass
+        for tmp in self._tmp.values():
+            tmp.unlink(missing_ok=True)
+        self._tmp.clear()
+
+    def __enter__(self) -> "StreamingTables":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()

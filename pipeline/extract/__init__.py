@@ -14,6 +14,7 @@ from ..models import DeadlineRow, Document, EntityRow, ResponsibilityRow, Target
 from .deadlines import DeadlineExtractor
 from .entities import EntityExtractor
 from .responsibilities import ResponsibilityExtractor
+from .rules import load_rules_dir
 from .targets import TargetExtractor
 
 
@@ -34,6 +35,8 @@ class Extractors:
 
     @classmethod
     def from_rules(cls, rules_dir: Path) -> "Extractors":
+        # Validate every rule file, used or not: a broken file must fail the run at load.
+        load_rules_dir(rules_dir)
         return cls(
             deadlines=DeadlineExtractor.from_rules(rules_dir),
             targets=TargetExtractor.from_rules(rules_dir),

@@ -1,0 +1,64 @@
+"""Per-document result cache that makes re-runs incremental.
+
+A result is reused only when the input's path and SHA-256, the rules
+fingerprint and the pipeline version are all unchanged: editing any rule
+file or upgrading the pipeline re-processes everything. Entries live in
+``<output>/.cache/`` and entries no input used in a run are pruned after it,
+so removed inputs disappear.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from .models import DocumentResult
+
+CACHE_DIRNAME = ".cache"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, output_dir: Path, rules_fingerprint: str, pipeline_version: str):
+        self.dir = Path(output_dir) / CACHE_DIRNAME
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._salt = f"{pipeline_version}\0{rules_fingerprint}\0"
+        self._used: set[str] = set()
+
+    def key(self, source_path: str, sha256: str) -> str:
+        return hashlib.sha256(f"{self._salt}{source_path}\0{sha256}".encode()).hexdigest()
+
+    def get(self, key: str) -> DocumentResult | None:
+        path = self.dir / f"{key}.pickle"
+        try:
+            with open(path, "rb") as fh:
+                result = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None  # absent or unreadable: recompute
+        self._used.add(key)
+        return result if isinstance(result, DocumentResult) else None
+
+    def put(self, key: str, result: DocumentResult) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.dir / f"{key}.pickle")
+        self._used.add(key)
+
+    def prune(self) -> int:
+        """Delete entries this run did not use; returns how many."""
+        removed = 0
+        for path in self.dir.glob("*"):
+            if path.stem not in self._used:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

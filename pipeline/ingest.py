@@ -1,0 +1,772 @@
+"""Ingest stage: one input file -> its decoded, uncleaned text.
+
+Reads each file once, in binary, and never writes anything. Every failure is
+raised as ``PipelineError(stage="ingest", kind=..., message=...)`` where
+``kind`` is one of:
+
+- ``unsupported_format`` -- the suffix is not in ``SUPPORTED_FORMATS``
+- ``unreadable``         -- the file could not be read (permissions, a directory, ...)
+- ``empty``              -- 0 bytes, or nothing but whitespace once decoded/extracted
+- ``undecodable``        -- text bytes in no supported encoding; this includes
+                            binary files (NUL or many control bytes) -- the
+                            message then says the file looks binary
+- ``corrupt``            -- a .docx or .pdf that cannot be opened (not a zip,
+                            truncated, password-protected, malformed)
+- ``no_text``            -- a PDF without extractable text (scanned pages, or
+                            fonts without a Unicode mapping): it needs OCR
+
+Encoding detection (``decode_text``): byte-order marks first (UTF-8, UTF-32,
+UTF-16); then strict UTF-8; then both GB18030 and Big5 are tried strictly and
+the candidate that reads more like Chinese wins. Plausibility is the share of
+characters that are common Chinese characters (the ~3,500 most frequent
+characters of jieba's dictionary plus their Traditional forms via OpenCC) or
+ordinary CJK punctuation, ties broken by the mean log-frequency of the
+characters. Big5 bytes are almost always valid GB18030 too, so this scoring,
+not decode failure, is what tells the two apart.
+"""
+from __future__ import annotations
+
+import codecs
+import functools
+import hashlib
+import importlib.resources
+import io
+import math
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
+
+from pipeline.models import IngestedDocument, PipelineError
+
+STAGE = "ingest"
+
+# Published as a plain dict (the documented type); treat it as read-only.
+SUPPORTED_FORMATS: dict[str, str] = {
+    ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+
+# docx text comes from XML parts, which Word always writes as UTF-8; a PDF's
+# text comes from font maps, so no byte encoding applies.
+DOCX_ENCODING = "utf-8"
+PDF_ENCODING = "n/a"
+
+
+def _fail(kind: str, message: str) -> PipelineError:
+    return PipelineError(STAGE, kind, message)
+
+
+# ================================================================ discovery
+
+
+def discover(input_dir: Path) -> list[Path]:
+    """Every regular file below ``input_dir``, sorted by relative posix path.
+
+    Names starting with '.' are skipped, and so is everything inside a hidden
+    directory (``.git``, ``.ipynb_checkpoints``). Symlinked directories are not
+    followed (no cycles). Raises ``NotADirectoryError`` if ``input_dir`` is not
+    a directory, and ``OSError`` if a subdirectory cannot be listed -- silently
+    missing inputs would be worse than stopping the run.
+    """
+    if not input_dir.is_dir():
+        raise NotADirectoryError(f"input directory {input_dir} does not exist or is not a directory")
+    found: list[tuple[str, Path]] = []
+    for dirpath, dirnames, filenames in os.walk(input_dir, onerror=_reraise):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # prune hidden dirs in place
+        for name in filenames:
+            path = Path(dirpath) / name
+            if not name.startswith(".") and path.is_file():
+                found.append((relative_source_path(path, input_dir), path))
+    return [path for _, path in sorted(found)]
+
+
+def _reraise(error: OSError) -> None:
+    raise error
+
+
+def relative_source_path(path: Path, input_dir: Path) -> str:
+    """``path`` relative to ``input_dir``, '/'-separated."""
+    try:
+        return path.relative_to(input_dir).as_posix()
+    except ValueError:  # one side relative, the other absolute
+        return path.resolve().relative_to(input_dir.resolve()).as_posix()
+
+
+def _display_path(path: Path, input_dir: Path) -> str:
+    try:
+        return relative_source_path(path, input_dir)
+    except ValueError:
+        return path.as_posix()
+
+
+# ================================================================ ingest_file
+
+
+def ingest_file(path: Path, input_dir: Path) -> IngestedDocument:
+    """Read, decode and extract one file. Raises ``PipelineError`` on any failure."""
+    rel = _display_path(path, input_dir)
+    suffix = path.suffix.lower()
+    source_format = SUPPORTED_FORMATS.get(suffix)
+    if source_format is None:
+        supported = ", ".join(SUPPORTED_FORMATS)
+        raise _fail(
+            "unsupported_format",
+            f"{rel} is a '{suffix or '(no suffix)'}' file, which is not supported; "
+            f"supported formats are {supported}.",
+        )
+    data = _read_bytes(path, rel)
+    if not data:
+        raise _fail("empty", f"{rel} is empty (0 bytes).")
+    try:
+        text, encoding = _EXTRACTORS[source_format](data)
+    except PipelineError as error:
+        raise _fail(error.kind, f"{rel}: {error.message}") from error
+    text = normalize_newlines(text)
+    if not text.strip():
+        raise _fail("empty", f"{rel} contains no text (nothing but whitespace after decoding and extraction).")
+    digest = hashlib.sha256(data).hexdigest()
+    return IngestedDocument(
+        doc_id=digest[:16],
+        sha256=digest,
+        source_path=rel,
+        source_format=source_format,
+        encoding=encoding,
+        raw_text=text,
+    )
+
+
+def _read_bytes(path: Path, rel: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise _fail("unreadable", f"{rel} could not be read ({reason}).") from error
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR -> LF; nothing else is touched (normalize cleans later)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ================================================================ encodings
+
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    # (bom, codec, reported name); UTF-32-LE's BOM starts with UTF-16-LE's, so it goes first
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
+)
+
+# Below this share of plausible characters a GB18030/Big5 reading is junk ...
+_MIN_PLAUSIBLE_SHARE = 0.5
+# ... but only judged once there are enough non-ASCII characters to judge by.
+_MIN_CHARS_TO_JUDGE = 3
+_COMMON_CHAR_COUNT = 3500
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+_NOT_TEXT = (
+    "the bytes are not valid UTF-8, GB18030/GBK/GB2312 or Big5 text "
+    "(nor UTF-16/UTF-32 with a byte-order mark)"
+)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode text bytes, detecting the encoding. Returns ``(text, encoding)``.
+
+    ``encoding`` is one of 'utf-8', 'utf-8-sig', 'utf-16', 'utf-32',
+    'gb18030' (also for GBK/GB2312, its subsets) or 'big5'. Raises
+    ``PipelineError("ingest", "undecodable", ...)`` for anything else,
+    including binary data.
+    """
+    by_bom = _decode_by_bom(data)
+    if by_bom is not None:
+        text, encoding = by_bom
+    else:
+        if b"\x00" in data:  # valid UTF-8, but no text file contains NUL bytes
+            raise _fail("undecodable", "it contains NUL bytes, so it looks like a binary file, not text.")
+        utf8 = _strict_decode(data, "utf-8")
+        if utf8 is not None:
+            text, encoding = utf8, "utf-8"
+        else:
+            text, encoding = _decode_legacy_cjk(data)
+    _reject_control_characters(text)
+    return text, encoding
+
+
+def _decode_by_bom(data: bytes) -> tuple[str, str] | None:
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            text = _strict_decode(data, codec)
+            if text is None:
+                raise _fail("undecodable", f"it starts with a {name.upper()} byte-order mark but is not valid {name.upper()}.")
+            return text.removeprefix("\ufeff"), name
+    return None
+
+
+def _strict_decode(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_big5(data: bytes) -> str | None:
+    # cp950 (Microsoft's Big5) adds a few characters (e.g. 裏 碁 恒) that
+    # Windows-made Big5 files use; both are reported as 'big5'.
+    return _strict_decode(data, "big5") or _strict_decode(data, "cp950")
+
+
+def _decode_legacy_cjk(data: bytes) -> tuple[str, str]:
+    candidates = [
+        (name, text)
+        for name, text in (("gb18030", _strict_decode(data, "gb18030")), ("big5", _decode_big5(data)))
+        if text is not None
+    ]
+    if not candidates:
+        raise _fail("undecodable", f"{_NOT_TEXT}; it may be a binary file or use another encoding.")
+    # max() keeps the first of equals, so GB18030 (the mainland default) wins ties
+    name, text = max(candidates, key=lambda candidate: plausibility(candidate[1]))
+    if _is_junk(text):
+        tried = " or ".join({"gb18030": "GB18030", "big5": "Big5"}[n] for n, _ in candidates)
+        raise _fail(
+            "undecodable",
+            f"{_NOT_TEXT}; read as {tried} it gives mostly implausible characters, "
+            "so it is probably binary or in another encoding.",
+        )
+    return text, name
+
+
+def _reject_control_characters(text: str) -> None:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    if "\x00" in text or controls > max(3, len(text) // 100):
+        raise _fail("undecodable", "it contains many NUL or control characters, so it looks like a binary file, not text.")
+
+
+# ---------------------------------------------------------------- plausibility
+
+
+class _CharStats(NamedTuple):
+    common: frozenset[str]           # the most frequent Simplified characters and their Traditional forms
+    log_freq: Mapping[str, float]    # natural log of relative frequency, for every character jieba knows
+
+
+class Plausibility(NamedTuple):
+    share: float      # share of non-ASCII characters that are common hanzi or CJK punctuation
+    log_freq: float   # mean log-frequency of those characters (tie-breaker)
+
+
+# Ordinary punctuation and symbols of Chinese documents: full-width forms,
+# CJK symbols, dashes/quotes/ellipsis, ℃ №, Roman numerals, ①⑴⒈.
+_PUNCT_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3000, 0x303F), (0xFF01, 0xFF5E), (0x2010, 0x2027), (0x2030, 0x2033),
+    (0x2103, 0x2103), (0x2116, 0x2116), (0x2160, 0x217F), (0x2460, 0x24FF),
+)
+_PUNCT_CHARS = frozenset("·×÷±°")
+_LOG_FREQ_FLOOR = math.log(1e-8)   # unknown or implausible character
+_LOG_FREQ_PUNCT = math.log(1e-3)   # a typical punctuation mark
+
+
+def _is_cjk_punct(ch: str) -> bool:
+    code = ord(ch)
+    return ch in _PUNCT_CHARS or any(lo <= code <= hi for lo, hi in _PUNCT_RANGES)
+
+
+def _judged_chars(text: str) -> list[tuple[str, bool]]:
+    """Non-ASCII, non-space characters, each with whether it sits inside a Latin word.
+
+    ASCII decodes identically in every candidate, so it carries no evidence. A
+    lone CJK character between two Latin letters ('d閏eloppement') is what a
+    Latin-1 accent followed by a letter turns into when read as GB18030/Big5.
+    """
+    judged = []
+    for i, ch in enumerate(text):
+        if ord(ch) >= 0x80 and not ch.isspace():
+            inside_word = 0 < i < len(text) - 1 and _is_latin_letter(text[i - 1]) and _is_latin_letter(text[i + 1])
+            judged.append((ch, inside_word))
+    return judged
+
+
+def _is_latin_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def plausibility(text: str) -> Plausibility:
+    """How much ``text`` reads like Chinese; compared across candidate decodings."""
+    judged = _judged_chars(text)
+    if not judged:
+        return Plausibility(1.0, 0.0)
+    stats = _char_stats()
+    good = sum(1 for ch, inside_word in judged if not inside_word and (ch in stats.common or _is_cjk_punct(ch)))
+    log_total = sum(_char_log_freq(ch, stats) for ch, _ in judged)
+    return Plausibility(good / len(judged), log_total / len(judged))
+
+
+def _char_log_freq(ch: str, stats: _CharStats) -> float:
+    if ch in stats.log_freq:
+        return max(stats.log_freq[ch], _LOG_FREQ_FLOOR)
+    return _LOG_FREQ_PUNCT if _is_cjk_punct(ch) else _LOG_FREQ_FLOOR
+
+
+def _is_junk(text: str) -> bool:
+    return len(_judged_chars(text)) >= _MIN_CHARS_TO_JUDGE and plausibility(text).share < _MIN_PLAUSIBLE_SHARE
+
+
+@functools.lru_cache(maxsize=1)
+def _char_stats() -> _CharStats:
+    """Character frequencies from jieba's bundled dictionary, with Traditional forms.
+
+    Built on first use (about a second) and cached: only non-UTF-8 inputs need it.
+    """
+    counts = _jieba_char_counts()
+    total = sum(counts.values())
+    log_freq = {ch: math.log(n / total) for ch, n in counts.items()}
+    ranked = [ch for ch, _ in counts.most_common()]
+    forms = _to_traditional(ranked)
+    # A Traditional form is as frequent as its Simplified source (for 複 and 覆,
+    # both from 复, take the larger). Several OpenCC configs catch regional forms.
+    variants: dict[str, float] = {}
+    for source, targets in zip(ranked, forms):
+        for variant in set(targets) - {source}:
+            variants[variant] = max(variants.get(variant, -math.inf), log_freq[source])
+    for variant, value in variants.items():
+        log_freq[variant] = max(log_freq.get(variant, -math.inf), value)
+    common = set(ranked[:_COMMON_CHAR_COUNT]).union(*forms[:_COMMON_CHAR_COUNT])
+    return _CharStats(frozenset(common), MappingProxyType(log_freq))
+
+
+def _jieba_char_counts() -> Counter[str]:
+    """Sum of word frequencies per CJK character over jieba's dict.txt (word freq pos)."""
+    counts: dict[str, int] = {}
+    dictionary = importlib.resources.files("jieba").joinpath("dict.txt")
+    with dictionary.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, _, rest = line.partition(" ")
+            freq = rest.partition(" ")[0]
+            if freq.isdigit():
+                n = int(freq)
+                for ch in word:
+                    counts[ch] = counts.get(ch, 0) + n
+    return Counter({ch: n for ch, n in counts.items() if _is_hanzi(ch)})
+
+
+def _is_hanzi(ch: str) -> bool:
+    code = ord(ch)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3134F
+
+
+def _to_traditional(chars: list[str]) -> list[str]:
+    """For each character, all its Traditional/Taiwan/Hong Kong forms (concatenated)."""
+    import opencc  # deferred: only needed when a legacy encoding must be guessed
+
+    forms = [""] * len(chars)
+    for config in ("s2t", "s2tw", "s2hk"):
+        # one call per config; newline-separated so no phrase spans two characters
+        converted = opencc.OpenCC(config).convert("\n".join(chars)).split("\n")
+        if len(converted) != len(chars):
+            continue
+        forms = [have + new for have, new in zip(forms, converted)]
+    return forms
+
+
+# ================================================================ txt
+
+
+def _extract_txt(data: bytes) -> tuple[str, str]:
+    return decode_text(data)
+
+
+# ================================================================ html
+
+# Charset declarations in <meta charset=...> or http-equiv content="...; charset=...".
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_META_SNIFF_BYTES = 8192
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+_GB_LABELS = frozenset({"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "windows-936", "euc-cn", "csgb2312", "chinese", "iso-ir-58"})
+_BIG5_LABELS = frozenset({"big5", "big5-hkscs", "x-x-big5", "x-big5", "csbig5", "cp950", "windows-950"})
+_UTF8_LABELS = frozenset({"utf-8", "utf8", "unicode-1-1-utf-8"})
+
+_DROP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "form", "button", "select", "head", "object", "embed", "textarea"})
+_FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_SEMANTIC_CONTAINERS = frozenset({"html", "body", "main", "article"})
+# Site-furniture words in id/class ('search' but not 'research').
+_FURNITURE_WORDS = re.compile(
+    r"nav|menu|breadcrumb|footer|header|sidebar|share|comment|related|copyright|login|"
+    r"(?<!re)search|toolbar|crumb|topbar|bottom"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+# A furniture-looking element holding more than this share of the page's text is
+# kept: misnamed wrappers (<div class="page-with-header">) must not empty the page.
+_MAX_FURNITURE_SHARE = 0.5
+_BLOCK_TAGS = frozenset({
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article",
+    "blockquote", "dd", "dt", "ul", "ol", "dl", "table", "tbody", "thead", "tfoot", "main",
+    "pre", "hr", "address", "figure", "figcaption", "caption", "center", "td", "th",
+    "nav", "header", "footer", "aside", "body", "title",
+})
+# A cell holding one of these (besides <br>) makes its row a layout row, not a data row.
+_CELL_BLOCK_TAGS = frozenset({"table", "div", "p", "ul", "ol", "dl", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote"})
+_HTML_SPACE = re.compile(r"[ \t\n\r\f\xa0]+")
+_CJK = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]"
+# A source line break between two CJK characters is not a space (CSS Text 3 segment breaks).
+_CJK_LINE_BREAK = re.compile(rf"(?<={_CJK})[ \t\f]*[\r\n][ \t\r\n\f]*(?={_CJK})")
+
+
+class _Break:
+    """Token: end of a block (paragraph boundary)."""
+
+
+class _Line(NamedTuple):
+    """Token: a complete, already formatted line (a table row)."""
+
+    text: str
+
+
+_BREAK = _Break()
+
+
+def _extract_html(data: bytes) -> tuple[str, str]:
+    text, encoding = decode_html(data)
+    if not text.strip():
+        return "", encoding
+    return "\n".join(html_to_lines(text)), encoding
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Decode HTML bytes, honouring a <meta> charset when it fits the bytes."""
+    if any(data.startswith(bom) for bom, _, _ in _BOMS):  # a BOM overrides <meta>
+        return decode_text(data)
+    declared = _declared_charset(data)
+    if declared is not None and declared in {"utf-8", "gb18030", "big5"}:
+        text = _decode_declared(data, declared)
+        if text is not None and _declaration_consistent(data, declared, text):
+            _reject_control_characters(text)
+            return text, declared
+    try:
+        return decode_text(data)
+    except PipelineError:
+        # Not a Chinese encoding we detect: a declared one (windows-1252, ...) is the last resort.
+        if declared is not None and declared not in {"utf-8", "gb18030", "big5"}:
+            text = _decode_declared(data, declared)
+            if text is not None:
+                _reject_control_characters(text)
+                return text, declared
+        raise
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:_META_SNIFF_BYTES])
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii").lower()
+    if label in _GB_LABELS:
+        return "gb18030"
+    if label in _BIG5_LABELS:
+        return "big5"
+    if label in _UTF8_LABELS or label.startswith("utf-16"):
+        # a page whose <meta> is readable as ASCII cannot really be UTF-16 (WHATWG rule)
+        return "utf-8"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _decode_declared(data: bytes, encoding: str) -> str | None:
+    return _decode_big5(data) if encoding == "big5" else _strict_decode(data, encoding)
+
+
+def _declaration_consistent(data: bytes, declared: str, text: str) -> bool:
+    if declared == "utf-8":
+        return True  # strict UTF-8 success is already strong evidence
+    # GB/Big5 declared: valid non-ASCII UTF-8 means the <meta> is stale, and
+    # junk means the page is in the other legacy encoding.
+    is_utf8 = not data.isascii() and _strict_decode(data, "utf-8") is not None
+    return not is_utf8 and not _is_junk(text)
+
+
+def html_to_lines(html: str) -> list[str]:
+    """Main text of an HTML page, one block per line, table rows tab-joined."""
+    import lxml.etree  # deferred: only needed for HTML inputs
+    import lxml.html
+
+    html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input with an encoding declaration
+    # huge_tree: without it libxml2 silently stops at nesting depth 256
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        root = lxml.html.document_fromstring(html, parser=parser)
+    except lxml.etree.ParserError:  # nothing but comments or whitespace
+        return []
+    fatal = [entry for entry in parser.error_log if entry.level_name == "FATAL"]
+    if fatal:  # libxml2 gave up part-way (e.g. nesting deeper than 2048): the text would be silently cut
+        raise _fail("corrupt", f"the HTML could not be parsed to the end ({fatal[0].message.strip()}).")
+    body = root.find("body")
+    if body is None:
+        return []
+    page_chars = _text_length(body)
+    keep = functools.partial(_keep_element, page_chars=page_chars)
+    lines = _assemble_lines(_tokens(body, keep))
+    title = _title(root)
+    has_h1 = any(_kept_with_ancestors(h1, keep) and _clean_line(h1.text_content()) for h1 in body.iter("h1"))
+    if title and not has_h1 and (not lines or lines[0] != title):
+        lines.insert(0, title)
+    return lines
+
+
+def _kept_with_ancestors(element, keep: Callable[[object], bool]) -> bool:
+    """True if neither ``element`` nor any ancestor is dropped."""
+    node = element
+    while node is not None:
+        if not keep(node):
+            return False
+        node = node.getparent()
+    return True
+
+
+def _title(root) -> str:
+    title = root.find(".//title")
+    return _clean_line(title.text_content()) if title is not None else ""
+
+
+def _text_length(element) -> int:
+    return len(_HTML_SPACE.sub("", element.text_content()))
+
+
+def _keep_element(element, page_chars: int) -> bool:
+    """False for scripts, hidden elements and site furniture."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _DROP_TAGS:
+        return False
+    if element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style", "") or ""):
+        return False
+    if tag in _SEMANTIC_CONTAINERS:
+        return True
+    if tag in {"header", "footer"} and _inside(element, {"article", "main"}):
+        return True  # an article's own header/footer (title, date) is content
+    names = f"{element.get('id', '')} {element.get('class', '')}".lower()
+    furniture = tag in _FURNITURE_TAGS or _FURNITURE_WORDS.search(names) is not None
+    if not furniture:
+        return True
+    return page_chars > 0 and _text_length(element) > _MAX_FURNITURE_SHARE * page_chars
+
+
+def _inside(element, tags: set[str]) -> bool:
+    return any(ancestor.tag in tags for ancestor in element.iterancestors())
+
+
+def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Line]:
+    """Inline text, block breaks and table-row lines below ``root``, in document order.
+
+    An explicit stack rather than recursion: pages of unclosed <font> tags nest
+    thousands deep. The stack holds elements still to expand and tokens to emit
+    after them (closing breaks, tails).
+    """
+    stack: list = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (str, _Break, _Line)):
+            yield item
+            continue
+        if item is not root and item.tail:  # a tail belongs to the parent, even after a dropped element
+            stack.append(item.tail)
+        if not isinstance(item.tag, str) or not keep(item):
+            continue
+        tag = item.tag.lower()
+        if tag == "br":
+            yield _BREAK
+        elif tag == "tr" and _is_data_row(item):
+            yield _Line("\t".join(_cell_text(cell, keep) for cell in _row_cells(item)))
+        else:
+            if tag in _BLOCK_TAGS:
+                yield _BREAK
+                stack.append(_BREAK)
+            stack.extend(reversed(list(item)))
+            if item.text:
+                yield item.text
+
+
+def _row_cells(row) -> list:
+    return [cell for cell in row if isinstance(cell.tag, str) and cell.tag.lower() in {"td", "th"}]
+
+
+def _is_data_row(row) -> bool:
+    """A row of a data table, not a layout table holding whole paragraphs or tables."""
+    cells = _row_cells(row)
+    if not cells:
+        return False
+    for cell in cells:
+        blocks = [el for el in cell.iterdescendants() if isinstance(el.tag, str) and el.tag.lower() in _CELL_BLOCK_TAGS]
+        if len(blocks) > 1 or any(el.tag.lower() == "table" for el in blocks):
+            return False
+    return True
+
+
+def _cell_text(cell, keep: Callable[[object], bool]) -> str:
+    # a <br> inside a cell becomes a space: the row must stay on one line
+    parts = [token if isinstance(token, str) else " " for token in _tokens(cell, keep)]
+    return _clean_line("".join(parts))
+
+
+def _assemble_lines(tokens: Iterator[str | _Break | _Line]) -> list[str]:
+    lines: list[str] = []
+    pending: list[str] = []
+    for token in tokens:
+        if isinstance(token, str):
+            pending.append(token)
+            continue
+        line = _clean_line("".join(pending))
+        pending = []
+        if line:
+            lines.append(line)
+        if isinstance(token, _Line) and token.text.strip("\t"):
+            lines.append(token.text)
+    line = _clean_line("".join(pending))
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _clean_line(text: str) -> str:
+    """Collapse HTML whitespace; a source line break between CJK characters disappears."""
+    return _HTML_SPACE.sub(" ", _CJK_LINE_BREAK.sub("", text)).strip(" ")
+
+
+# ================================================================ docx
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_W_P, _W_TBL, _W_TR, _W_TC = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc"
+_W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML = f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"
+_RUN_CHARS: Mapping[str, str] = MappingProxyType({
+    f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-",
+})
+# Not body text: properties (their w:tab are tab stops), moved-away text,
+# field instructions, and text boxes (anchored anywhere; mc:Fallback repeats them).
+_SKIP_IN_PARAGRAPH = frozenset({
+    f"{_W}pPr", f"{_W}rPr", f"{_W}moveFrom", f"{_W}del", f"{_W}instrText",
+    f"{_W}txbxContent", f"{_MC}Fallback",
+})
+
+
+def _extract_docx(data: bytes) -> tuple[str, str]:
+    body = _open_docx_body(data)
+    return "\n".join(_docx_lines(body)), DOCX_ENCODING
+
+
+def _open_docx_body(data: bytes):
+    import docx  # deferred: only needed for .docx inputs
+
+    try:
+        return docx.Document(io.BytesIO(data)).element.body
+    except Exception as error:  # python-docx raises zip, XML, key and value errors on bad input
+        raise _fail(
+            "corrupt",
+            f"it is not a readable .docx (Word 2007+) file ({type(error).__name__}: {error}); "
+            "an old binary .doc must be converted first.",
+        ) from error
+
+
+def _docx_children(element, tags: frozenset[str]) -> Iterator:
+    """Children of ``element`` with a tag in ``tags``, looking through content controls."""
+    for child in element.iterchildren():
+        if child.tag in tags:
+            yield child
+        elif child.tag == _W_SDT:
+            content = child.find(_W_SDT_CONTENT)
+            if content is not None:
+                yield from _docx_children(content, tags)
+        elif child.tag == _W_CUSTOM_XML:
+            yield from _docx_children(child, tags)
+
+
+def _docx_lines(container) -> Iterator[str]:
+    """Paragraphs and table rows of a body or cell, in document order."""
+    for block in _docx_children(container, frozenset({_W_P, _W_TBL})):
+        if block.tag == _W_P:
+            yield _paragraph_text(block)
+        else:
+            for row in _docx_children(block, frozenset({_W_TR})):
+                cells = [_docx_cell_text(cell) for cell in _docx_children(row, frozenset({_W_TC}))]
+                yield "\t".join(cells) if any(cells) else ""
+
+
+def _docx_cell_text(cell) -> str:
+    # a cell is one field of its row line: its paragraphs (and nested tables) joined by spaces
+    return " ".join(" ".join(line.split()) for line in _docx_lines(cell) if line.strip())
+
+
+def _paragraph_text(paragraph) -> str:
+    return "".join(_run_text(paragraph))
+
+
+def _run_text(element) -> Iterator[str]:
+    # Walks the XML itself rather than Paragraph.text, which misses runs inside
+    # tracked insertions (w:ins), smart tags and simple fields.
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}t":
+            yield child.text or ""
+        elif tag in _RUN_CHARS:
+            yield _RUN_CHARS[tag]
+        elif isinstance(tag, str) and tag not in _SKIP_IN_PARAGRAPH:
+            yield from _run_text(child)
+
+
+# ================================================================ pdf
+
+_PDF_HEADER_WINDOW = 1024   # readers accept '%PDF-' anywhere in the first KiB
+_PDF_TRAILER_WINDOW = 2048  # and '%%EOF' followed by a little padding
+_CID_PLACEHOLDER = re.compile(r"\(cid:\d+\)")
+_MAX_UNMAPPED_SHARE = 0.5
+
+
+def _extract_pdf(data: bytes) -> tuple[str, str]:
+    if b"%PDF-" not in data[:_PDF_HEADER_WINDOW]:
+        raise _fail("corrupt", "it has no PDF header, so it is not a PDF file (or is damaged).")
+    if b"%%EOF" not in data[-_PDF_TRAILER_WINDOW:]:
+        raise _fail("corrupt", "the PDF has no end-of-file marker, so it is truncated (an incomplete download or copy).")
+    text = _pdfminer_text(data)
+    # pdfminer writes '(cid:N)' for glyphs whose font has no Unicode mapping
+    text = _CID_PLACEHOLDER.sub("\ufffd", text).replace("\f", "\n")
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        raise _fail("no_text", "the PDF has no extractable text (probably scanned page images); it needs OCR.")
+    if visible.count("\ufffd") > _MAX_UNMAPPED_SHARE * len(visible):
+        raise _fail("no_text", "the PDF's fonts have no Unicode mapping, so its text cannot be extracted; it needs OCR.")
+    return text, PDF_ENCODING
+
+
+def _pdfminer_text(data: bytes) -> str:
+    from pdfminer.high_level import extract_text  # deferred: only needed for .pdf inputs
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFEncryptionError
+
+    # pdfminer's defaults, spelled out: boxes_flow orders text boxes by column
+    # then row, which follows the reading order of one- and two-column layouts.
+    laparams = LAParams(line_overlap=0.5, char_margin=2.0, line_margin=0.5, word_margin=0.1, boxes_flow=0.5, detect_vertical=False)
+    try:
+        return extract_text(io.BytesIO(data), laparams=laparams)
+    except PDFEncryptionError as error:
+        raise _fail("corrupt", "the PDF is password-protected, so its text cannot be read.") from error
+    except Exception as error:  # pdfminer raises many internal types on malformed files
+        raise _fail("corrupt", f"the PDF is damaged and cannot be parsed ({type(error).__name__}: {error}).") from error
+
+
+# ================================================================ dispatch
+
+_EXTRACTORS: Mapping[str, Callable[[bytes], tuple[str, str]]] = MappingProxyType({
+    "txt": _extract_txt,
+    "html": _extract_html,
+    "docx": _extract_docx,
+    "pdf": _extract_pdf,
+})

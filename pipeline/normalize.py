@@ -1,0 +1,617 @@
+"""Raw text → clean Simplified text, one paragraph per line.
+
+``normalize`` is a pure function of the raw text (and of the vocabulary in
+``rules/boilerplate.toml``). Steps, in order:
+
+1. line breaks unified, BOM dropped, NFC;
+2. script detected; Traditional or mixed text converted with OpenCC ``t2s``
+   (Simplified text is left alone: ``t2s`` would rewrite e.g. 乾 → 干);
+3. full-width digits, Latin letters and ``％`` folded to ASCII; exotic spaces
+   (U+3000, NBSP, …) become spaces; zero-width characters go; Word
+   ``[bookmark: …]`` markers go;
+4. page-number lines go (``- 3 -``, ``第3页``, ``3/20``, lone numbers); bullets at
+   line start go (``- ``, ``•``, ``●``, ``□`` …); ``一一`` used as a dash becomes ``——``;
+5. boilerplate goes: site furniture above the title (slogans, site names,
+   breadcrumbs), article metadata under it (``发布时间:…来源:…``, date/counter
+   stamps, a ``核心提示:`` that repeats the first paragraph), footers at the end
+   (previous/next links, contact lines, copyright, ICP, tags, counters, short
+   trailing links) and the version record of a 公文 (``抄送:…``, ``…印发``);
+6. lines broken inside a sentence are joined (PDF page breaks);
+7. spaces touching a CJK character are removed (``到 2023 年`` → ``到2023年``),
+   except between two Han characters in a short title-like line, where a
+   space is usually a deliberate phrase separator (``…品牌 加快迈向…``);
+   spaces between two non-CJK characters (``PET CT``) and tabs (table cells)
+   are kept.
+
+Punctuation is never converted between ASCII and full width and quotes are
+never changed: evaluation matches snippets copied from the raw file.
+
+Output layout: paragraphs separated by a single ``\\n``; blank lines are
+dropped; a table row stays one line with its tabs.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import opencc
+import regex
+
+from .models import NormalizedText
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+DEFAULT_VOCABULARY = Path(__file__).resolve().parent.parent / "rules" / "boilerplate.toml"
+
+# ---------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The word lists of ``rules/boilerplate.toml``, compiled."""
+
+    location_markers: tuple[str, ...]
+    navigation: tuple[str, ...]
+    nav_separators: tuple[str, ...]
+    site_name_suffixes: tuple[str, ...]
+    meta_labels: tuple[str, ...]
+    summary_labels: tuple[str, ...]
+    footer: tuple[str, ...]
+    contact: tuple[str, ...]
+    cc_labels: tuple[str, ...]
+    record_markers: tuple[str, ...]
+    closing_formulas: tuple[str, ...]
+    attachment_labels: tuple[str, ...]
+    title_keywords: tuple[str, ...]
+    draft_marks: tuple[str, ...]
+    org_suffixes: tuple[str, ...]
+    any_term: regex.Pattern          # every furniture term, longest first
+    labelled: regex.Pattern          # a line that starts with a furniture label + colon
+    footer_start: regex.Pattern      # a line that starts with a footer term
+    cut_marker: regex.Pattern        # a line from which the rest of the page is footer
+    cc_line: regex.Pattern
+    title_keyword: regex.Pattern
+    org_end: regex.Pattern
+
+
+def _alternation(terms: tuple[str, ...]) -> str:
+    return "|".join(regex.escape(t.replace(" ", "")) for t in sorted(set(terms), key=lambda t: (-len(t), t)))
+
+
+@functools.lru_cache(maxsize=8)
+def load_vocabulary(path: Path = DEFAULT_VOCABULARY) -> Vocabulary:
+    """Read and compile the vocabulary file (cached per path)."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    web, official, document = data["web"], data["official"], data["document"]
+
+    def t(section: dict, key: str) -> tuple[str, ...]:
+        return tuple(str(x) for x in section[key])
+
+    location, navigation = t(web, "location_markers"), t(web, "navigation")
+    footer, contact = t(web, "footer"), t(web, "contact")
+    meta, summary = t(web, "meta_labels"), t(web, "summary_labels")
+    cc = t(official, "cc_labels")
+    furniture_terms = location + navigation + footer + contact + meta + summary
+    labels = footer + contact + meta
+    return Vocabulary(
+        location_markers=location,
+        navigation=navigation,
+        nav_separators=t(web, "nav_separators"),
+        site_name_suffixes=t(web, "site_name_suffixes"),
+        meta_labels=meta,
+        summary_labels=summary,
+        footer=footer,
+        contact=contact,
+        cc_labels=cc,
+        record_markers=t(official, "record_markers"),
+        closing_formulas=t(official, "closing_formulas"),
+        attachment_labels=t(official, "attachment_labels"),
+        title_keywords=t(document, "title_keywords"),
+        draft_marks=t(document, "draft_marks"),
+        org_suffixes=t(document, "org_suffixes"),
+        any_term=regex.compile(_alternation(furniture_terms), regex.IGNORECASE),
+        labelled=regex.compile(rf"^(?:{_alternation(labels)})[:：]", regex.IGNORECASE),
+        footer_start=regex.compile(rf"^(?:{_alternation(footer)})", regex.IGNORECASE),
+        cut_marker=regex.compile(rf"^(?:{_alternation(t(web, 'cut_markers'))})", regex.IGNORECASE),
+        cc_line=regex.compile(rf"^(?:{_alternation(cc)})[:：]"),
+        title_keyword=regex.compile(_alternation(t(document, "title_keywords"))),
+        org_end=regex.compile(rf"(?:{_alternation(t(document, 'org_suffixes'))})$"),
+    )
+
+
+# ---------------------------------------------------------------- script
+
+
+@functools.lru_cache(maxsize=4)
+def _converter(config: str) -> opencc.OpenCC:
+    """OpenCC converters are costly to build: one per configuration."""
+    return opencc.OpenCC(config)
+
+
+@functools.lru_cache(maxsize=65536)
+def _char_script(ch: str) -> str:
+    """'t' for a Traditional-only character, 's' for a Simplified-only one, '' otherwise."""
+    if _converter("t2s").convert(ch) != ch:
+        return "t"
+    if _converter("s2t").convert(ch) != ch:
+        return "s"
+    return ""
+
+
+_HAN = regex.compile(r"\p{Han}")
+
+
+def detect_script(text: str) -> str:
+    """'simplified', 'traditional' or 'mixed', from the characters specific to each script.
+
+    Characters written alike in both scripts do not count. A handful of
+    Traditional characters in a Simplified text (a quoted name) do not make it
+    mixed: a share of at most 10 %, or fewer than 5 such characters in a
+    mostly Simplified text, is noise.
+    """
+    counts = Counter(_HAN.findall(text))
+    trad = simp = 0
+    for ch, n in counts.items():
+        kind = _char_script(ch)
+        if kind == "t":
+            trad += n
+        elif kind == "s":
+            simp += n
+    if trad == 0:
+        return "simplified"
+    share = trad / (trad + simp)
+    if share >= 0.9:
+        return "traditional"
+    if share <= 0.1 or (trad < 5 and share < 0.5):
+        return "simplified"
+    return "mixed"
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC Traditional → Simplified."""
+    return _converter("t2s").convert(text)
+
+
+# ---------------------------------------------------------------- characters
+
+def _fold_table() -> dict[int, int | None]:
+    """Full-width digits and Latin letters, and ％, to ASCII (punctuation is left alone);
+    exotic spaces to a space; zero-width characters out; form feeds to line breaks."""
+    table: dict[int, int | None] = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                                *range(0xFF41, 0xFF5B))}
+    table[0xFF05] = ord("%")
+    for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000):
+        table[cp] = ord(" ")
+    for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
+        table[cp] = None
+    table[ord("\f")] = table[ord("\v")] = ord("\n")
+    return table
+
+
+_FOLD = MappingProxyType(_fold_table())
+_WORD_MARKER = regex.compile(r"\[(?:bookmark|_?GoBack|_?Toc\d*|_?Hlk\d*)[^\]\n]*\]", regex.IGNORECASE)
+
+
+def fold_characters(text: str) -> str:
+    """Line breaks, NFC, width folding of digits/letters/％, odd spaces, Word bookmarks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text).translate(_FOLD)
+    return _WORD_MARKER.sub("", text)
+
+
+# CJK: Han characters, CJK and full-width punctuation, general punctuation (“” — …).
+_CJK_CHAR = regex.compile(r"[\p{Han}\u2010-\u206F\u3000-\u303F\uFF00-\uFFEF\u3200-\u32FF]")
+_HAN_CHAR = regex.compile(r"\p{Han}")
+_SPACES = regex.compile(r" +")
+
+# ---------------------------------------------------------------- line patterns
+
+_PAGE_NUMBER = regex.compile(
+    r"^(?:[-—–－~·•]*\s*\d{1,4}\s*[-—–－~·•]*"             # - 3 -   — 12 —   3
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第3页 / 第3页 共20页
+    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}"                             # 3/20
+    r"|(?i:page)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$")
+_BULLET = regex.compile(r"^(?:[-–]\s+|[•●▪◆◇□■○◎·►▶➢➤✓√※]\s*)")
+# 一一 as a dash (PDF rendering of ——): at line start, or after a space or colon.
+_DASH_START = regex.compile(r"^一一(?=[^\s一])")
+_DASH_MID = regex.compile(r"(?<=[\s:：])一一(?=[^\s一])")
+_RULE_LINE = regex.compile(r"^[-—_=－━─·.。*＊\s]{3,}$")
+
+_SENT_END = "。！？；：…!?;:"
+_CLOSERS = "”’\"'）)】」』》〕]"
+_CLOSING_BRACKETS = "）)】」』》〕]"
+_CLAUSE_PUNCT = regex.compile(r"[，,、；;。：:！!？?]")
+# Titles may hold a colon ("市经信委：今年将…"); running text holds commas or stops.
+_TEXT_PUNCT = regex.compile(r"[，,、；;。！!？?]")
+_SENTENCE_PUNCT = regex.compile(r"[。！？；!?;，,]")
+_LONG_BODY_PUNCT = regex.compile(r"[。；;，,]")
+
+# Outline labels (kept in sync with pipeline.outline; here only to refuse joins).
+_LABEL_START = regex.compile(
+    r"^(?:第[一二三四五六七八九十百零〇两\d]+[章节条篇]|第[一二三四五六七八九十]+部分"
+    r"|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"
+    r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳])")
+# A line starting like this opens a new paragraph (labels, or a —— dash item).
+_NEW_ITEM_START = regex.compile(rf"(?:{_LABEL_START.pattern[1:]}|——)")
+_DATE_LINE = regex.compile(
+    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+    r"[一二三四五六七八九十]{1,3}日)$")
+_DATE_STAMP = regex.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+\d+)*$")
+_PRINT_LINE = regex.compile(
+    r"^.{0,40}?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+    r"[一二三四五六七八九十]{1,3}日)\s*印发$")
+_BRACKETED = regex.compile(r"^[（(][^（()）]+[）)]$")
+_RED_HEADER = regex.compile(r"^\S{2,30}文件$")
+_DOC_NUMBER = regex.compile(r"\p{Han}{1,10}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号")
+_CONTACT_VALUE = regex.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                           # e-mail
+    r"|(?:https?://|www\.)\S+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|edu)(?:\.cn)?\b"
+    r"|(?:\+?\d{2,3}[-\s]?)?(?:[(（]?0\d{2,3}[)）]?[-\s]?)?\d{7,8}(?!\d)"  # phone / fax
+    r"|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)[48]00-?\d{3}-?\d{4}(?!\d)")
+
+
+def _compact(line: str) -> str:
+    return line.replace(" ", "").replace("\t", "")
+
+
+# ---------------------------------------------------------------- line classes
+
+
+def is_title_like(line: str, vocab: Vocabulary) -> bool:
+    """A short line without sentence punctuation that names a kind of document."""
+    s = _compact(line)
+    return (4 <= len(s) <= 120 and not regex.search(r"[。！？!?；;]", s) and not s.endswith(("：", ":"))
+            and vocab.title_keyword.search(s) is not None and "\t" not in line)
+
+
+def is_titleish(line: str) -> bool:
+    """Short and free of clause punctuation: a title, heading, date or signature, not running text."""
+    return "\t" not in line and len(_compact(line)) <= 60 and not _TEXT_PUNCT.search(line)
+
+
+def _is_standalone(line: str, vocab: Vocabulary) -> bool:
+    """A line that is complete by itself: title-ish, or a longer title ending with its document noun."""
+    if is_titleish(line):
+        return True
+    s = _compact(line)
+    return (not _CLAUSE_PUNCT.search(s) and len(s) <= 150
+            and regex.search(rf"(?:{vocab.title_keyword.pattern})$", s) is not None)
+
+
+def _is_long_body(line: str) -> bool:
+    return "\t" not in line and len(_compact(line)) >= 40 and _LONG_BODY_PUNCT.search(line) is not None
+
+
+def _furniture_share(line: str, vocab: Vocabulary) -> tuple[float, bool]:
+    """Share of the line's characters that are furniture, and whether any term matched."""
+    s = _compact(line)
+    if not s:
+        return 1.0, False
+    covered = bytearray(len(s))
+    found = False
+    for m in vocab.any_term.finditer(s):
+        found = True
+        covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for m in _CONTACT_VALUE.finditer(s):
+        found = True
+        covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for i, ch in enumerate(s):
+        if not covered[i] and (ch.isdigit() or (ord(ch) < 128 and not ch.isalpha()) or ch in "：【】|｜>»›＞→•·"):
+            covered[i] = 1
+    return sum(covered) / len(s), found
+
+
+def _is_nav(line: str, vocab: Vocabulary) -> bool:
+    s = _compact(line)
+    if any(term in s for term in vocab.location_markers):
+        return True
+    seps = [c for c in s if c in vocab.nav_separators]
+    if len(seps) >= 2 and not _SENTENCE_PUNCT.search(s):
+        parts = regex.split("[" + regex.escape("".join(vocab.nav_separators)) + "]", s)
+        return all(len(p) <= 12 for p in parts)
+    return "首页" in s and len(seps) >= 1 and len(s) <= 40
+
+
+def _is_furniture(line: str, vocab: Vocabulary) -> bool:
+    """Strong, position-independent signs of site furniture."""
+    s = _compact(line)
+    if not s:
+        return True
+    if _is_nav(line, vocab) or vocab.labelled.match(s) or _DATE_STAMP.match(line.strip()):
+        return True
+    if _RULE_LINE.match(s):
+        return True
+    share, found = _furniture_share(line, vocab)
+    return found and share >= 0.5 and not _SENTENCE_PUNCT.search(s.rstrip("。"))
+
+
+def _is_site_name(line: str, vocab: Vocabulary) -> bool:
+    s = _compact(line)
+    return len(s) <= 15 and s.endswith(vocab.site_name_suffixes) and not vocab.title_keyword.search(s)
+
+
+def _is_anchor(line: str, vocab: Vocabulary) -> bool:
+    """The first line that belongs to the document: title, red header, 文号 or running text."""
+    if _is_furniture(line, vocab) or _is_site_name(line, vocab):
+        return False
+    s = _compact(line)
+    return (is_title_like(line, vocab) or bool(_RED_HEADER.match(s)) or bool(_DOC_NUMBER.fullmatch(s))
+            or _is_long_body(line) or (len(s) >= 15 and regex.search(r"[。！？]", s) is not None))
+
+
+def _normal_key(line: str) -> str:
+    return regex.sub(r"[\s\p{P}]", "", line)
+
+
+# ---------------------------------------------------------------- boilerplate
+
+
+def _strip_top(lines: list[str], vocab: Vocabulary) -> list[str]:
+    """Drop site furniture above and just under the title. Lines are blanked, not deleted."""
+    out = list(lines)
+    n = len(out)
+    limit = min(n, 40)
+    anchor = next((i for i in range(limit) if out[i] and _is_anchor(out[i], vocab)), None)
+    if anchor is None:
+        anchor = next((i for i in range(n) if out[i] and not _is_furniture(out[i], vocab)), n)
+    # Above the anchor: everything down to the last breadcrumb or site name is
+    # site header (slogans sit above the breadcrumb); below that, metadata
+    # lines go one by one and the rest stays (a news title, half of a title).
+    # A site name touching the anchor may be half of a title: it stays.
+    last_nav = -1
+    for i in range(anchor):
+        if out[i] and (_is_nav(out[i], vocab)
+                       or (_is_site_name(out[i], vocab) and any(not x for x in out[i + 1:anchor]))):
+            last_nav = i
+    for j in range(anchor):
+        if j <= last_nav or (out[j] and _is_furniture(out[j], vocab)):
+            out[j] = ""
+    # Under the anchor, up to the first paragraph of running text: metadata lines.
+    body = next((k for k in range(anchor, min(n, anchor + 15)) if out[k] and _is_long_body(out[k])
+                 and not any(out[k].startswith(lbl) for lbl in vocab.summary_labels)), min(n, anchor + 15))
+    for k in range(anchor, body):
+        line = out[k]
+        if not line:
+            continue
+        s = _compact(line)
+        summary = next((lbl for lbl in vocab.summary_labels if s.startswith(lbl)), None)
+        if summary is not None:
+            content = _normal_key(s[len(summary):].lstrip(":："))
+            following = [_normal_key(x) for x in out[k + 1:k + 8] if x]
+            if content and any(content[:30] in f or f[:30] in content for f in following if f):
+                out[k] = ""
+            continue
+        if k == anchor and _is_anchor(line, vocab):
+            continue
+        if _is_furniture(line, vocab):
+            out[k] = ""
+    return out
+
+
+def _is_protected_tail(line: str, vocab: Vocabulary) -> bool:
+    """End-of-document lines that belong to the document: date, closing formula, attachments, tables."""
+    s = _compact(line)
+    if "\t" in line or _DATE_LINE.match(s) or s.startswith(vocab.closing_formulas + vocab.attachment_labels):
+        return True
+    # A bracketed clause on its own line, e.g. (责任单位:区科委), unless it is a record note.
+    return bool(_BRACKETED.match(s)) and not any(m in s for m in vocab.record_markers)
+
+
+def _is_footerish(line: str, vocab: Vocabulary) -> bool:
+    """Footer-like even when it carries sentence punctuation."""
+    s = _compact(line)
+    return bool(vocab.cc_line.match(s) or vocab.labelled.match(s) or _PRINT_LINE.match(s)
+                or any(m in s for m in vocab.record_markers) or _is_furniture(line, vocab)
+                or (len(s) <= 40 and vocab.footer_start.match(s) and not regex.search(r"[。！？]", s)))
+
+
+def _is_paragraph(line: str, vocab: Vocabulary) -> bool:
+    """Running text of the document: long with punctuation, or ending a sentence."""
+    if "\t" in line or _is_footerish(line, vocab):
+        return False
+    return _is_long_body(line) or regex.search(r"[。！？!?；;]", line) is not None
+
+
+def _keep_tail(out: list[str], idx: list[int], vocab: Vocabulary) -> None:
+    """Blank the lines at ``idx`` except dates, closing formulas, attachments, list items,
+    tables and signatures (organisation names stacked above a kept date line)."""
+    signing = False                # the kept line below is a date or a signature
+    for i in reversed(idx):
+        line = out[i]
+        s = _compact(line)
+        signature = (signing and len(s) <= 30 and vocab.org_end.search(s) is not None
+                     and not _CLAUSE_PUNCT.search(s))
+        if signature or _DATE_LINE.match(s):
+            signing = True
+        elif _is_protected_tail(line, vocab) or _LABEL_START.match(s):
+            signing = False
+        else:
+            out[i] = ""            # dropped lines do not separate a signature from its date
+
+
+def _strip_bottom(lines: list[str], vocab: Vocabulary) -> list[str]:
+    """Drop footers and the version record at the end. Lines are blanked, not deleted.
+
+    1. the version record (抄送…, …印发) runs from its first label in the tail to the end;
+    2. a page footer runs from its first cut marker (上一条, 相关文章, 分享到 …) in the tail to the end;
+    3. after the last paragraph of running text only dates, signatures, closing
+       formulas, attachment lines and table rows survive.
+    """
+    out = list(lines)
+    nonblank = [i for i, x in enumerate(out) if x]
+    tail = nonblank[-25:]
+    for i in tail:
+        s = _compact(out[i])
+        if vocab.cc_line.match(s):
+            rest = [out[j] for j in tail if j > i]
+            if all(len(_compact(x)) <= 80 for x in rest):
+                for j in tail:
+                    if j >= i:
+                        out[j] = ""
+            break
+    for i in tail:
+        s = _compact(out[i])
+        if s and vocab.cut_marker.match(s) and all(len(_compact(out[j])) <= 120 for j in tail if j > i):
+            _keep_tail(out, [j for j in tail if j >= i and out[j]], vocab)
+            break
+    nonblank = [i for i, x in enumerate(out) if x]
+    last = next((i for i in reversed(nonblank) if _is_paragraph(out[i], vocab)), None)
+    if last is not None:
+        _keep_tail(out, [i for i in nonblank if i > last], vocab)
+    else:                          # no running text: only unmistakable furniture goes
+        for i in reversed(nonblank):
+            if not _is_footerish(out[i], vocab):
+                break
+            out[i] = ""
+    return out
+
+
+def _strip_notes(lines: list[str], vocab: Vocabulary) -> list[str]:
+    """Drop publication notes such as （此件公开发布） wherever they stand."""
+    markers = "|".join(regex.escape(m) for m in vocab.record_markers)
+    note = regex.compile(rf"^[（(]?(?:{markers})[）)]?$")
+    return ["" if line and note.match(_compact(line)) else line for line in lines]
+
+
+def remove_boilerplate(lines: list[str], vocab: Vocabulary | None = None) -> list[str]:
+    """Blank the furniture lines at the top and the bottom of a document."""
+    vocab = vocab or load_vocabulary()
+    return _strip_bottom(_strip_top(_strip_notes(lines, vocab), vocab), vocab)
+
+
+# ---------------------------------------------------------------- joining
+
+
+def _ends_clause(line: str) -> bool:
+    """Ends with sentence/clause-final punctuation or a closing bracket."""
+    s = line.rstrip(" ")
+    if not s:
+        return True
+    if s[-1] in _CLOSING_BRACKETS or s[-1] in _SENT_END:
+        return True
+    core = s.rstrip(_CLOSERS)
+    return bool(core) and core != s and core[-1] in _SENT_END
+
+
+def _is_heading_line(line: str) -> bool:
+    s = line.strip(" ")
+    return bool(_LABEL_START.match(s)) and len(_compact(s)) <= 40 and "。" not in s
+
+
+_PERIOD_ONLY = regex.compile(r"^[（(](?:19|20)\d{2}年?(?:[-—–－~～]+|至|到)(?:19|20)\d{2}年?[）)]$")
+
+
+def continues_title(a: str, b: str, vocab: Vocabulary) -> bool:
+    """``b`` completes the title on line ``a``: its plan period, or its document noun.
+
+    ``闵行制造业提升三年行动计划`` + ``(2018-2020年)``;
+    ``闵行区落实打响“上海制造”三年行动`` + ``计划（2022-2024年）``.
+    """
+    if "\t" in a or "\t" in b or not is_titleish(a) or _LABEL_START.match(a.strip(" ")):
+        return False
+    sa, sb = _compact(a), _compact(b)
+    if _PERIOD_ONLY.match(sb):
+        return vocab.title_keyword.search(sa) is not None and not _PERIOD_ONLY.search(sa[-16:])
+    ends_with_noun = regex.search(rf"(?:{vocab.title_keyword.pattern})$", sa) is not None
+    return (not ends_with_noun and len(sb) <= 30 and not _TEXT_PUNCT.search(sb)
+            and regex.match(rf"(?:{vocab.title_keyword.pattern})", sb) is not None)
+
+
+def should_join(a: str, b: str, vocab: Vocabulary) -> bool:
+    """Whether line ``b`` continues the sentence left open at the end of line ``a``."""
+    if continues_title(a, b, vocab):
+        return True
+    if "\t" in a or "\t" in b or _ends_clause(a):
+        return False
+    if _is_heading_line(a) or _is_standalone(a, vocab):
+        return False
+    sb = _compact(b)
+    if _NEW_ITEM_START.match(b.strip(" ")) or _DATE_LINE.match(sb):
+        return False
+    if len(sb) <= 25 and not regex.search(r"[\p{P}]", sb):
+        return False               # a short standalone line: signature, caption, title
+    return True
+
+
+def _join_lines(lines: list[str], vocab: Vocabulary) -> list[str]:
+    paragraphs: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if paragraphs and should_join(paragraphs[-1], line, vocab):
+            prev = paragraphs[-1]
+            sep = " " if prev[-1].isascii() and prev[-1].isalpha() and line[0].isascii() and line[0].isalpha() else ""
+            paragraphs[-1] = prev + sep + line
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+# ---------------------------------------------------------------- spaces
+
+
+def clean_spaces(line: str) -> str:
+    """Remove spaces that touch a CJK character; keep ASCII word spaces (one) and tabs.
+
+    In a short title-like line a space between two Han characters is kept:
+    titles separate phrases with a space (``…品牌 加快迈向…``).
+    """
+    line = line.strip(" ")
+    keep_han_pairs = is_titleish(line)
+
+    def repl(m: regex.Match) -> str:
+        left, right = line[m.start() - 1], line[m.end()]
+        if keep_han_pairs and _HAN_CHAR.match(left) and _HAN_CHAR.match(right):
+            return " "
+        if _CJK_CHAR.match(left) or _CJK_CHAR.match(right):
+            return ""
+        # ", 2015年" after a CJK clause: the ASCII comma is CJK punctuation typed narrow.
+        if left in ",;:!?" and m.start() >= 2 and _CJK_CHAR.match(line[m.start() - 2]):
+            return ""
+        return " "
+
+    return _SPACES.sub(repl, line)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _prepare_lines(text: str) -> list[str]:
+    """Per-line cleanup before boilerplate detection: trim, page numbers, bullets, dashes."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip(" ")
+        if not line.strip():
+            out.append("")
+            continue
+        if _PAGE_NUMBER.match(line):
+            out.append("")
+            continue
+        line = _BULLET.sub("", line, count=1)
+        line = _DASH_START.sub("——", line)
+        line = _DASH_MID.sub("——", line)
+        out.append(line.strip(" "))
+    return out
+
+
+def normalize(raw_text: str, *, vocabulary_path: Path | None = None) -> NormalizedText:
+    """Clean Simplified text of a raw document (see the module docstring)."""
+    vocab = load_vocabulary(vocabulary_path or DEFAULT_VOCABULARY)
+    text = raw_text.lstrip("\ufeff")
+    text = unicodedata.normalize("NFC", text)
+    script = detect_script(text)
+    if script != "simplified":
+        text = to_simplified(text)
+    text = fold_characters(text)
+    lines = remove_boilerplate(_prepare_lines(text), vocab)
+    paragraphs = (clean_spaces(p) for p in _join_lines(lines, vocab))
+    return NormalizedText(text="\n".join(p for p in paragraphs if p.strip()), script=script)

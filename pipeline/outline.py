@@ -1,0 +1,164 @@
+"""Heading hierarchy of normalized text.
+
+A heading line starts with a label:
+
+=========  =========================  ====================
+kind       as written                 ``Section.label``
+=========  =========================  ====================
+chapter    第一章 / 第一节 / 第一条 …   as written (第一章)
+cn_dun     一、 十一、                 一、
+cn_paren   （一） (一)                  （一）
+ar_dot     1. 1．                     1.
+ar_dun     1、                        1.
+ar_paren   （1） (1)                    （1）
+circled    ①                          ①
+=========  =========================  ====================
+
+``1.`` and ``1、`` share the label form ``1.`` but count as two kinds, because
+a document using both uses them at different depths. Levels follow the order
+in which the kinds first appear (1 = top), so a document may start at
+``（一）``. The 第X章/节/条/篇/部分 forms are one kind per unit; among
+themselves they rank 篇/部分 > 章 > 节 > 条 whatever their order of appearance
+(they take the level slots their first appearances gave them, re-dealt).
+
+The heading text is the rest of the line when short (≤ 40 characters, no
+``。``); when the item runs on into its text (``1．持续推进工业强基，实施产业基础
+再造。围绕…``), it is the text up to the first sentence terminator (≤ 60
+characters; else up to the first comma, else the first 60 characters).
+
+Guards against false headings: table rows (tabs) are skipped; ``1.5``/``2023年``
+are not labels; ``二、三产业`` (a numeral followed by the next one) is not a label; a numbered label must be 1 or
+follow the last number of its kind by at most 2 (numbering may continue across
+parents, and one lost heading must not hide the rest).
+"""
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import regex
+
+from .models import Section
+
+_CN_DIGITS = MappingProxyType({"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+                               "七": 7, "八": 8, "九": 9})
+
+_LABEL = regex.compile(
+    r"[ \u3000]*(?:"
+    r"(?P<chapter>第(?P<cnum>[一二三四五六七八九十百零〇两]+|\d{1,3})[ ]?(?P<unit>章|节|条|篇|部分))"
+    r"|(?P<cn_dun>(?P<n_dun>[一二三四五六七八九十]{1,3})、)(?![一二三四五六七八九十]{1,2}、)"
+    r"|(?P<cn_paren>[（(](?P<n_cp>[一二三四五六七八九十]{1,3})[）)])"
+    r"|(?P<ar_paren>[（(](?P<n_ap>\d{1,2})[）)])"
+    r"|(?P<ar>(?P<n_ar>\d{1,2})(?P<p_ar>[.．、])(?![\d.．]))"
+    r"|(?P<circled>[①-⑳])"
+    r")[ \u3000]*")
+_LINE = regex.compile(r"[^\n]+")
+_CHAPTER_RANK = ("chapter_篇", "chapter_部分", "chapter_章", "chapter_节", "chapter_条")
+_TERMINATOR = regex.compile(r"[。！？；!?;]")
+_CLAUSE = regex.compile(r"[，,：:]")
+_SHORT_HEADING = 40
+_MAX_HEADING = 60
+
+
+def cn_to_int(s: str) -> int:
+    """Chinese numeral (一 … 九十九, 百) or Arabic digits to int."""
+    if s.isdigit():
+        return int(s)
+    if "百" in s:
+        head, _, tail = s.partition("百")
+        return (_CN_DIGITS.get(head, 1) if head else 1) * 100 + (cn_to_int(tail) if tail else 0)
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        return (_CN_DIGITS[head] if head else 1) * 10 + (_CN_DIGITS[tail] if tail else 0)
+    value = 0
+    for ch in s:
+        value = value * 10 + _CN_DIGITS[ch]
+    return value
+
+
+def _label_of(m: regex.Match) -> tuple[str, int, str] | None:
+    """(kind, number, normalized label) of a label match."""
+    if m.group("chapter"):
+        unit = m.group("unit")
+        return f"chapter_{unit}", cn_to_int(m.group("cnum")), f"第{m.group('cnum')}{unit}"
+    if m.group("cn_dun"):
+        return "cn_dun", cn_to_int(m.group("n_dun")), f"{m.group('n_dun')}、"
+    if m.group("cn_paren"):
+        return "cn_paren", cn_to_int(m.group("n_cp")), f"（{m.group('n_cp')}）"
+    if m.group("ar_paren"):
+        n = int(m.group("n_ap"))
+        return "ar_paren", n, f"（{n}）"
+    if m.group("ar"):
+        n = int(m.group("n_ar"))
+        return ("ar_dun" if m.group("p_ar") == "、" else "ar_dot"), n, f"{n}."
+    if m.group("circled"):
+        return "circled", ord(m.group("circled")) - ord("①") + 1, m.group("circled")
+    return None
+
+
+def _heading_span(line: str, start: int) -> tuple[int, int]:
+    """Span (within ``line``) of the heading text that begins at ``start``."""
+    rest = line[start:].rstrip()
+    end = len(line[:start]) + len(rest)
+    if len(rest) <= _SHORT_HEADING and "。" not in rest:
+        while end > start and line[end - 1] in "：:。；;，,":
+            end -= 1
+        return start, end
+    stop = _TERMINATOR.search(rest)
+    if stop and stop.start() <= _MAX_HEADING:
+        return start, start + stop.start()
+    comma = _CLAUSE.search(rest)
+    if comma and comma.start() <= _MAX_HEADING:
+        return start, start + comma.start()
+    return start, start + min(len(rest), _MAX_HEADING)
+
+
+def parse_outline(text: str) -> list[Section]:
+    """Sections of ``text`` in document order (see the module docstring)."""
+    found: list[tuple[int, str, str, int, int]] = []   # line start, kind, label, heading span
+    last_number: dict[str, int] = {}
+    for line_m in _LINE.finditer(text):
+        line = line_m.group()
+        if "\t" in line:
+            continue
+        m = _LABEL.match(line)
+        if m is None:
+            continue
+        info = _label_of(m)
+        if info is None:
+            continue
+        kind, number, label = info
+        if kind == "cn_dun" and line[m.end():m.end() + 1] in _CN_DIGITS \
+                and _CN_DIGITS[line[m.end()]] == number + 1:
+            continue                 # 二、三产业: an enumeration of numerals, not a label
+        hs, he = _heading_span(line, m.end())
+        if he <= hs:
+            continue                 # a bare label: nothing to call the section
+        last = last_number.get(kind)
+        if not (number == 1 or (last is not None and last < number <= last + 2)):
+            continue                 # out of sequence: a number that happens to start a line
+        last_number[kind] = number
+        base = line_m.start()
+        found.append((base, kind, label, base + hs, base + he))
+
+    kind_level: dict[str, int] = {}
+    for _, kind, *_ in found:
+        kind_level.setdefault(kind, len(kind_level) + 1)
+    # 篇/部分 > 章 > 节 > 条 whatever comes first (a 节 may appear only in a later chapter):
+    # the chapter kinds keep their level slots, re-dealt in their fixed order.
+    chapter_kinds = sorted((k for k in kind_level if k.startswith("chapter_")), key=_CHAPTER_RANK.index)
+    slots = sorted(kind_level[k] for k in chapter_kinds)
+    kind_level.update(zip(chapter_kinds, slots))
+
+    sections: list[Section] = []
+    stack: list[Section] = []
+    for i, (start, kind, label, hs, he) in enumerate(found):
+        level = kind_level[kind]
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        end = next((s for s, k, *_ in found[i + 1:] if kind_level[k] <= level), len(text))
+        section = Section(section_id=i, parent_id=stack[-1].section_id if stack else None, level=level,
+                          label=label, heading=text[hs:he], char_start=start, char_end=end,
+                          heading_start=hs, heading_end=he)
+        sections.append(section)
+        stack.append(section)
+    return sections

@@ -1,0 +1,510 @@
+"""Tests for pipeline.ingest: encodings, formats, failures, discovery.
+
+All inputs except the raw/ samples are generated here, in tmp_path.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+from pathlib import Path
+
+import docx
+import opencc
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from pipeline.ingest import (
+    SUPPORTED_FORMATS,
+    decode_text,
+    discover,
+    ingest_file,
+    plausibility,
+    relative_source_path,
+)
+from pipeline.models import IngestedDocument, PipelineError
+
+RAW_DIR = Path(__file__).resolve().parent.parent / "raw"
+
+# Only GB2312 characters (闵 莘 泾 are rarer ones); digits, %, full-width and curly punctuation.
+BASE = (
+    "闵行区人民政府关于印发《闵行区制造业高质量发展三年行动计划（2021-2023年）》的通知\n"
+    "各镇人民政府、街道办事处，莘庄工业区管委会，区政府各委、办、局：\n"
+    "到2023年，全区规模以上工业总产值达到3500亿元，战略性新兴产业产值占比提高到45%以上，"
+    "培育“专精特新”企业200家。\n"
+    "力争在集成电路、生物医药、人工智能等领域形成一批龙头企业，鼓励企业开展技术改造，"
+    "淘汰落后产能，推动泾河、浦江沿线产业园区转型。\n"
+)
+GBK_LINE = "支持镕铸科技、堃元材料等企业建设研发中心。\n"   # 镕 堃: GBK, not GB2312
+GB18030_LINE = "长沙县㮾梨街道参照执行。\n"              # 㮾 (U+3BBE): four bytes in GB18030, not in GBK
+FULL = BASE + GBK_LINE + GB18030_LINE
+BASE_TRADITIONAL = opencc.OpenCC("s2t").convert(BASE)
+
+ENCODED_VARIANTS = {
+    # name: (bytes, expected text, expected encoding)
+    "utf-8": (FULL.encode("utf-8"), FULL, "utf-8"),
+    "utf-8-bom": (FULL.encode("utf-8-sig"), FULL, "utf-8-sig"),
+    "gb18030": (FULL.encode("gb18030"), FULL, "gb18030"),
+    "gbk": ((BASE + GBK_LINE).encode("gbk"), BASE + GBK_LINE, "gb18030"),
+    "gb2312": (BASE.encode("gb2312"), BASE, "gb18030"),
+    "big5": (BASE_TRADITIONAL.encode("big5"), BASE_TRADITIONAL, "big5"),
+    "utf-16-le-bom": (b"\xff\xfe" + FULL.encode("utf-16-le"), FULL, "utf-16"),
+    "utf-16-be-bom": (b"\xfe\xff" + FULL.encode("utf-16-be"), FULL, "utf-16"),
+}
+
+PDF_SENTENCE = "到2025年，全市工业总产值达到4.5万亿元。"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def write(directory: Path, name: str, data: bytes) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def ingest_bytes(tmp_path: Path, name: str, data: bytes) -> IngestedDocument:
+    return ingest_file(write(tmp_path, name, data), tmp_path)
+
+
+def ingest_error(tmp_path: Path, name: str, data: bytes) -> PipelineError:
+    with pytest.raises(PipelineError) as caught:
+        ingest_bytes(tmp_path, name, data)
+    assert caught.value.stage == "ingest"
+    assert name in caught.value.message  # the researcher is told which file
+    return caught.value
+
+
+def make_pdf(*pages: list[str], encrypt: str | None = None) -> bytes:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1, encrypt=encrypt)
+    for lines in pages:
+        pdf.setFont("STSong-Light", 12)
+        for i, line in enumerate(lines):
+            pdf.drawString(72, 760 - 20 * i, line)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def make_image_only_pdf() -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    pdf.rect(100, 100, 300, 400, fill=1)  # what a scanned page looks like to a text extractor
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def make_docx() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("一、总体要求")
+    table = document.add_table(rows=2, cols=3)
+    for r, row in enumerate([["a", "b", "c"], ["区经委", "2023年底", "100家"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("二、保障措施")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def test_fixture_really_exercises_each_encoding() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        GBK_LINE.encode("gb2312")
+    with pytest.raises(UnicodeEncodeError):
+        GB18030_LINE.encode("gbk")
+    assert BASE_TRADITIONAL != BASE and "閔行區" in BASE_TRADITIONAL
+    # Big5 bytes are also valid GB18030: only scoring can tell them apart
+    assert ENCODED_VARIANTS["big5"][0].decode("gb18030") != BASE_TRADITIONAL
+
+
+@pytest.mark.parametrize("variant", sorted(ENCODED_VARIANTS))
+def test_same_document_in_every_encoding(tmp_path: Path, variant: str) -> None:
+    data, expected_text, expected_encoding = ENCODED_VARIANTS[variant]
+    assert decode_text(data) == (expected_text, expected_encoding)
+    doc = ingest_bytes(tmp_path, f"{variant}.txt", data)
+    assert doc.raw_text == expected_text
+    assert doc.encoding == expected_encoding
+    assert doc.source_format == "txt"
+    assert doc.source_path == f"{variant}.txt"
+    assert doc.sha256 == hashlib.sha256(data).hexdigest()
+    assert doc.doc_id == doc.sha256[:16]
+
+
+# ~30 characters. The first also decodes strictly as Big5 when GB2312-encoded,
+# and every Big5 form decodes strictly as GB18030, so decode failure alone
+# cannot decide: the plausibility score must.
+SHORT_SENTENCES = [
+    "支持龙头企业牵头组建创新联合体，开展关键核心技术攻关。",
+    "各区人民政府要加强组织领导，完善工作机制，确保各项任务落到实处。",
+    "到2025年，全市工业总产值达到4.5万亿元，工业增加值年均增长5%左右。",
+]
+
+
+@pytest.mark.parametrize("sentence", SHORT_SENTENCES)
+def test_short_text_gb_versus_big5(sentence: str) -> None:
+    gb_bytes = sentence.encode("gb2312")
+    assert decode_text(gb_bytes) == (sentence, "gb18030")
+
+    traditional = opencc.OpenCC("s2t").convert(sentence)
+    big5_bytes = traditional.encode("big5")
+    big5_bytes.decode("gb18030")  # also valid GB18030 (raises if not)
+    assert decode_text(big5_bytes) == (traditional, "big5")
+
+
+def test_short_gb_text_that_is_also_valid_big5() -> None:
+    data = SHORT_SENTENCES[0].encode("gb2312")
+    misread = data.decode("big5")  # strictly valid, but junk
+    assert plausibility(misread) < plausibility(SHORT_SENTENCES[0])
+    assert decode_text(data)[1] == "gb18030"
+
+
+def test_txt_line_endings_normalized_and_nothing_else(tmp_path: Path) -> None:
+    data = "第一行\r\n\u3000\u3000第二行  \r第三行\n".encode("gbk")
+    doc = ingest_bytes(tmp_path, "crlf.txt", data)
+    assert doc.raw_text == "第一行\n\u3000\u3000第二行  \n第三行\n"
+    assert doc.encoding == "gb18030"
+
+
+def test_ascii_only_text_is_utf8(tmp_path: Path) -> None:
+    assert decode_text(b"Plan 2021-2023\n") == ("Plan 2021-2023\n", "utf-8")
+
+
+# ---------------------------------------------------------------- html
+
+FURNISHED_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>关于印发行动计划的通知_上海市人民政府</title>
+<style>p { color: red }</style><script>var tracking = "统计脚本";</script></head>
+<body>
+<header><div class="logo">上海市人民政府门户网站</div></header>
+<nav><ul><li>首页</li><li>政务公开</li></ul></nav>
+<div class="breadcrumb">当前位置：首页 &gt; 政策文件</div>
+<div id="login-box">用户登录</div>
+<div class="main-content">
+  <h1>关于印发行动计划的通知</h1>
+  <p>各区人民政府，市政府各委、办、局：</p>
+  <p>\u3000\u3000现将《行动计划》印发给你们，
+     请认真按照执行。</p>
+  <table><tr><th>a</th><th>b</th><th>c</th></tr>
+         <tr><td>区经委</td><td>2023年<br>年底</td><td>100家</td></tr></table>
+  <div class="share-bar">分享到：微信 微博</div>
+  <p>到2025年，工业总产值达到<span>4.5</span>万亿元。<script>document.write("广告")</script></p>
+  <div class="research-notes">研究报告附后。</div>
+  <p style="display: none">隐藏内容</p>
+</div>
+<aside class="sidebar">相关链接</aside>
+<div class="related-docs">相关文件</div>
+<footer>版权所有 上海市人民政府</footer>
+<div id="bottom">网站地图</div>
+</body></html>
+"""
+
+
+def test_html_main_text_without_furniture(tmp_path: Path) -> None:
+    doc = ingest_bytes(tmp_path, "page.html", FURNISHED_PAGE.encode("utf-8"))
+    assert doc.source_format == "html"
+    assert doc.encoding == "utf-8"
+    assert doc.raw_text.split("\n") == [
+        "关于印发行动计划的通知",          # the <title> is not repeated: the body has an h1
+        "各区人民政府，市政府各委、办、局：",
+        "\u3000\u3000现将《行动计划》印发给你们，请认真按照执行。",  # source line break between CJK removed
+        "a\tb\tc",
+        "区经委\t2023年 年底\t100家",
+        "到2025年，工业总产值达到4.5万亿元。",
+        "研究报告附后。",                  # 'research' is not 'search'
+    ]
+    for furniture in ("统计脚本", "门户网站", "首页", "当前位置", "用户登录", "分享到", "广告",
+                      "隐藏内容", "相关链接", "相关文件", "版权所有", "网站地图", "color"):
+        assert furniture not in doc.raw_text
+
+
+def test_html_article_header_is_content(tmp_path: Path) -> None:
+    page = (
+        "<html><body><header>网站标题</header><article><header><h1>行动计划</h1>"
+        "<p class='date'>2022-03-01</p></header><p>为加快推进制造业高质量发展，制定本行动计划。</p></article></body></html>"
+    )
+    doc = ingest_bytes(tmp_path, "article.html", page.encode("utf-8"))
+    assert doc.raw_text == "行动计划\n2022-03-01\n为加快推进制造业高质量发展，制定本行动计划。"
+
+
+def test_html_misnamed_wrapper_holding_the_page_is_kept(tmp_path: Path) -> None:
+    # a furniture word in a wrapper's class must not throw away the whole document
+    page = (
+        "<html><body><div class='page-with-header'><div class='menu'>首页</div>"
+        "<p>第一条　为了推动制造业高质量发展，制定本办法。</p><p>第二条　本办法自发布之日起施行。</p>"
+        "</div></body></html>"
+    )
+    doc = ingest_bytes(tmp_path, "wrapped.html", page.encode("utf-8"))
+    assert doc.raw_text == "第一条　为了推动制造业高质量发展，制定本办法。\n第二条　本办法自发布之日起施行。"
+
+
+def test_html_title_used_when_there_is_no_h1(tmp_path: Path) -> None:
+    page = "<html><head><title>松江区三年行动计划</title></head><body><p>正文第一段。</p><p>正文第二段。</p></body></html>"
+    doc = ingest_bytes(tmp_path, "page.htm", page.encode("utf-8"))
+    assert doc.raw_text == "松江区三年行动计划\n正文第一段。\n正文第二段。"
+
+
+def test_html_layout_table_keeps_paragraphs_apart(tmp_path: Path) -> None:
+    page = (
+        "<html><body><table><tr><td width='20'></td><td>"
+        "<p>第一段内容。</p><p>第二段内容。</p></td></tr></table></body></html>"
+    )
+    doc = ingest_bytes(tmp_path, "layout.html", page.encode("utf-8"))
+    assert doc.raw_text == "第一段内容。\n第二段内容。"
+
+
+def test_html_meta_charset_honoured(tmp_path: Path) -> None:
+    page = f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body><p>{SHORT_SENTENCES[0]}</p></body></html>'
+    doc = ingest_bytes(tmp_path, "gb.html", page.encode("gb2312"))
+    assert (doc.raw_text, doc.encoding) == (SHORT_SENTENCES[0], "gb18030")
+
+
+def test_html_meta_charset_overruled_when_inconsistent(tmp_path: Path) -> None:
+    # a stale <meta charset="utf-8"> on a GBK page
+    page = f'<html><head><meta charset="utf-8"></head><body><p>{BASE}</p></body></html>'
+    doc = ingest_bytes(tmp_path, "stale.html", page.encode("gbk"))
+    assert doc.encoding == "gb18030"
+    assert "莘庄工业区管委会" in doc.raw_text
+    # and a <meta charset="gb2312"> on a page that is really UTF-8
+    page = page.replace("utf-8", "gb2312")
+    doc = ingest_bytes(tmp_path, "stale2.html", page.encode("utf-8"))
+    assert doc.encoding == "utf-8"
+    assert "莘庄工业区管委会" in doc.raw_text
+
+
+def test_html_big5_page_without_declaration(tmp_path: Path) -> None:
+    page = f"<html><body><p>{BASE_TRADITIONAL}</p></body></html>"
+    doc = ingest_bytes(tmp_path, "tw.html", page.encode("big5"))
+    assert doc.encoding == "big5"
+    assert "閔行區人民政府關於印發" in doc.raw_text
+
+
+def test_html_with_xml_declaration(tmp_path: Path) -> None:
+    page = '<?xml version="1.0" encoding="utf-8"?><html><body><p>正文。</p></body></html>'
+    assert ingest_bytes(tmp_path, "x.html", page.encode("utf-8")).raw_text == "正文。"
+
+
+def test_html_deeply_nested_unclosed_tags_keep_all_text(tmp_path: Path) -> None:
+    # old pages with hundreds of unclosed <font> tags nest far beyond libxml2's default depth of 256
+    page = "<html><body>" + "".join(f"<font>第{i}条。" for i in range(400)) + "</body></html>"
+    doc = ingest_bytes(tmp_path, "fonts.html", page.encode("utf-8"))
+    assert doc.raw_text == "".join(f"第{i}条。" for i in range(400))
+
+
+def test_html_beyond_parser_limits_is_corrupt_not_silently_cut(tmp_path: Path) -> None:
+    page = "<html><body>" + "<div>" * 3000 + "深层文本" + "</div>" * 3000 + "</body></html>"
+    assert ingest_error(tmp_path, "deep.html", page.encode("utf-8")).kind == "corrupt"
+
+
+def test_html_with_only_furniture_is_empty(tmp_path: Path) -> None:
+    page = "<html><body><nav>首页</nav><script>var a = 1;</script></body></html>"
+    assert ingest_error(tmp_path, "furniture.html", page.encode("utf-8")).kind == "empty"
+
+
+# ---------------------------------------------------------------- docx
+
+
+def test_docx_paragraphs_and_tables_in_document_order(tmp_path: Path) -> None:
+    doc = ingest_bytes(tmp_path, "plan.docx", make_docx())
+    assert doc.source_format == "docx"
+    assert doc.encoding == "utf-8"
+    assert doc.raw_text == "一、总体要求\na\tb\tc\n区经委\t2023年底\t100家\n二、保障措施"
+
+
+def test_docx_merged_cells_are_not_repeated(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=3)
+    merged = table.cell(0, 0).merge(table.cell(0, 1))
+    merged.text = "牵头单位"
+    table.cell(0, 2).text = "区发改委"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert ingest_bytes(tmp_path, "merged.docx", buffer.getvalue()).raw_text == "牵头单位\t区发改委"
+
+
+def test_docx_corrupt(tmp_path: Path) -> None:
+    data = make_docx()
+    assert ingest_error(tmp_path, "truncated.docx", data[: len(data) // 2]).kind == "corrupt"
+    error = ingest_error(tmp_path, "old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(1, 200)))
+    assert error.kind == "corrupt"
+    assert ".doc" in error.message
+
+
+# ---------------------------------------------------------------- pdf
+
+
+def test_pdf_chinese_text_extracted(tmp_path: Path) -> None:
+    data = make_pdf(["上海市制造业转型升级“十三五”规划", PDF_SENTENCE], ["第二页：力争培育100家专精特新企业。"])
+    doc = ingest_bytes(tmp_path, "plan.pdf", data)
+    assert doc.source_format == "pdf"
+    assert doc.encoding == "n/a"
+    assert PDF_SENTENCE in doc.raw_text
+    lines = [line for line in doc.raw_text.split("\n") if line.strip()]
+    assert lines == ["上海市制造业转型升级“十三五”规划", PDF_SENTENCE, "第二页：力争培育100家专精特新企业。"]
+    assert "\f" not in doc.raw_text
+
+
+def test_pdf_truncated_is_corrupt(tmp_path: Path) -> None:
+    data = make_pdf([PDF_SENTENCE])
+    error = ingest_error(tmp_path, "cut.pdf", data[: len(data) // 2])
+    assert error.kind == "corrupt"
+    assert "truncated" in error.message
+
+
+def test_pdf_random_bytes_are_corrupt(tmp_path: Path) -> None:
+    junk = random.Random(7).randbytes(4096)
+    assert ingest_error(tmp_path, "junk.pdf", junk).kind == "corrupt"
+    # a PDF header and trailer around junk gets past the cheap checks into the parser
+    framed = b"%PDF-1.4\n" + junk + b"\n%%EOF\n"
+    assert ingest_error(tmp_path, "framed.pdf", framed).kind == "corrupt"
+
+
+def test_pdf_with_password_is_corrupt(tmp_path: Path) -> None:
+    error = ingest_error(tmp_path, "locked.pdf", make_pdf([PDF_SENTENCE], encrypt="secret"))
+    assert error.kind == "corrupt"
+    assert "password" in error.message
+
+
+def test_pdf_without_text_needs_ocr(tmp_path: Path) -> None:
+    error = ingest_error(tmp_path, "scan.pdf", make_image_only_pdf())
+    assert error.kind == "no_text"
+    assert "OCR" in error.message
+
+
+# ---------------------------------------------------------------- failures
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "empty.pdf", "empty.docx", "empty.html"])
+def test_zero_byte_file_is_empty(tmp_path: Path, name: str) -> None:
+    assert ingest_error(tmp_path, name, b"").kind == "empty"
+
+
+def test_whitespace_only_file_is_empty(tmp_path: Path) -> None:
+    assert ingest_error(tmp_path, "blank.txt", "  \r\n\u3000\n".encode("utf-8")).kind == "empty"
+
+
+def test_binary_junk_as_txt_is_undecodable(tmp_path: Path) -> None:
+    png_like = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(1).randbytes(2048)
+    error = ingest_error(tmp_path, "image.txt", png_like)
+    assert error.kind == "undecodable"
+    assert "binary" in error.message
+
+
+def test_control_characters_without_nul_are_undecodable(tmp_path: Path) -> None:
+    error = ingest_error(tmp_path, "controls.txt", b"\x01\x02\x03abc\x04\x05\x06" * 50)
+    assert error.kind == "undecodable"
+    assert "binary" in error.message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "これはテストのためのぶんしょうです。ひらがなだけでかいています。".encode("shift_jis"),
+        "Politique de développement économique régionale".encode("latin-1"),
+        # 'ég' reads as 間, a common character: only its place inside Latin words gives it away
+        "Le régime légal de ségrégation".encode("latin-1"),
+        b"\xff\xfe\x41",  # UTF-16 BOM, odd length
+    ],
+    ids=["shift-jis", "latin-1", "latin-1-common-mojibake", "broken-utf16"],
+)
+def test_other_encodings_are_undecodable(tmp_path: Path, data: bytes) -> None:
+    assert ingest_error(tmp_path, "other.txt", data).kind == "undecodable"
+
+
+def test_unsupported_suffix(tmp_path: Path) -> None:
+    error = ingest_error(tmp_path, "targets.xlsx", b"PK\x03\x04 whatever")
+    assert error.kind == "unsupported_format"
+    for suffix in SUPPORTED_FORMATS:
+        assert suffix in error.message
+
+
+def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
+    doc = ingest_bytes(tmp_path, "UPPER.TXT", "通知".encode("utf-8"))
+    assert (doc.source_format, doc.raw_text) == ("txt", "通知")
+
+
+def test_directory_is_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "folder.txt").mkdir()
+    with pytest.raises(PipelineError) as caught:
+        ingest_file(tmp_path / "folder.txt", tmp_path)
+    assert caught.value.kind == "unreadable"
+    assert "folder.txt" in caught.value.message
+
+
+def test_missing_file_is_unreadable(tmp_path: Path) -> None:
+    with pytest.raises(PipelineError) as caught:
+        ingest_file(tmp_path / "sub" / "gone.txt", tmp_path)
+    assert caught.value.kind == "unreadable"
+    assert "sub/gone.txt" in caught.value.message
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def test_discover_is_recursive_sorted_and_skips_hidden(tmp_path: Path) -> None:
+    for name in ["b.txt", "a/z.pdf", "a.txt", "a/b/c.html", ".hidden.txt", "a/.DS_Store",
+                 ".git/config", "a/.cache/x.txt", "data.xlsx"]:
+        write(tmp_path, name, b"x")
+    found = discover(tmp_path)
+    assert [relative_source_path(path, tmp_path) for path in found] == [
+        "a.txt", "a/b/c.html", "a/z.pdf", "b.txt", "data.xlsx",
+    ]
+    assert all(path.is_file() for path in found)
+
+
+def test_discover_rejects_missing_input(tmp_path: Path) -> None:
+    with pytest.raises(NotADirectoryError):
+        discover(tmp_path / "nope")
+
+
+def test_relative_source_path_is_posix(tmp_path: Path) -> None:
+    assert relative_source_path(tmp_path / "a" / "b" / "c.txt", tmp_path) == "a/b/c.txt"
+
+
+def test_same_bytes_same_doc_id(tmp_path: Path) -> None:
+    first = ingest_bytes(tmp_path, "one/x.txt", BASE.encode("utf-8"))
+    second = ingest_bytes(tmp_path, "two/y.txt", BASE.encode("utf-8"))
+    assert first.doc_id == second.doc_id == hashlib.sha256(BASE.encode("utf-8")).hexdigest()[:16]
+    assert (first.source_path, second.source_path) == ("one/x.txt", "two/y.txt")
+
+
+# ---------------------------------------------------------------- raw samples and side effects
+
+
+def test_raw_samples_ingest_as_utf8() -> None:
+    paths = discover(RAW_DIR)
+    assert len(paths) == 5
+    for path in paths:
+        data = path.read_bytes()
+        doc = ingest_file(path, RAW_DIR)
+        assert doc.encoding == "utf-8"
+        assert doc.source_format == "txt"
+        assert doc.source_path == path.name
+        assert doc.sha256 == hashlib.sha256(data).hexdigest()
+        assert doc.doc_id == doc.sha256[:16]
+        assert doc.raw_text == data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_ingest_never_modifies_or_creates_files(tmp_path: Path) -> None:
+    inputs = {
+        "a.txt": FULL.encode("gb18030"),
+        "b.html": FURNISHED_PAGE.encode("utf-8"),
+        "c.docx": make_docx(),
+        "d.pdf": make_pdf([PDF_SENTENCE]),
+    }
+    paths = [write(tmp_path, name, data) for name, data in inputs.items()]
+    before = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths}
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    for path in paths:
+        ingest_file(path, tmp_path)
+    assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing

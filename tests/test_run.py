@@ -1,0 +1,171 @@
+"""End to end: bad inputs, atomic and deterministic outputs, incremental runs, engines, CLI."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import run as run_module
+from pipeline.__main__ import main
+from pipeline.run import DEFAULT_RULES_DIR, run_extract
+
+POLICY = """某某市推进先进制造业高质量发展三年行动计划（2023-2025年）
+
+一、总体要求
+到2025年，全市规模以上工业总产值达到5000亿元，力争培育30-40家专精特新“小巨人”企业。
+二、重点任务
+（一）做强产业集群
+支持光明乳业、华力微电子等龙头企业发展。（责任单位：市经济信息化委、市发展改革委）
+"""
+
+TABLES = ("documents", "sections", "targets", "deadlines", "responsibilities", "entities", "errors")
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def table_bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / f"{name}.parquet").read_bytes() for name in TABLES}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "plan.txt").write_text(POLICY, encoding="utf-8")
+    (src / "sub" / "plan_gbk.txt").write_bytes(POLICY.replace("某某市", "另一市").encode("gbk"))
+    return src
+
+
+def bad_inputs(src: Path) -> dict[str, str]:
+    """Write one file of each kind of bad input; returns {path: expected error kind(s)}."""
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (src / "notes.xlsx").write_bytes(b"PK\x03\x04not really a workbook")
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+    return {"empty.txt": "empty", "binary.txt": "undecodable|binary", "notes.xlsx": "unsupported_format",
+            "broken.pdf": "corrupt"}
+
+
+def test_bad_inputs_become_error_rows_and_the_rest_is_processed(corpus, tmp_path):
+    expected = bad_inputs(corpus)
+    before = {p: sha(p) for p in corpus.rglob("*") if p.is_file()}
+    summary = run_extract(corpus, tmp_path / "out", workers=1)
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
+    assert sorted(docs.source_path) == ["plan.txt", "sub/plan_gbk.txt"]
+    assert dict(zip(docs.source_path, docs.encoding))["sub/plan_gbk.txt"] == "gb18030"
+    assert sorted(errors.source_path) == sorted(expected)
+    for row in errors.itertuples():
+        assert row.error in expected[row.source_path].split("|"), row
+        assert row.source_path in row.message and len(row.message) > 20
+    assert summary.n_errors == 4 and summary.n_inputs == 6
+    # the input folder is never written
+    assert {p: sha(p) for p in corpus.rglob("*") if p.is_file()} == before
+
+
+def test_gbk_and_utf8_copies_give_the_same_text(corpus, tmp_path):
+    (corpus / "sub" / "plan_gbk.txt").write_bytes(POLICY.encode("gbk"))
+    run_extract(corpus, tmp_path / "out", workers=1)
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet").set_index("source_path")
+    assert docs.loc["plan.txt", "text"] == docs.loc["sub/plan_gbk.txt", "text"]
+    assert docs.loc["plan.txt", "doc_id"] != docs.loc["sub/plan_gbk.txt", "doc_id"]
+
+
+def test_two_runs_give_identical_tables(corpus, tmp_path):
+    run_extract(corpus, tmp_path / "a", workers=1, incremental=False)
+    run_extract(corpus, tmp_path / "b", workers=1, incremental=False)
+    assert table_bytes(tmp_path / "a") == table_bytes(tmp_path / "b")
+    ma = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    mb = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    for m in (ma, mb):
+        m.pop("run_started"), m.pop("run_finished")
+    assert ma == mb
+
+
+def test_interrupted_run_leaves_previous_outputs_intact(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_extract(corpus, out, workers=1)
+    before = table_bytes(out)
+    manifest_before = (out / "manifest.json").read_bytes()
+    (corpus / "plan.txt").write_text(POLICY + "\n三、保障措施\n加强组织领导。\n", encoding="utf-8")
+    calls = {"n": 0}
+    real_to_table = run_module.to_table
+
+    def interrupt_midway(name, rows):
+        calls["n"] += 1
+        if calls["n"] > 9:  # after the first document's tables, during the second's
+            raise KeyboardInterrupt
+        return real_to_table(name, rows)
+
+    monkeypatch.setattr(run_module, "to_table", interrupt_midway)
+    with pytest.raises(KeyboardInterrupt):
+        run_extract(corpus, out, workers=1, incremental=False)
+    assert table_bytes(out) == before
+    assert (out / "manifest.json").read_bytes() == manifest_before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_incremental_runs_reuse_unchanged_inputs(corpus, tmp_path):
+    out = tmp_path / "out"
+    first = run_extract(corpus, out, workers=1)
+    assert (first.n_reused, first.n_inputs) == (0, 2)
+    full = table_bytes(out)
+
+    again = run_extract(corpus, out, workers=1)
+    assert again.n_reused == 2
+    assert table_bytes(out) == full  # reuse gives the same bytes as processing
+
+    (corpus / "plan.txt").write_text(POLICY.replace("5000亿元", "6000亿元"), encoding="utf-8")
+    changed = run_extract(corpus, out, workers=1)
+    assert changed.n_reused == 1
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["incremental"] == {"enabled": True, "reused": 1, "processed": 1}
+
+    (corpus / "sub" / "plan_gbk.txt").unlink()
+    removed = run_extract(corpus, out, workers=1)
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert list(docs.source_path) == ["plan.txt"] and removed.n_reused == 1
+    assert len(list((out / ".cache").iterdir())) == 1  # the removed input's entry is pruned
+
+
+def test_a_changed_rule_file_reprocesses_everything(corpus, tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    out = tmp_path / "out"
+    run_extract(corpus, out, rules, workers=1)
+    with open(rules / "common.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n# a maintainer's comment\n")
+    rerun = run_extract(corpus, out, rules, workers=1)
+    assert rerun.n_reused == 0
+
+
+def test_engines_produce_identical_tables(corpus, tmp_path):
+    bad_inputs(corpus)
+    run_extract(corpus, tmp_path / "one", workers=1, incremental=False)
+    run_extract(corpus, tmp_path / "pool", workers=2, incremental=False)
+    run_extract(corpus, tmp_path / "dask", engine="dask", workers=2, incremental=False)
+    one = table_bytes(tmp_path / "one")
+    assert table_bytes(tmp_path / "pool") == one
+    assert table_bytes(tmp_path / "dask") == one
+
+
+def test_cli_exit_codes(corpus, tmp_path, capsys):
+    assert main(["extract", "--input", str(tmp_path / "missing"), "--output", str(tmp_path / "o")]) == 2
+    assert main(["extract", "--input", str(corpus), "--output", str(tmp_path / "o"), "--workers", "0"]) == 2
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    (rules / "broken.toml").write_text("[[rule]]\nid = 'x.broken'\ndescription = 'd'\npattern = '(unclosed'\n"
+                                       "examples = ['a']\ncounterexamples = ['b']\n", encoding="utf-8")
+    capsys.readouterr()
+    code = main(["extract", "--input", str(corpus), "--output", str(tmp_path / "o"), "--rules", str(rules)])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "broken.toml" in err and "x.broken" in err and "does not compile" in err
+    assert main(["extract", "--input", str(corpus), "--output", str(tmp_path / "o"), "--workers", "1"]) == 0
+    assert (tmp_path / "o" / "manifest.json").exists()
