@@ -5,71 +5,31 @@ import json
 from pathlib import Path
 
 import pytest
-import regex
 
 from pipeline.evaluate import score_responsibilities
 from pipeline.extract.responsibilities import ResponsibilityExtractor
-from pipeline.models import Document, DocumentMeta, Section, Sentence
+from pipeline.ingest import ingest_file
+from pipeline.models import Document, DocumentMeta
+from pipeline.outline import parse_outline
+from pipeline.run import build_document
+from pipeline.segment import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
 
-# ---------------------------------------------------------------- a small Document builder
-# (segment.py / outline.py are another issue; this builds what they promise, simply)
-
-_LABELS = [
-    (1, regex.compile(r"[一二三四五六七八九十]+、")),
-    (2, regex.compile(r"[（(][一二三四五六七八九十]+[)）]")),
-    (3, regex.compile(r"\d{1,2}[．.、]")),
-    (4, regex.compile(r"[（(]\d{1,2}[)）]")),
-]
-_FURNITURE = regex.compile(r"(?:\[bookmark:[^\]]*\]|[ \t\-　])*")   # Word bookmarks, PDF bullets
-_SENTENCE = regex.compile(r"[^。！？\n]*(?:[。！？]+|\n|$)")
-
-
-def _sentences(text: str) -> list[Sentence]:
-    out = []
-    for m in _SENTENCE.finditer(text):
-        if m.group().strip():
-            out.append(Sentence(index=len(out), start=m.start(), end=m.end(), text=m.group()))
-    return out
-
-
-def _sections(text: str) -> list[Section]:
-    heads = []   # (level, line_start, label, heading, heading_start, heading_end)
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\n")
-        indent = _FURNITURE.match(body).end()
-        for level, pattern in _LABELS:
-            m = pattern.match(body, indent)
-            if m:
-                rest_start = m.end()
-                while rest_start < len(body) and body[rest_start] in " 　":
-                    rest_start += 1
-                stop = body.find("。", rest_start)
-                stop = len(body) if stop < 0 else stop
-                heads.append((level, pos, m.group(), body[rest_start:stop], pos + rest_start, pos + stop))
-                break
-        pos += len(line)
-    sections: list[Section] = []
-    stack: list[Section] = []
-    for i, (level, start, label, heading, hs, he) in enumerate(heads):
-        end = next((h[1] for h in heads[i + 1:] if h[0] <= level), len(text))
-        while stack and stack[-1].level >= level:
-            stack.pop()
-        section = Section(section_id=i, parent_id=stack[-1].section_id if stack else None, level=level,
-                          label=label, heading=heading, char_start=start, char_end=end,
-                          heading_start=hs, heading_end=he)
-        sections.append(section)
-        stack.append(section)
-    return sections
-
+# ---------------------------------------------------------------- Documents
+# Synthetic texts go through the real segmenter and outline parser (not normalize, so that the
+# text, line breaks included, is exactly what the test wrote); the samples go through the whole
+# pipeline front end (ingest → normalize → segment/outline/metadata).
 
 def make_doc(text: str, doc_id: str = "d1", issuer: str | None = None) -> Document:
     return Document(doc_id=doc_id, source_path=f"{doc_id}.txt", source_format="txt", encoding="utf-8",
                     script="simplified", text=text, meta=DocumentMeta(issuer=issuer),
-                    sections=_sections(text), sentences=_sentences(text))
+                    sections=parse_outline(text), sentences=split_sentences(text))
+
+
+def sample_doc(name: str) -> Document:
+    return build_document(ingest_file(ROOT / "raw" / name, ROOT / "raw"))
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +53,7 @@ def run(extract, text, **kw):
 
 @pytest.mark.parametrize("name", ["000_0f004923c64f4588.txt", "004_2d4c2d3bcdcedaa7.txt"])
 def test_samples_against_gold(extract, name):
-    text = (ROOT / "raw" / name).read_text(encoding="utf-8")
-    rows = [r.__dict__ for r in extract(make_doc(text, name.split("_")[1][:16]))]
+    rows = [r.__dict__ for r in extract(sample_doc(name))]
     gold = [json.loads(line) for line in
             (ROOT / "tests" / "gold" / f"{name}.responsibilities.jsonl").read_text(encoding="utf-8").splitlines()]
     score, lead, clause_score = score_responsibilities(gold, rows)
@@ -105,7 +64,7 @@ def test_samples_against_gold(extract, name):
 
 def test_samples_without_clauses_give_no_rows(extract):
     for name in ("001_3d25c37045d9436d.txt", "002_b93c2e8feae018a1.txt", "003_20255303f76f1c82.txt"):
-        assert extract(make_doc((ROOT / "raw" / name).read_text(encoding="utf-8"))) == []
+        assert extract(sample_doc(name)) == []
 
 
 # ---------------------------------------------------------------- district / municipal / provincial styles
@@ -151,7 +110,7 @@ def test_leader_names_and_time_limits_are_not_units(extract):
 
 
 def test_unbracketed_label_lines_make_one_clause(extract):
-    text = "（三）优化营商环境。深化改革。\n牵头单位：市经信委\n配合单位：市商务委、市市场监管局等\n（四）下一项\n"
+    text = "（一）优化营商环境。深化改革。\n牵头单位：市经信委\n配合单位：市商务委、市市场监管局等\n（二）下一项\n"
     rows = extract(make_doc(text))
     assert [(r.unit, r.role, r.unit_canonical) for r in rows] == [
         ("市经信委", "lead", "市经济信息化委"), ("市商务委", "co", "市商务委"), ("市市场监管局", "co", "市市场监管局")]
@@ -370,7 +329,7 @@ def test_row_fields_spans_and_ids(extract):
 
 
 def test_task_is_the_heading_text_before_a_clause_in_the_heading_line(extract):
-    rows = extract(make_doc("（六）推进改革（发展改革委会同财政部负责）\n"))
+    rows = extract(make_doc("（一）推进改革（发展改革委会同财政部负责）\n"))
     assert rows[0].task == "推进改革"
 
 
@@ -394,3 +353,22 @@ def test_rules_file_defect_is_reported_with_the_rule(tmp_path):
     from pipeline.extract.rules import RuleError
     with pytest.raises(RuleError, match=r"resp\.verb\.participant.*role"):
         ResponsibilityExtractor.from_rules(tmp_path)
+
+
+def test_task_table_rows_are_clauses(extract):
+    text = ("附件\n重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\t配合单位\n"
+            "1\t建设工业互联网平台\t市经信委\t2023年底\t市发改委、市财政局\n"
+            "2\t培育专精特新企业\t市经信委、市科委\t持续推进\t各区政府\n"
+            "3\t合计\t\t\t\n以上任务请抓好落实。\n")
+    rows = extract(make_doc(text))
+    assert [(r.task, r.unit, r.role, r.marker) for r in rows] == [
+        ("建设工业互联网平台", "市经信委", "lead", "牵头单位"),
+        ("建设工业互联网平台", "市发改委", "co", "配合单位"),
+        ("建设工业互联网平台", "市财政局", "co", "配合单位"),
+        ("培育专精特新企业", "市经信委", "lead", "牵头单位"),
+        ("培育专精特新企业", "市科委", "lead", "牵头单位"),
+        ("培育专精特新企业", "各区政府", "co", "配合单位"),
+    ]
+    first = rows[0]
+    assert text[first.char_start:first.char_end] == first.clause == "市经信委\t2023年底\t市发改委、市财政局"
+    assert len({r.clause_id for r in rows}) == 2

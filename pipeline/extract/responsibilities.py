@@ -102,6 +102,7 @@ class _Found:
     open_pos: int       # where the clause begins (its bracket or label)
     close_end: int      # just after its closing bracket (or its end)
     parsed: ParsedClause
+    task: str | None = None   # given by the clause's own context (a table row's task cell)
 
 
 # ---------------------------------------------------------------- the extractor
@@ -113,6 +114,7 @@ class ResponsibilityExtractor:
     prefilter: Rule
     unbracketed: Rule
     labels: tuple[Rule, ...]
+    table_task: Rule
     verbs: tuple[Rule, ...]            # by descending priority
     declare_first: Rule
     declare_scope: Rule
@@ -153,6 +155,7 @@ class ResponsibilityExtractor:
 
         return cls(rules=ruleset, lexicon=UnitLexicon.from_rules(rules_dir),
                    prefilter=one("prefilter"), unbracketed=one("unbracketed"), labels=some("label"),
+                   table_task=one("table_task"),
                    verbs=some("verb"), declare_first=one("declare_first"), declare_scope=one("declare_scope"),
                    named_lead=one("named_lead"), notes=some("note"), joins=some("join"),
                    strip_head=one("strip_head"), strip_tail=one("strip_tail"), not_unit=one("not_unit"),
@@ -213,6 +216,9 @@ class ResponsibilityExtractor:
                 declarations.append(open_pos)
         inside = [(s, e) for s, e, _ in spans]
         found.extend(self._unbracketed(text, inside))
+        tables = self._tables(text)
+        if tables:
+            found = [c for c in found if not any(t.start <= c.open_pos < t.end for t in tables)] + tables
         found.sort(key=lambda c: c.start)
         # declarations in running text (a note such as 注：排在第一位的为牵头单位)
         for m in self.declare_first.finditer(text):
@@ -281,6 +287,49 @@ class ResponsibilityExtractor:
             out.append(_Found(start=s, end=e, open_pos=start, close_end=e, parsed=parsed))
             last_end = end
         return out
+
+    def _tables(self, text: str) -> list[_Found]:
+        """Rows of a task table (cells separated by tabs) under a header naming unit columns
+        (牵头单位 / 责任单位 / 配合单位 …): the unit cells of a row are one clause, its task cell the task."""
+        out: list[_Found] = []
+        if "\t" not in text:
+            return out
+        header: dict[int, str] | None = None          # column → label as written
+        task_column: int | None = None
+        pos = 0
+        for line in text.split("\n"):
+            start, pos = pos, pos + len(line) + 1
+            if "\t" not in line:
+                header = None
+                continue
+            cells = _cells(line, start)
+            labels = {i: c for i, (c, _, _) in enumerate(cells) if self._label_cell(c)}
+            if labels:
+                header = labels
+                task_column = next((i for i, (c, _, _) in enumerate(cells)
+                                    if i not in labels and self.table_task.search(_WS.sub("", c))), None)
+                continue
+            if header is None:
+                continue
+            used = [(i, cells[i]) for i in sorted(header) if i < len(cells) and cells[i][0].strip()]
+            if not used:
+                continue
+            body = "；".join(f"{_WS.sub('', header[i])}：{cell}" for i, (cell, _, _) in used)
+            parsed = self.parse_clause(body)
+            if not parsed.units:
+                continue
+            if task_column is not None and task_column < len(cells):
+                task = cells[task_column][0].strip()
+            else:   # the longest other cell (not a number)
+                others = [c.strip() for i, (c, _, _) in enumerate(cells) if i not in header]
+                task = max(others, key=len, default="")
+            out.append(_Found(start=used[0][1][1], end=used[-1][1][2], open_pos=used[0][1][1],
+                              close_end=used[-1][1][2], parsed=parsed, task=task))
+        return out
+
+    def _label_cell(self, cell: str) -> bool:
+        cell = _WS.sub("", cell)
+        return bool(cell) and any(r.attrs["role"] != "ignore" and _full_prefix(r, cell + "：") for r in self.labels)
 
     def _label_at(self, text: str, pos: int) -> Rule | None:
         """The label rule opening the line at ``pos`` (leading whitespace skipped), if any."""
@@ -508,6 +557,8 @@ class ResponsibilityExtractor:
 
     def _task(self, doc: Document, clause: _Found, section: Section | None, found: list[_Found]) -> str:
         text = doc.text
+        if clause.task is not None:
+            return clause.task
         if section is not None and section.heading_start <= clause.open_pos < section.heading_end:
             return text[section.heading_start:clause.open_pos].strip()   # a clause inside the heading line
         if section is not None and section.heading.strip():
@@ -524,6 +575,21 @@ class ResponsibilityExtractor:
 def _full(rule: Rule, text: str) -> bool:
     m = rule.search(text)
     return m is not None and m.start() == 0 and m.end() == len(text)
+
+
+def _full_prefix(rule: Rule, text: str) -> bool:
+    """The rule matches the whole of ``text`` from its start (a header cell that is only a label)."""
+    m = rule.search(text)
+    return m is not None and m.start() == 0 and m.end() == len(text)
+
+
+def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """Tab-separated cells of a table row: (text, start, end) with offsets in the document."""
+    cells, pos = [], 0
+    for cell in line.split("\t"):
+        cells.append((cell, offset + pos, offset + pos + len(cell)))
+        pos += len(cell) + 1
+    return cells
 
 
 def _bracket_spans(text: str) -> list[tuple[int, int, bool]]:
