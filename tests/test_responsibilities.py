@@ -372,3 +372,24 @@ def test_task_table_rows_are_clauses(extract):
     first = rows[0]
     assert text[first.char_start:first.char_end] == first.clause == "市经信委\t2023年底\t市发改委、市财政局"
     assert len({r.clause_id for r in rows}) == 2
+
+
+def test_prefix_written_once_carries_over_to_later_units(extract):
+    rows = extract(make_doc("（一）推进创新。加快XX（省工业和信息化厅牵头，省发展改革委、科技厅、财政厅按职责分工负责）。\n"))
+    assert [(r.unit, r.unit_canonical, r.unit_type, r.role) for r in rows] == [
+        ("省工业和信息化厅", "省工业和信息化厅", "municipal_bureau", "lead"),
+        ("省发展改革委", "省发展改革委", "municipal_bureau", "co"),
+        ("科技厅", "省科技厅", "municipal_bureau", "co"),
+        ("财政厅", "省财政厅", "municipal_bureau", "co")]
+
+
+def test_labels_run_together_and_square_bracket_notes(extract):
+    text = ("（一）推进甲。加快甲（牵头单位：区经委配合单位：区科委）。\n"
+            "（二）推进乙。加快乙（责任单位：省科技厅，各市、县〔市、区〕人民政府）。\n"
+            "（三）推进丙。加快丙（责任单位：区经委〔牵头〕、中关村管委会）。\n")
+    rows = extract(make_doc(text))
+    assert [(r.unit, r.role, r.unit_type) for r in rows] == [
+        ("区经委", "lead", "district_bureau"), ("区科委", "co", "district_bureau"),
+        ("省科技厅", "responsible", "municipal_bureau"),
+        ("各市、县〔市、区〕人民政府", "responsible", "collective"),
+        ("区经委", "lead", "district_bureau"), ("中关村管委会", "co", "park")]

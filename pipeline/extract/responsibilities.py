@@ -38,7 +38,7 @@ RULES_FILE = "responsibilities.toml"
 ROLES = ("lead", "co", "participant", "responsible")
 
 _OPEN, _CLOSE = "（(", "）)"
-_NEST_OPEN, _NEST_CLOSE = "（(<〈《【[", "）)>〉》】]"
+_NEST_OPEN, _NEST_CLOSE = "（(<〈《【[〔", "）)>〉》】]〕"
 _SEPARATORS = "、，,；;。"
 _BRACKET_TOKEN = regex.compile(r"[（()）\n]")
 _WS = regex.compile(r"\s+")
@@ -114,6 +114,7 @@ class ResponsibilityExtractor:
     prefilter: Rule
     unbracketed: Rule
     labels: tuple[Rule, ...]
+    label_boundary: Rule
     table_task: Rule
     verbs: tuple[Rule, ...]            # by descending priority
     declare_first: Rule
@@ -155,7 +156,7 @@ class ResponsibilityExtractor:
 
         return cls(rules=ruleset, lexicon=UnitLexicon.from_rules(rules_dir),
                    prefilter=one("prefilter"), unbracketed=one("unbracketed"), labels=some("label"),
-                   table_task=one("table_task"),
+                   label_boundary=one("label_boundary"), table_task=one("table_task"),
                    verbs=some("verb"), declare_first=one("declare_first"), declare_scope=one("declare_scope"),
                    named_lead=one("named_lead"), notes=some("note"), joins=some("join"),
                    strip_head=one("strip_head"), strip_tail=one("strip_tail"), not_unit=one("not_unit"),
@@ -172,18 +173,25 @@ class ResponsibilityExtractor:
             return []
         found = self._resolve_leads(found, note_declarations)
         national = self._is_national(doc, found)
-        names: dict[str, tuple[str, str]] = {}          # unit → (canonical, type), once per document
-        for unit in {u.text for c in found for u in c.parsed.units}:
-            canonical = self.lexicon.canonical(unit, national=national)
-            names[unit] = (canonical, self.lexicon.unit_type(canonical))
+        names: dict[tuple[str, str], tuple[str, str]] = {}   # (unit, inherited prefix) → (canonical, type)
+
+        def name(unit: str, inherit: str) -> tuple[str, str]:
+            key = (unit, inherit)
+            if key not in names:
+                canonical = self.lexicon.canonical(unit, national=national, inherit=inherit)
+                names[key] = (canonical, self.lexicon.unit_type(canonical))
+            return names[key]
+
         rows: list[ResponsibilityRow] = []
         for clause in found:
             section = doc.section_at(clause.start)
             task = self._task(doc, clause, section, found)
             clause_text = text[clause.start:clause.end]
             clause_id = f"{doc.doc_id}-R{clause.start}"
+            inherit = ""            # 省发展改革委、科技厅: the prefix carries over to a bare core
             for position, unit in enumerate(clause.parsed.units, 1):
-                canonical, unit_type = names[unit.text]
+                canonical, unit_type = name(unit.text, inherit)
+                inherit = self.lexicon.prefix_of(canonical) or inherit
                 rows.append(ResponsibilityRow(
                     doc_id=doc.doc_id, clause_id=clause_id,
                     section_id=None if section is None else section.section_id,
@@ -430,9 +438,12 @@ class ResponsibilityExtractor:
         items.append((start, len(body)))
         out = []
         for s, e in items:
-            t = _WS.sub("", body[s:e])
-            if t:
-                out.append(_Item(start=s, end=e, text=t))
+            # a label run into the previous units with no separator: 牵头单位：区经委配合单位：区科委
+            cuts = [m.start() for m in self.label_boundary.finditer(body, s, e)] + [e]
+            for a, b in zip([s] + cuts[:-1], cuts):
+                t = _WS.sub("", body[a:b])
+                if t:
+                    out.append(_Item(start=a, end=b, text=t))
         return out
 
     def _verb(self, text: str) -> tuple[Rule | None, regex.Match | None]:

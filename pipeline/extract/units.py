@@ -41,7 +41,8 @@ UNIT_TYPES = ("ministry", "municipal_bureau", "district_bureau", "town_street", 
 
 _WS = regex.compile(r"\s+")
 # main unit + one bracketed sub-unit at the end: 区发展改革委<金融服务办>, 市政府办公厅（市政府研究室）
-_SUB_UNIT = regex.compile(r"^(?P<main>.+?)(?P<open>[<〈《（(])(?P<sub>[^<>〈〉《》（）()]+)(?P<close>[>〉》）)])$")
+_SUB_UNIT = regex.compile(r"^(?P<main>.+?)(?P<open>[<〈《（(〔【])(?P<sub>[^<>〈〉《》（）()〔〕【】]+)"
+                          r"(?P<close>[>〉》）)〕】])$")
 _CPC = regex.compile(r"^中共(?!中央)")
 _MAX_SEGMENT = 12          # longest place segment: 新疆维吾尔自治区
 
@@ -140,10 +141,17 @@ class UnitLexicon:
             return prefix + self.aliases["local"].get(core, core)
         return name
 
-    def canonical(self, unit: str, *, national: bool = False) -> str:
-        """Canonical name of a unit as written (whitespace removed, sub-unit kept)."""
+    def canonical(self, unit: str, *, national: bool = False, inherit: str = "") -> str:
+        """Canonical name of a unit as written (whitespace removed, sub-unit kept).
+
+        ``inherit`` is the level/place prefix of the unit listed before it: a known local core
+        written without a prefix takes it (``省发展改革委、科技厅`` → ``省科技厅``).
+        """
         parsed = UnitName.parse(unit)
         main = self._canonical_main(parsed.main, national)
+        if inherit and main == self.aliases["local"].get(parsed.main, parsed.main) \
+                and parsed.main in self.cores and not self.split_prefix(main)[0]:
+            main = inherit + main
         if parsed.sub is None:
             return main
         sub = parsed.sub
@@ -152,6 +160,13 @@ class UnitLexicon:
             sub_prefix, _ = self.split_prefix(sub)
             sub = self._canonical_main(sub if sub_prefix else prefix + sub, national)
         return f"{main}{parsed.open}{sub}{parsed.close}"
+
+    def prefix_of(self, canonical: str) -> str:
+        """The level/place prefix of a canonical local body (``区`` of 区经委), else ''."""
+        main = UnitName.parse(canonical).main
+        if self.unit_type(main) not in ("municipal_bureau", "district_bureau"):
+            return ""
+        return self.split_prefix(main)[0]
 
     def unit_type(self, name: str) -> str:
         """Type of a (canonical) unit name from its form; the sub-unit is ignored."""
