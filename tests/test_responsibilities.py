@@ -306,6 +306,9 @@ def test_clause_never_closed_ends_at_the_line_end(extract):
     "各区要落实属地责任（负责同志要亲自抓）。",
     "（牵头）",
     "建设人才公寓（市政府负责解释）。",
+    "资金安排（由国家统一负责）。",
+    "召开推进会（区经委、区科委等部门负责同志参加）。",
+    "加强统筹（政府引导、市场运作、企业负责）。",
 ])
 def test_brackets_that_assign_nothing_give_no_rows(extract, text):
     assert extract(make_doc(text)) == []
@@ -393,3 +396,14 @@ def test_labels_run_together_and_square_bracket_notes(extract):
         ("省科技厅", "responsible", "municipal_bureau"),
         ("各市、县〔市、区〕人民政府", "responsible", "collective"),
         ("区经委", "lead", "district_bureau"), ("中关村管委会", "co", "park")]
+
+
+@pytest.mark.parametrize("clause, expected", [
+    ("具体工作由市商务委牵头", [("市商务委", "lead", "牵头")]),
+    ("由各区人民政府负责组织实施", [("各区人民政府", "responsible", "负责组织实施")]),
+    ("区经委负责牵头，区科委按职责抓好落实", [("区经委", "lead", "负责牵头"), ("区科委", "co", "按职责抓好落实")]),
+    ("各区要积极配合", [("各区", "co", "配合")]),
+    ("中国（上海）自由贸易试验区管委会负责", [("中国（上海）自由贸易试验区管委会", "responsible", "负责")]),
+])
+def test_verb_phrasings(extract, clause, expected):
+    assert run(extract, f"1．推进甲。加快甲（{clause}）。\n") == {clause: expected}
