@@ -407,3 +407,10 @@ def test_labels_run_together_and_square_bracket_notes(extract):
 ])
 def test_verb_phrasings(extract, clause, expected):
     assert run(extract, f"1．推进甲。加快甲（{clause}）。\n") == {clause: expected}
+
+
+def test_clause_inside_a_stray_or_outer_bracket(extract):
+    text = ("1．推进甲。加快发展(详见附件。推进XX（责任单位：区经委）\n"
+            "2．推进乙。加快乙（详见附件二（牵头单位：区科委））。\n")
+    assert run(extract, text) == {"责任单位：区经委": [("区经委", "responsible", "责任单位")],
+                                  "牵头单位：区科委": [("区科委", "lead", "牵头单位")]}

@@ -46,6 +46,8 @@ _TRAILING_PUNCT = regex.compile(r"^[\s。；;，,.、]*$")
 _NEXT_LINE = regex.compile(r"[ \t\u3000]*\n(?:[ \t\u3000]*\n)?[ \t\u3000]*")   # line end, at most one blank line
 _SENTENCE_OR_LINE_END = regex.compile(r"[。\n]")
 _HAN = regex.compile(r"\p{Han}")
+_NATIONAL_ISSUER = regex.compile(r"^(?:国务院|中共中央|中华人民共和国|国家)")
+_LOCAL_ISSUER = regex.compile(r"省|市|区|县|州|盟|旗")
 _MAX_CONTINUATION = 60      # characters of a next line that may finish a broken clause
 _MAX_UNIT_LEN = 40
 
@@ -207,21 +209,22 @@ class ResponsibilityExtractor:
         found: list[_Found] = []
         declarations: list[int] = []
         spans = _bracket_spans(text)
-        for open_pos, body_end, closed in spans:
-            head = text[open_pos + 1:body_end]
-            if self.prefilter.search(head) is None and closed:
+        todo = list(reversed(spans))
+        while todo:
+            open_pos, body_end, closed = todo.pop()
+            if closed and next(self.prefilter.finditer(text, open_pos + 1, body_end), None) is None:
                 continue
             clause = None
             if not closed:
                 clause = self._continued(text, open_pos, body_end)
             if clause is None:
                 clause = self._clause_at(text, open_pos, open_pos + 1, body_end, closed)
-            if clause is None:
-                continue
-            if clause.parsed.units:
+            if clause is not None and clause.parsed.units:
                 found.append(clause)
-            elif clause.parsed.declares_first_lead:
+            elif clause is not None and clause.parsed.declares_first_lead:
                 declarations.append(open_pos)
+            else:   # not a clause itself: one may sit inside it (（详见附件（责任单位：区经委））, a stray “(”)
+                todo.extend(reversed(_bracket_spans(text, open_pos + 1, body_end)))
         inside = [(s, e) for s, e, _ in spans]
         found.extend(self._unbracketed(text, inside))
         tables = self._tables(text)
@@ -556,9 +559,9 @@ class ResponsibilityExtractor:
     def _is_national(self, doc: Document, found: list[_Found]) -> bool:
         """A national document (State Council, ministries): bare 发展改革委 means 国家发展改革委."""
         issuer = doc.meta.issuer or ""
-        if regex.match(r"^(?:国务院|中共中央|中华人民共和国|国家)", issuer):
+        if _NATIONAL_ISSUER.match(issuer):
             return True
-        if issuer and regex.search(r"(?:省|市|区|县|州|盟|旗)", issuer):
+        if issuer and _LOCAL_ISSUER.search(issuer):
             return False
         units = {u.text for c in found for u in c.parsed.units}
         return any(self.lexicon.is_national_name(u) for u in units) and \
@@ -603,12 +606,13 @@ def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
     return cells
 
 
-def _bracket_spans(text: str) -> list[tuple[int, int, bool]]:
-    """Top-level brackets: (open position, body end, closed). An open bracket with no close
-    before the line end is reported unclosed, ending at the line end."""
+def _bracket_spans(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, bool]]:
+    """Top-level brackets of ``text[pos:endpos]``: (open position, body end, closed). An open bracket
+    with no close before the line end is reported unclosed, ending at the line end."""
+    endpos = len(text) if endpos is None else endpos
     spans: list[tuple[int, int, bool]] = []
     depth, start = 0, 0
-    for m in _BRACKET_TOKEN.finditer(text):
+    for m in _BRACKET_TOKEN.finditer(text, pos, endpos):
         ch, pos = m.group(), m.start()
         if ch in _OPEN:
             if depth == 0:
@@ -623,7 +627,7 @@ def _bracket_spans(text: str) -> list[tuple[int, int, bool]]:
             spans.append((start, pos, False))
             depth = 0
     if depth:
-        spans.append((start, len(text), False))
+        spans.append((start, endpos, False))
     return spans
 
 
