@@ -414,3 +414,22 @@ def test_clause_inside_a_stray_or_outer_bracket(extract):
             "2．推进乙。加快乙（详见附件二（牵头单位：区科委））。\n")
     assert run(extract, text) == {"责任单位：区经委": [("区经委", "responsible", "责任单位")],
                                   "牵头单位：区科委": [("区科委", "lead", "牵头单位")]}
+
+
+def test_pdf_style_raw_text_through_the_whole_front_end(extract, tmp_path):
+    """Line breaks inside clauses, a clause never closed, a spaced sub-unit: as a PDF conversion gives them."""
+    raw = ("松江区全力打响品牌三年行动计划\n\n一、专项行动\n\n"
+           "1. 全力打造高端制造产品。补齐产业链供应链短板。(责任单位:区经委、\n区科委)\n\n"
+           "2. 赋能时尚消费品新发展。鼓励企业通过设计驱动。(责任单\n位:区市场监管局、区经委)\n\n"
+           "3. 加快培育知名制造品牌。推动企业增强品牌意识。(责任单位:区经委、区科委\n\n"
+           "4. 推动产融结合。加大力度。(责任单位:区发展改革委 <金融服务办>)\n")
+    (tmp_path / "plan.txt").write_text(raw, encoding="utf-8")
+    doc = build_document(ingest_file(tmp_path / "plan.txt", tmp_path))
+    rows = extract(doc)
+    assert [(r.task, r.unit) for r in rows] == [
+        ("全力打造高端制造产品", "区经委"), ("全力打造高端制造产品", "区科委"),
+        ("赋能时尚消费品新发展", "区市场监管局"), ("赋能时尚消费品新发展", "区经委"),
+        ("加快培育知名制造品牌", "区经委"), ("加快培育知名制造品牌", "区科委"),
+        ("推动产融结合", "区发展改革委<金融服务办>")]
+    for r in rows:
+        assert doc.text[r.char_start:r.char_end] == r.clause
