@@ -433,3 +433,9 @@ def test_pdf_style_raw_text_through_the_whole_front_end(extract, tmp_path):
         ("推动产融结合", "区发展改革委<金融服务办>")]
     for r in rows:
         assert doc.text[r.char_start:r.char_end] == r.clause
+
+
+def test_bracketed_clause_text_is_verbatim(extract):
+    rows = extract(make_doc("1．推进甲。加快甲（责任单位：区经委、区科委。）\n"))
+    assert rows[0].clause == "责任单位：区经委、区科委。"
+    assert [r.unit for r in rows] == ["区经委", "区科委"]

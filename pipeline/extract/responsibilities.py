@@ -247,7 +247,7 @@ class ResponsibilityExtractor:
             return None
         if not closed:            # a clause never closed ends with the last item read
             body_end = body_start + parsed.used_end
-        start, end = _strip_span(text, body_start, body_end)
+        start, end = _strip_span(text, body_start, body_end, punctuation=not closed)
         if start >= end:
             return None
         close_end = body_end + 1 if closed and body_end < len(text) else body_end
@@ -631,10 +631,12 @@ def _bracket_spans(text: str, pos: int = 0, endpos: int | None = None) -> list[t
     return spans
 
 
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+def _strip_span(text: str, start: int, end: int, punctuation: bool = True) -> tuple[int, int]:
+    """Span without surrounding whitespace (and, for a clause with no closing bracket, without the
+    separator it stopped at); a bracketed clause keeps its inside verbatim."""
     while start < end and text[start].isspace():
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "。；;，,、"):
+    while end > start and (text[end - 1].isspace() or punctuation and text[end - 1] in "。；;，,、"):
         end -= 1
     return start, end
 
