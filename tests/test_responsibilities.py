@@ -439,3 +439,9 @@ def test_bracketed_clause_text_is_verbatim(extract):
     rows = extract(make_doc("1．推进甲。加快甲（责任单位：区经委、区科委。）\n"))
     assert rows[0].clause == "责任单位：区经委、区科委。"
     assert [r.unit for r in rows] == ["区经委", "区科委"]
+
+
+def test_task_words_after_a_labelled_list_are_not_units(extract):
+    got = run(extract, "1．推进甲。加快甲（责任单位：区经委、华为，并做好相关协调工作）。\n")
+    assert got == {"责任单位：区经委、华为，并做好相关协调工作": [
+        ("区经委", "responsible", "责任单位"), ("华为", "responsible", "责任单位")]}

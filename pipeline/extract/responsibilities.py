@@ -78,6 +78,7 @@ class _Item:
     start: int
     end: int
     text: str           # whitespace removed
+    sep: str = ""       # the separator before it ('' for the first item or a label run in)
 
 
 @dataclass
@@ -411,8 +412,11 @@ class ResponsibilityExtractor:
             if ignoring:
                 continue
             if label is not None:
-                if self._plausible(t):
-                    label.units.extend(self._units(t))
+                # in a list after a label (、) any plausible name is a unit; after a ， or ； the
+                # item must look like a body (责任单位：区经委，并做好协调工作 has one unit)
+                units = self._units(t) if self._plausible(t) else []
+                if units and (item.sep == "、" or all(self.lexicon.is_org_like(u.text) for u in units)):
+                    label.units.extend(units)
                     used_end = item.end
                 else:
                     label = None
@@ -427,8 +431,8 @@ class ResponsibilityExtractor:
 
     def _items(self, body: str) -> list[_Item]:
         protected = [(m.start(), m.end()) for m in self.protected.finditer(body)]
-        items: list[_Item] = []
-        depth, start = 0, 0
+        items: list[tuple[int, int, str]] = []
+        depth, start, sep = 0, 0, ""
         for i, ch in enumerate(body):
             if ch in _NEST_OPEN:
                 depth += 1
@@ -436,17 +440,17 @@ class ResponsibilityExtractor:
                 depth = max(0, depth - 1)
             elif depth == 0 and (ch in _SEPARATORS and not any(s <= i < e for s, e in protected)
                                  or ch == "\n" and self._label_at(body, i + 1) is not None):
-                items.append((start, i))      # a line break separates only before a new label line
-                start = i + 1
-        items.append((start, len(body)))
+                items.append((start, i, sep))      # a line break separates only before a new label line
+                start, sep = i + 1, ch
+        items.append((start, len(body), sep))
         out = []
-        for s, e in items:
+        for s, e, sep in items:
             # a label run into the previous units with no separator: 牵头单位：区经委配合单位：区科委
             cuts = [m.start() for m in self.label_boundary.finditer(body, s, e)] + [e]
             for a, b in zip([s] + cuts[:-1], cuts):
                 t = _WS.sub("", body[a:b])
                 if t:
-                    out.append(_Item(start=a, end=b, text=t))
+                    out.append(_Item(start=a, end=b, text=t, sep=sep if a == s else ""))
         return out
 
     def _verb(self, text: str) -> tuple[Rule | None, regex.Match | None]:
