@@ -445,3 +445,25 @@ def test_task_words_after_a_labelled_list_are_not_units(extract):
     got = run(extract, "1．推进甲。加快甲（责任单位：区经委、华为，并做好相关协调工作）。\n")
     assert got == {"责任单位：区经委、华为，并做好相关协调工作": [
         ("区经委", "responsible", "责任单位"), ("华为", "responsible", "责任单位")]}
+
+
+def test_provincial_work_list_label_lines_with_a_leader(extract):
+    text = ("一、确保完成全年主要预期目标\n"
+            "（一）全省生产总值增长7%以上，在实际工作中力争更好结果。\n"
+            "牵头负责领导:张三。\n牵头责任单位:省发展改革委。\n协同责任单位:省经济和信息化厅、省财政厅、省林业局等。\n"
+            "（二）固定资产投资力争增长10%以上。\n")
+    rows = extract(make_doc(text))
+    assert [(r.unit, r.role, r.marker) for r in rows] == [
+        ("省发展改革委", "lead", "牵头责任单位"), ("省经济和信息化厅", "co", "协同责任单位"),
+        ("省财政厅", "co", "协同责任单位"), ("省林业局", "co", "协同责任单位")]
+    assert rows[0].clause == "牵头责任单位:省发展改革委。\n协同责任单位:省经济和信息化厅、省财政厅、省林业局等"
+    assert rows[0].task == "全省生产总值增长7%以上，在实际工作中力争更好结果"
+
+
+def test_provincial_list_with_generic_tail_and_prefix_carried_over(extract):
+    clause = "省发展改革委、交通运输厅、能源局等省有关部门和各地级以上市人民政府按职责分工负责"
+    rows = extract(make_doc(f"1.推行市场化运作。对重点项目推行市场化运作。({clause})\n"))
+    assert [(r.unit, r.unit_canonical) for r in rows] == [
+        ("省发展改革委", "省发展改革委"), ("交通运输厅", "省交通运输厅"), ("能源局", "省能源局"),
+        ("各地级以上市人民政府", "各地级以上市人民政府")]
+    assert {r.role for r in rows} == {"responsible"}

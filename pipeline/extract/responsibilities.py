@@ -48,7 +48,8 @@ _SENTENCE_OR_LINE_END = regex.compile(r"[。\n]")
 _HAN = regex.compile(r"\p{Han}")
 _NATIONAL_ISSUER = regex.compile(r"^(?:国务院|中共中央|中华人民共和国|国家)")
 _LOCAL_ISSUER = regex.compile(r"省|市|区|县|州|盟|旗")
-_MAX_CONTINUATION = 60      # characters of a next line that may finish a broken clause
+_MAX_CONTINUATION = 60
+_MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task      # characters of a next line that may finish a broken clause
 _MAX_UNIT_LEN = 40
 
 
@@ -285,7 +286,7 @@ class ResponsibilityExtractor:
             end = _sentence_or_line_end(text, start)
             # consecutive label lines (牵头单位：… / 配合单位：…) make one clause
             while True:
-                nxt = _NEXT_LINE.match(text, end)
+                nxt = _NEXT_LINE.match(text, end + (text.startswith("。", end)))
                 if not nxt:
                     break
                 label = self._label_at(text, nxt.end())
@@ -433,7 +434,9 @@ class ResponsibilityExtractor:
         protected = [(m.start(), m.end()) for m in self.protected.finditer(body)]
         items: list[tuple[int, int, str]] = []
         depth, start, sep = 0, 0, ""
+        nested = bytearray(len(body))        # 1 where a character is inside a nested bracket
         for i, ch in enumerate(body):
+            nested[i] = depth > 0
             if ch in _NEST_OPEN:
                 depth += 1
             elif ch in _NEST_CLOSE:
@@ -446,7 +449,8 @@ class ResponsibilityExtractor:
         out = []
         for s, e, sep in items:
             # a label run into the previous units with no separator: 牵头单位：区经委配合单位：区科委
-            cuts = [m.start() for m in self.label_boundary.finditer(body, s, e)] + [e]
+            cuts = [m.start() for m in self.label_boundary.finditer(body, s, e)
+                    if body[s:m.start()].strip() and not nested[m.start()]] + [e]
             for a, b in zip([s] + cuts[:-1], cuts):
                 t = _WS.sub("", body[a:b])
                 if t:
@@ -493,8 +497,8 @@ class ResponsibilityExtractor:
             if m:
                 head = self._clean(text[:m.start("note")])
                 return [_Unit(u, rule.attrs["role"], m.group("marker"), rule.id)
-                        for u in self._split_conjunction(head) if u]
-        return [_Unit(u) for u in self._split_conjunction(text) if u]
+                        for u in map(self._clean, self._split_conjunction(head)) if u]
+        return [_Unit(u) for u in map(self._clean, self._split_conjunction(text)) if u]
 
     def _split_conjunction(self, text: str) -> list[str]:
         lex = self.lexicon
@@ -585,7 +589,11 @@ class ResponsibilityExtractor:
                             and not _inside_child(doc, section, c.start) for c in found)
             if _TRAILING_PUNCT.match(after) and alone:
                 return section.heading.strip()
-        return _sentence_before(doc, clause.open_pos)
+        return _sentence_before(doc, clause.open_pos, self._is_label_line)
+
+    def _is_label_line(self, sentence: str) -> bool:
+        compact = _WS.sub("", sentence)
+        return any(r.search(compact) for r in self.labels)
 
 
 # ---------------------------------------------------------------- helpers
@@ -654,18 +662,24 @@ def _inside_child(doc: Document, section: Section, offset: int) -> bool:
     return any(s.parent_id == section.section_id and s.char_start <= offset < s.char_end for s in doc.sections)
 
 
-def _sentence_before(doc: Document, open_pos: int) -> str:
+def _sentence_before(doc: Document, open_pos: int, is_label_line=None) -> str:
     """The sentence a clause closes: the one it sits in, up to the clause; or, when the clause
     starts a sentence of its own, the sentence just before it."""
     text = doc.text
     sentence = doc.sentence_at(open_pos)
     if sentence is not None and text[sentence.start:open_pos].strip():
         return text[sentence.start:open_pos].strip()
-    pos = open_pos - 1
-    while pos >= 0 and text[pos].isspace():
+    pos = open_pos
+    for _ in range(_MAX_LABEL_LINES_BACK):
         pos -= 1
-    previous = doc.sentence_at(pos) if pos >= 0 else None
-    if previous is not None:
-        return text[previous.start:min(previous.end, open_pos)].strip()
+        while pos >= 0 and text[pos].isspace():
+            pos -= 1
+        previous = doc.sentence_at(pos) if pos >= 0 else None
+        if previous is None:
+            break
+        candidate = text[previous.start:min(previous.end, open_pos)].strip()
+        if not (is_label_line and is_label_line(candidate)):
+            return candidate
+        pos = previous.start        # 牵头负责领导：张三。 is not the task: look further back
     line_start = text.rfind("\n", 0, open_pos) + 1
     return text[line_start:open_pos].strip()
