@@ -10,8 +10,18 @@ in any of the forms of Chinese government documents::
     （各有关部门和单位，各省级人民政府按职责分工负责）
 
 or, with no brackets, a label opening a line or following a sentence end
-(``责任单位：市经信委``). A bracket never closed ends at the line end, unless
-the next line plainly finishes it (a clause broken across lines).
+(``责任单位：市经信委``; consecutive label lines make one clause), or the unit
+cells of a row of a task table whose header names unit columns (牵头单位,
+配合单位 …). A bracket never closed ends at the line end, unless the next line
+plainly finishes it (a clause broken across lines).
+
+Roles: ``lead`` (marked 牵头, or first-listed under a declaration such as
+``排在第一位的部门为牵头部门，下同``), ``co`` (配合/协同, and units marked 负责 in a
+clause that states a lead), ``participant`` (参与), ``responsible`` (no lead
+stated). A declaration with 下同 holds from its clause on; without, for its own
+clause; a note outside any clause (``注：…列第一位的为牵头单位``) from where it
+stands, or for every clause when it follows the last one. A collective first
+unit (各有关部门) or a 分别负责 list gets no positional lead.
 
 The markers, roles and declarations are rules in ``rules/responsibilities.toml``;
 unit names and types come from :mod:`.units`. The extractor is a frozen value
@@ -48,8 +58,8 @@ _SENTENCE_OR_LINE_END = regex.compile(r"[。\n]")
 _HAN = regex.compile(r"\p{Han}")
 _NATIONAL_ISSUER = regex.compile(r"^(?:国务院|中共中央|中华人民共和国|国家)")
 _LOCAL_ISSUER = regex.compile(r"省|市|区|县|州|盟|旗")
-_MAX_CONTINUATION = 60
-_MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task      # characters of a next line that may finish a broken clause
+_MAX_CONTINUATION = 60      # characters of a next line that may finish a broken clause
+_MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task
 _MAX_UNIT_LEN = 40
 
 
@@ -342,7 +352,7 @@ class ResponsibilityExtractor:
 
     def _label_cell(self, cell: str) -> bool:
         cell = _WS.sub("", cell)
-        return bool(cell) and any(r.attrs["role"] != "ignore" and _full_prefix(r, cell + "：") for r in self.labels)
+        return bool(cell) and any(r.attrs["role"] != "ignore" and _full(r, cell + "：") for r in self.labels)
 
     def _label_at(self, text: str, pos: int) -> Rule | None:
         """The label rule opening the line at ``pos`` (leading whitespace skipped), if any."""
@@ -599,12 +609,7 @@ class ResponsibilityExtractor:
 # ---------------------------------------------------------------- helpers
 
 def _full(rule: Rule, text: str) -> bool:
-    m = rule.search(text)
-    return m is not None and m.start() == 0 and m.end() == len(text)
-
-
-def _full_prefix(rule: Rule, text: str) -> bool:
-    """The rule matches the whole of ``text`` from its start (a header cell that is only a label)."""
+    """The rule's first match is the whole of ``text``."""
     m = rule.search(text)
     return m is not None and m.start() == 0 and m.end() == len(text)
 
