@@ -1,17 +1,690 @@
-"""responsibilities extraction (placeholder until its issue lands: returns no rows)."""
+"""Responsibility clauses: who is made responsible for each task, and who leads.
+
+A clause is the text inside a bracket that assigns units to the task before it,
+in any of the forms of Chinese government documents::
+
+    （责任单位：区经委、区科委）            (牵头部门:区经委、相关部门、相关街镇)
+    （牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局，各区、县级市）
+    （生态环境部牵头，国家发展改革委、工业和信息化部参与）
+    （税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同）
+    （各有关部门和单位，各省级人民政府按职责分工负责）
+
+or, with no brackets, a label opening a line or following a sentence end
+(``责任单位：市经信委``; consecutive label lines make one clause), or the unit
+cells of a row of a task table whose header names unit columns (牵头单位,
+配合单位 …). A bracket never closed ends at the line end, unless the next line
+plainly finishes it (a clause broken across lines).
+
+Roles: ``lead`` (marked 牵头, or first-listed under a declaration such as
+``排在第一位的部门为牵头部门，下同``), ``co`` (配合/协同, and units marked 负责 in a
+clause that states a lead), ``participant`` (参与), ``responsible`` (no lead
+stated). A declaration with 下同 holds from its clause on; without, for its own
+clause; a note outside any clause (``注：…列第一位的为牵头单位``) from where it
+stands, or for every clause when it follows the last one. A collective first
+unit (各有关部门) or a 分别负责 list gets no positional lead.
+
+The markers, roles and declarations are rules in ``rules/responsibilities.toml``;
+unit names and types come from :mod:`.units`. The extractor is a frozen value
+holding compiled rules; calling it on a Document is pure.
+
+One row per (clause, unit): ``clause`` is the text inside the brackets as in
+``documents.text``, ``char_start/char_end`` its span, ``clause_id`` is
+``{doc_id}-R{char_start}``. The task is the heading of the innermost section
+when the clause closes that section and is its only clause, otherwise the
+sentence the clause closes.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..models import Document, ResponsibilityRow
+import regex
+
+from ..models import Document, ResponsibilityRow, Section
+from .rules import Rule, RuleError, RuleSet, load_common_defines, load_ruleset
+from .units import UnitLexicon
+
+RULES_FILE = "responsibilities.toml"
+ROLES = ("lead", "co", "participant", "responsible")
+
+_OPEN, _CLOSE = "（(", "）)"
+_NEST_OPEN, _NEST_CLOSE = "（(<〈《【[〔", "）)>〉》】]〕"
+_SEPARATORS = "、，,；;。"
+_BRACKET_TOKEN = regex.compile(r"[（()）\n]")
+_WS = regex.compile(r"\s+")
+_TRAILING_PUNCT = regex.compile(r"^[\s。；;，,.、]*$")
+_NEXT_LINE = regex.compile(r"[ \t\u3000]*\n(?:[ \t\u3000]*\n)?[ \t\u3000]*")   # line end, at most one blank line
+_SENTENCE_OR_LINE_END = regex.compile(r"[。\n]")
+_HAN = regex.compile(r"\p{Han}")
+_NATIONAL_ISSUER = regex.compile(r"^(?:国务院|中共中央|中华人民共和国|国家)")
+_LOCAL_ISSUER = regex.compile(r"省|市|区|县|州|盟|旗")
+_MAX_CONTINUATION = 60      # characters of a next line that may finish a broken clause
+_MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task
+_MAX_UNIT_LEN = 40
+
+
+# ---------------------------------------------------------------- parsed clauses
+
+@dataclass(frozen=True)
+class ParsedUnit:
+    text: str           # as written, whitespace removed, role note removed, sub-unit kept
+    role: str           # role before document-level resolution
+    marker: str
+    rule_id: str
+    first_is_lead: bool = True
 
 
 @dataclass(frozen=True)
+class ParsedClause:
+    """A clause body read on its own, before document-level lead declarations."""
+
+    units: tuple[ParsedUnit, ...]
+    declares_first_lead: bool = False   # 排在第一位的部门为牵头部门 / 列第一位者为牵头单位
+    declaration_scoped: bool = False    # … 下同
+    used_end: int = 0                   # end (in the body) of the last item that was read
+
+
+@dataclass(frozen=True)
+class _Item:
+    start: int
+    end: int
+    text: str           # whitespace removed
+    sep: str = ""       # the separator before it ('' for the first item or a label run in)
+
+
+@dataclass
+class _Group:
+    role: str
+    marker: str
+    rule_id: str
+    first_is_lead: bool = True
+    units: list["_Unit"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    note_role: str | None = None     # a role written after the unit: 区经委（牵头）
+    note: str | None = None
+    note_rule: str | None = None
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int          # clause span in documents.text
+    end: int
+    open_pos: int       # where the clause begins (its bracket or label)
+    close_end: int      # just after its closing bracket (or its end)
+    parsed: ParsedClause
+    task: str | None = None   # given by the clause's own context (a table row's task cell)
+
+
+# ---------------------------------------------------------------- the extractor
+
+@dataclass(frozen=True)
 class ResponsibilityExtractor:
+    rules: RuleSet
+    lexicon: UnitLexicon
+    prefilter: Rule
+    unbracketed: Rule
+    labels: tuple[Rule, ...]
+    label_boundary: Rule
+    table_task: Rule
+    verbs: tuple[Rule, ...]            # by descending priority
+    declare_first: Rule
+    declare_scope: Rule
+    named_lead: Rule
+    notes: tuple[Rule, ...]
+    joins: tuple[Rule, ...]
+    strip_head: Rule
+    strip_tail: Rule
+    not_unit: Rule
+    conjunction: Rule
+    protected: Rule
+
     @classmethod
     def from_rules(cls, rules_dir: Path) -> "ResponsibilityExtractor":
-        return cls()
+        rules_dir = Path(rules_dir)
+        ruleset = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
+        by_kind: dict[str, list[Rule]] = {}
+        for rule in ruleset:
+            kind = rule.attrs.get("kind")
+            if kind is None:
+                raise RuleError(ruleset.source, rule.id, "needs attrs.kind")
+            role = rule.attrs.get("role")
+            if kind in ("label", "verb", "note") and role not in ROLES + (("ignore",) if kind == "label" else ()):
+                raise RuleError(ruleset.source, rule.id, f"attrs.role must be one of {ROLES}, got {role!r}")
+            by_kind.setdefault(kind, []).append(rule)
+
+        def one(kind: str) -> Rule:
+            found = by_kind.get(kind, [])
+            if len(found) != 1:
+                raise RuleError(ruleset.source, None, f"needs exactly one rule of kind {kind!r}, has {len(found)}")
+            return found[0]
+
+        def some(kind: str) -> tuple[Rule, ...]:
+            found = by_kind.get(kind, [])
+            if not found:
+                raise RuleError(ruleset.source, None, f"needs at least one rule of kind {kind!r}")
+            return tuple(sorted(found, key=lambda r: -r.priority))
+
+        return cls(rules=ruleset, lexicon=UnitLexicon.from_rules(rules_dir),
+                   prefilter=one("prefilter"), unbracketed=one("unbracketed"), labels=some("label"),
+                   label_boundary=one("label_boundary"), table_task=one("table_task"),
+                   verbs=some("verb"), declare_first=one("declare_first"), declare_scope=one("declare_scope"),
+                   named_lead=one("named_lead"), notes=some("note"), joins=some("join"),
+                   strip_head=one("strip_head"), strip_tail=one("strip_tail"), not_unit=one("not_unit"),
+                   conjunction=one("conjunction"), protected=one("protected"))
+
+    # ------------------------------------------------------------ document
 
     def __call__(self, doc: Document) -> list[ResponsibilityRow]:
-        return []
+        text = doc.text
+        if self.prefilter.search(text) is None and self.prefilter.search(_WS.sub("", text)) is None:
+            return []
+        found, note_declarations = self.find_clauses(text)
+        if not found:
+            return []
+        found = self._resolve_leads(found, note_declarations)
+        national = self._is_national(doc, found)
+        names: dict[tuple[str, str], tuple[str, str]] = {}   # (unit, inherited prefix) → (canonical, type)
+
+        def name(unit: str, inherit: str) -> tuple[str, str]:
+            key = (unit, inherit)
+            if key not in names:
+                canonical = self.lexicon.canonical(unit, national=national, inherit=inherit)
+                names[key] = (canonical, self.lexicon.unit_type(canonical))
+            return names[key]
+
+        rows: list[ResponsibilityRow] = []
+        for clause in found:
+            section = doc.section_at(clause.start)
+            task = self._task(doc, clause, section, found)
+            clause_text = text[clause.start:clause.end]
+            clause_id = f"{doc.doc_id}-R{clause.start}"
+            inherit = ""            # 省发展改革委、科技厅: the prefix carries over to a bare core
+            for position, unit in enumerate(clause.parsed.units, 1):
+                canonical, unit_type = name(unit.text, inherit)
+                inherit = self.lexicon.prefix_of(canonical) or inherit
+                rows.append(ResponsibilityRow(
+                    doc_id=doc.doc_id, clause_id=clause_id,
+                    section_id=None if section is None else section.section_id,
+                    task=task, clause=clause_text, marker=unit.marker, unit=unit.text,
+                    unit_canonical=canonical, unit_type=unit_type, role=unit.role,
+                    position=position, char_start=clause.start, char_end=clause.end, rule_id=unit.rule_id))
+        return rows
+
+    # ------------------------------------------------------------ finding clauses
+
+    def find_clauses(self, text: str) -> tuple[list[_Found], list[int]]:
+        """Clauses of a text in order, and the offsets of lead declarations made outside any clause."""
+        found: list[_Found] = []
+        declarations: list[int] = []
+        spans = _bracket_spans(text)
+        todo = list(reversed(spans))
+        while todo:
+            open_pos, body_end, closed = todo.pop()
+            if closed and next(self.prefilter.finditer(text, open_pos + 1, body_end), None) is None:
+                continue
+            clause = None
+            if not closed:
+                clause = self._continued(text, open_pos, body_end)
+            if clause is None:
+                clause = self._clause_at(text, open_pos, open_pos + 1, body_end, closed)
+            if clause is not None and clause.parsed.units:
+                found.append(clause)
+            elif clause is not None and clause.parsed.declares_first_lead:
+                declarations.append(open_pos)
+            else:   # not a clause itself: one may sit inside it (（详见附件（责任单位：区经委））, a stray “(”)
+                todo.extend(reversed(_bracket_spans(text, open_pos + 1, body_end)))
+        inside = [(s, e) for s, e, _ in spans]
+        found.extend(self._unbracketed(text, inside))
+        tables = self._tables(text)
+        if tables:
+            found = [c for c in found if not any(t.start <= c.open_pos < t.end for t in tables)] + tables
+        found.sort(key=lambda c: c.start)
+        # declarations in running text (a note such as 注：排在第一位的为牵头单位)
+        for m in self.declare_first.finditer(text):
+            if not any(s <= m.start() < e for s, e in inside) and \
+                    not any(c.open_pos <= m.start() < c.close_end for c in found):
+                declarations.append(m.start())
+        return found, sorted(declarations)
+
+    def _clause_at(self, text: str, open_pos: int, body_start: int, body_end: int, closed: bool) -> _Found | None:
+        body = text[body_start:body_end]
+        if self.prefilter.search(_WS.sub("", body)) is None:
+            return None
+        parsed = self.parse_clause(body)
+        if not parsed.units and not parsed.declares_first_lead:
+            return None
+        if not closed:            # a clause never closed ends with the last item read
+            body_end = body_start + parsed.used_end
+        start, end = _strip_span(text, body_start, body_end, punctuation=not closed)
+        if start >= end:
+            return None
+        close_end = body_end + 1 if closed and body_end < len(text) else body_end
+        return _Found(start=start, end=end, open_pos=open_pos, close_end=close_end, parsed=parsed)
+
+    def _continued(self, text: str, open_pos: int, line_end: int) -> _Found | None:
+        """A bracket broken across lines: the next non-blank line finishes it with a short tail."""
+        m = _NEXT_LINE.match(text, line_end)
+        if not m:
+            return None
+        nxt = m.end()
+        line_stop = text.find("\n", nxt)
+        line_stop = len(text) if line_stop < 0 else line_stop
+        close = min((i for i in (text.find(c, nxt, line_stop) for c in _CLOSE) if i >= 0), default=-1)
+        if close < 0 or close - nxt > _MAX_CONTINUATION:
+            return None
+        tail = text[nxt:close]
+        if any(c in tail for c in _OPEN + "。"):
+            return None
+        clause = self._clause_at(text, open_pos, open_pos + 1, close, True)
+        if clause is None or not clause.parsed.units:
+            return None
+        alone = self.parse_clause(text[open_pos + 1:line_end])
+        # the tail must add to the clause: more units, or the marker that makes it one
+        return clause if len(clause.parsed.units) > len(alone.units) else None
+
+    def _unbracketed(self, text: str, inside: list[tuple[int, int]]) -> list[_Found]:
+        out: list[_Found] = []
+        last_end = -1
+        for m in self.unbracketed.finditer(text):
+            start = m.start("marker")
+            if start < last_end or any(s <= start < e for s, e in inside):
+                continue
+            end = _sentence_or_line_end(text, start)
+            # consecutive label lines (牵头单位：… / 配合单位：…) make one clause
+            while True:
+                nxt = _NEXT_LINE.match(text, end + (text.startswith("。", end)))
+                if not nxt:
+                    break
+                label = self._label_at(text, nxt.end())
+                if label is None:
+                    break
+                end = _sentence_or_line_end(text, nxt.end())
+            parsed = self.parse_clause(text[start:end])
+            if not parsed.units:
+                continue
+            s, e = _strip_span(text, start, start + parsed.used_end)
+            out.append(_Found(start=s, end=e, open_pos=start, close_end=e, parsed=parsed))
+            last_end = end
+        return out
+
+    def _tables(self, text: str) -> list[_Found]:
+        """Rows of a task table (cells separated by tabs) under a header naming unit columns
+        (牵头单位 / 责任单位 / 配合单位 …): the unit cells of a row are one clause, its task cell the task."""
+        out: list[_Found] = []
+        if "\t" not in text:
+            return out
+        header: dict[int, str] | None = None          # column → label as written
+        task_column: int | None = None
+        pos = 0
+        for line in text.split("\n"):
+            start, pos = pos, pos + len(line) + 1
+            if "\t" not in line:
+                header = None
+                continue
+            cells = _cells(line, start)
+            labels = {i: c for i, (c, _, _) in enumerate(cells) if self._label_cell(c)}
+            if labels:
+                header = labels
+                task_column = next((i for i, (c, _, _) in enumerate(cells)
+                                    if i not in labels and self.table_task.search(_WS.sub("", c))), None)
+                continue
+            if header is None:
+                continue
+            used = [(i, cells[i]) for i in sorted(header) if i < len(cells) and cells[i][0].strip()]
+            if not used:
+                continue
+            body = "；".join(f"{_WS.sub('', header[i])}：{cell}" for i, (cell, _, _) in used)
+            parsed = self.parse_clause(body)
+            if not parsed.units:
+                continue
+            if task_column is not None and task_column < len(cells):
+                task = cells[task_column][0].strip()
+            else:   # the longest other cell (not a number)
+                others = [c.strip() for i, (c, _, _) in enumerate(cells) if i not in header]
+                task = max(others, key=len, default="")
+            out.append(_Found(start=used[0][1][1], end=used[-1][1][2], open_pos=used[0][1][1],
+                              close_end=used[-1][1][2], parsed=parsed, task=task))
+        return out
+
+    def _label_cell(self, cell: str) -> bool:
+        cell = _WS.sub("", cell)
+        return bool(cell) and any(r.attrs["role"] != "ignore" and _full(r, cell + "：") for r in self.labels)
+
+    def _label_at(self, text: str, pos: int) -> Rule | None:
+        """The label rule opening the line at ``pos`` (leading whitespace skipped), if any."""
+        line_stop = text.find("\n", pos)
+        line = _WS.sub("", text[pos:len(text) if line_stop < 0 else line_stop])
+        for rule in self.labels:
+            if rule.attrs["role"] != "ignore" and rule.search(line):
+                return rule
+        return None
+
+    # ------------------------------------------------------------ reading one clause
+
+    def parse_clause(self, body: str) -> ParsedClause:
+        """Read a clause body (the text inside its brackets) on its own."""
+        items = self._items(body)
+        groups: list[_Group] = []
+        pending: list[_Item] = []
+        label: _Group | None = None
+        ignoring = False
+        declares = scoped = False
+        used_end = 0
+        for item in items:
+            t = item.text
+            if self.declare_first.search(t):
+                declares = True
+                scoped = scoped or self.declare_scope.search(t) is not None
+                used_end = item.end
+                continue
+            if _full(self.declare_scope, t):
+                scoped = True
+                used_end = item.end
+                continue
+            m = self.named_lead.search(t)
+            if m:
+                unit = self._clean(m.group("unit"))
+                if unit and self.lexicon.is_org_like(unit):
+                    g = _Group(role="lead", marker="牵头", rule_id=self.named_lead.id)
+                    g.units.append(_Unit(unit))
+                    groups.append(g)
+                    used_end = item.end
+                    label, pending, ignoring = None, [], False
+                    continue
+            lab = next((r for r in self.labels if r.search(t)), None)
+            if lab is not None:
+                lm = lab.search(t)
+                pending = []
+                if lab.attrs["role"] == "ignore":
+                    label, ignoring = None, True
+                    continue
+                ignoring = False
+                label = _Group(role=lab.attrs["role"], marker=lm.group("marker"), rule_id=lab.id)
+                groups.append(label)
+                rest = t[lm.end():]
+                if rest and self._plausible(rest):
+                    label.units.extend(self._units(rest))
+                    used_end = item.end
+                continue
+            verb, vm = self._verb(t)
+            if verb is not None:
+                unit_part = t[:vm.start()]
+                parts = [p.text for p in pending] + ([unit_part] if unit_part else [])
+                group = self._verb_group(verb, vm, parts)
+                if group:
+                    groups.extend(group)
+                    used_end = item.end
+                pending, label, ignoring = [], None, False
+                continue
+            if ignoring:
+                continue
+            if label is not None:
+                # in a list after a label (、) any plausible name is a unit; after a ， or ； the
+                # item must look like a body (责任单位：区经委，并做好协调工作 has one unit)
+                units = self._units(t) if self._plausible(t) else []
+                if units and (item.sep == "、" or all(self.lexicon.is_org_like(u.text) for u in units)):
+                    label.units.extend(units)
+                    used_end = item.end
+                else:
+                    label = None
+                continue
+            if self._plausible(t) and all(self.lexicon.is_org_like(u.text) for u in self._units(t)):
+                pending.append(item)
+            else:
+                pending = []
+        units = self._assign(groups)
+        return ParsedClause(units=units, declares_first_lead=declares, declaration_scoped=scoped,
+                            used_end=used_end)
+
+    def _items(self, body: str) -> list[_Item]:
+        protected = [(m.start(), m.end()) for m in self.protected.finditer(body)]
+        items: list[tuple[int, int, str]] = []
+        depth, start, sep = 0, 0, ""
+        nested = bytearray(len(body))        # 1 where a character is inside a nested bracket
+        for i, ch in enumerate(body):
+            nested[i] = depth > 0
+            if ch in _NEST_OPEN:
+                depth += 1
+            elif ch in _NEST_CLOSE:
+                depth = max(0, depth - 1)
+            elif depth == 0 and (ch in _SEPARATORS and not any(s <= i < e for s, e in protected)
+                                 or ch == "\n" and self._label_at(body, i + 1) is not None):
+                items.append((start, i, sep))      # a line break separates only before a new label line
+                start, sep = i + 1, ch
+        items.append((start, len(body), sep))
+        out = []
+        for s, e, sep in items:
+            # a label run into the previous units with no separator: 牵头单位：区经委配合单位：区科委
+            cuts = [m.start() for m in self.label_boundary.finditer(body, s, e)
+                    if body[s:m.start()].strip() and not nested[m.start()]] + [e]
+            for a, b in zip([s] + cuts[:-1], cuts):
+                t = _WS.sub("", body[a:b])
+                if t:
+                    out.append(_Item(start=a, end=b, text=t, sep=sep if a == s else ""))
+        return out
+
+    def _verb(self, text: str) -> tuple[Rule | None, regex.Match | None]:
+        for rule in self.verbs:
+            m = rule.search(text)
+            if m:
+                return rule, m
+        return None, None
+
+    def _verb_group(self, verb: Rule, m: regex.Match, parts: list[str]) -> list[_Group]:
+        """Groups of a verb item; [] when what precedes the verb is not a list of units."""
+        units = [u for p in parts for u in self._units(p)]
+        if not units or not all(self.lexicon.is_org_like(u.text) for u in units):
+            return []
+        first_is_lead = bool(verb.attrs.get("first_is_lead", True))
+        marker = m.group("marker")
+        for join in self.joins:           # A会同B负责: A leads, B co
+            for i, unit in enumerate(units):
+                jm = join.search(unit.text)
+                if not jm:
+                    continue
+                left, right = self._clean(unit.text[:jm.start()]), self._clean(unit.text[jm.end():])
+                if left and right and self.lexicon.is_org_like(left) and self.lexicon.is_org_like(right):
+                    lead = _Group(role=join.attrs["left_role"], marker=jm.group(0), rule_id=join.id)
+                    lead.units = units[:i] + [_Unit(left)]
+                    co = _Group(role=join.attrs["right_role"], marker=marker, rule_id=join.id)
+                    co.units = [replace(unit, text=right)] + units[i + 1:]
+                    return [lead, co]
+        group = _Group(role=verb.attrs["role"], marker=marker, rule_id=verb.id, first_is_lead=first_is_lead)
+        group.units = units
+        return [group]
+
+    def _units(self, text: str) -> list[_Unit]:
+        """Units of one item: cleaned, a role note taken off, split at 和/及 when both sides are units."""
+        text = self._clean(text)
+        if not text:
+            return []
+        for rule in self.notes:
+            m = rule.search(text)
+            if m:
+                head = self._clean(text[:m.start("note")])
+                return [_Unit(u, rule.attrs["role"], m.group("marker"), rule.id)
+                        for u in map(self._clean, self._split_conjunction(head)) if u]
+        return [_Unit(u) for u in map(self._clean, self._split_conjunction(text)) if u]
+
+    def _split_conjunction(self, text: str) -> list[str]:
+        lex = self.lexicon
+        if lex.canonical(text) != text or lex.split_prefix(text)[1] in lex.cores:
+            return [text]     # a known name (人力资源和社会保障局) is never split
+        for m in self.conjunction.finditer(text):
+            left, right = text[:m.start()], text[m.end():]
+            if left and right and lex.unit_type(lex.canonical(left)) != "other" \
+                    and lex.unit_type(lex.canonical(right)) != "other":
+                return [left] + self._split_conjunction(right)
+        return [text]
+
+    def _clean(self, text: str) -> str:
+        text = _WS.sub("", text)
+        for _ in range(2):
+            text = self.strip_head.pattern.sub("", text, count=1)
+            text = self.strip_tail.pattern.sub("", text, count=1)
+        return text
+
+    def _plausible(self, text: str) -> bool:
+        text = self._clean(text)
+        return (1 < len(text) <= _MAX_UNIT_LEN and self.not_unit.search(text) is None
+                and _HAN.search(text) is not None)
+
+    @staticmethod
+    def _assign(groups: list[_Group]) -> tuple[ParsedUnit, ...]:
+        units: list[ParsedUnit] = []
+        for g in groups:
+            if g.role == "ignore":
+                continue
+            for unit in g.units:
+                role = unit.note_role or g.role
+                marker, rule_id = unit.note or g.marker, unit.note_rule or g.rule_id
+                existing = next((i for i, u in enumerate(units) if u.text == unit.text), None)
+                if existing is not None and role == "lead":   # 其中区经委牵头: upgrade, don't repeat
+                    units[existing] = replace(units[existing], role="lead", marker=marker, rule_id=rule_id)
+                    continue
+                units.append(ParsedUnit(text=unit.text, role=role, marker=marker, rule_id=rule_id,
+                                        first_is_lead=g.first_is_lead))
+        return tuple(units)
+
+    # ------------------------------------------------------------ document-level resolution
+
+    def _resolve_leads(self, found: list[_Found], note_declarations: list[int]) -> list[_Found]:
+        """First-listed leads under a declaration; units marked 负责 next to a stated lead are co."""
+        scoped_from = [c.open_pos for c in found if c.parsed.declares_first_lead and c.parsed.declaration_scoped]
+        last_clause = max(c.open_pos for c in found)
+        for pos in note_declarations:
+            # a note after the last clause speaks of all of them; elsewhere, of what follows
+            scoped_from.append(-1 if pos > last_clause else pos)
+        out = []
+        for clause in found:
+            units = list(clause.parsed.units)
+            declared = clause.parsed.declares_first_lead or any(p <= clause.open_pos for p in scoped_from)
+            if declared and not any(u.role == "lead" for u in units):
+                first = units[0]
+                # a generic body (各有关部门, 各省级人民政府) is not made the lead by position
+                if first.role == "responsible" and first.first_is_lead and \
+                        self.lexicon.unit_type(self.lexicon.canonical(first.text)) != "collective":
+                    units[0] = replace(first, role="lead")
+            if any(u.role == "lead" for u in units):
+                units = [replace(u, role="co") if u.role == "responsible" else u for u in units]
+            out.append(replace(clause, parsed=replace(clause.parsed, units=tuple(units))))
+        return out
+
+    def _is_national(self, doc: Document, found: list[_Found]) -> bool:
+        """A national document (State Council, ministries): bare 发展改革委 means 国家发展改革委."""
+        issuer = doc.meta.issuer or ""
+        if _NATIONAL_ISSUER.match(issuer):
+            return True
+        if issuer and _LOCAL_ISSUER.search(issuer):
+            return False
+        units = {u.text for c in found for u in c.parsed.units}
+        return any(self.lexicon.is_national_name(u) for u in units) and \
+            not any(self.lexicon.is_local_body(u) for u in units)
+
+    # ------------------------------------------------------------ task
+
+    def _task(self, doc: Document, clause: _Found, section: Section | None, found: list[_Found]) -> str:
+        text = doc.text
+        if clause.task is not None:
+            return clause.task
+        if section is not None and section.heading_start <= clause.open_pos < section.heading_end:
+            return text[section.heading_start:clause.open_pos].strip()   # a clause inside the heading line
+        if section is not None and section.heading.strip():
+            after = text[clause.close_end:section.char_end]
+            alone = not any(c is not clause and section.heading_end <= c.start < section.char_end
+                            and not _inside_child(doc, section, c.start) for c in found)
+            if _TRAILING_PUNCT.match(after) and alone:
+                return section.heading.strip()
+        return _sentence_before(doc, clause.open_pos, self._is_label_line)
+
+    def _is_label_line(self, sentence: str) -> bool:
+        compact = _WS.sub("", sentence)
+        return any(r.search(compact) for r in self.labels)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _full(rule: Rule, text: str) -> bool:
+    """The rule's first match is the whole of ``text``."""
+    m = rule.search(text)
+    return m is not None and m.start() == 0 and m.end() == len(text)
+
+
+def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """Tab-separated cells of a table row: (text, start, end) with offsets in the document."""
+    cells, pos = [], 0
+    for cell in line.split("\t"):
+        cells.append((cell, offset + pos, offset + pos + len(cell)))
+        pos += len(cell) + 1
+    return cells
+
+
+def _bracket_spans(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, bool]]:
+    """Top-level brackets of ``text[pos:endpos]``: (open position, body end, closed). An open bracket
+    with no close before the line end is reported unclosed, ending at the line end."""
+    endpos = len(text) if endpos is None else endpos
+    spans: list[tuple[int, int, bool]] = []
+    depth, start = 0, 0
+    for m in _BRACKET_TOKEN.finditer(text, pos, endpos):
+        ch, pos = m.group(), m.start()
+        if ch in _OPEN:
+            if depth == 0:
+                start = pos
+            depth += 1
+        elif ch in _CLOSE:
+            if depth:
+                depth -= 1
+                if depth == 0:
+                    spans.append((start, pos, True))
+        elif depth:
+            spans.append((start, pos, False))
+            depth = 0
+    if depth:
+        spans.append((start, endpos, False))
+    return spans
+
+
+def _strip_span(text: str, start: int, end: int, punctuation: bool = True) -> tuple[int, int]:
+    """Span without surrounding whitespace (and, for a clause with no closing bracket, without the
+    separator it stopped at); a bracketed clause keeps its inside verbatim."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or punctuation and text[end - 1] in "。；;，,、"):
+        end -= 1
+    return start, end
+
+
+def _sentence_or_line_end(text: str, pos: int) -> int:
+    m = _SENTENCE_OR_LINE_END.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _inside_child(doc: Document, section: Section, offset: int) -> bool:
+    return any(s.parent_id == section.section_id and s.char_start <= offset < s.char_end for s in doc.sections)
+
+
+def _sentence_before(doc: Document, open_pos: int, is_label_line=None) -> str:
+    """The sentence a clause closes: the one it sits in, up to the clause; or, when the clause
+    starts a sentence of its own, the sentence just before it."""
+    text = doc.text
+    sentence = doc.sentence_at(open_pos)
+    if sentence is not None and text[sentence.start:open_pos].strip():
+        return text[sentence.start:open_pos].strip()
+    pos = open_pos
+    for _ in range(_MAX_LABEL_LINES_BACK):
+        pos -= 1
+        while pos >= 0 and text[pos].isspace():
+            pos -= 1
+        previous = doc.sentence_at(pos) if pos >= 0 else None
+        if previous is None:
+            break
+        candidate = text[previous.start:min(previous.end, open_pos)].strip()
+        if not (is_label_line and is_label_line(candidate)):
+            return candidate
+        pos = previous.start        # 牵头负责领导：张三。 is not the task: look further back
+    line_start = text.rfind("\n", 0, open_pos) + 1
+    return text[line_start:open_pos].strip()

@@ -1,0 +1,224 @@
+"""Unit names of responsibility clauses: canonical names and unit types.
+
+Data, not code: ``rules/unit_aliases.tsv`` maps abbreviations, full names and
+former names to canonical names; ``rules/unit_types.toml`` holds the unit-type
+patterns (rules of the rule engine, with examples and counterexamples).
+
+A local body is a *prefix* naming its level or place, then a *core*::
+
+    区 + 发改委            → 区 + 发展改革委
+    上海市 + 经信委        → 上海市 + 经济信息化委
+    上海市松江区 + 人社局  → 上海市松江区 + 人力资源社会保障局
+
+so one alias row (``发改委 → 发展改革委``, scope ``local``) serves every
+district, city and province. National bodies are whole names (``工信部 →
+工业和信息化部``); bare names such as ``发展改革委`` or ``统计局`` mean the
+national body only in a national document (State Council, ministries), which
+the caller says with ``national=True``.
+
+A sub-unit in brackets stays attached (``区发展改革委<金融服务办>``); it is
+canonicalized under the main unit's prefix (``区发展改革委<区金融办>``) and
+the type is the main unit's.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import regex
+
+from .rules import Rule, RuleError, expand, load_common_defines, load_ruleset
+
+ALIASES_FILE = "unit_aliases.tsv"
+TYPES_FILE = "unit_types.toml"
+SCOPES = ("local", "national", "bare", "any")
+KINDS = ("abbr", "full", "former", "canonical")
+UNIT_TYPES = ("ministry", "municipal_bureau", "district_bureau", "town_street", "park", "enterprise",
+              "university", "collective", "other")
+
+_WS = regex.compile(r"\s+")
+# main unit + one bracketed sub-unit at the end: 区发展改革委<金融服务办>, 市政府办公厅（市政府研究室）
+_SUB_UNIT = regex.compile(r"^(?P<main>.+?)(?P<open>[<〈《（(〔【])(?P<sub>[^<>〈〉《》（）()〔〕【】]+)"
+                          r"(?P<close>[>〉》）)〕】])$")
+_CPC = regex.compile(r"^中共(?!中央)")
+_MAX_SEGMENT = 12          # longest place segment: 新疆维吾尔自治区
+
+
+@dataclass(frozen=True)
+class UnitName:
+    """A unit as written, split into its main unit and an optional sub-unit."""
+
+    main: str
+    sub: str | None = None
+    open: str = ""
+    close: str = ""
+
+    @classmethod
+    def parse(cls, unit: str) -> "UnitName":
+        unit = _WS.sub("", unit)
+        m = _SUB_UNIT.match(unit)
+        if not m:
+            return cls(main=unit)
+        return cls(main=m.group("main"), sub=m.group("sub"), open=m.group("open"), close=m.group("close"))
+
+
+@dataclass(frozen=True)
+class UnitLexicon:
+    """Canonical names and types of units; loaded once, pure afterwards."""
+
+    aliases: Mapping[str, Mapping[str, str]]   # scope -> alias -> canonical
+    cores: frozenset[str]                      # every known local core (aliases and canonicals)
+    type_rules: tuple[Rule, ...]               # by descending priority
+    org_rule: Rule
+    bare_prefix: regex.Pattern                 # 区 / 市 / 省 … opening a name
+    place_segment: regex.Pattern               # 上海市 / 松江区 / 浦东新区 …
+
+    # ------------------------------------------------------------ loading
+
+    @classmethod
+    def from_rules(cls, rules_dir: Path) -> "UnitLexicon":
+        rules_dir = Path(rules_dir)
+        ruleset = load_ruleset(rules_dir / TYPES_FILE, load_common_defines(rules_dir))
+        type_rules = tuple(sorted((r for r in ruleset if "type" in r.attrs), key=lambda r: -r.priority))
+        for rule in type_rules:
+            if rule.attrs["type"] not in UNIT_TYPES:
+                raise RuleError(ruleset.source, rule.id, f"unknown type {rule.attrs['type']!r}; "
+                                                         f"allowed: {UNIT_TYPES}")
+        org = [r for r in ruleset if r.attrs.get("kind") == "org_like"]
+        if len(org) != 1:
+            raise RuleError(ruleset.source, None, "needs exactly one rule with attrs.kind = 'org_like'")
+
+        def define(name: str) -> str:
+            if name not in ruleset.defines:
+                raise RuleError(ruleset.source, None, f"[define] needs {name}")
+            return expand(ruleset.defines[name], ruleset.defines, file=ruleset.source, rule_id=None)
+
+        bare_prefix = regex.compile(f"(?:{define('BARE_LEVEL')})")
+        place_segment = regex.compile(f"(?:{define('PLACE')})(?:{define('LEVEL')})(?:{define('NOT_WORD')})")
+        aliases = load_aliases(rules_dir / ALIASES_FILE)
+        cores = frozenset(aliases["local"]) | frozenset(aliases["local"].values())
+        return cls(aliases=MappingProxyType({k: MappingProxyType(v) for k, v in aliases.items()}),
+                   cores=cores, type_rules=type_rules, org_rule=org[0], bare_prefix=bare_prefix,
+                   place_segment=place_segment)
+
+    # ------------------------------------------------------------ names
+
+    def split_prefix(self, name: str) -> tuple[str, str]:
+        """(level/place prefix, core): ``上海市松江区经委`` → (``上海市松江区``, ``经委``).
+
+        Among the possible cuts, the longest whose core is a known core wins (``区市场监管局``
+        → ``区`` + ``市场监管局``, not ``区市`` + …); with no known core, the longest cut.
+        """
+        starts = [0]
+        m = self.bare_prefix.match(name)
+        if m:
+            starts = [m.end()]
+        cuts = set(starts)
+        frontier = list(starts)
+        while frontier:   # every way of reading place segments: 广州市 is 广州 + 市, not 广 + 州 …
+            pos = frontier.pop()
+            for end in range(pos + 2, min(len(name), pos + _MAX_SEGMENT) + 1):
+                if end not in cuts and self.place_segment.fullmatch(name, pos, end):
+                    cuts.add(end)
+                    frontier.append(end)
+        cuts = sorted(c for c in cuts | {0} if c < len(name))
+        known = [c for c in cuts if name[c:] in self.cores]
+        cut = max(known) if known else max(cuts)
+        return name[:cut], name[cut:]
+
+    def _canonical_main(self, name: str, national: bool) -> str:
+        name = _CPC.sub("", name)
+        for scope in ("any", "national"):
+            if name in self.aliases[scope]:
+                return self.aliases[scope][name]
+        if national and name in self.aliases["bare"]:
+            return self.aliases["bare"][name]
+        prefix, core = self.split_prefix(name)
+        if prefix or not national:
+            return prefix + self.aliases["local"].get(core, core)
+        return name
+
+    def canonical(self, unit: str, *, national: bool = False, inherit: str = "") -> str:
+        """Canonical name of a unit as written (whitespace removed, sub-unit kept).
+
+        ``inherit`` is the level/place prefix of the unit listed before it: a known local core
+        written without a prefix takes it (``省发展改革委、科技厅`` → ``省科技厅``).
+        """
+        parsed = UnitName.parse(unit)
+        main = self._canonical_main(parsed.main, national)
+        if inherit and main == self.aliases["local"].get(parsed.main, parsed.main) \
+                and parsed.main in self.cores and not self.split_prefix(main)[0]:
+            main = inherit + main
+        if parsed.sub is None:
+            return main
+        sub = parsed.sub
+        if self.is_org_like(sub):
+            prefix, _ = self.split_prefix(main)
+            sub_prefix, _ = self.split_prefix(sub)
+            sub = self._canonical_main(sub if sub_prefix else prefix + sub, national)
+        return f"{main}{parsed.open}{sub}{parsed.close}"
+
+    def prefix_of(self, canonical: str) -> str:
+        """The level/place prefix of a canonical local body (``区`` of 区经委), else ''."""
+        main = UnitName.parse(canonical).main
+        if self.unit_type(main) not in ("municipal_bureau", "district_bureau"):
+            return ""
+        return self.split_prefix(main)[0]
+
+    def unit_type(self, name: str) -> str:
+        """Type of a (canonical) unit name from its form; the sub-unit is ignored."""
+        main = UnitName.parse(name).main
+        for rule in self.type_rules:
+            if rule.search(main):
+                return rule.attrs["type"]
+        return "other"
+
+    def is_org_like(self, name: str) -> bool:
+        """True when a name has the form of an organisation or is a known alias."""
+        main = UnitName.parse(name).main
+        if any(main in table for table in self.aliases.values()):
+            return True
+        return self.org_rule.search(main) is not None or self.unit_type(main) != "other"
+
+    def is_national_name(self, name: str) -> bool:
+        """A whole name that only a national body has (工信部, 国家发展改革委, 海关总署 …)."""
+        main = _CPC.sub("", UnitName.parse(name).main)
+        canonical = self.aliases["national"].get(main, main)
+        return self.unit_type(canonical) == "ministry"
+
+    def is_local_body(self, name: str) -> bool:
+        """A body of a province, city, district or county by its form (市经委, 区人社局, 广东省工信厅)."""
+        return self.unit_type(self.canonical(name)) in ("municipal_bureau", "district_bureau")
+
+
+def load_aliases(path: Path) -> dict[str, dict[str, str]]:
+    """Read ``unit_aliases.tsv``: {scope: {alias: canonical}}; defects raise RuleError naming the line."""
+    path = Path(path)
+    tables: dict[str, dict[str, str]] = {scope: {} for scope in SCOPES}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    rows = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
+    if not rows or rows[0][1].split("\t")[:3] != ["alias", "canonical", "scope"]:
+        raise RuleError(path, None, "first non-comment line must be the header 'alias<TAB>canonical<TAB>scope…'")
+    for n, fields in ((n, next(csv.reader([line], delimiter="\t"))) for n, line in rows[1:]):
+        where = f"line {n}"
+        if len(fields) < 3:
+            raise RuleError(path, where, f"needs at least alias, canonical, scope; got {fields}")
+        alias, canonical, scope = (f.strip() for f in fields[:3])
+        kind = fields[3].strip() if len(fields) > 3 else ""
+        if not alias or not canonical or _WS.search(alias + canonical):
+            raise RuleError(path, where, "alias and canonical must be non-empty and without spaces")
+        if scope not in SCOPES:
+            raise RuleError(path, where, f"unknown scope {scope!r}; allowed: {SCOPES}")
+        if kind and kind not in KINDS:
+            raise RuleError(path, where, f"unknown kind {kind!r}; allowed: {KINDS}")
+        previous = tables[scope].get(alias)
+        if previous is not None and previous != canonical:
+            raise RuleError(path, where, f"alias {alias!r} ({scope}) maps to both {previous!r} and {canonical!r}")
+        tables[scope][alias] = canonical
+    return tables
