@@ -48,20 +48,29 @@ def write_json(data: Any, path: Path) -> None:
 class StreamingTables:
     """One parquet writer per table, fed document by document, flushed in row groups.
 
-    Rows are buffered up to ``row_group_rows`` per table and then written as a
-    row group, so memory is bounded by the buffer, not by the corpus. Files
+    Rows (dataclass instances) are collected and converted to Arrow in chunks
+    of ``chunk_rows`` (converting per document costs more than the extraction
+    of a small one); Arrow chunks are written as a row group once a table holds
+    ``row_group_rows`` rows or ``row_group_bytes`` bytes, so memory is bounded
+    by the buffers, not by the corpus. Boundaries depend only on row counts and
+    sizes, so the files are the same whichever engine produced the rows. Files
     go to temporary names; :meth:`commit` moves them all into place, and an
     exception (or an interrupted run) leaves the previous outputs untouched.
     """
 
-    def __init__(self, output_dir: Path, schemas: dict[str, pa.Schema], row_group_rows: int = 50_000):
+    def __init__(self, output_dir: Path, schemas: dict[str, pa.Schema],
+                 to_table: Callable[[str, list[Any]], pa.Table], *, chunk_rows: int = 2_000,
+                 row_group_rows: int = 50_000, row_group_bytes: int = 64 << 20):
         self.output_dir = Path(output_dir)
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self.schemas = schemas
+        self.to_table = to_table
+        self.chunk_rows = chunk_rows
         self.row_group_rows = row_group_rows
+        self.row_group_bytes = row_group_bytes
         self.counts = {name: 0 for name in schemas}
-        self._buffers: dict[str, list[pa.Table]] = {name: [] for name in schemas}
-        self._buffered = {name: 0 for name in schemas}
+        self._rows: dict[str, list[Any]] = {name: [] for name in schemas}
+        self._chunks: dict[str, list[pa.Table]] = {name: [] for name in schemas}
         self._tmp: dict[str, Path] = {}
         self._writers: dict[str, pq.ParquetWriter] = {}
         for name, schema in schemas.items():
@@ -70,21 +79,31 @@ class StreamingTables:
             self._tmp[name] = Path(tmp_name)
             self._writers[name] = pq.ParquetWriter(tmp_name, schema, compression="zstd", store_schema=True)
 
-    def add(self, name: str, table: pa.Table) -> None:
-        if table.num_rows == 0:
+    def add(self, name: str, rows: list[Any]) -> None:
+        if not rows:
             return
-        self._buffers[name].append(table)
-        self._buffered[name] += table.num_rows
-        self.counts[name] += table.num_rows
-        if self._buffered[name] >= self.row_group_rows:
+        self._rows[name].extend(rows)
+        self.counts[name] += len(rows)
+        if len(self._rows[name]) >= self.chunk_rows:
+            self._convert(name)
+
+    def _convert(self, name: str) -> None:
+        if self._rows[name]:
+            self._chunks[name].append(self.to_table(name, self._rows[name]))
+            self._rows[name] = []
+        chunks = self._chunks[name]
+        if (sum(c.num_rows for c in chunks) >= self.row_group_rows
+                or sum(c.nbytes for c in chunks) >= self.row_group_bytes):
             self._flush(name)
 
     def _flush(self, name: str) -> None:
-        if self._buffered[name]:
-            self._writers[name].write_table(pa.concat_tables(self._buffers[name]),
-                                            row_group_size=max(self._buffered[name], 1))
-            self._buffers[name] = []
-            self._buffered[name] = 0
+        if self._rows[name]:
+            self._chunks[name].append(self.to_table(name, self._rows[name]))
+            self._rows[name] = []
+        if self._chunks[name]:
+            table = pa.concat_tables(self._chunks[name])
+            self._writers[name].write_table(table, row_group_size=max(table.num_rows, 1))
+            self._chunks[name] = []
 
     def commit(self) -> None:
         for name in self.schemas:
@@ -108,7 +127,11 @@ class StreamingTables:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
+        if exc_type is not None:
             self.abort()
+            return
+        try:
+            self.commit()
+        except BaseException:  # interrupted while writing the last row groups
+            self.abort()
+            raise

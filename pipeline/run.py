@@ -171,11 +171,11 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
     stats = {"reused": 0}
     inputs: list[dict] = []
     show = sys.stderr.isatty() if progress is None else progress
-    with StreamingTables(output_dir, SCHEMAS) as tables:
+    with StreamingTables(output_dir, SCHEMAS, to_table) as tables:
         for result in tqdm(_results(paths, input_dir, runner, cache, stats), total=len(paths),
                            unit="doc", disable=not show, file=sys.stderr):
             for name in TABLES:
-                tables.add(name, to_table(name, getattr(result, name)))
+                tables.add(name, getattr(result, name))
             inputs.append({"path": result.source_path, "sha256": result.sha256,
                            "doc_id": result.documents[0].doc_id if result.documents else None,
                            "rows": {name: len(getattr(result, name)) for name in TABLES}})

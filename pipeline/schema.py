@@ -143,10 +143,16 @@ ROW_TYPES: dict[str, type] = {
 def to_table(name: str, rows: Iterable[Any]) -> pa.Table:
     """Rows (dataclass instances of ``ROW_TYPES[name]``) → a table of exactly ``SCHEMAS[name]``."""
     schema = SCHEMAS[name]
-    columns: dict[str, list[Any]] = {f.name: [] for f in schema}
-    for row in rows:
-        for key, value in dataclasses.asdict(row).items():
-            columns[key].append(list(value) if isinstance(value, tuple) else value)
+    rows = list(rows)
+    for row_type in {type(row) for row in rows}:
+        row_fields = [f.name for f in dataclasses.fields(row_type)]
+        if row_fields != schema.names:
+            raise ValueError(f"{name}: {row_type.__name__} fields {row_fields} do not match the schema {schema.names}")
+    # attribute access, not dataclasses.asdict: rows hold only flat values and tuples
+    columns = {column: [getattr(row, column) for row in rows] for column in schema.names}
+    for column, values in columns.items():
+        if any(isinstance(value, tuple) for value in values):
+            columns[column] = [list(value) if isinstance(value, tuple) else value for value in values]
     table = pa.Table.from_pydict(columns, schema=schema)
     for f in schema:  # pyarrow does not enforce nullability on construction
         if not f.nullable and table.column(f.name).null_count:

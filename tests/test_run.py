@@ -88,24 +88,37 @@ def test_two_runs_give_identical_tables(corpus, tmp_path):
     assert ma == mb
 
 
-def test_interrupted_run_leaves_previous_outputs_intact(corpus, tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["while processing documents", "while writing the tables"])
+def test_interrupted_run_leaves_previous_outputs_intact(corpus, tmp_path, monkeypatch, where):
     out = tmp_path / "out"
     run_extract(corpus, out, workers=1)
     before = table_bytes(out)
     manifest_before = (out / "manifest.json").read_bytes()
     (corpus / "plan.txt").write_text(POLICY + "\n三、保障措施\n加强组织领导。\n", encoding="utf-8")
     calls = {"n": 0}
-    real_to_table = run_module.to_table
+    if where == "while processing documents":
+        real_process = run_module.process_file
 
-    def interrupt_midway(name, rows):
-        calls["n"] += 1
-        if calls["n"] > 9:  # after the first document's tables, during the second's
-            raise KeyboardInterrupt
-        return real_to_table(name, rows)
+        def interrupt(path, input_dir, extractors):
+            calls["n"] += 1
+            if calls["n"] == 2:  # the first document's rows are already buffered
+                raise KeyboardInterrupt
+            return real_process(path, input_dir, extractors)
 
-    monkeypatch.setattr(run_module, "to_table", interrupt_midway)
+        monkeypatch.setattr(run_module, "process_file", interrupt)
+    else:
+        real_to_table = run_module.to_table
+
+        def interrupt(name, rows):
+            calls["n"] += 1
+            if calls["n"] == 3:  # two tables converted, the others not yet
+                raise KeyboardInterrupt
+            return real_to_table(name, rows)
+
+        monkeypatch.setattr(run_module, "to_table", interrupt)
     with pytest.raises(KeyboardInterrupt):
         run_extract(corpus, out, workers=1, incremental=False)
+    assert calls["n"] >= 2
     assert table_bytes(out) == before
     assert (out / "manifest.json").read_bytes() == manifest_before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
