@@ -18,6 +18,7 @@ extract: $(STAMP)
 	$(PY) -m pipeline extract --input $(INPUT) --output $(OUTPUT)
 
 test: $(STAMP)
+	$(PY) -m pipeline rules-check
 	$(PY) -m pytest -q
 
 eval: $(STAMP)

@@ -343,8 +343,16 @@ def format_report(result: dict[str, Any]) -> str:
     lines.append("")
     lines.append(f"{'F1 per document':28s}" + "".join(f"{n[:12]:>13s}" for n in tables))
     for doc, scores in result["per_document"].items():
-        lines.append(f"{doc:28s}" + "".join(f"{scores[n]['f1']:13.3f}" for n in tables))
+        lines.append(f"{doc:28s}" + "".join(_doc_cell(scores[n]) for n in tables))
+    lines.append("(— : the document has no such gold rows and none were predicted)")
     return "\n".join(lines)
+
+
+def _doc_cell(score: dict[str, Any]) -> str:
+    # F1 is undefined with nothing to find and nothing found; 0.000 would read as a failure
+    if score["tp"] + score["fp"] + score["fn"] == 0:
+        return f"{'—':>13s}"
+    return f"{score['f1']:13.3f}"
 
 
 def iter_docs(result: dict[str, Any]) -> Iterable[str]:

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline import models
-from pipeline.evaluate import (align_clauses, evaluate, norm, score_deadlines, score_enterprises,
+from pipeline.evaluate import (align_clauses, evaluate, format_report, norm, score_deadlines, score_enterprises,
                                score_responsibilities, score_targets)
 from pipeline.export import write_table
 from pipeline.schema import to_table
@@ -140,3 +140,6 @@ def test_evaluate_end_to_end_on_written_tables(tmp_path):
     assert result["overall"]["target_year_accuracy"]["accuracy"] == 1.0
     assert result["overall"]["deadlines"] == {"p": 0.0, "r": 0.0, "f1": 0.0, "tp": 0, "fp": 0, "fn": 0}
     assert result["per_document"][DOC]["targets"]["tp"] == 1
+    # per document: a table with nothing to find and nothing found is shown as —, not as 0.000
+    doc_line = next(line for line in format_report(result).splitlines() if line.startswith(DOC))
+    assert doc_line.split()[1:] == ["1.000", "—", "—", "—", "—"]
