@@ -41,7 +41,7 @@ from .normalize import (DEFAULT_VOCABULARY, Vocabulary, detect_script, fold_char
 _HEADER_LINES = 15
 _LABEL_LINE = regex.compile(
     r"^(?:第[一二三四五六七八九十百零〇两\d]+(?:章|节|条|篇|部分)|[一二三四五六七八九十]{1,3}、"
-    r"|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?![\d.．])|[（(]\d{1,2}[）)])")
+    r"|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．﹒、](?![\d.．﹒])|[（(]\d{1,2}[）)]|[①-⑳⑴-⒇⒈-⒛])")
 _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;]")
 _CLAUSE_PUNCT = regex.compile(r"[。！？；!?;，,：:、]")
 

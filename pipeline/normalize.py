@@ -239,7 +239,7 @@ _LONG_BODY_PUNCT = regex.compile(r"[。；;，,]")
 _LABEL_START = regex.compile(
     r"^(?:第[一二三四五六七八九十百零〇两\d]+[章节条篇]|第[一二三四五六七八九十]+部分"
     r"|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"
-    r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳])")
+    r"|\d{1,2}[.．﹒、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳⑴-⒇⒈-⒛])")
 # A line starting like this opens a new paragraph (labels, or a —— dash item).
 _NEW_ITEM_START = regex.compile(rf"(?:{_LABEL_START.pattern[1:]}|——)")
 _DATE_LINE = regex.compile(

@@ -467,3 +467,13 @@ def test_provincial_list_with_generic_tail_and_prefix_carried_over(extract):
         ("省发展改革委", "省发展改革委"), ("交通运输厅", "省交通运输厅"), ("能源局", "省能源局"),
         ("各地级以上市人民政府", "各地级以上市人民政府")]
     assert {r.role for r in rows} == {"responsible"}
+
+
+def test_small_full_stop_item_gives_its_heading_as_task(extract):
+    text = ("一、重点任务\n1﹒培育龙头企业。（责任单位：市经信局、市发展改革委）\n"
+            "2﹒发展专精特新企业。（责任单位：市科技局）\n")
+    rows = extract(make_doc(text))
+    assert [(r.task, r.unit, r.unit_canonical, r.unit_type) for r in rows] == [
+        ("培育龙头企业", "市经信局", "市经济信息化局", "municipal_bureau"),
+        ("培育龙头企业", "市发展改革委", "市发展改革委", "municipal_bureau"),
+        ("发展专精特新企业", "市科技局", "市科技局", "municipal_bureau")]
