@@ -477,3 +477,45 @@ def test_small_full_stop_item_gives_its_heading_as_task(extract):
         ("培育龙头企业", "市经信局", "市经济信息化局", "municipal_bureau"),
         ("培育龙头企业", "市发展改革委", "市发展改革委", "municipal_bureau"),
         ("发展专精特新企业", "市科技局", "市科技局", "municipal_bureau")]
+
+
+@pytest.mark.parametrize("text, units", [
+    # units with no separator, or only spaces, between them
+    ("1.推进企业上云。（责任单位：市经信局市发展改革委市财政局）\n", ["市经信局", "市发展改革委", "市财政局"]),
+    ("1.推进企业上云。（责任单位：市经信局 市发展改革委　市财政局）\n", ["市经信局", "市发展改革委", "市财政局"]),
+    ("1.推进企业上云。（牵头单位：区经委 配合单位：区科委 区商务委）\n", ["区经委", "区科委", "区商务委"]),
+    ("1.推进改革。（责任单位：省委组织部省人力资源社会保障厅）\n", ["省委组织部", "省人力资源社会保障厅"]),
+    # counterexamples: one name, a name with an ordinary word after the level, a sub-unit, a stray 等
+    ("1.推进改革。（责任单位：区市场监管局）\n", ["区市场监管局"]),
+    ("1.推进改革。（责任单位：市国资委市属企业）\n", ["市国资委市属企业"]),
+    ("1.推进改革。（责任单位：区发展改革委 <金融服务办>）\n", ["区发展改革委<金融服务办>"]),
+    ("1.推进改革。（责任单位：区经委 等）\n", ["区经委"]),
+    ("1.推进改革。（区经委 牵头）\n", ["区经委"]),
+])
+def test_units_run_together(extract, text, units):
+    assert [u for u, _, _ in next(iter(run(extract, text).values()))] == units
+
+
+def test_state_council_spaced_units_before_a_verb(extract):
+    text = "（一）推进改革。（国家发展改革委 工业和信息化部 财政部按职责分工负责）\n"
+    assert run(extract, text, issuer="国务院") == {
+        "国家发展改革委 工业和信息化部 财政部按职责分工负责": [
+            ("国家发展改革委", "responsible", "按职责分工负责"), ("工业和信息化部", "responsible", "按职责分工负责"),
+            ("财政部", "responsible", "按职责分工负责")]}
+
+
+def test_state_council_clause_forms(extract):
+    text = ("（一）稳定就业。（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）\n"
+            "（二）扩大内需。（商务部、发展改革委、工信部负责）\n"
+            "（三）加强生态保护。（生态环境部牵头，国家发展改革委、工业和信息化部参与）\n"
+            "（四）保障粮食安全。（各省级人民政府负责落实）\n")
+    rows = extract(make_doc(text, issuer="国务院"))
+    got = [(r.unit, r.unit_canonical, r.unit_type, r.role) for r in rows]
+    assert got == [
+        ("人力资源社会保障部", "人力资源社会保障部", "ministry", "lead"), ("财政部", "财政部", "ministry", "co"),
+        ("商务部", "商务部", "ministry", "lead"), ("发展改革委", "国家发展改革委", "ministry", "co"),
+        ("工信部", "工业和信息化部", "ministry", "co"),
+        ("生态环境部", "生态环境部", "ministry", "lead"),
+        ("国家发展改革委", "国家发展改革委", "ministry", "participant"),
+        ("工业和信息化部", "工业和信息化部", "ministry", "participant"),
+        ("各省级人民政府", "各省级人民政府", "collective", "responsible")]
