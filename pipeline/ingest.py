@@ -518,9 +518,22 @@ def html_to_lines(html: str) -> list[str]:
     lines = _assemble_lines(_tokens(body, keep))
     title = _title(root)
     has_h1 = any(_kept_with_ancestors(h1, keep) and _clean_line(h1.text_content()) for h1 in body.iter("h1"))
-    if title and not has_h1 and (not lines or lines[0] != title):
+    if title and not has_h1 and not _title_in_body(title, lines):
         lines.insert(0, title)
     return lines
+
+
+_SITE_TITLE_SEPARATOR = re.compile(r"\s*[_|｜]\s*|\s+[-—]\s+")
+_TITLE_WINDOW = 30
+
+
+def _title_in_body(title: str, lines: list[str]) -> bool:
+    """The page's <title> (``X_政策_中国政府网``), or its longest part, is already a line near the
+    top of the body: it is not repeated."""
+    parts = [p for p in _SITE_TITLE_SEPARATOR.split(title) if p]
+    key = _SPACE_RUN.sub("", max(parts, key=len)) if parts else ""
+    top = {_SPACE_RUN.sub("", line) for line in lines[:_TITLE_WINDOW]}
+    return _SPACE_RUN.sub("", title) in top or (len(key) >= 4 and key in top)
 
 
 def _kept_with_ancestors(element, keep: Callable[[object], bool]) -> bool:
@@ -737,13 +750,56 @@ def _extract_pdf(data: bytes) -> tuple[str, str]:
         raise _fail("corrupt", "the PDF has no end-of-file marker, so it is truncated (an incomplete download or copy).")
     text = _pdfminer_text(data)
     # pdfminer writes '(cid:N)' for glyphs whose font has no Unicode mapping
-    text = _CID_PLACEHOLDER.sub("\ufffd", text).replace("\f", "\n")
+    text = _CID_PLACEHOLDER.sub("\ufffd", text)
+    text = "\n".join(_strip_running_lines(text.split("\f")))
     visible = [ch for ch in text if not ch.isspace()]
     if not visible:
         raise _fail("no_text", "the PDF has no extractable text (probably scanned page images); it needs OCR.")
     if visible.count("\ufffd") > _MAX_UNMAPPED_SHARE * len(visible):
         raise _fail("no_text", "the PDF's fonts have no Unicode mapping, so its text cannot be extracted; it needs OCR.")
     return text, PDF_ENCODING
+
+
+_RUNNING_WINDOW = 2          # lines at the top and at the bottom of a page that may be running lines
+_MAX_RUNNING_LINE = 40
+_DIGITS = re.compile(r"\d+")
+_SPACE_RUN = re.compile(r"\s+")
+_TABLE_HEADER = re.compile(r"序号|牵头单位|责任单位|配合单位|工作任务|完成时限")
+
+
+def _strip_running_lines(pages: list[str]) -> list[str]:
+    """Pages without their running header and footer: a short line at the top or bottom of at
+    least two pages, and of half of them, in the same words (page numbers aside:
+    ``某省人民政府办公厅行政规范性文件``, ``第 3 页 共 9 页``). A repeated table header keeps its
+    first occurrence (the table below it needs it)."""
+    if len(pages) < 2:
+        return pages
+    split = [page.split("\n") for page in pages]
+
+    def edges(lines: list[str]) -> list[int]:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        return sorted(set(filled[:_RUNNING_WINDOW] + filled[-_RUNNING_WINDOW:]))
+
+    def key(line: str) -> str:
+        return _DIGITS.sub("#", _SPACE_RUN.sub("", line))
+
+    counts: Counter[str] = Counter()
+    for lines in split:
+        counts.update({key(lines[i]) for i in edges(lines) if len(key(lines[i])) <= _MAX_RUNNING_LINE})
+    filled_pages = sum(1 for lines in split if any(line.strip() for line in lines))
+    running = {k for k, n in counts.items() if n >= 2 and 2 * n >= filled_pages}
+    seen_header: set[str] = set()
+    out = []
+    for lines in split:
+        for i in edges(lines):
+            k = key(lines[i])
+            if k in running:
+                if _TABLE_HEADER.search(k) and k not in seen_header:
+                    seen_header.add(k)
+                    continue
+                lines[i] = ""
+        out.append("\n".join(lines))
+    return out
 
 
 def _pdfminer_text(data: bytes) -> str:

@@ -373,7 +373,7 @@ def _strip_top(lines: list[str], vocab: Vocabulary) -> list[str]:
                        or (_is_site_name(out[i], vocab) and any(not x for x in out[i + 1:anchor]))):
             last_nav = i
     for j in range(anchor):
-        if j <= last_nav or (out[j] and _is_furniture(out[j], vocab)):
+        if j <= last_nav or (out[j] and (_is_furniture(out[j], vocab) or _repeated_summary(out, j, vocab))):
             out[j] = ""
     # Under the anchor, up to the first paragraph of running text: metadata lines.
     body = next((k for k in range(anchor, min(n, anchor + 15)) if out[k] and _is_long_body(out[k])
@@ -383,11 +383,8 @@ def _strip_top(lines: list[str], vocab: Vocabulary) -> list[str]:
         if not line:
             continue
         s = _compact(line)
-        summary = next((lbl for lbl in vocab.summary_labels if s.startswith(lbl)), None)
-        if summary is not None:
-            content = _normal_key(s[len(summary):].lstrip(":："))
-            following = [_normal_key(x) for x in out[k + 1:k + 8] if x]
-            if content and any(content[:30] in f or f[:30] in content for f in following if f):
+        if any(s.startswith(lbl) for lbl in vocab.summary_labels):
+            if _repeated_summary(out, k, vocab):
                 out[k] = ""
             continue
         if k == anchor and _is_anchor(line, vocab):
@@ -395,6 +392,18 @@ def _strip_top(lines: list[str], vocab: Vocabulary) -> list[str]:
         if _is_furniture(line, vocab):
             out[k] = ""
     return out
+
+
+def _repeated_summary(out: list[str], k: int, vocab: Vocabulary) -> bool:
+    """A labelled line (``摘要：…``, a metadata row ``标  题：X``) whose content repeats one of the
+    next lines: the copy goes, the document's own line stays."""
+    s = _compact(out[k])
+    summary = next((lbl for lbl in vocab.summary_labels if s.startswith(lbl)), None)
+    if summary is None:
+        return False
+    content = _normal_key(s[len(summary):].lstrip(":："))
+    following = [_normal_key(x) for x in out[k + 1:k + 8] if x]
+    return bool(content) and any(content[:30] in f or f[:30] in content for f in following if f)
 
 
 def _is_protected_tail(line: str, vocab: Vocabulary) -> bool:

@@ -519,3 +519,32 @@ def test_state_council_clause_forms(extract):
         ("国家发展改革委", "国家发展改革委", "ministry", "participant"),
         ("工业和信息化部", "工业和信息化部", "ministry", "participant"),
         ("各省级人民政府", "各省级人民政府", "collective", "responsible")]
+
+
+def test_docx_work_list_table_end_to_end(tmp_path, extract):
+    import io
+
+    import docx
+    document = docx.Document()
+    document.add_paragraph("某市2024年优化营商环境重点任务清单")
+    document.add_paragraph("一、重点任务")
+    rows = [["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+            ["1", "推进企业开办全程网上办理", "市市场监管局", "市政数局、市税务局", "2024年6月底前"],
+            ["2", "压减工程建设项目审批时间", "市住建局", "市发改委，市资规局", "2024年12月底前"]]
+    table = document.add_table(rows=len(rows), cols=5)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    (tmp_path / "list.docx").write_bytes(buffer.getvalue())
+    doc = build_document(ingest_file(tmp_path / "list.docx", tmp_path))
+    assert doc.meta.title == "某市2024年优化营商环境重点任务清单"
+    got = [(r.task, r.unit, r.unit_canonical, r.unit_type, r.role, r.marker) for r in extract(doc)]
+    assert got == [
+        ("推进企业开办全程网上办理", "市市场监管局", "市市场监管局", "municipal_bureau", "lead", "牵头单位"),
+        ("推进企业开办全程网上办理", "市政数局", "市政务服务数据管理局", "municipal_bureau", "co", "配合单位"),
+        ("推进企业开办全程网上办理", "市税务局", "市税务局", "municipal_bureau", "co", "配合单位"),
+        ("压减工程建设项目审批时间", "市住建局", "市住房城乡建设局", "municipal_bureau", "lead", "牵头单位"),
+        ("压减工程建设项目审批时间", "市发改委", "市发展改革委", "municipal_bureau", "co", "配合单位"),
+        ("压减工程建设项目审批时间", "市资规局", "市自然资源和规划局", "municipal_bureau", "co", "配合单位")]
