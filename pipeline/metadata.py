@@ -46,18 +46,21 @@ _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;]")
 _HAN_RUN = regex.compile(r"\p{Han}{2}")
 _CLAUSE_PUNCT = regex.compile(r"[。！？；!?;，,：:、]")
 
-_DATE_CN = r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*" \
+_DATE_CN = r"(?P<y>\d{4}|[〇○O零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*" \
            r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 _DATE_ISO = r"(?P<y2>\d{4})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
 _DATE = regex.compile(rf"{_DATE_CN}|{_DATE_ISO}")
 _DATE_LINE = regex.compile(rf"^(?:{_DATE_CN})$")
+# the date under a title: （2023年1月5日）, （2023年3月5日第十四届全国人民代表大会第一次会议通过）,
+# ——2023年3月5日在第十四届全国人民代表大会第一次会议上 (a government work report)
+_UNDER_TITLE_DATE = regex.compile(rf"^(?:[（(](?:{_DATE_CN})[^（）()]{{0,40}}[）)]|——\s*(?:{_DATE_CN}).{{0,40}})$")
 _LABELLED_DATE = regex.compile(rf"(?:发布时间|发布日期|成文日期|印发日期|发文日期|公布日期)\s*[:：]?\s*(?:{_DATE_CN}|{_DATE_ISO})")
 _PRINT_DATE = regex.compile(rf"(?:{_DATE_CN})\s*印发\s*$")
 _STAMP = regex.compile(rf"^(?:{_DATE_ISO})(?:\s|$)")
 _SOURCE = regex.compile(r"(?:来源|信息来源|发布机构|发文机关)\s*[:：]\s*(?P<org>[^\s|｜,，;；]{2,40})")
 
 _DOC_NUMBER = regex.compile(
-    r"(?P<prefix>\p{Han}+)\s*[〔\[［(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）]\s*第?\s*(?P<n>\d{1,4})\s*号")
+    r"(?P<prefix>\p{Han}+)\s*[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*第?\s*(?P<n>\d{1,4})\s*号")
 _MAX_PREFIX = 8        # 机关代字 + 发/办/函…: 国发, 沪松府, 闵府办发, 沪发改规范
 _NOTICE = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|印发).*(?:的)?(?:通知|决定|意见|批复|通报|公告|通告|函|报告|命令|令)$")
 _RED_HEADER = regex.compile(r"^(?P<org>\S{2,30}?)文件$")
@@ -76,7 +79,8 @@ def _compact(s: str) -> str:
     return s.replace(" ", "").replace("\t", "")
 
 
-_CN_DIGIT = MappingProxyType({ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0})
+# 〇 is often typed as ○ (white circle) or a Latin O in signature dates: 二○二三年
+_CN_DIGIT = MappingProxyType({ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0, "O": 0})
 
 
 def _cn_number(s: str) -> int:
@@ -307,6 +311,9 @@ def find_doc_number(lines: list[str], vocab: Vocabulary) -> str | None:
 
 def find_issue_date(lines: list[str], raw_lines: list[str]) -> dt.date | None:
     date = _first_date(_DATE_LINE, [_compact(x) for x in lines])
+    if date:
+        return date
+    date = _first_date(_UNDER_TITLE_DATE, [_compact(x) for x in _header(lines)])
     if date:
         return date
     for source in (lines, raw_lines):

@@ -243,15 +243,15 @@ _LABEL_START = regex.compile(
 # A line starting like this opens a new paragraph (labels, or a —— dash item).
 _NEW_ITEM_START = regex.compile(rf"(?:{_LABEL_START.pattern[1:]}|——)")
 _DATE_LINE = regex.compile(
-    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○O零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
     r"[一二三四五六七八九十]{1,3}日)$")
 _DATE_STAMP = regex.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+\d+)*$")
 _PRINT_LINE = regex.compile(
-    r"^.{0,40}?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+    r"^.{0,40}?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○O零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
     r"[一二三四五六七八九十]{1,3}日)\s*印发$")
 _BRACKETED = regex.compile(r"^[（(][^（()）]+[）)]$")
 _RED_HEADER = regex.compile(r"^\S{2,30}文件$")
-_DOC_NUMBER = regex.compile(r"\p{Han}{1,10}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号")
+_DOC_NUMBER = regex.compile(r"\p{Han}{1,10}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号")
 _CONTACT_VALUE = regex.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                           # e-mail
     r"|(?:https?://|www\.)\S+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|edu)(?:\.cn)?\b"

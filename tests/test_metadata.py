@@ -351,3 +351,25 @@ def test_joint_issuers_over_two_lines_and_in_the_signature():
 
 def test_work_list_title():
     assert meta_of("某市2024年优化营商环境重点任务清单\n一、重点任务\n").title == "某市2024年优化营商环境重点任务清单"
+
+
+@pytest.mark.parametrize("signed", ["二○○八年七月十日", "二〇〇八年七月十日", "2008年7月10日", "2008 年 7 月 10 日"])
+def test_signature_date_forms(signed):
+    # ○ (white circle) typed for 〇 is common in signature dates
+    doc = f"国务院办公厅关于某事项的通知\n国办发【2008】60号\n各省人民政府：\n现予印发。\n国务院办公厅\n{signed}\n"
+    m = meta_of(doc)
+    assert m.issue_date == dt.date(2008, 7, 10)
+    assert m.doc_number == "国办发〔2008〕60号"        # 【】 brackets normalized too
+    assert m.issuer == "国务院办公厅"
+
+
+def test_date_under_the_title():
+    m = meta_of("中共某市委 某市人民政府关于某事项的意见\n（2023年1月5日）\n为了推进，提出如下意见。\n")
+    assert m.issue_date == dt.date(2023, 1, 5)
+    assert m.issuer == "中共某市委 某市人民政府"
+    m = meta_of("政府工作报告\n——2023年3月5日在第十四届全国人民代表大会第一次会议上\n各位代表：\n现在，我向大会报告政府工作。\n")
+    assert m.title == "政府工作报告"
+    assert m.issue_date == dt.date(2023, 3, 5)
+    # counterexample: a date in running text of the header is not the issue date
+    m = meta_of("某区行动方案\n为落实2023年1月5日会议精神，制定本方案。\n一、总体要求\n")
+    assert m.issue_date is None
