@@ -5,7 +5,10 @@
 
 1. line breaks unified, BOM dropped, NFC;
 2. script detected; Traditional or mixed text converted with OpenCC ``t2s``
-   (Simplified text is left alone: ``t2s`` would rewrite e.g. 乾 → 干);
+   (Simplified text is left alone: ``t2s`` would rewrite e.g. 乾 → 干), except
+   its lines written mostly in Traditional (a heading ``（一）加强組織領導`` pasted
+   into a Simplified document: at least 2 Traditional-only characters, and more
+   of them than Simplified-only ones);
 3. full-width digits, Latin letters and ``％`` folded to ASCII; exotic spaces
    (U+3000, NBSP, …) become spaces; zero-width characters go; Word
    ``[bookmark: …]`` markers go;
@@ -137,6 +140,7 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 @functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=None)
 def _char_script(ch: str) -> str:
     """'t' for a Traditional-only character, 's' for a Simplified-only one, '' otherwise."""
     if _converter("t2s").convert(ch) != ch:
@@ -173,6 +177,19 @@ def detect_script(text: str) -> str:
     if share <= 0.1 or (trad < 5 and share < 0.5):
         return "simplified"
     return "mixed"
+
+
+_MIN_TRADITIONAL_IN_LINE = 2
+
+
+def _simplify_traditional_line(line: str) -> str:
+    """A line of a Simplified document written mostly in Traditional, converted; others as they are."""
+    trad = simp = 0
+    for ch in _HAN.findall(line):
+        kind = _char_script(ch)
+        trad += kind == "t"
+        simp += kind == "s"
+    return to_simplified(line) if trad >= _MIN_TRADITIONAL_IN_LINE and trad > simp else line
 
 
 def to_simplified(text: str) -> str:
@@ -620,6 +637,8 @@ def normalize(raw_text: str, *, vocabulary_path: Path | None = None) -> Normaliz
     script = detect_script(text)
     if script != "simplified":
         text = to_simplified(text)
+    else:
+        text = "\n".join(map(_simplify_traditional_line, text.split("\n")))
     text = fold_characters(text)
     lines = remove_boilerplate(_prepare_lines(text), vocab)
     paragraphs = (clean_spaces(p) for p in _join_lines(lines, vocab))
