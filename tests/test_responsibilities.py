@@ -548,3 +548,23 @@ def test_docx_work_list_table_end_to_end(tmp_path, extract):
         ("压减工程建设项目审批时间", "市住建局", "市住房城乡建设局", "municipal_bureau", "lead", "牵头单位"),
         ("压减工程建设项目审批时间", "市发改委", "市发展改革委", "municipal_bureau", "co", "配合单位"),
         ("压减工程建设项目审批时间", "市资规局", "市自然资源和规划局", "municipal_bureau", "co", "配合单位")]
+
+
+@pytest.mark.parametrize("text", ["1.推进改革。【责任单位：市经信局、市发展改革委】\n",
+                                  "1.推进改革。[责任单位：市经信局、市发展改革委]\n",
+                                  "1.推进改革。［责任单位：市经信局、市发展改革委］\n"])
+def test_clause_in_square_brackets(extract, text):
+    assert run(extract, text) == {"责任单位：市经信局、市发展改革委": [
+        ("市经信局", "responsible", "责任单位"), ("市发展改革委", "responsible", "责任单位")]}
+
+
+def test_square_brackets_without_a_marker_are_not_clauses(extract):
+    # counterexamples: a 文号 year, page furniture, an emphasis mark
+    text = "【字体：大 中 小】\n依据沪松府[2022]11号。\n1.推进改革【重点】。（区经委负责）\n"
+    assert list(run(extract, text)) == ["区经委负责"]
+
+
+def test_generic_bodies_and_localities_after_a_lead(extract):
+    text = "（一）推进改革。（国家发展改革委牵头，有关部门和地方按职责分工负责）\n"
+    assert run(extract, text, issuer="国务院") == {"国家发展改革委牵头，有关部门和地方按职责分工负责": [
+        ("国家发展改革委", "lead", "牵头"), ("有关部门和地方", "co", "按职责分工负责")]}

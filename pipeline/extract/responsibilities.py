@@ -47,10 +47,11 @@ from .units import UnitLexicon
 RULES_FILE = "responsibilities.toml"
 ROLES = ("lead", "co", "participant", "responsible")
 
-_OPEN, _CLOSE = "（(", "）)"
-_NEST_OPEN, _NEST_CLOSE = "（(<〈《【[〔", "）)>〉》】]〕"
+# a clause is in round brackets, or in square ones: 【责任单位：市经信局】, [责任单位：…], ［…］
+_OPEN, _CLOSE = "（(【[［", "）)】]］"
+_NEST_OPEN, _NEST_CLOSE = "（(<〈《【[［〔", "）)>〉》】]］〕"
 _SEPARATORS = "、，,；;。"
-_BRACKET_TOKEN = regex.compile(r"[（()）\n]")
+_BRACKET_TOKEN = regex.compile(r"[（()）【\[［】\]］\n]")
 _WS = regex.compile(r"\s+")
 _TRAILING_PUNCT = regex.compile(r"^[\s。；;，,.、]*$")
 _NEXT_LINE = regex.compile(r"[ \t\u3000]*\n(?:[ \t\u3000]*\n)?[ \t\u3000]*")   # line end, at most one blank line
