@@ -568,3 +568,15 @@ def test_generic_bodies_and_localities_after_a_lead(extract):
     text = "（一）推进改革。（国家发展改革委牵头，有关部门和地方按职责分工负责）\n"
     assert run(extract, text, issuer="国务院") == {"国家发展改革委牵头，有关部门和地方按职责分工负责": [
         ("国家发展改革委", "lead", "牵头"), ("有关部门和地方", "co", "按职责分工负责")]}
+
+
+def test_table_header_with_a_first_is_lead_note(extract):
+    text = ("一、任务分工\n序号\t具体措施\t责任单位（列第一位的为牵头单位）\t完成时限\n"
+            "1\t推进企业上云\t市经信局、市科技局\t2024年底\n2\t培育龙头企业\t各区县、市商务局\t持续推进\n")
+    got = [(r.task, r.unit, r.role, r.marker) for r in extract(make_doc(text))]
+    assert got == [("推进企业上云", "市经信局", "lead", "责任单位"), ("推进企业上云", "市科技局", "co", "责任单位"),
+                   # a collective first unit is not made the lead by position
+                   ("培育龙头企业", "各区县", "responsible", "责任单位"), ("培育龙头企业", "市商务局", "responsible", "责任单位")]
+    # counterexample: a note that declares nothing leaves the roles alone
+    text = "一、任务分工\n序号\t具体措施\t责任单位（按职责分工）\n1\t推进企业上云\t市经信局、市科技局\n"
+    assert [r.role for r in extract(make_doc(text))] == ["responsible", "responsible"]

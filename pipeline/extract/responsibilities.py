@@ -341,8 +341,11 @@ class ResponsibilityExtractor:
             used = [(i, cells[i]) for i in sorted(header) if i < len(cells) and cells[i][0].strip()]
             if not used:
                 continue
-            body = "；".join(f"{_WS.sub('', header[i])}：{cell}" for i, (cell, _, _) in used)
+            body = "；".join(f"{_header_label(header[i])}：{cell}" for i, (cell, _, _) in used)
+            notes = [n for n in map(_header_note, header.values()) if n and self.declare_first.search(n)]
             parsed = self.parse_clause(body)
+            if notes and parsed.units:   # 责任单位（列第一位的为牵头单位）: the header declares the lead
+                parsed = replace(parsed, declares_first_lead=True)
             if not parsed.units:
                 continue
             if task_column is not None and task_column < len(cells):
@@ -355,7 +358,7 @@ class ResponsibilityExtractor:
         return out
 
     def _label_cell(self, cell: str) -> bool:
-        cell = _WS.sub("", cell)
+        cell = _header_label(cell)
         return bool(cell) and any(r.attrs["role"] != "ignore" and _full(r, cell + "：") for r in self.labels)
 
     def _label_at(self, text: str, pos: int) -> Rule | None:
@@ -660,6 +663,19 @@ def _full(rule: Rule, text: str) -> bool:
     """The rule's first match is the whole of ``text``."""
     m = rule.search(text)
     return m is not None and m.start() == 0 and m.end() == len(text)
+
+
+_HEADER_NOTE = regex.compile(r"[（(](?P<note>[^（）()]*)[）)]$")
+
+
+def _header_label(cell: str) -> str:
+    """A unit column's label without its note: 责任单位（列第一位的为牵头单位） → 责任单位."""
+    return _HEADER_NOTE.sub("", _WS.sub("", cell))
+
+
+def _header_note(cell: str) -> str:
+    m = _HEADER_NOTE.search(_WS.sub("", cell))
+    return m.group("note") if m else ""
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
