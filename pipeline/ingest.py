@@ -708,9 +708,34 @@ def _docx_lines(container) -> Iterator[str]:
         if block.tag == _W_P:
             yield _paragraph_text(block)
         else:
+            above: dict[int, str] = {}          # grid column → text of the cell above (vertical merges)
             for row in _docx_children(block, frozenset({_W_TR})):
-                cells = [_docx_cell_text(cell) for cell in _docx_children(row, frozenset({_W_TC}))]
+                cells, column = [], 0
+                for cell in _docx_children(row, frozenset({_W_TC})):
+                    text = _docx_cell_text(cell)
+                    merge, span = _cell_merge(cell)
+                    if merge == "continue" and not text:
+                        text = above.get(column, "")   # a cell merged with the one above: one
+                    above[column] = text               # lead unit for several task rows
+                    cells.append(text)
+                    column += span
                 yield "\t".join(cells) if any(cells) else ""
+
+
+def _cell_merge(cell) -> tuple[str | None, int]:
+    """(vertical merge state: 'restart', 'continue' or None; grid columns spanned) of a table cell."""
+    props = cell.find(f"{_W}tcPr")
+    if props is None:
+        return None, 1
+    span = props.find(f"{_W}gridSpan")
+    try:
+        n = max(1, int(span.get(f"{_W}val"))) if span is not None else 1
+    except (TypeError, ValueError):
+        n = 1
+    vmerge = props.find(f"{_W}vMerge")
+    if vmerge is None:
+        return None, n
+    return ("restart" if vmerge.get(f"{_W}val") == "restart" else "continue"), n
 
 
 def _docx_cell_text(cell) -> str:

@@ -600,3 +600,22 @@ def test_running_lines_counterexamples() -> None:
     out = _strip_running_lines(pages)
     assert out[0].startswith("一、总体要求")
     assert out[1].startswith("序号 工作任务 牵头单位") and not out[2].startswith("序号")
+
+
+def test_docx_vertically_merged_unit_cell_belongs_to_every_row(tmp_path: Path) -> None:
+    # one lead unit written once for two task rows (a merged cell): each row's line says it
+    document = docx.Document()
+    rows = [["序号", "工作任务", "牵头单位", "配合单位"], ["1", "推进企业上云", "市经信局", "市科技局"],
+            ["2", "培育龙头企业", "", ""], ["3", "优化营商环境", "市发改委", ""]]
+    table = document.add_table(rows=4, cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value:
+                table.cell(r, c).text = value
+    table.cell(1, 2).merge(table.cell(2, 2))       # 牵头单位 merged over rows 1-2
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = ingest_bytes(tmp_path, "list.docx", buffer.getvalue()).raw_text.split("\n")
+    assert lines == ["序号\t工作任务\t牵头单位\t配合单位", "1\t推进企业上云\t市经信局\t市科技局",
+                     "2\t培育龙头企业\t市经信局\t",          # counterexample: the empty 配合单位 stays empty
+                     "3\t优化营商环境\t市发改委\t"]
