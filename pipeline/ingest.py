@@ -585,6 +585,7 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
     after them (closing breaks, tails).
     """
     stack: list = [root]
+    spanned: dict = {}          # table section → {row: cell texts with row-spanning cells repeated}
     while stack:
         item = stack.pop()
         if isinstance(item, (str, _Break, _Line)):
@@ -598,7 +599,7 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
         if tag == "br":
             yield _BREAK
         elif tag == "tr" and _is_data_row(item):
-            yield _Line("\t".join(_cell_text(cell, keep) for cell in _row_cells(item)))
+            yield _Line("\t".join(_spanned_row(item, keep, spanned)))
         else:
             if tag in _BLOCK_TAGS:
                 yield _BREAK
@@ -606,6 +607,49 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
             stack.extend(reversed(list(item)))
             if item.text:
                 yield item.text
+
+
+def _spanned_row(row, keep: Callable[[object], bool], cache: dict) -> list[str]:
+    """Cell texts of a table row, a cell of an earlier row that spans down (``rowspan``) repeated
+    in its column: one lead unit written once for several task rows keeps the columns aligned."""
+    section = row.getparent()
+    if section is None:
+        return [_cell_text(cell, keep) for cell in _row_cells(row)]
+    if section not in cache:
+        table: dict = {}
+        carry: dict[int, list] = {}                  # grid column → [text, rows still to fill]
+        for tr in section:
+            if not isinstance(tr.tag, str) or tr.tag.lower() != "tr":
+                continue
+            out, column = [], 0
+
+            def fill() -> None:
+                nonlocal column
+                while column in carry:
+                    out.append(carry[column][0])
+                    carry[column][1] -= 1
+                    if carry[column][1] <= 0:
+                        del carry[column]
+                    column += 1
+            for cell in _row_cells(tr):
+                fill()
+                text = _cell_text(cell, keep)
+                out.append(text)
+                rows, cols = _span(cell, "rowspan"), _span(cell, "colspan")
+                if rows > 1:
+                    carry[column] = [text, rows - 1]
+                column += cols
+            fill()
+            table[tr] = out
+        cache[section] = table
+    return cache[section].get(row) or [_cell_text(cell, keep) for cell in _row_cells(row)]
+
+
+def _span(cell, attribute: str) -> int:
+    try:
+        return max(1, min(int(cell.get(attribute, "1")), 1000))
+    except ValueError:
+        return 1
 
 
 def _row_cells(row) -> list:

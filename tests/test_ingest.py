@@ -619,3 +619,16 @@ def test_docx_vertically_merged_unit_cell_belongs_to_every_row(tmp_path: Path) -
     assert lines == ["序号\t工作任务\t牵头单位\t配合单位", "1\t推进企业上云\t市经信局\t市科技局",
                      "2\t培育龙头企业\t市经信局\t",          # counterexample: the empty 配合单位 stays empty
                      "3\t优化营商环境\t市发改委\t"]
+
+
+def test_html_rowspan_unit_cell_keeps_columns_aligned(tmp_path: Path) -> None:
+    page = ("<html><body><table>"
+            "<tr><th>序号</th><th>工作任务</th><th>牵头单位</th><th>配合单位</th></tr>"
+            "<tr><td>1</td><td>推进企业上云</td><td rowspan='2'>市经信局</td><td>市科技局</td></tr>"
+            "<tr><td>2</td><td>培育龙头企业</td><td>市财政局</td></tr>"
+            "<tr><td>3</td><td colspan='2'>优化营商环境（见附件）</td><td>市发改委</td></tr>"
+            "</table></body></html>")
+    lines = ingest_bytes(tmp_path, "list.html", page.encode("utf-8")).raw_text.split("\n")
+    assert lines == ["序号\t工作任务\t牵头单位\t配合单位", "1\t推进企业上云\t市经信局\t市科技局",
+                     "2\t培育龙头企业\t市经信局\t市财政局",     # not 市财政局 under 牵头单位
+                     "3\t优化营商环境（见附件）\t市发改委"]      # a colspan cell is still written once
