@@ -523,9 +523,22 @@ def html_to_lines(html: str) -> list[str]:
     lines = _assemble_lines(_tokens(body, keep))
     title = _title(root)
     has_h1 = any(_kept_with_ancestors(h1, keep) and _clean_line(h1.text_content()) for h1 in body.iter("h1"))
-    if title and not has_h1 and (not lines or lines[0] != title):
+    if title and not has_h1 and not _title_in_body(title, lines):
         lines.insert(0, title)
     return lines
+
+
+_SITE_TITLE_SEPARATOR = re.compile(r"\s*[_|｜]\s*|\s+[-—]\s+")
+_TITLE_WINDOW = 30
+
+
+def _title_in_body(title: str, lines: list[str]) -> bool:
+    """The page's <title> (``X_政策_中国政府网``), or its longest part, is already a line near the
+    top of the body: it is not repeated."""
+    parts = [p for p in _SITE_TITLE_SEPARATOR.split(title) if p]
+    key = _SPACE_RUN.sub("", max(parts, key=len)) if parts else ""
+    top = {_SPACE_RUN.sub("", line) for line in lines[:_TITLE_WINDOW]}
+    return _SPACE_RUN.sub("", title) in top or (len(key) >= 4 and key in top)
 
 
 def _kept_with_ancestors(element, keep: Callable[[object], bool]) -> bool:
@@ -577,6 +590,7 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
     after them (closing breaks, tails).
     """
     stack: list = [root]
+    spanned: dict = {}          # table section → {row: cell texts with row-spanning cells repeated}
     while stack:
         item = stack.pop()
         if isinstance(item, (str, _Break, _Line)):
@@ -590,7 +604,7 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
         if tag == "br":
             yield _BREAK
         elif tag == "tr" and _is_data_row(item):
-            yield _Line("\t".join(_cell_text(cell, keep) for cell in _row_cells(item)))
+            yield _Line("\t".join(_spanned_row(item, keep, spanned)))
         else:
             if tag in _BLOCK_TAGS:
                 yield _BREAK
@@ -598,6 +612,49 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
             stack.extend(reversed(list(item)))
             if item.text:
                 yield item.text
+
+
+def _spanned_row(row, keep: Callable[[object], bool], cache: dict) -> list[str]:
+    """Cell texts of a table row, a cell of an earlier row that spans down (``rowspan``) repeated
+    in its column: one lead unit written once for several task rows keeps the columns aligned."""
+    section = row.getparent()
+    if section is None:
+        return [_cell_text(cell, keep) for cell in _row_cells(row)]
+    if section not in cache:
+        table: dict = {}
+        carry: dict[int, list] = {}                  # grid column → [text, rows still to fill]
+        for tr in section:
+            if not isinstance(tr.tag, str) or tr.tag.lower() != "tr":
+                continue
+            out, column = [], 0
+
+            def fill() -> None:
+                nonlocal column
+                while column in carry:
+                    out.append(carry[column][0])
+                    carry[column][1] -= 1
+                    if carry[column][1] <= 0:
+                        del carry[column]
+                    column += 1
+            for cell in _row_cells(tr):
+                fill()
+                text = _cell_text(cell, keep)
+                out.append(text)
+                rows, cols = _span(cell, "rowspan"), _span(cell, "colspan")
+                if rows > 1:
+                    carry[column] = [text, rows - 1]
+                column += cols
+            fill()
+            table[tr] = out
+        cache[section] = table
+    return cache[section].get(row) or [_cell_text(cell, keep) for cell in _row_cells(row)]
+
+
+def _span(cell, attribute: str) -> int:
+    try:
+        return max(1, min(int(cell.get(attribute, "1")), 1000))
+    except ValueError:
+        return 1
 
 
 def _row_cells(row) -> list:
@@ -700,9 +757,34 @@ def _docx_lines(container) -> Iterator[str]:
         if block.tag == _W_P:
             yield _paragraph_text(block)
         else:
+            above: dict[int, str] = {}          # grid column → text of the cell above (vertical merges)
             for row in _docx_children(block, frozenset({_W_TR})):
-                cells = [_docx_cell_text(cell) for cell in _docx_children(row, frozenset({_W_TC}))]
+                cells, column = [], 0
+                for cell in _docx_children(row, frozenset({_W_TC})):
+                    text = _docx_cell_text(cell)
+                    merge, span = _cell_merge(cell)
+                    if merge == "continue" and not text:
+                        text = above.get(column, "")   # a cell merged with the one above: one
+                    above[column] = text               # lead unit for several task rows
+                    cells.append(text)
+                    column += span
                 yield "\t".join(cells) if any(cells) else ""
+
+
+def _cell_merge(cell) -> tuple[str | None, int]:
+    """(vertical merge state: 'restart', 'continue' or None; grid columns spanned) of a table cell."""
+    props = cell.find(f"{_W}tcPr")
+    if props is None:
+        return None, 1
+    span = props.find(f"{_W}gridSpan")
+    try:
+        n = max(1, int(span.get(f"{_W}val"))) if span is not None else 1
+    except (TypeError, ValueError):
+        n = 1
+    vmerge = props.find(f"{_W}vMerge")
+    if vmerge is None:
+        return None, n
+    return ("restart" if vmerge.get(f"{_W}val") == "restart" else "continue"), n
 
 
 def _docx_cell_text(cell) -> str:
@@ -742,13 +824,56 @@ def _extract_pdf(data: bytes) -> tuple[str, str]:
         raise _fail("corrupt", "the PDF has no end-of-file marker, so it is truncated (an incomplete download or copy).")
     text = _pdfminer_text(data)
     # pdfminer writes '(cid:N)' for glyphs whose font has no Unicode mapping
-    text = _CID_PLACEHOLDER.sub("\ufffd", text).replace("\f", "\n")
+    text = _CID_PLACEHOLDER.sub("\ufffd", text)
+    text = "\n".join(_strip_running_lines(text.split("\f")))
     visible = [ch for ch in text if not ch.isspace()]
     if not visible:
         raise _fail("no_text", "the PDF has no extractable text (probably scanned page images); it needs OCR.")
     if visible.count("\ufffd") > _MAX_UNMAPPED_SHARE * len(visible):
         raise _fail("no_text", "the PDF's fonts have no Unicode mapping, so its text cannot be extracted; it needs OCR.")
     return text, PDF_ENCODING
+
+
+_RUNNING_WINDOW = 2          # lines at the top and at the bottom of a page that may be running lines
+_MAX_RUNNING_LINE = 40
+_DIGITS = re.compile(r"\d+")
+_SPACE_RUN = re.compile(r"\s+")
+_TABLE_HEADER = re.compile(r"序号|牵头单位|责任单位|配合单位|工作任务|完成时限")
+
+
+def _strip_running_lines(pages: list[str]) -> list[str]:
+    """Pages without their running header and footer: a short line at the top or bottom of at
+    least two pages, and of half of them, in the same words (page numbers aside:
+    ``某省人民政府办公厅行政规范性文件``, ``第 3 页 共 9 页``). A repeated table header keeps its
+    first occurrence (the table below it needs it)."""
+    if len(pages) < 2:
+        return pages
+    split = [page.split("\n") for page in pages]
+
+    def edges(lines: list[str]) -> list[int]:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        return sorted(set(filled[:_RUNNING_WINDOW] + filled[-_RUNNING_WINDOW:]))
+
+    def key(line: str) -> str:
+        return _DIGITS.sub("#", _SPACE_RUN.sub("", line))
+
+    counts: Counter[str] = Counter()
+    for lines in split:
+        counts.update({key(lines[i]) for i in edges(lines) if len(key(lines[i])) <= _MAX_RUNNING_LINE})
+    filled_pages = sum(1 for lines in split if any(line.strip() for line in lines))
+    running = {k for k, n in counts.items() if n >= 2 and 2 * n >= filled_pages}
+    seen_header: set[str] = set()
+    out = []
+    for lines in split:
+        for i in edges(lines):
+            k = key(lines[i])
+            if k in running:
+                if _TABLE_HEADER.search(k) and k not in seen_header:
+                    seen_header.add(k)
+                    continue
+                lines[i] = ""
+        out.append("\n".join(lines))
+    return out
 
 
 def _pdfminer_text(data: bytes) -> str:

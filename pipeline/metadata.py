@@ -41,28 +41,37 @@ from .normalize import (DEFAULT_VOCABULARY, Vocabulary, detect_script, fold_char
 _HEADER_LINES = 15
 _LABEL_LINE = regex.compile(
     r"^(?:第[一二三四五六七八九十百零〇两\d]+(?:章|节|条|篇|部分)|[一二三四五六七八九十]{1,3}、"
-    r"|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?![\d.．])|[（(]\d{1,2}[）)])")
+    r"|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．﹒、](?![\d.．﹒])|[（(]\d{1,2}[）)]|[①-⑳⑴-⒇⒈-⒛])")
 _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;]")
+_HAN_RUN = regex.compile(r"\p{Han}{2}")
 _CLAUSE_PUNCT = regex.compile(r"[。！？；!?;，,：:、]")
 
-_DATE_CN = r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*" \
+_DATE_CN = r"(?P<y>\d{4}|[〇○O零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*" \
            r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 _DATE_ISO = r"(?P<y2>\d{4})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
 _DATE = regex.compile(rf"{_DATE_CN}|{_DATE_ISO}")
 _DATE_LINE = regex.compile(rf"^(?:{_DATE_CN})$")
+# the date under a title: （2023年1月5日）, （2023年3月5日第十四届全国人民代表大会第一次会议通过）,
+# ——2023年3月5日在第十四届全国人民代表大会第一次会议上 (a government work report)
+_UNDER_TITLE_DATE = regex.compile(rf"^(?:[（(](?:{_DATE_CN})[^（）()]{{0,40}}[）)]|——\s*(?:{_DATE_CN}).{{0,40}})$")
 _LABELLED_DATE = regex.compile(rf"(?:发布时间|发布日期|成文日期|印发日期|发文日期|公布日期)\s*[:：]?\s*(?:{_DATE_CN}|{_DATE_ISO})")
 _PRINT_DATE = regex.compile(rf"(?:{_DATE_CN})\s*印发\s*$")
 _STAMP = regex.compile(rf"^(?:{_DATE_ISO})(?:\s|$)")
 _SOURCE = regex.compile(r"(?:来源|信息来源|发布机构|发文机关)\s*[:：]\s*(?P<org>[^\s|｜,，;；]{2,40})")
 
 _DOC_NUMBER = regex.compile(
-    r"(?P<prefix>\p{Han}+)\s*[〔\[［(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）]\s*第?\s*(?P<n>\d{1,4})\s*号")
+    r"(?P<prefix>\p{Han}+)\s*[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*第?\s*(?P<n>\d{1,4})\s*号")
 _MAX_PREFIX = 8        # 机关代字 + 发/办/函…: 国发, 沪松府, 闵府办发, 沪发改规范
 _NOTICE = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|印发).*(?:的)?(?:通知|决定|意见|批复|通报|公告|通告|函|报告|命令|令)$")
 _RED_HEADER = regex.compile(r"^(?P<org>\S{2,30}?)文件$")
 _YEAR_RANGE = regex.compile(r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:[-—–－~～]+|至|到)\s*(?P<b>(?:19|20)\d{2})\s*年?")
 _FIVE_YEAR = regex.compile(r"十(?P<n>[一二三四五六七八九])五|第十(?P<n2>[一二三四五六七八九])个五年|[“\"「]十五[”\"」]")
 _SPLIT_TITLE = regex.compile(r"[|｜_]")
+# a gov.cn metadata row: 标  题：X / 发文机关：X (the label is not part of the value)
+_META_LABEL = regex.compile(r"^(?:标\s*题|文件名称|名\s*称)\s*[:：]\s*")
+_LEADING_NUMBER = regex.compile(r"^\p{Han}{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号\s*(?=\S)")
+_MAX_TITLE_LINES = 4       # a title broken over at most this many lines
+_MAX_TITLE_LINE = 40
 _PERIOD_LINE = regex.compile(r"^[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:[-—–－~～]+|至|到)\s*(?:19|20)\d{2}\s*年?\s*[）)]$")
 
 
@@ -70,7 +79,8 @@ def _compact(s: str) -> str:
     return s.replace(" ", "").replace("\t", "")
 
 
-_CN_DIGIT = MappingProxyType({ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0})
+# 〇 is often typed as ○ (white circle) or a Latin O in signature dates: 二○二三年
+_CN_DIGIT = MappingProxyType({ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0, "O": 0})
 
 
 def _cn_number(s: str) -> int:
@@ -135,11 +145,17 @@ def _prepare_raw(raw_text: str) -> list[str]:
 
 
 def _header(lines: list[str]) -> list[str]:
-    """The lines before the first outline heading (at most ``_HEADER_LINES``)."""
+    """The lines before the first outline heading (at most ``_HEADER_LINES``), a metadata label
+    (``标  题：``) taken off, a 文号 opening a title line (``京政办发〔2016〕26号《…的通知》``) too."""
     out: list[str] = []
     for line in lines[:_HEADER_LINES]:
         if _LABEL_LINE.match(line):
             break
+        line = _META_LABEL.sub("", line).strip()
+        rest = _LEADING_NUMBER.sub("", line)
+        if rest != line and not _SENTENCE_PUNCT.search(rest):
+            out.append(line[:len(line) - len(rest)].strip())   # the number stays a line of its own
+            line = rest
         out.append(line)
     return out
 
@@ -148,6 +164,9 @@ def _clean_title(title: str, vocab: Vocabulary) -> str:
     parts = [p for p in _SPLIT_TITLE.split(title) if p.strip()]
     with_kw = [p for p in parts if vocab.title_keyword.search(p)]
     title = max(with_kw or parts, key=len) if parts else title
+    title = title.strip()
+    if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+        title = title[1:-1]                           # 《北京市人民政府办公厅关于印发〈…〉的通知》
     found = doc_number_at_end(title, vocab)               # …的通知 国发〔2021〕23号
     if found and found[0] > 0:
         title = title[:found[0]]
@@ -171,6 +190,39 @@ def _is_continuation(line: str, vocab: Vocabulary) -> bool:
     return regex.match(rf"(?:{vocab.title_keyword.pattern})", s) is not None
 
 
+def _title_piece(line: str, vocab: Vocabulary) -> bool:
+    """A line that can be part of a title broken over lines: short, no clause punctuation,
+    not a 文号, a date or a red header."""
+    s = _compact(line)
+    number = doc_number_at_end(s, vocab)
+    return (2 <= len(s) <= _MAX_TITLE_LINE and not _CLAUSE_PUNCT.search(s) and not (number and number[0] == 0)
+            and not _DATE_LINE.match(s) and not _RED_HEADER.match(s) and _HAN_RUN.search(s) is not None)
+
+
+def _broken_title(header: list[str], i: int, vocab: Vocabulary) -> str | None:
+    """A title broken over lines from ``header[i]``: ``国务院关于推动内蒙古高质量发展`` +
+    ``奋力书写中国式现代化新篇章的意见``; the lines are joined until one ends with a document noun."""
+    if not _title_piece(header[i], vocab) or _ends_title(header[i], vocab):
+        return None
+    candidate = header[i]
+    for line in header[i + 1:i + _MAX_TITLE_LINES]:
+        if not _title_piece(line, vocab):
+            return None
+        # joint issuers listed over lines stay separated by a space: 最高人民检察院 / 工业和信息化部 …
+        joint = " " in candidate.strip() and vocab.org_end.search(candidate.rstrip()) is not None \
+            and vocab.org_end.search(line.split()[0]) is not None
+        candidate += (" " if joint else "") + line
+        if _ends_title(line, vocab):
+            return candidate if is_title_like(candidate, vocab) else None
+    return None
+
+
+def _ends_title(line: str, vocab: Vocabulary) -> bool:
+    """Ends with a document noun (…的通知, …实施方案), perhaps followed by a period in brackets."""
+    s = regex.sub(r"[（(][^（）()]*[）)]$", "", _compact(line)).rstrip("》>〉")
+    return regex.search(rf"(?:{vocab.title_keyword.pattern})$", s) is not None
+
+
 def find_title(lines: list[str], vocab: Vocabulary) -> str | None:
     header = _header(lines)
     for i, line in enumerate(header):
@@ -178,6 +230,9 @@ def find_title(lines: list[str], vocab: Vocabulary) -> str | None:
         number = doc_number_at_end(s, vocab)
         if _SENTENCE_PUNCT.search(s) or _RED_HEADER.match(s) or (number and number[0] == 0) or _DATE_LINE.match(s):
             continue
+        broken = _broken_title(header, i, vocab)
+        if broken is not None:
+            return _clean_title(broken, vocab) or None
         candidate = line
         j = i + 1
         while j < len(header) and _is_continuation(header[j], vocab):
@@ -188,18 +243,25 @@ def find_title(lines: list[str], vocab: Vocabulary) -> str | None:
     return None
 
 
-def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary) -> str | None:
+def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, title: str | None = None) -> str | None:
     header = _header(lines)
-    for line in header:
+    for line in ([title] if title else []) + header:   # the title may have been broken over lines
         m = _NOTICE.match(regex.sub(r"\s+", " ", line.strip()))
         org = m.group("org").strip() if m else ""
         if org and vocab.org_end.search(org):
             return org               # joint issuers stay separated by their space
-    for prev, line in zip(lines, lines[1:]):
-        s = _compact(prev)
-        if _DATE_LINE.match(_compact(line)) and len(s) <= 30 and vocab.org_end.search(s) \
-                and not _CLAUSE_PUNCT.search(s):
-            return s
+    for i, line in enumerate(lines[1:], 1):
+        if not _DATE_LINE.match(_compact(line)):
+            continue
+        signers: list[str] = []          # joint issuers sign on up to three lines above the date
+        for prev in reversed(lines[max(0, i - 3):i]):
+            names = prev.split()
+            if not names or len(_compact(prev)) > 40 or _CLAUSE_PUNCT.search(prev) or \
+                    not all(vocab.org_end.search(n) for n in names) or (len(names) == 1 and len(names[0]) > 30):
+                break
+            signers.insert(0, " ".join(names))
+        if signers:
+            return " ".join(signers)
     for line in header:
         m = _RED_HEADER.match(_compact(line))
         if m and vocab.org_end.search(m.group("org")):
@@ -251,6 +313,9 @@ def find_issue_date(lines: list[str], raw_lines: list[str]) -> dt.date | None:
     date = _first_date(_DATE_LINE, [_compact(x) for x in lines])
     if date:
         return date
+    date = _first_date(_UNDER_TITLE_DATE, [_compact(x) for x in _header(lines)])
+    if date:
+        return date
     for source in (lines, raw_lines):
         date = _first_date(_LABELLED_DATE, source[:_HEADER_LINES])
         if date:
@@ -288,7 +353,7 @@ def extract_metadata(text: str, raw_text: str | None = None, *,
     period = find_plan_period(title, lines)
     return DocumentMeta(
         title=title,
-        issuer=find_issuer(lines, raw_lines, vocab),
+        issuer=find_issuer(lines, raw_lines, vocab, title),
         doc_number=find_doc_number(lines, vocab),
         issue_date=find_issue_date(lines, raw_lines),
         period_start=period[0] if period else None,

@@ -5,7 +5,10 @@
 
 1. line breaks unified, BOM dropped, NFC;
 2. script detected; Traditional or mixed text converted with OpenCC ``t2s``
-   (Simplified text is left alone: ``t2s`` would rewrite e.g. 乾 → 干);
+   (Simplified text is left alone: ``t2s`` would rewrite e.g. 乾 → 干), except
+   its lines written mostly in Traditional (a heading ``（一）加强組織領導`` pasted
+   into a Simplified document: at least 2 Traditional-only characters, and more
+   of them than Simplified-only ones);
 3. full-width digits, Latin letters and ``％`` folded to ASCII; exotic spaces
    (U+3000, NBSP, …) become spaces; zero-width characters go; Word
    ``[bookmark: …]`` markers go;
@@ -137,6 +140,7 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 @functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=None)
 def _char_script(ch: str) -> str:
     """'t' for a Traditional-only character, 's' for a Simplified-only one, '' otherwise."""
     if _converter("t2s").convert(ch) != ch:
@@ -175,6 +179,19 @@ def detect_script(text: str) -> str:
     if share <= 0.1 or (trad < 5 and share < 0.5):
         return "simplified"
     return "mixed"
+
+
+_MIN_TRADITIONAL_IN_LINE = 2
+
+
+def _simplify_traditional_line(line: str) -> str:
+    """A line of a Simplified document written mostly in Traditional, converted; others as they are."""
+    trad = simp = 0
+    for ch in _HAN.findall(line):
+        kind = _char_script(ch)
+        trad += kind == "t"
+        simp += kind == "s"
+    return to_simplified(line) if trad >= _MIN_TRADITIONAL_IN_LINE and trad > simp else line
 
 
 def to_simplified(text: str) -> str:
@@ -241,19 +258,19 @@ _LONG_BODY_PUNCT = regex.compile(r"[。；;，,]")
 _LABEL_START = regex.compile(
     r"^(?:第[一二三四五六七八九十百零〇两\d]+[章节条篇]|第[一二三四五六七八九十]+部分"
     r"|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"
-    r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳])")
+    r"|\d{1,2}[.．﹒、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳⑴-⒇⒈-⒛])")
 # A line starting like this opens a new paragraph (labels, or a —— dash item).
 _NEW_ITEM_START = regex.compile(rf"(?:{_LABEL_START.pattern[1:]}|——)")
 _DATE_LINE = regex.compile(
-    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○O零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
     r"[一二三四五六七八九十]{1,3}日)$")
 _DATE_STAMP = regex.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+\d+)*$")
 _PRINT_LINE = regex.compile(
-    r"^.{0,40}?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
+    r"^.{0,40}?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○O零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
     r"[一二三四五六七八九十]{1,3}日)\s*印发$")
 _BRACKETED = regex.compile(r"^[（(][^（()）]+[）)]$")
 _RED_HEADER = regex.compile(r"^\S{2,30}文件$")
-_DOC_NUMBER = regex.compile(r"\p{Han}{1,10}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号")
+_DOC_NUMBER = regex.compile(r"\p{Han}{1,10}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号")
 _CONTACT_VALUE = regex.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                           # e-mail
     r"|(?:https?://|www\.)\S+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|edu)(?:\.cn)?\b"
@@ -375,7 +392,7 @@ def _strip_top(lines: list[str], vocab: Vocabulary) -> list[str]:
                        or (_is_site_name(out[i], vocab) and any(not x for x in out[i + 1:anchor]))):
             last_nav = i
     for j in range(anchor):
-        if j <= last_nav or (out[j] and _is_furniture(out[j], vocab)):
+        if j <= last_nav or (out[j] and (_is_furniture(out[j], vocab) or _repeated_summary(out, j, vocab))):
             out[j] = ""
     # Under the anchor, up to the first paragraph of running text: metadata lines.
     body = next((k for k in range(anchor, min(n, anchor + 15)) if out[k] and _is_long_body(out[k])
@@ -385,11 +402,8 @@ def _strip_top(lines: list[str], vocab: Vocabulary) -> list[str]:
         if not line:
             continue
         s = _compact(line)
-        summary = next((lbl for lbl in vocab.summary_labels if s.startswith(lbl)), None)
-        if summary is not None:
-            content = _normal_key(s[len(summary):].lstrip(":："))
-            following = [_normal_key(x) for x in out[k + 1:k + 8] if x]
-            if content and any(content[:30] in f or f[:30] in content for f in following if f):
+        if any(s.startswith(lbl) for lbl in vocab.summary_labels):
+            if _repeated_summary(out, k, vocab):
                 out[k] = ""
             continue
         if k == anchor and _is_anchor(line, vocab):
@@ -397,6 +411,18 @@ def _strip_top(lines: list[str], vocab: Vocabulary) -> list[str]:
         if _is_furniture(line, vocab):
             out[k] = ""
     return out
+
+
+def _repeated_summary(out: list[str], k: int, vocab: Vocabulary) -> bool:
+    """A labelled line (``摘要：…``, a metadata row ``标  题：X``) whose content repeats one of the
+    next lines: the copy goes, the document's own line stays."""
+    s = _compact(out[k])
+    summary = next((lbl for lbl in vocab.summary_labels if s.startswith(lbl)), None)
+    if summary is None:
+        return False
+    content = _normal_key(s[len(summary):].lstrip(":："))
+    following = [_normal_key(x) for x in out[k + 1:k + 8] if x]
+    return bool(content) and any(content[:30] in f or f[:30] in content for f in following if f)
 
 
 def _is_protected_tail(line: str, vocab: Vocabulary) -> bool:
@@ -613,6 +639,8 @@ def normalize(raw_text: str, *, vocabulary_path: Path | None = None) -> Normaliz
     script = detect_script(text)
     if script != "simplified":
         text = to_simplified(text)
+    else:
+        text = "\n".join(map(_simplify_traditional_line, text.split("\n")))
     text = fold_characters(text)
     lines = remove_boilerplate(_prepare_lines(text), vocab)
     paragraphs = (clean_spaces(p) for p in _join_lines(lines, vocab))

@@ -8,9 +8,9 @@ kind       as written                 ``Section.label``
 chapter    第一章 / 第一节 / 第一条 …   as written (第一章)
 cn_dun     一、 十一、                 一、
 cn_paren   （一） (一)                  （一）
-ar_dot     1. 1．                     1.
+ar_dot     1. 1． 1﹒ ⒈               1.
 ar_dun     1、                        1.
-ar_paren   （1） (1)                    （1）
+ar_paren   （1） (1) ⑴                （1）
 circled    ①                          ①
 =========  =========================  ====================
 
@@ -48,8 +48,10 @@ _LABEL = regex.compile(
     r"|(?P<cn_dun>(?P<n_dun>[一二三四五六七八九十]{1,3})、)(?![一二三四五六七八九十]{1,2}、)"
     r"|(?P<cn_paren>[（(](?P<n_cp>[一二三四五六七八九十]{1,3})[）)])"
     r"|(?P<ar_paren>[（(](?P<n_ap>\d{1,2})[）)])"
-    r"|(?P<ar>(?P<n_ar>\d{1,2})(?P<p_ar>[.．、])(?![\d.．]))"
+    r"|(?P<ar>(?P<n_ar>\d{1,2})(?P<p_ar>[.．﹒、])(?![\d.．﹒]))"
     r"|(?P<circled>[①-⑳])"
+    r"|(?P<paren_digit>[⑴-⒇])"
+    r"|(?P<dot_digit>[⒈-⒛])"
     r")[ \u3000]*")
 _LINE = regex.compile(r"[^\n]+")
 _CHAPTER_RANK = ("chapter_篇", "chapter_部分", "chapter_章", "chapter_节", "chapter_条")
@@ -92,6 +94,12 @@ def _label_of(m: regex.Match) -> tuple[str, int, str] | None:
         return ("ar_dun" if m.group("p_ar") == "、" else "ar_dot"), n, f"{n}."
     if m.group("circled"):
         return "circled", ord(m.group("circled")) - ord("①") + 1, m.group("circled")
+    if m.group("paren_digit"):          # ⑴ is one character for （1）
+        n = ord(m.group("paren_digit")) - ord("⑴") + 1
+        return "ar_paren", n, f"（{n}）"
+    if m.group("dot_digit"):            # ⒈ is one character for 1.
+        n = ord(m.group("dot_digit")) - ord("⒈") + 1
+        return "ar_dot", n, f"{n}."
     return None
 
 

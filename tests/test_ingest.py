@@ -508,3 +508,127 @@ def test_ingest_never_modifies_or_creates_files(tmp_path: Path) -> None:
         ingest_file(path, tmp_path)
     assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
+
+
+# ---------------------------------------------------------------- realistic pages and files
+
+GOV_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>国务院关于印发某产业发展行动计划的通知_政策_某政府网</title></head><body>
+<div class="header"><a href="/">首页</a> | <a>简</a> | <a>繁</a> | <a>EN</a> | <a>登录</a></div>
+<div class="nav"><a>首页</a><a>新闻</a><a>政策</a><a>互动</a><a>服务</a><a>数据</a></div>
+<div class="crumb">当前位置：<a>首页</a> &gt; <a>政策</a> &gt; <a>最新</a></div>
+<div class="pages-date">2024-05-20 17:00　来源：国务院办公厅　<span>【字体：<a>大</a> <a>中</a> <a>小</a>】</span> <a>打印</a></div>
+<table class="bd1"><tr><td>索 引 号：</td><td>000000000/2024-00001</td><td>主题分类：</td><td>工业、交通</td></tr>
+<tr><td>发文机关：</td><td>国务院</td><td>成文日期：</td><td>2024年05月10日</td></tr>
+<tr><td>标　　题：</td><td colspan="3">国务院关于印发某产业发展行动计划的通知</td></tr>
+<tr><td>发文字号：</td><td>国发〔2024〕99号</td><td>发布日期：</td><td>2024年05月20日</td></tr></table>
+<div class="pages_content">
+<p style="text-align:center">国务院关于印发某产业发展行动计划的通知</p>
+<p style="text-align:center">国发〔2024〕99号</p>
+<p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p>
+<p>　　现将《某产业发展行动计划（2024—2027年）》印发给你们，请认真贯彻执行。</p>
+<p style="text-align:right">国务院</p><p style="text-align:right">2024年5月10日</p>
+<p>　　一、总体要求</p><p>　　到2027年，产业规模年均增长15%以上。</p>
+<p>　　（一）培育企业。支持企业做大做强。（国家发展改革委、工业和信息化部按职责分工负责）</p>
+</div>
+<div class="share">分享到：<a>微信</a><a>微博</a></div>
+<div class="print"><a>【我要纠错】</a> <a>【打印本页】</a> <a>【关闭窗口】</a></div>
+<div class="related"><h3>相关链接</h3><ul><li><a>国务院办公厅关于某事项的通知</a></li></ul></div>
+<div class="footer"><p>主办单位：国务院办公厅　运行维护单位：某政府网运行中心</p><p>版权所有：某政府网</p>
+<p>网站标识码bm00000001　京ICP备00000000号　京公网安备00000000000001号</p></div>
+</body></html>"""
+
+
+def test_gov_style_page_end_to_end(tmp_path: Path) -> None:
+    from pipeline.run import build_document
+    doc = build_document(ingest_bytes(tmp_path, "gov.html", GOV_PAGE.encode("utf-8")))
+    lines = doc.text.split("\n")
+    # the <title> is not repeated, nor the metadata row 标  题： that repeats the body's title
+    assert lines[:2] == ["国务院关于印发某产业发展行动计划的通知", "国发〔2024〕99号"]
+    for furniture in ("当前位置", "字体", "索引号", "标题", "分享到", "纠错", "打印", "相关链接", "主办单位",
+                      "网站标识码", "ICP备", "公网安备", "版权所有", "政策_"):
+        assert furniture not in doc.text.replace(" ", "")
+    assert lines[-1].endswith("（国家发展改革委、工业和信息化部按职责分工负责）")
+    m = doc.meta
+    assert (m.title, m.issuer, m.doc_number) == ("国务院关于印发某产业发展行动计划的通知", "国务院", "国发〔2024〕99号")
+    assert m.issue_date is not None and m.issue_date.isoformat() == "2024-05-10"
+    assert (m.period_start, m.period_end) == (2024, 2027)
+
+
+def test_html_title_kept_when_the_body_does_not_say_it(tmp_path: Path) -> None:
+    # counterexample: the <title> is the only place the title is written
+    page = "<html><head><title>某区三年行动计划_某区政府网</title></head><body><p>正文第一段。</p></body></html>"
+    doc = ingest_bytes(tmp_path, "p.html", page.encode("utf-8"))
+    assert doc.raw_text.split("\n")[0] == "某区三年行动计划_某区政府网"
+
+
+def make_pdf_with_running_lines() -> bytes:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    pages = [["某省人民政府办公厅文件", "某政办发〔2023〕12号", "某省人民政府办公厅关于印发某省制造业",
+              "高质量发展行动方案的通知", "各市人民政府，省政府各部门：", "现将方案印发给你们，请认真贯彻执行。"],
+             ["一、主要任务", "（一）推进产业升级。加快改造提升传统产业。（省工业和信息化",
+              "厅、省发展改革委按职责分工负责）"],
+             ["（二）强化人才支撑。（省人力资源社会保障厅牵头）", "二、保障措施"]]
+    for n, lines in enumerate(pages, 1):
+        pdf.setFont("STSong-Light", 9)
+        pdf.drawString(72, 810, "某省人民政府办公厅行政规范性文件")
+        pdf.setFont("STSong-Light", 12)
+        for i, line in enumerate(lines):
+            pdf.drawString(72, 760 - 20 * i, line)
+        pdf.drawString(280, 40, f"- {n + 2} -")
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_pdf_running_header_and_page_numbers_removed(tmp_path: Path) -> None:
+    from pipeline.run import build_document
+    doc = build_document(ingest_bytes(tmp_path, "plan.pdf", make_pdf_with_running_lines()))
+    assert "行政规范性文件" not in doc.text
+    assert "- 3 -" not in doc.text and "- 4 -" not in doc.text
+    assert doc.text.split("\n")[:2] == ["某省人民政府办公厅文件", "某政办发〔2023〕12号"]   # page 1 only: kept
+    assert doc.meta.title == "某省人民政府办公厅关于印发某省制造业高质量发展行动方案的通知"
+    assert [s.label for s in doc.sections] == ["一、", "（一）", "（二）", "二、"]
+
+
+def test_running_lines_counterexamples() -> None:
+    from pipeline.ingest import _strip_running_lines
+    # a line at the top of one page only stays; a repeated table header keeps its first occurrence
+    pages = ["一、总体要求\n正文。\n", "序号 工作任务 牵头单位\n1 推进 市经委\n", "序号 工作任务 牵头单位\n2 推进 市科委\n"]
+    out = _strip_running_lines(pages)
+    assert out[0].startswith("一、总体要求")
+    assert out[1].startswith("序号 工作任务 牵头单位") and not out[2].startswith("序号")
+
+
+def test_docx_vertically_merged_unit_cell_belongs_to_every_row(tmp_path: Path) -> None:
+    # one lead unit written once for two task rows (a merged cell): each row's line says it
+    document = docx.Document()
+    rows = [["序号", "工作任务", "牵头单位", "配合单位"], ["1", "推进企业上云", "市经信局", "市科技局"],
+            ["2", "培育龙头企业", "", ""], ["3", "优化营商环境", "市发改委", ""]]
+    table = document.add_table(rows=4, cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value:
+                table.cell(r, c).text = value
+    table.cell(1, 2).merge(table.cell(2, 2))       # 牵头单位 merged over rows 1-2
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = ingest_bytes(tmp_path, "list.docx", buffer.getvalue()).raw_text.split("\n")
+    assert lines == ["序号\t工作任务\t牵头单位\t配合单位", "1\t推进企业上云\t市经信局\t市科技局",
+                     "2\t培育龙头企业\t市经信局\t",          # counterexample: the empty 配合单位 stays empty
+                     "3\t优化营商环境\t市发改委\t"]
+
+
+def test_html_rowspan_unit_cell_keeps_columns_aligned(tmp_path: Path) -> None:
+    page = ("<html><body><table>"
+            "<tr><th>序号</th><th>工作任务</th><th>牵头单位</th><th>配合单位</th></tr>"
+            "<tr><td>1</td><td>推进企业上云</td><td rowspan='2'>市经信局</td><td>市科技局</td></tr>"
+            "<tr><td>2</td><td>培育龙头企业</td><td>市财政局</td></tr>"
+            "<tr><td>3</td><td colspan='2'>优化营商环境（见附件）</td><td>市发改委</td></tr>"
+            "</table></body></html>")
+    lines = ingest_bytes(tmp_path, "list.html", page.encode("utf-8")).raw_text.split("\n")
+    assert lines == ["序号\t工作任务\t牵头单位\t配合单位", "1\t推进企业上云\t市经信局\t市科技局",
+                     "2\t培育龙头企业\t市经信局\t市财政局",     # not 市财政局 under 牵头单位
+                     "3\t优化营商环境（见附件）\t市发改委"]      # a colspan cell is still written once

@@ -259,3 +259,117 @@ def test_five_year_plan_numbering():
     assert five_year_plan_period(3) == (1966, 1970)
     assert five_year_plan_period(13) == (2016, 2020)
     assert five_year_plan_period(15) == (2026, 2030)
+
+
+# ---------------------------------------------------------------- headers of other styles (written for the tests)
+
+STATE_COUNCIL_BROKEN_TITLE = """国务院关于推动某地区高质量发展
+奋力开创现代化建设新局面的意见
+国发〔2024〕7号
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+为推动某地区高质量发展，现提出如下意见。
+一、总体要求
+（一）指导思想。坚持新发展理念。
+国务院
+二〇二四年三月十五日
+"""
+
+PROVINCIAL_TITLE_OVER_THREE_LINES = """某省人民政府办公厅关于印发某省
+
+进一步支持民营经济发展
+
+实施方案的通知
+
+某府办〔2024〕5号
+
+各地级以上市人民政府，省政府各部门：
+
+现将方案印发给你们，请认真组织实施。
+
+某省人民政府办公厅
+2024年3月17日
+"""
+
+
+def test_state_council_title_broken_over_two_lines_and_chinese_date():
+    m = meta_of(STATE_COUNCIL_BROKEN_TITLE)
+    assert m.title == "国务院关于推动某地区高质量发展奋力开创现代化建设新局面的意见"
+    assert m.issuer == "国务院"
+    assert m.doc_number == "国发〔2024〕7号"
+    assert m.issue_date == dt.date(2024, 3, 15)
+
+
+def test_provincial_title_over_three_lines_with_blank_lines():
+    m = meta_of(PROVINCIAL_TITLE_OVER_THREE_LINES)
+    assert m.title == "某省人民政府办公厅关于印发某省进一步支持民营经济发展实施方案的通知"
+    assert m.issuer == "某省人民政府办公厅"
+    assert m.doc_number == "某府办〔2024〕5号"
+
+
+def test_issuer_of_a_title_broken_after_guanyu():
+    m = meta_of("省人民政府关于\n进一步优化营商环境的若干意见\n某政发〔2018〕26号\n各市、州、县人民政府：\n现提出如下意见。\n")
+    assert m.title == "省人民政府关于进一步优化营商环境的若干意见"
+    assert m.issuer == "省人民政府"
+    assert m.doc_number == "某政发〔2018〕26号"
+
+
+def test_broken_title_counterexamples():
+    # a line that already ends with its document noun is not joined to what follows; a line of
+    # running text is not a piece of a title
+    m = meta_of("某区数字经济发展行动方案\n某区人民政府办公室\n为加快数字经济发展，制定本方案。\n一、总体要求\n")
+    assert m.title == "某区数字经济发展行动方案"
+    m = meta_of("各区人民政府，市政府各委、办、局：\n现将行动方案印发给你们\n请认真贯彻执行的通知\n")
+    assert m.title != "各区人民政府，市政府各委、办、局：现将行动方案印发给你们请认真贯彻执行的通知"
+
+
+def test_gov_cn_metadata_label_and_leading_number_are_not_the_title():
+    doc = ("标　　题：国务院办公厅关于印发某项工作分工方案的通知\n发文字号：国办函〔2024〕31号\n"
+           "国务院各部委、各直属机构：\n经国务院同意，现印发给你们。\n")
+    m = meta_of(doc)
+    assert m.title == "国务院办公厅关于印发某项工作分工方案的通知"
+    assert m.issuer == "国务院办公厅"
+    doc = ("某政办发〔2016〕26号《某市人民政府办公厅关于印发〈某市2016年政务公开工作要点〉的通知》\n"
+           "各区人民政府：\n现印发给你们。\n")
+    m = meta_of(doc)
+    assert m.title == "某市人民政府办公厅关于印发〈某市2016年政务公开工作要点〉的通知"
+    assert m.doc_number == "某政办发〔2016〕26号"
+    assert m.issuer == "某市人民政府办公厅"
+
+
+def test_joint_issuers_over_two_lines_and_in_the_signature():
+    doc = ("农业农村部 最高人民法院 最高人民检察院\n工业和信息化部 公安部 中华全国供销合作总社\n"
+           "关于印发《2024年全国农资打假工作要点》的通知\n各省、自治区、直辖市农业农村厅：\n现印发你们，请认真贯彻执行。\n"
+           "农业农村部 最高人民法院 最高人民检察院\n工业和信息化部 公安部\n中华全国供销合作总社\n2024年3月1日\n")
+    m = meta_of(doc)
+    issuers = "农业农村部 最高人民法院 最高人民检察院 工业和信息化部 公安部 中华全国供销合作总社"
+    assert m.title == issuers + "关于印发《2024年全国农资打假工作要点》的通知"
+    assert m.issuer == issuers
+    assert m.issue_date == dt.date(2024, 3, 1)
+    signed_only = doc.split("\n", 2)[2]          # no issuers above the title: the signature says
+    assert meta_of(signed_only).issuer == issuers
+
+
+def test_work_list_title():
+    assert meta_of("某市2024年优化营商环境重点任务清单\n一、重点任务\n").title == "某市2024年优化营商环境重点任务清单"
+
+
+@pytest.mark.parametrize("signed", ["二○○八年七月十日", "二〇〇八年七月十日", "2008年7月10日", "2008 年 7 月 10 日"])
+def test_signature_date_forms(signed):
+    # ○ (white circle) typed for 〇 is common in signature dates
+    doc = f"国务院办公厅关于某事项的通知\n国办发【2008】60号\n各省人民政府：\n现予印发。\n国务院办公厅\n{signed}\n"
+    m = meta_of(doc)
+    assert m.issue_date == dt.date(2008, 7, 10)
+    assert m.doc_number == "国办发〔2008〕60号"        # 【】 brackets normalized too
+    assert m.issuer == "国务院办公厅"
+
+
+def test_date_under_the_title():
+    m = meta_of("中共某市委 某市人民政府关于某事项的意见\n（2023年1月5日）\n为了推进，提出如下意见。\n")
+    assert m.issue_date == dt.date(2023, 1, 5)
+    assert m.issuer == "中共某市委 某市人民政府"
+    m = meta_of("政府工作报告\n——2023年3月5日在第十四届全国人民代表大会第一次会议上\n各位代表：\n现在，我向大会报告政府工作。\n")
+    assert m.title == "政府工作报告"
+    assert m.issue_date == dt.date(2023, 3, 5)
+    # counterexample: a date in running text of the header is not the issue date
+    m = meta_of("某区行动方案\n为落实2023年1月5日会议精神，制定本方案。\n一、总体要求\n")
+    assert m.issue_date is None

@@ -494,3 +494,13 @@ def test_split_is_fast():
     sents = split_sentences(text)
     assert time.perf_counter() - t0 < 10
     assert len(sents) == 100 * len(split_sentences(text_of("003")))
+
+
+def test_traditional_line_in_a_simplified_document_is_converted():
+    body = "推动产业链现代化，发展数字经济，实现经济质量效益显著提升，为长远发展打下坚实基础。\n" * 3
+    text = body + "三、保障措施\n（一）加强組織領導。成立工作專班。\n（二）弘扬乾隆时期文化。\n"
+    out = normalize(text)
+    assert out.script == "simplified"                     # the original is Simplified
+    assert out.text.split("\n")[-2] == "（一）加强组织领导。成立工作专班。"
+    # counterexample: one Traditional-only character in a Simplified line (a name) stays
+    assert out.text.split("\n")[-1] == "（二）弘扬乾隆时期文化。"

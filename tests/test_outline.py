@@ -180,3 +180,18 @@ def test_cn_to_int():
     assert [s.label for s in parse_outline("一、总则\n" + "\n".join(f"{n}、条目" for n in "二三四五六七八") + "\n" + text)][-3:] \
         == ["九、", "十、", "十一、"]
     assert [cn_to_int(x) for x in ("一", "十", "十一", "二十", "二十三", "一百零五", "12")] == [1, 10, 11, 20, 23, 105, 12]
+
+
+def test_small_full_stop_and_enclosed_digit_labels():
+    # 1﹒ (U+FE52, a small full stop some word processors produce), ⒈ and ⑴ are labels
+    text = ("一、重点任务\n（一）壮大产业集群\n1﹒培育龙头企业。支持企业兼并重组。\n"
+            "⑴开展梯度培育\n⑵建立企业库\n2﹒发展专精特新企业\n（二）强化要素保障\n⒈推进试点示范\n")
+    assert outline_of(text) == [
+        ("一、", "重点任务", 1, None), ("（一）", "壮大产业集群", 2, 0), ("1.", "培育龙头企业", 3, 1),
+        ("（1）", "开展梯度培育", 4, 2), ("（2）", "建立企业库", 4, 2), ("2.", "发展专精特新企业", 3, 1),
+        ("（二）", "强化要素保障", 2, 0), ("1.", "推进试点示范", 3, 6)]
+
+
+def test_small_full_stop_in_a_number_is_not_a_label():
+    # counterexamples: a decimal written with ﹒, a year with a dot
+    assert outline_of("2023﹒全区增长8%。\n10﹒5亿元用于改造。\n") == []

@@ -467,3 +467,116 @@ def test_provincial_list_with_generic_tail_and_prefix_carried_over(extract):
         ("省发展改革委", "省发展改革委"), ("交通运输厅", "省交通运输厅"), ("能源局", "省能源局"),
         ("各地级以上市人民政府", "各地级以上市人民政府")]
     assert {r.role for r in rows} == {"responsible"}
+
+
+def test_small_full_stop_item_gives_its_heading_as_task(extract):
+    text = ("一、重点任务\n1﹒培育龙头企业。（责任单位：市经信局、市发展改革委）\n"
+            "2﹒发展专精特新企业。（责任单位：市科技局）\n")
+    rows = extract(make_doc(text))
+    assert [(r.task, r.unit, r.unit_canonical, r.unit_type) for r in rows] == [
+        ("培育龙头企业", "市经信局", "市经济信息化局", "municipal_bureau"),
+        ("培育龙头企业", "市发展改革委", "市发展改革委", "municipal_bureau"),
+        ("发展专精特新企业", "市科技局", "市科技局", "municipal_bureau")]
+
+
+@pytest.mark.parametrize("text, units", [
+    # units with no separator, or only spaces, between them
+    ("1.推进企业上云。（责任单位：市经信局市发展改革委市财政局）\n", ["市经信局", "市发展改革委", "市财政局"]),
+    ("1.推进企业上云。（责任单位：市经信局 市发展改革委　市财政局）\n", ["市经信局", "市发展改革委", "市财政局"]),
+    ("1.推进企业上云。（牵头单位：区经委 配合单位：区科委 区商务委）\n", ["区经委", "区科委", "区商务委"]),
+    ("1.推进改革。（责任单位：省委组织部省人力资源社会保障厅）\n", ["省委组织部", "省人力资源社会保障厅"]),
+    # counterexamples: one name, a name with an ordinary word after the level, a sub-unit, a stray 等
+    ("1.推进改革。（责任单位：区市场监管局）\n", ["区市场监管局"]),
+    ("1.推进改革。（责任单位：市国资委市属企业）\n", ["市国资委市属企业"]),
+    ("1.推进改革。（责任单位：区发展改革委 <金融服务办>）\n", ["区发展改革委<金融服务办>"]),
+    ("1.推进改革。（责任单位：区经委 等）\n", ["区经委"]),
+    ("1.推进改革。（区经委 牵头）\n", ["区经委"]),
+])
+def test_units_run_together(extract, text, units):
+    assert [u for u, _, _ in next(iter(run(extract, text).values()))] == units
+
+
+def test_state_council_spaced_units_before_a_verb(extract):
+    text = "（一）推进改革。（国家发展改革委 工业和信息化部 财政部按职责分工负责）\n"
+    assert run(extract, text, issuer="国务院") == {
+        "国家发展改革委 工业和信息化部 财政部按职责分工负责": [
+            ("国家发展改革委", "responsible", "按职责分工负责"), ("工业和信息化部", "responsible", "按职责分工负责"),
+            ("财政部", "responsible", "按职责分工负责")]}
+
+
+def test_state_council_clause_forms(extract):
+    text = ("（一）稳定就业。（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）\n"
+            "（二）扩大内需。（商务部、发展改革委、工信部负责）\n"
+            "（三）加强生态保护。（生态环境部牵头，国家发展改革委、工业和信息化部参与）\n"
+            "（四）保障粮食安全。（各省级人民政府负责落实）\n")
+    rows = extract(make_doc(text, issuer="国务院"))
+    got = [(r.unit, r.unit_canonical, r.unit_type, r.role) for r in rows]
+    assert got == [
+        ("人力资源社会保障部", "人力资源社会保障部", "ministry", "lead"), ("财政部", "财政部", "ministry", "co"),
+        ("商务部", "商务部", "ministry", "lead"), ("发展改革委", "国家发展改革委", "ministry", "co"),
+        ("工信部", "工业和信息化部", "ministry", "co"),
+        ("生态环境部", "生态环境部", "ministry", "lead"),
+        ("国家发展改革委", "国家发展改革委", "ministry", "participant"),
+        ("工业和信息化部", "工业和信息化部", "ministry", "participant"),
+        ("各省级人民政府", "各省级人民政府", "collective", "responsible")]
+
+
+def test_docx_work_list_table_end_to_end(tmp_path, extract):
+    import io
+
+    import docx
+    document = docx.Document()
+    document.add_paragraph("某市2024年优化营商环境重点任务清单")
+    document.add_paragraph("一、重点任务")
+    rows = [["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+            ["1", "推进企业开办全程网上办理", "市市场监管局", "市政数局、市税务局", "2024年6月底前"],
+            ["2", "压减工程建设项目审批时间", "市住建局", "市发改委，市资规局", "2024年12月底前"]]
+    table = document.add_table(rows=len(rows), cols=5)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    (tmp_path / "list.docx").write_bytes(buffer.getvalue())
+    doc = build_document(ingest_file(tmp_path / "list.docx", tmp_path))
+    assert doc.meta.title == "某市2024年优化营商环境重点任务清单"
+    got = [(r.task, r.unit, r.unit_canonical, r.unit_type, r.role, r.marker) for r in extract(doc)]
+    assert got == [
+        ("推进企业开办全程网上办理", "市市场监管局", "市市场监管局", "municipal_bureau", "lead", "牵头单位"),
+        ("推进企业开办全程网上办理", "市政数局", "市政务服务数据管理局", "municipal_bureau", "co", "配合单位"),
+        ("推进企业开办全程网上办理", "市税务局", "市税务局", "municipal_bureau", "co", "配合单位"),
+        ("压减工程建设项目审批时间", "市住建局", "市住房城乡建设局", "municipal_bureau", "lead", "牵头单位"),
+        ("压减工程建设项目审批时间", "市发改委", "市发展改革委", "municipal_bureau", "co", "配合单位"),
+        ("压减工程建设项目审批时间", "市资规局", "市自然资源和规划局", "municipal_bureau", "co", "配合单位")]
+
+
+@pytest.mark.parametrize("text", ["1.推进改革。【责任单位：市经信局、市发展改革委】\n",
+                                  "1.推进改革。[责任单位：市经信局、市发展改革委]\n",
+                                  "1.推进改革。［责任单位：市经信局、市发展改革委］\n"])
+def test_clause_in_square_brackets(extract, text):
+    assert run(extract, text) == {"责任单位：市经信局、市发展改革委": [
+        ("市经信局", "responsible", "责任单位"), ("市发展改革委", "responsible", "责任单位")]}
+
+
+def test_square_brackets_without_a_marker_are_not_clauses(extract):
+    # counterexamples: a 文号 year, page furniture, an emphasis mark
+    text = "【字体：大 中 小】\n依据沪松府[2022]11号。\n1.推进改革【重点】。（区经委负责）\n"
+    assert list(run(extract, text)) == ["区经委负责"]
+
+
+def test_generic_bodies_and_localities_after_a_lead(extract):
+    text = "（一）推进改革。（国家发展改革委牵头，有关部门和地方按职责分工负责）\n"
+    assert run(extract, text, issuer="国务院") == {"国家发展改革委牵头，有关部门和地方按职责分工负责": [
+        ("国家发展改革委", "lead", "牵头"), ("有关部门和地方", "co", "按职责分工负责")]}
+
+
+def test_table_header_with_a_first_is_lead_note(extract):
+    text = ("一、任务分工\n序号\t具体措施\t责任单位（列第一位的为牵头单位）\t完成时限\n"
+            "1\t推进企业上云\t市经信局、市科技局\t2024年底\n2\t培育龙头企业\t各区县、市商务局\t持续推进\n")
+    got = [(r.task, r.unit, r.role, r.marker) for r in extract(make_doc(text))]
+    assert got == [("推进企业上云", "市经信局", "lead", "责任单位"), ("推进企业上云", "市科技局", "co", "责任单位"),
+                   # a collective first unit is not made the lead by position
+                   ("培育龙头企业", "各区县", "responsible", "责任单位"), ("培育龙头企业", "市商务局", "responsible", "责任单位")]
+    # counterexample: a note that declares nothing leaves the roles alone
+    text = "一、任务分工\n序号\t具体措施\t责任单位（按职责分工）\n1\t推进企业上云\t市经信局、市科技局\n"
+    assert [r.role for r in extract(make_doc(text))] == ["responsible", "responsible"]

@@ -67,6 +67,17 @@ def lex():
     ("南滨江公司", "南滨江公司"),
     ("各有关部门和单位", "各有关部门和单位"),
     ("区科创发展办", "区科创发展办"),
+    # provincial, city and county short forms of other regions; former names → the body now
+    ("市编办", "市委编办"), ("省网信办", "省委网信办"), ("市资规局", "市自然资源和规划局"),
+    ("市规自委", "市规划自然资源委"), ("市文广旅局", "市文化广电旅游局"), ("市城管委", "市城市管理委"),
+    ("市政数局", "市政务服务数据管理局"), ("县审批局", "县行政审批局"), ("省粮储局", "省粮食和物资储备局"),
+    ("省金融局", "省地方金融监管局"), ("市投促局", "市投资促进局"), ("市法制办", "市司法局"),
+    ("市公积金中心", "市住房公积金管理中心"), ("省国土资源厅", "省自然资源厅"), ("省工商局", "省市场监管局"),
+    # national short forms of State Council documents, in any document
+    ("国管局", "国家机关事务管理局"), ("国研中心", "国务院发展研究中心"), ("国家海洋局", "自然资源部"),
+    ("工信部", "工业和信息化部"), ("人社部", "人力资源社会保障部"), ("住建部", "住房城乡建设部"),
+    # counterexamples: a party body already written in full is not doubled, a district keeps its level
+    ("市委编办", "市委编办"), ("区委网信办", "区委网信办"),
 ])
 def test_canonical(lex, written, canonical):
     assert lex.canonical(written) == canonical
@@ -78,6 +89,8 @@ def test_canonical(lex, written, canonical):
     ("国资委", "国务院国资委"),
     ("网信办", "中央网信办"),
     ("气象局", "中国气象局"),
+    ("台办", "国务院台办"),
+    ("民航局", "中国民航局"),
 ])
 def test_bare_names_are_national_only_in_a_national_document(lex, bare, national):
     assert lex.canonical(bare, national=True) == national

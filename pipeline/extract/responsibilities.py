@@ -47,15 +47,18 @@ from .units import UnitLexicon
 RULES_FILE = "responsibilities.toml"
 ROLES = ("lead", "co", "participant", "responsible")
 
-_OPEN, _CLOSE = "（(", "）)"
-_NEST_OPEN, _NEST_CLOSE = "（(<〈《【[〔", "）)>〉》】]〕"
+# a clause is in round brackets, or in square ones: 【责任单位：市经信局】, [责任单位：…], ［…］
+_OPEN, _CLOSE = "（(【[［", "）)】]］"
+_NEST_OPEN, _NEST_CLOSE = "（(<〈《【[［〔", "）)>〉》】]］〕"
 _SEPARATORS = "、，,；;。"
-_BRACKET_TOKEN = regex.compile(r"[（()）\n]")
+_BRACKET_TOKEN = regex.compile(r"[（()）【\[［】\]］\n]")
 _WS = regex.compile(r"\s+")
 _TRAILING_PUNCT = regex.compile(r"^[\s。；;，,.、]*$")
 _NEXT_LINE = regex.compile(r"[ \t\u3000]*\n(?:[ \t\u3000]*\n)?[ \t\u3000]*")   # line end, at most one blank line
 _SENTENCE_OR_LINE_END = regex.compile(r"[。\n]")
 _HAN = regex.compile(r"\p{Han}")
+_SPACE = " \t\u3000"
+_NEXT_TOKEN = regex.compile(r"[^\s、，,；;。（()）]+")
 _NATIONAL_ISSUER = regex.compile(r"^(?:国务院|中共中央|中华人民共和国|国家)")
 _LOCAL_ISSUER = regex.compile(r"省|市|区|县|州|盟|旗")
 _MAX_CONTINUATION = 60      # characters of a next line that may finish a broken clause
@@ -141,6 +144,7 @@ class ResponsibilityExtractor:
     not_unit: Rule
     conjunction: Rule
     protected: Rule
+    glued: Rule
 
     @classmethod
     def from_rules(cls, rules_dir: Path) -> "ResponsibilityExtractor":
@@ -174,7 +178,7 @@ class ResponsibilityExtractor:
                    verbs=some("verb"), declare_first=one("declare_first"), declare_scope=one("declare_scope"),
                    named_lead=one("named_lead"), notes=some("note"), joins=some("join"),
                    strip_head=one("strip_head"), strip_tail=one("strip_tail"), not_unit=one("not_unit"),
-                   conjunction=one("conjunction"), protected=one("protected"))
+                   conjunction=one("conjunction"), protected=one("protected"), glued=one("glued"))
 
     # ------------------------------------------------------------ document
 
@@ -337,8 +341,11 @@ class ResponsibilityExtractor:
             used = [(i, cells[i]) for i in sorted(header) if i < len(cells) and cells[i][0].strip()]
             if not used:
                 continue
-            body = "；".join(f"{_WS.sub('', header[i])}：{cell}" for i, (cell, _, _) in used)
+            body = "；".join(f"{_header_label(header[i])}：{cell}" for i, (cell, _, _) in used)
+            notes = [n for n in map(_header_note, header.values()) if n and self.declare_first.search(n)]
             parsed = self.parse_clause(body)
+            if notes and parsed.units:   # 责任单位（列第一位的为牵头单位）: the header declares the lead
+                parsed = replace(parsed, declares_first_lead=True)
             if not parsed.units:
                 continue
             if task_column is not None and task_column < len(cells):
@@ -351,7 +358,7 @@ class ResponsibilityExtractor:
         return out
 
     def _label_cell(self, cell: str) -> bool:
-        cell = _WS.sub("", cell)
+        cell = _header_label(cell)
         return bool(cell) and any(r.attrs["role"] != "ignore" and _full(r, cell + "：") for r in self.labels)
 
     def _label_at(self, text: str, pos: int) -> Rule | None:
@@ -455,6 +462,9 @@ class ResponsibilityExtractor:
                                  or ch == "\n" and self._label_at(body, i + 1) is not None):
                 items.append((start, i, sep))      # a line break separates only before a new label line
                 start, sep = i + 1, ch
+            elif depth == 0 and ch in _SPACE and i > start and self._spaced_units(body, start, i):
+                items.append((start, i, sep))      # 市经信局 市发展改革委: a space between two bodies
+                start, sep = i + 1, "、"
         items.append((start, len(body), sep))
         out = []
         for s, e, sep in items:
@@ -466,6 +476,29 @@ class ResponsibilityExtractor:
                 if t:
                     out.append(_Item(start=a, end=b, text=t, sep=sep if a == s else ""))
         return out
+
+    def _spaced_units(self, body: str, start: int, i: int) -> bool:
+        """A space at ``i`` separates two units: a body ends before it (the item so far, or what
+        follows its label) and a body of a known type follows it, up to the next space or separator."""
+        if i + 1 >= len(body) or body[i + 1] in _SPACE or not _HAN.match(body[i - 1]):
+            return False
+        m = _NEXT_TOKEN.match(body, i + 1)
+        before = _WS.sub("", body[start:i])
+        label = next((r.search(before) for r in self.labels if r.search(before)), None)
+        if label is not None:
+            before = before[label.end():]
+        lex = self.lexicon
+
+        def is_body(name: str) -> bool:
+            name = self._clean(name)
+            return bool(name) and lex.is_org_like(name) and lex.unit_type(lex.canonical(name)) != "other"
+        if m is None:
+            return False
+        after = m.group()
+        _, vm = self._verb(after)          # 市财政局按职责分工负责: the unit before the verb
+        if vm is not None:
+            after = after[:vm.start()]
+        return is_body(before) and is_body(after)
 
     def _verb(self, text: str) -> tuple[Rule | None, regex.Match | None]:
         for rule in self.verbs:
@@ -507,8 +540,26 @@ class ResponsibilityExtractor:
             if m:
                 head = self._clean(text[:m.start("note")])
                 return [_Unit(u, rule.attrs["role"], m.group("marker"), rule.id)
-                        for u in map(self._clean, self._split_conjunction(head)) if u]
-        return [_Unit(u) for u in map(self._clean, self._split_conjunction(text)) if u]
+                        for u in map(self._clean, self._split_all(head)) if u]
+        return [_Unit(u) for u in map(self._clean, self._split_all(text)) if u]
+
+    def _split_all(self, text: str) -> list[str]:
+        return [g for part in self._split_conjunction(text) for g in self._split_glued(part)]
+
+    def _split_glued(self, text: str) -> list[str]:
+        """Units written together (市经信局市发展改革委市财政局): cut where a level word follows a
+        body ending, only when every part is a body of a known type."""
+        lex = self.lexicon
+        if lex.canonical(text) != text or lex.split_prefix(text)[1] in lex.cores:
+            return [text]     # a known name is never split
+        for m in self.glued.finditer(text):
+            left, right = text[:m.start()], text[m.start():]
+            if lex.unit_type(lex.canonical(left)) == "other":
+                continue
+            rest = self._split_glued(right)
+            if all(lex.unit_type(lex.canonical(r)) != "other" for r in rest):
+                return [left] + rest
+        return [text]
 
     def _split_conjunction(self, text: str) -> list[str]:
         lex = self.lexicon
@@ -612,6 +663,19 @@ def _full(rule: Rule, text: str) -> bool:
     """The rule's first match is the whole of ``text``."""
     m = rule.search(text)
     return m is not None and m.start() == 0 and m.end() == len(text)
+
+
+_HEADER_NOTE = regex.compile(r"[（(](?P<note>[^（）()]*)[）)]$")
+
+
+def _header_label(cell: str) -> str:
+    """A unit column's label without its note: 责任单位（列第一位的为牵头单位） → 责任单位."""
+    return _HEADER_NOTE.sub("", _WS.sub("", cell))
+
+
+def _header_note(cell: str) -> str:
+    m = _HEADER_NOTE.search(_WS.sub("", cell))
+    return m.group("note") if m else ""
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
