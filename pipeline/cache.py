@@ -2,7 +2,9 @@
 
 A result is reused only when the input's path and SHA-256, the rules
 fingerprint and the pipeline version are all unchanged: editing any rule
-file or upgrading the pipeline re-processes everything. Entries live in
+file or upgrading the pipeline re-processes everything. The version includes
+a hash of the package's own source (:func:`code_fingerprint`), so an edited
+module between releases cannot serve stale rows. Entries live in
 ``<output>/.cache/`` and entries no input used in a run are pruned after it,
 so removed inputs disappear.
 """
@@ -17,6 +19,16 @@ from pathlib import Path
 from .models import DocumentResult
 
 CACHE_DIRNAME = ".cache"
+
+
+def code_fingerprint() -> str:
+    """SHA-256 over the pipeline package's Python sources (relative path and bytes)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def file_sha256(path: Path) -> str:

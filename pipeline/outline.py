@@ -120,6 +120,44 @@ def _heading_span(line: str, start: int) -> tuple[int, int]:
     return start, start + min(len(rest), _MAX_HEADING)
 
 
+# How deep each kind conventionally sits; only used to close deeper open
+# sections when a kind appears for the first time (see _nest).
+_CONVENTIONAL_DEPTH = MappingProxyType({
+    **{kind: rank for rank, kind in enumerate(_CHAPTER_RANK)},
+    "cn_dun": 10, "cn_paren": 11, "ar_dot": 12, "ar_dun": 12, "ar_paren": 13, "circled": 14})
+
+
+def _nest(kinds: list[str]) -> tuple[list[int], list[int | None]]:
+    """Level and parent index of each heading, from the stack of open sections.
+
+    A kind already open closes everything down to its open sibling and takes
+    its place; a chapter unit closes everything but the larger units above it
+    (篇/部分 > 章 > 节 > 条). A kind seen for the first time nests under the
+    open section, after closing open sections of kinds that conventionally sit
+    deeper: ``（一）`` under ``三、`` is level 2 even if ``1．`` items came
+    under ``二、``, and a document may start at ``（一）``.
+    """
+    levels: list[int] = []
+    parents: list[int | None] = []
+    stack: list[tuple[str, int]] = []          # (kind, heading index) of the open sections
+    for i, kind in enumerate(kinds):
+        if kind.startswith("chapter_"):
+            while stack and not (stack[-1][0].startswith("chapter_")
+                                 and _CONVENTIONAL_DEPTH[stack[-1][0]] < _CONVENTIONAL_DEPTH[kind]):
+                stack.pop()
+        elif any(open_kind == kind for open_kind, _ in stack):
+            while stack[-1][0] != kind:
+                stack.pop()
+            stack.pop()
+        else:
+            while stack and _CONVENTIONAL_DEPTH[stack[-1][0]] > _CONVENTIONAL_DEPTH[kind]:
+                stack.pop()
+        parents.append(stack[-1][1] if stack else None)
+        levels.append(len(stack) + 1)
+        stack.append((kind, i))
+    return levels, parents
+
+
 def parse_outline(text: str) -> list[Section]:
     """Sections of ``text`` in document order (see the module docstring)."""
     found: list[tuple[int, str, str, int, int]] = []   # line start, kind, label, heading span
@@ -148,25 +186,12 @@ def parse_outline(text: str) -> list[Section]:
         base = line_m.start()
         found.append((base, kind, label, base + hs, base + he))
 
-    kind_level: dict[str, int] = {}
-    for _, kind, *_ in found:
-        kind_level.setdefault(kind, len(kind_level) + 1)
-    # 篇/部分 > 章 > 节 > 条 whatever comes first (a 节 may appear only in a later chapter):
-    # the chapter kinds keep their level slots, re-dealt in their fixed order.
-    chapter_kinds = sorted((k for k in kind_level if k.startswith("chapter_")), key=_CHAPTER_RANK.index)
-    slots = sorted(kind_level[k] for k in chapter_kinds)
-    kind_level.update(zip(chapter_kinds, slots))
-
+    levels, parents = _nest([kind for _, kind, *_ in found])
     sections: list[Section] = []
-    stack: list[Section] = []
     for i, (start, kind, label, hs, he) in enumerate(found):
-        level = kind_level[kind]
-        while stack and stack[-1].level >= level:
-            stack.pop()
-        end = next((s for s, k, *_ in found[i + 1:] if kind_level[k] <= level), len(text))
-        section = Section(section_id=i, parent_id=stack[-1].section_id if stack else None, level=level,
-                          label=label, heading=text[hs:he], char_start=start, char_end=end,
-                          heading_start=hs, heading_end=he)
-        sections.append(section)
-        stack.append(section)
+        level = levels[i]
+        end = next((s for j, (s, *_) in enumerate(found[i + 1:], i + 1) if levels[j] <= level), len(text))
+        sections.append(Section(section_id=i, parent_id=parents[i], level=level, label=label,
+                                heading=text[hs:he], char_start=start, char_end=end,
+                                heading_start=hs, heading_end=he))
     return sections

@@ -20,7 +20,7 @@ from typing import Iterator
 from tqdm import tqdm
 
 from . import __version__
-from .cache import ResultCache, file_sha256
+from .cache import ResultCache, code_fingerprint, file_sha256
 from .engines import Engine, default_workers, make_engine
 from .export import StreamingTables, write_json
 from .extract import Extractors
@@ -167,7 +167,8 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
     started = started or dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
     paths = discover(input_dir)
-    cache = ResultCache(output_dir, fingerprint, __version__) if incremental else None
+    code = code_fingerprint()
+    cache = ResultCache(output_dir, fingerprint, f"{__version__}+{code[:16]}") if incremental else None
     stats = {"reused": 0}
     inputs: list[dict] = []
     show = sys.stderr.isatty() if progress is None else progress
@@ -184,6 +185,7 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
     counts = tables.counts
     manifest = {
         "pipeline_version": __version__,
+        "code_fingerprint": code,
         "rules_fingerprint": fingerprint,
         "run_started": started.isoformat(timespec="seconds"),
         "run_finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -127,8 +127,8 @@ def test_chapters_sections_articles_and_circled():
             "第二章 产业发展\n第一节 重点产业\n第三条 市人民政府应当支持下列产业：\n①集成电路\n②生物医药")
     assert outline_of(text) == [
         ("第一章", "总则", 1, None),
-        ("第一条", "为了促进制造业发展，制定本条例", 3, 0),
-        ("第二条", "本条例适用于本市", 3, 0),
+        ("第一条", "为了促进制造业发展，制定本条例", 2, 0),   # level = depth in the tree
+        ("第二条", "本条例适用于本市", 2, 0),
         ("第二章", "产业发展", 1, None),
         ("第一节", "重点产业", 2, 3),          # 节 ranks above 条 though it appears later
         ("第三条", "市人民政府应当支持下列产业", 3, 4),
@@ -142,10 +142,27 @@ def test_label_forms_normalized():
     assert [(s.label, s.heading) for s in parse_outline(text)] == [
         ("一、", "总体要求"), ("（一）", "指导思想"), ("1.", "坚持创新"), ("（1）", "加强研发"),
         ("（2）", "强化应用"), ("1.", "坚持开放"), ("二、", "其他")]
-    # 1． and 1、 are different kinds: 1、 ranks below (1) here because it came later.
+    # 1． and 1、 are different kinds; 1、 closes the open (2) (conventionally deeper)
+    # and nests under the open 1．
     levels = {s.heading: s.level for s in parse_outline(text)}
-    assert levels == {"总体要求": 1, "指导思想": 2, "坚持创新": 3, "加强研发": 4, "强化应用": 4, "坚持开放": 5,
+    assert levels == {"总体要求": 1, "指导思想": 2, "坚持创新": 3, "加强研发": 4, "强化应用": 4, "坚持开放": 4,
                       "其他": 1}
+
+
+def test_level_is_depth_under_the_open_section_not_the_kind_seen_first():
+    # 1． items come under 二、; the first （一） comes under 三、 and is its child at level 2
+    text = ("一、总体要求\n到2025年完成。\n二、重点任务\n1．做强产业\n2．做优环境\n"
+            "三、保障措施\n（一）加强组织领导\n（二）强化资金保障\n1．设立基金")
+    assert outline_of(text) == [
+        ("一、", "总体要求", 1, None), ("二、", "重点任务", 1, None), ("1.", "做强产业", 2, 1),
+        ("2.", "做优环境", 2, 1), ("三、", "保障措施", 1, None),
+        ("（一）", "加强组织领导", 2, 4), ("（二）", "强化资金保障", 2, 4), ("1.", "设立基金", 3, 6)]
+
+
+def test_a_higher_kind_seen_late_closes_deeper_open_sections():
+    text = "1．前言事项\n2．另一事项\n一、总体要求\n（一）指导思想"
+    assert outline_of(text) == [("1.", "前言事项", 1, None), ("2.", "另一事项", 1, None),
+                                ("一、", "总体要求", 1, None), ("（一）", "指导思想", 2, 2)]
 
 
 def test_false_headings_rejected():

@@ -182,3 +182,18 @@ def test_cli_exit_codes(corpus, tmp_path, capsys):
     assert "broken.toml" in err and "x.broken" in err and "does not compile" in err
     assert main(["extract", "--input", str(corpus), "--output", str(tmp_path / "o"), "--workers", "1"]) == 0
     assert (tmp_path / "o" / "manifest.json").exists()
+
+
+def test_a_change_to_the_pipeline_code_reprocesses(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_extract(corpus, out, workers=1)
+    assert run_extract(corpus, out, workers=1).n_reused == 2
+    # an edited module between releases (same __version__) must not serve stale rows
+    monkeypatch.setattr(run_module, "code_fingerprint", lambda: "0" * 64)
+    assert run_extract(corpus, out, workers=1).n_reused == 0
+    assert json.loads((out / "manifest.json").read_text())["code_fingerprint"] == "0" * 64
+
+
+def test_code_fingerprint_covers_the_package_sources():
+    from pipeline.cache import code_fingerprint
+    assert len(code_fingerprint()) == 64 and code_fingerprint() == code_fingerprint()
