@@ -427,3 +427,24 @@ def test_text_without_punctuation_stays_linear():
     assert len(rows) == 6000
     assert elapsed < 15, f"{elapsed:.1f}s"
     assert max(len(r.sentence) for r in rows) <= 800          # the sentence column is a window, not 60,000 chars
+
+
+# ---------------------------------------------------------------- reports and annual plans: this year's goals, not last year's results
+
+def test_annual_plan_results_of_last_year_are_not_targets_even_when_metadata_names_a_five_year_plan():
+    title = "某省人民政府关于下达《某省2019年国民经济和社会发展计划》的通知"
+    text = (title + "\n某省2019年国民经济和社会发展计划\n"
+            "2018年，全省实现了“十三五”良好开局。全省实现地区生产总值3.6万亿元，增长7.8%，其中一、二、三产业分别增长3.5%、"
+            "7.2%和9.1%；新增城镇就业75万人。\n"
+            "全省经济社会发展的主要预期目标是：地区生产总值增长7.5%左右；城镇新增就业70万人以上。")
+    rows = extract(text, title=title, issue_date=D(2019, 3, 20), period_start=2016, period_end=2020)
+    assert [(r.value_text, r.target_year) for r in rows] == [("7.5%左右", 2019), ("70万人以上", 2019)]
+
+
+def test_work_report_with_a_byline_date_and_a_review_heading():
+    text = ("政府工作报告\n——2021年2月3日在某市第十五届人民代表大会第六次会议上\n各位代表：\n"
+            "“十三五”时期工作回顾\n过去五年，2020年全市实现生产总值1100亿元，较2015年分别增长26%。\n"
+            "“十四五”时期主要目标和2021年工作安排\n今后五年，全市地区生产总值年均增长6.5%左右。\n"
+            "2021年主要预期目标是：地区生产总值增长8%以上。今年新开工项目200个。")
+    rows = extract(text, period_start=2016, period_end=2020)
+    assert [(r.value_text, r.target_year) for r in rows] == [("6.5%左右", 2025), ("8%以上", 2021), ("200个", 2021)]
