@@ -448,3 +448,22 @@ def test_work_report_with_a_byline_date_and_a_review_heading():
             "2021年主要预期目标是：地区生产总值增长8%以上。今年新开工项目200个。")
     rows = extract(text, period_start=2016, period_end=2020)
     assert [(r.value_text, r.target_year) for r in rows] == [("6.5%左右", 2025), ("8%以上", 2021), ("200个", 2021)]
+
+
+def test_indicators_in_lists_and_clauses_that_start_with_a_time_or_verb():
+    text = ("一、主要目标\n“十四五”期间，全市软件业务收入年均增长10%左右，到2025年达到900亿元。"
+            "二氧化硫、氮氧化物、挥发性有机物排放总量比2020年分别下降6%、9%、10%以上。"
+            "工业互联网平台接入设备超过50万台（套）。\n"
+            "二、监测\n一、对地区生产总值增长6%、城镇新增就业12万人左右、城镇调查失业率5%左右等指标进行监测。\n"
+            "（一）到2025年，累计培育智能工厂60家、数字化车间150个。")
+    rows = extract(text, period_start=2021, period_end=2025)
+    got = {r.value_text: r for r in rows}
+    assert got["900亿元"].indicator == "软件业务收入"          # the subject of the clause before
+    assert [got[v].indicator for v in ("6%", "9%", "10%以上")][1:] == ["氮氧化物", "挥发性有机物排放总量"]
+    assert got["超过50万台"].indicator == "工业互联网平台接入设备"   # not the unit note （套）
+    growth = [r for r in rows if r.value_text == "6%" and r.change == "increase"][0]
+    assert growth.indicator == "地区生产总值"                   # not 一、对地区生产总值
+    # 新增 inside the previous item's name (城镇新增就业) is not a qualifier of the next value
+    assert (got["5%左右"].qualifiers, got["5%左右"].change) == (("左右",), "level")
+    # a qualifier that opens the clause governs the whole list
+    assert [(got[v].qualifiers, got[v].change) for v in ("60家", "150个")] == [(("累计",), "cumulative")] * 2

@@ -255,16 +255,25 @@ class TargetExtractor:
         year = self._target_year(ctx, gov, deadline_years)
         baseline = self._baseline_year(ext_prefix)
         sentence_prefix = text[s_start:c.start]
-        aspirational, qualifiers = self._qualifiers(sentence_prefix, ext_prefix, c)
-        change = self._change(ext_prefix, c.unit)
+        item_prefix = _item_prefix(ext_prefix)
+        aspirational, qualifiers = self._qualifiers(sentence_prefix[:len(sentence_prefix) - len(ext_prefix)]
+                                                    + item_prefix, item_prefix, c)
+        change = self._change(item_prefix, c.unit)
         binding = self._binding(text[clause_start:clause_end])
         value_base, unit_base = self.units.to_base(c.low, c.unit)
         section = ctx.section_at(c.start)
+        indicator = _respective(prefix, text[c.end:clause_end]) or _indicator(prefix, after, kind)
+        if indicator is None and kind != "count" and clause_start > s_start:
+            # 到2025年达到660亿元 after 地区生产总值年均增长7%左右: the subject of the clause before
+            prev_start = _clause_start(text, s_start, clause_start - 1)
+            head = _FIRST_VALUE.split(text[prev_start:clause_start - 1], 1)[0]
+            if len(head) < clause_start - 1 - prev_start:
+                indicator = _indicator(head, "", None)
         return TargetRow(
             doc_id=doc.doc_id, target_id=f"{doc.doc_id}-T{c.start}-{c.end}",
             section_id=section.section_id if section else None,
             sentence=ctx.sentence_text(c.start), char_start=c.start, char_end=c.end,
-            indicator=self._topic(ctx, c.start, _indicator(prefix, after, kind)), value_text=text[c.start:c.end],
+            indicator=self._topic(ctx, c.start, indicator), value_text=text[c.start:c.end],
             value_low=c.low, value_high=c.high, unit=c.unit, value_base=value_base, unit_base=unit_base,
             bound=_bound(c.low, c.high, c.pre, c.post, c.approx), aspirational=aspirational, change=change,
             target_year=year, baseline_year=baseline, binding=binding, rule_id=c.rule.id,
@@ -556,6 +565,47 @@ _STRUCTURAL = regex.compile(r"目标|要求|任务|措施|思路|原则|行动|�
 _GENERIC = {"产值", "总产值", "营业收入", "营收", "规模", "产业规模", "产量", "投资", "收入", "销售收入", "增加值"}
 
 
+_ITEM_BREAK = regex.compile(r"(?:\d|[%％‰]|左右|以上|以下|以内|[个家项人元亩吨座条所台套辆件])\s*、")
+_FIRST_VALUE = regex.compile(r"(?:超过|突破|不低于|不少于|约)?\d|百分之")
+_RESPECTIVE = regex.compile(r"分别(?:为|是|达到|达|超过|突破|不低于|不少于|增长|提高|提升|下降|降低|减少|增加)*")
+_LIST_SEP = regex.compile(r"、|和|及|与")
+_LABEL = regex.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d))\s*(?:对(?=\p{Han}{2}))?")
+_UNIT_NOTE = regex.compile(r"^\s*[（(][^）)\s]{1,3}[）)]")
+
+
+def _item_prefix(prefix: str) -> str:
+    """The part of a clause prefix that belongs to the value's own item in a list (…城镇新增就业47万人左右、城镇调查失业率):
+    an earlier item's words (新增) are not this value's, except words that open the clause and govern the list
+    (累计培育A 200家、B 500个). A bare value after 、 (分别下降8%、10%) shares the whole prefix."""
+    breaks = list(_ITEM_BREAK.finditer(prefix))
+    if not breaks:
+        return prefix
+    own = prefix[breaks[-1].end():]
+    if not own.strip(_QUOTES):
+        return prefix
+    head = _LEAD.match(prefix)
+    return (prefix[:head.end()] if head else "") + own
+
+
+def _respective(prefix: str, after: str) -> str | None:
+    """A、B、C分别下降8%、8%、10%: the k-th value measures the k-th item."""
+    m = None
+    for m in _RESPECTIVE.finditer(prefix):
+        pass
+    if m is None:
+        return None
+    subject = _BASELINE_WORDS.sub("", prefix[:m.start()])
+    subject = _LEAD.sub("", regex.split(r"[，,]", subject)[-1]).strip(_QUOTES + "，,、")
+    items = [x.strip(_QUOTES) for x in _LIST_SEP.split(subject) if x.strip(_QUOTES)]
+    before = [x for x in _LIST_SEP.split(prefix[m.end():]) if x.strip()]
+    rest = regex.split(r"[，,；;。]", after, 1)[0]
+    later = [x for x in _LIST_SEP.split(rest) if regex.search(r"\d", x)]
+    k, n = len(before), len(before) + 1 + len(later)
+    if len(items) != n or n < 2:
+        return None
+    return _balance_quotes(items[k])
+
+
 def _balance_quotes(text: str) -> str:
     if text.count("“") != text.count("”") or text.count('"') % 2:
         text = regex.sub(r'[“”"]', "", text)
@@ -564,6 +614,8 @@ def _balance_quotes(text: str) -> str:
 
 def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
     """Short phrase for what is measured: the thing counted after a count, else the subject before the verb."""
+    after = _UNIT_NOTE.sub("", after)                     # 100万台（套）
+    prefix = _LABEL.sub("", prefix)                       # 一、对地区生产总值增长…
     if kind == "count" and not after.startswith(("、", "，", ",", "；", "。")):
         phrase = _NEXT_VALUE.split(after, 1)[0]
         if "的" in phrase:
