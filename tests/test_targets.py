@@ -467,3 +467,24 @@ def test_indicators_in_lists_and_clauses_that_start_with_a_time_or_verb():
     assert (got["5%左右"].qualifiers, got["5%左右"].change) == (("左右",), "level")
     # a qualifier that opens the clause governs the whole list
     assert [(got[v].qualifiers, got[v].change) for v in ("60家", "150个")] == [(("累计",), "cumulative")] * 2
+
+
+def test_indicator_table_with_spaced_name_header_base_column_and_plan_change_column():
+    text = """某市国民经济和社会发展第十四个五年规划纲要
+一、主要目标
+专栏1 “十四五”时期主要指标
+指 标\t2020年基数\t2025年目标\t“十四五”年均增长（%）\t属性
+地区生产总值（亿元）\t900\t1300\t7.5左右\t预期性
+常住人口城镇化率（%）\t60.2\t64\t〔3.8〕\t预期性
+单位地区生产总值能耗降低（%）\t—\t—\t完成省下达任务\t约束性
+"""
+    rows = extract(text, period_start=2021, period_end=2025)
+    got = [(r.indicator, r.value_text, r.unit, r.binding, r.target_year, r.change) for r in rows]
+    assert got == [
+        ("地区生产总值（亿元）", "1300", "亿元", "预期性", 2025, "level"),
+        ("地区生产总值（亿元）", "7.5左右", "%", "预期性", 2025, "annual_avg"),
+        ("常住人口城镇化率（%）", "64", "%", "预期性", 2025, "level"),
+        ("常住人口城镇化率（%）", "〔3.8〕", "%", "预期性", 2025, "cumulative"),
+    ]
+    doc = make_doc(text, period_start=2021, period_end=2025)
+    assert [(d.text, d.end_date) for d in DEADLINES(doc) if d.text.startswith("202")] == [("2025年目标", D(2025, 12, 31))]
