@@ -294,4 +294,4 @@ def test_within_n_years_in_a_one_year_plan_counts_from_its_year():
 def test_last_years_plan_execution_section_is_background():
     text = ("关于2022年计划执行情况与2023年计划草案的报告\n一、2022年国民经济和社会发展计划执行情况\n"
             "全年新增城镇就业5万人，年均增长3%。\n二、2023年主要目标\n年底前完成改造。")
-    assert [r.text for r in rows(text)] == ["年底前"]
+    assert [(r.text, r.end_date) for r in rows(text)] == [("2023年", D(2023, 12, 31)), ("年底前", D(2023, 12, 31))]

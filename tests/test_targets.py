@@ -488,3 +488,14 @@ def test_indicator_table_with_spaced_name_header_base_column_and_plan_change_col
     ]
     doc = make_doc(text, period_start=2021, period_end=2025)
     assert [(d.text, d.end_date) for d in DEADLINES(doc) if d.text.startswith("202")] == [("2025年目标", D(2025, 12, 31))]
+
+
+def test_a_comparison_with_last_year_is_a_result_unless_planned_ahead():
+    report = ("2025年政府工作报告\n一、2024年工作回顾\n全年地区生产总值比上年增长5%。\n"
+              "二、今年重点工作\n拟安排地方政府专项债券4万亿元、比上年增加5000亿元。全年完成一般预算收入9000万元以上。")
+    rows = extract(report)
+    assert [(r.value_text, r.target_year, r.change) for r in rows] == [
+        ("4万亿元", 2025, "level"), ("5000亿元", 2025, "increase"), ("9000万元以上", 2025, "level")]
+    assert rows[0].indicator == "地方政府专项债券" and rows[-1].indicator == "一般预算收入"
+    # without a time ahead, a comparison with last year reports a result
+    assert values("情况通报\n全市工业增加值同比增长8.3%，比上年增加120亿元。") == []

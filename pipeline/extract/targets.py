@@ -62,7 +62,7 @@ _LEAD = regex.compile(
     r"其中|力争|争取|努力|预期|预计|计划|进一步|持续|加快|大力|积极|重点|全面|着力|全区|全市|全省|全国|"
     r"新增|累计|年均|实现|完成|达到|培育|建设|建成|打造|形成|创建|引进|集聚|聚集|推动|推进|带动|支持|选树|认定|"
     r"新建|建立|发展|吸引|开展|制定|研制|攻关|争创|滚动|创造|汇聚|储备|共建|聚焦|打响|落地|确保|保持|"
-    r"基本|初步|力争|，|,|、|\s)+")
+    r"基本|初步|力争|全年|年内|当年|今年|明年|拟|安排|，|,|、|\s)+")
 _TRAIL_VERB = regex.compile(
     r"(?:达到|达|为|超过|突破|增长|提高到?|提升至?|提高至|下降到?|降低到?|降低至|下降至|实现|保持在?|控制在|"
     r"压缩至|缩短至|不低于|不少于|不超过|约|累计|新增|年均|力争|预期|实现|建成|建设|培育|打造|形成|创建|"
@@ -98,7 +98,8 @@ class TargetExtractor:
         for rule in rules:
             by_role.setdefault(str(rule.attrs.get("role", "")), []).append(rule)
         for rule in by_role.pop("past_cue", []):        # strong cues and weak ones (拥有, 目前) apart
-            role = "past_cue_weak" if rule.attrs.get("strength") == "weak" else "past_cue"
+            strength = rule.attrs.get("strength")
+            role = {"weak": "past_cue_weak", "comparison": "past_cue_comparison"}.get(str(strength), "past_cue")
             by_role.setdefault(role, []).append(rule)
         for role_rules in by_role.values():
             role_rules.sort(key=lambda r: -r.priority)
@@ -249,7 +250,7 @@ class TargetExtractor:
         gov = ctx.governing(c.start, sentence=(s_start, s_end))
         if gov is not None and gov.historical:
             return None
-        if self._past(ext_prefix, ctx, s_start, c.start):
+        if self._past(ext_prefix, ctx, s_start, c.start, gov):
             return None
 
         year = self._target_year(ctx, gov, deadline_years)
@@ -310,9 +311,13 @@ class TargetExtractor:
             return False
         return not _PHRASE_BREAK.search(text, prev.end, c.start)
 
-    def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int) -> bool:
+    def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int,
+              gov: TimeMention | None = None) -> bool:
         if self._any("past_cue", prefix):
             return True
+        if self._any("past_cue_comparison", prefix) and not (gov is not None and gov.kind in _FORWARD_KINDS
+                                                              and not gov.historical):
+            return True                                    # 比上年增长5.2%: a result, unless planned ahead
         if self._any("past_cue_weak", prefix):
             forward = [m for m in ctx.mentions_between(s_start, offset)
                        if m.kind in _FORWARD_KINDS and not m.historical]
