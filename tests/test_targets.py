@@ -499,3 +499,12 @@ def test_a_comparison_with_last_year_is_a_result_unless_planned_ahead():
     assert rows[0].indicator == "地方政府专项债券" and rows[-1].indicator == "一般预算收入"
     # without a time ahead, a comparison with last year reports a result
     assert values("情况通报\n全市工业增加值同比增长8.3%，比上年增加120亿元。") == []
+
+
+def test_indicators_of_a_second_value_a_share_clause_and_a_trailing_time_word():
+    text = ("2026年政府工作报告\n一、今年主要目标\n城镇调查失业率全年控制在5.5%以内。"
+            "拟安排地方政府专项债券5万亿元、比上年增加6000亿元。"
+            "数字经济核心产业增加值年均增长10%，占地区生产总值比重提高到13%左右。")
+    got = {r.value_text: r.indicator for r in extract(text)}
+    assert got == {"5.5%以内": "城镇调查失业率", "5万亿元": "地方政府专项债券", "6000亿元": "地方政府专项债券",
+                   "10%": "数字经济核心产业增加值", "13%左右": "数字经济核心产业增加值占地区生产总值比重"}

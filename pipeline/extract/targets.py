@@ -66,7 +66,8 @@ _LEAD = regex.compile(
 _TRAIL_VERB = regex.compile(
     r"(?:达到|达|为|超过|突破|增长|提高到?|提升至?|提高至|下降到?|降低到?|降低至|下降至|实现|保持在?|控制在|"
     r"压缩至|缩短至|不低于|不少于|不超过|约|累计|新增|年均|力争|预期|实现|建成|建设|培育|打造|形成|创建|"
-    r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要|稳定在|维持在|控制在)+$")
+    r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要|稳定在|维持在|控制在|增加|减少|下降|降低|提高|提升|"
+    r"全年|年内|当年|今年|明年)+$")
 
 
 @dataclass
@@ -264,12 +265,14 @@ class TargetExtractor:
         value_base, unit_base = self.units.to_base(c.low, c.unit)
         section = ctx.section_at(c.start)
         indicator = _respective(prefix, text[c.end:clause_end]) or _indicator(prefix, after, kind)
-        if indicator is None and kind != "count" and clause_start > s_start:
+        if (indicator is None or indicator.startswith("占")) and kind != "count" and clause_start > s_start:
             # 到2025年达到660亿元 after 地区生产总值年均增长7%左右: the subject of the clause before
             prev_start = _clause_start(text, s_start, clause_start - 1)
             head = _FIRST_VALUE.split(text[prev_start:clause_start - 1], 1)[0]
-            if len(head) < clause_start - 1 - prev_start:
-                indicator = _indicator(head, "", None)
+            subject = _indicator(head, "", None) if len(head) < clause_start - 1 - prev_start else None
+            if subject and not subject.startswith("占"):
+                # …增加值年均增长12%，占地区生产总值比重达到12%: the share of the subject before
+                indicator = subject + indicator if indicator else subject
         return TargetRow(
             doc_id=doc.doc_id, target_id=f"{doc.doc_id}-T{c.start}-{c.end}",
             section_id=section.section_id if section else None,
@@ -634,6 +637,10 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
     subject = regex.split(r"[，,]", subject)[-1]
     if regex.search(r"\d", subject):                       # 国家级平台5个、省级30个: the part after the last value
         subject = regex.split(r"[、]", subject)[-1]
+        if regex.search(r"\d", subject):
+            # 专项债券4.4万亿元、比上年增加5000亿元: a second value of the same item, whose subject comes first
+            head = _FIRST_VALUE.split(subject, 1)[0]
+            subject = _LEAD.sub("", _TRAIL_VERB.sub("", head)).strip(_QUOTES + "，,、")
     if not subject and kind != "count":
         subject = _NEXT_VALUE.split(after, 1)[0].strip(" \t、")
         if "的" in subject:
