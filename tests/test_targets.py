@@ -508,3 +508,20 @@ def test_indicators_of_a_second_value_a_share_clause_and_a_trailing_time_word():
     got = {r.value_text: r.indicator for r in extract(text)}
     assert got == {"5.5%以内": "城镇调查失业率", "5万亿元": "地方政府专项债券", "6000亿元": "地方政府专项债券",
                    "10%": "数字经济核心产业增加值", "13%左右": "数字经济核心产业增加值占地区生产总值比重"}
+
+
+def test_a_statement_of_the_current_state_governs_the_clauses_after_it():
+    text = ("某省专精特新企业培育行动计划（2024—2026年）\n一、主要目标\n"
+            "到2026年，累计培育制造业单项冠军200家和专精特新“小巨人”企业1200家，省级专精特新中小企业8000家以上。\n"
+            "截至目前，全省累计培育省级专精特新中小企业4100家，国家级“小巨人”企业520家。"
+            "全省现有单项冠军企业150家，创新型中小企业3万家。目前已建成公共服务平台40个，力争新建20个。")
+    rows = extract(text)
+    # the goals; of the status sentences only what 力争 makes a goal again
+    assert [r.value_text for r in rows] == ["200家", "1200家", "8000家以上", "20个"]
+    assert [r.indicator for r in rows[:3]] == ["制造业单项冠军", "专精特新“小巨人”企业", "省级专精特新中小企业"]
+    assert {r.target_year for r in rows} == {2026}
+
+
+def test_what_the_plan_works_through_is_not_a_target():
+    text = "一、总体要求\n聚焦12个重点产业链，围绕8个先进制造业集群，培育链主企业30家。"
+    assert values(text, period_start=2024, period_end=2026) == [(30, 30, "家", 2026)]

@@ -253,6 +253,8 @@ class TargetExtractor:
             return None
         if self._past(ext_prefix, ctx, s_start, c.start, gov):
             return None
+        if self._past_scope(text, s_start, clause_start, c.start, gov):
+            return None
 
         year = self._target_year(ctx, gov, deadline_years)
         baseline = self._baseline_year(ext_prefix)
@@ -326,6 +328,21 @@ class TargetExtractor:
                        if m.kind in _FORWARD_KINDS and not m.historical]
             return not forward
         return False
+
+    def _past_scope(self, text: str, s_start: int, clause_start: int, offset: int,
+                    gov: TimeMention | None) -> bool:
+        """截至目前，全省累计培育A 5594家，B 709家: a statement of the current state governs the clauses after it
+        in its sentence, up to a semicolon, a goal word (力争, 新增) or a time ahead."""
+        if gov is not None and not gov.historical and gov.start >= s_start and gov.kind in _FORWARD_KINDS:
+            return False
+        head = text[s_start:clause_start]
+        cut = max(head.rfind("；"), head.rfind(";"))
+        head = head[cut + 1:]
+        found = [m for r in self._role("past_scope") for m in r.pattern.finditer(head)]
+        if not found:
+            return False
+        last = max(m.end() for m in found)
+        return not self._any("goal_word", head[last:] + text[clause_start:offset])
 
     @staticmethod
     def _target_year(ctx: TimeContext, gov: TimeMention | None, deadline_years: dict[int, int]) -> int | None:
@@ -574,7 +591,10 @@ _GENERIC = {"产值", "总产值", "营业收入", "营收", "规模", "产业�
 
 
 _ITEM_BREAK = regex.compile(r"(?:\d|[%％‰]|左右|以上|以下|以内|[个家项人元亩吨座条所台套辆件])\s*、")
-_FIRST_VALUE = regex.compile(r"(?:超过|突破|不低于|不少于|约)?\d|百分之")
+# a number written as a value, not inside a name (5G, G60, “6+X”)
+_VALUE_NUM = r"(?<![A-Za-z+＋\d.])\d[\d.,]*(?![\d.,]*[A-Za-z+＋])"
+_AFTER_VALUE = regex.compile(_VALUE_NUM + r"\s*[^\d、和及与，,]{0,4}?\s*(?:、|和|及|与)")
+_FIRST_VALUE = regex.compile(r"(?:超过|突破|不低于|不少于|约)?" + _VALUE_NUM + r"|百分之")
 _RESPECTIVE = regex.compile(r"分别(?:为|是|达到|达|超过|突破|不低于|不少于|增长|提高|提升|下降|降低|减少|增加)*")
 _LIST_SEP = regex.compile(r"、|和|及|与")
 _LABEL = regex.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d))\s*(?:对(?=\p{Han}{2}))?")
@@ -624,7 +644,7 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
     """Short phrase for what is measured: the thing counted after a count, else the subject before the verb."""
     after = _UNIT_NOTE.sub("", after)                     # 100万台（套）
     prefix = _LABEL.sub("", prefix)                       # 一、对地区生产总值增长…
-    if kind == "count" and not after.startswith(("、", "，", ",", "；", "。")):
+    if kind == "count" and not after.startswith(("、", "，", ",", "；", "。", "和", "及", "与")):
         phrase = _NEXT_VALUE.split(after, 1)[0]
         if "的" in phrase:
             phrase = phrase.rsplit("的", 1)[1]
@@ -635,9 +655,12 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
     subject = _TRAIL_VERB.sub("", subject)
     subject = _LEAD.sub("", subject).strip(_QUOTES + "，,、")
     subject = regex.split(r"[，,]", subject)[-1]
-    if regex.search(r"\d", subject):                       # 国家级平台5个、省级30个: the part after the last value
-        subject = regex.split(r"[、]", subject)[-1]
-        if regex.search(r"\d", subject):
+    if _FIRST_VALUE.search(subject):                       # 国家级平台5个、省级30个: the part after the last value
+        breaks = list(_AFTER_VALUE.finditer(subject))
+        tail = subject[breaks[-1].end():] if breaks else subject
+        if tail.strip(_QUOTES) and not _FIRST_VALUE.search(tail):
+            subject = tail                                 # A 300家和B → B
+        else:
             # 专项债券4.4万亿元、比上年增加5000亿元: a second value of the same item, whose subject comes first
             head = _FIRST_VALUE.split(subject, 1)[0]
             subject = _LEAD.sub("", _TRAIL_VERB.sub("", head)).strip(_QUOTES + "，,、")
