@@ -525,3 +525,12 @@ def test_a_statement_of_the_current_state_governs_the_clauses_after_it():
 def test_what_the_plan_works_through_is_not_a_target():
     text = "一、总体要求\n聚焦12个重点产业链，围绕8个先进制造业集群，培育链主企业30家。"
     assert values(text, period_start=2024, period_end=2026) == [(30, 30, "家", 2026)]
+
+
+def test_multiples_of_a_base_year_doubling_and_spans_of_years_before_a_cumulative():
+    text = ("一、主要目标\n到2025年，全市地区生产总值力争实现翻一番，达到2万亿元左右；城乡居民收入是2020年的1.5倍。"
+            "PM2.5平均浓度降至30微克/立方米。五年累计完成固定资产投资1.2万亿元。")
+    rows = extract(text, period_start=2021, period_end=2025, issue_date=D(2021, 6, 1))
+    got = [(r.value_text, r.indicator, r.baseline_year, r.target_year) for r in rows]
+    assert got == [("2万亿元左右", "地区生产总值", None, 2025), ("1.5倍", "城乡居民收入", 2020, 2025),
+                   ("30微克/立方米", "PM2.5平均浓度", None, 2025), ("1.2万亿元", "固定资产投资", None, 2025)]

@@ -62,12 +62,12 @@ _LEAD = regex.compile(
     r"其中|力争|争取|努力|预期|预计|计划|进一步|持续|加快|大力|积极|重点|全面|着力|全区|全市|全省|全国|"
     r"新增|累计|年均|实现|完成|达到|培育|建设|建成|打造|形成|创建|引进|集聚|聚集|推动|推进|带动|支持|选树|认定|"
     r"新建|建立|发展|吸引|开展|制定|研制|攻关|争创|滚动|创造|汇聚|储备|共建|聚焦|打响|落地|确保|保持|"
-    r"基本|初步|力争|全年|年内|当年|今年|明年|拟|安排|，|,|、|\s)+")
+    r"基本|初步|力争|全年|年内|当年|今年|明年|拟|安排|(?:[一二三四五六七八九十]|\d{1,2})年(?=累计)|，|,|、|\s)+")
 _TRAIL_VERB = regex.compile(
     r"(?:达到|达|为|超过|突破|增长|提高到?|提升至?|提高至|下降到?|降低到?|降低至|下降至|实现|保持在?|控制在|"
     r"压缩至|缩短至|不低于|不少于|不超过|约|累计|新增|年均|力争|预期|实现|建成|建设|培育|打造|形成|创建|"
     r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要|稳定在|维持在|控制在|增加|减少|下降|降低|提高|提升|"
-    r"全年|年内|当年|今年|明年)+$")
+    r"全年|年内|当年|今年|明年|降至|降到|升至|增至|翻一番|翻番|翻两番)+$")
 
 
 @dataclass
@@ -271,7 +271,7 @@ class TargetExtractor:
             # 到2025年达到660亿元 after 地区生产总值年均增长7%左右: the subject of the clause before
             prev_start = _clause_start(text, s_start, clause_start - 1)
             head = _FIRST_VALUE.split(text[prev_start:clause_start - 1], 1)[0]
-            subject = _indicator(head, "", None) if len(head) < clause_start - 1 - prev_start else None
+            subject = _indicator(head, "", None)
             if subject and not subject.startswith("占"):
                 # …增加值年均增长12%，占地区生产总值比重达到12%: the share of the subject before
                 indicator = subject + indicator if indicator else subject
@@ -584,7 +584,7 @@ def _unit_in_name(name: str) -> str:
 
 
 _NEXT_VALUE = regex.compile(r"(?:、|和|及|与|，|,)(?=\s*(?:[\d一二两三四五六七八九十]|超过|约|近))")
-_BASELINE_WORDS = regex.compile(r"(?:较|比|与)\s*\d{4}\s*年(?:底|末)?(?:相比)?|比上年|较上年")
+_BASELINE_WORDS = regex.compile(r"(?:较|比|与)\s*\d{4}\s*年(?:底|末)?(?:相比)?|比上年|较上年|(?:是|为)\s*\d{4}\s*年(?:底|末)?的$")
 _TOPIC = regex.compile(r"\s*([^，,。；;：:]{2,12})[。：:]")
 _STRUCTURAL = regex.compile(r"目标|要求|任务|措施|思路|原则|行动|工程|保障|举措|重点")
 _GENERIC = {"产值", "总产值", "营业收入", "营收", "规模", "产业规模", "产量", "投资", "收入", "销售收入", "增加值"}
