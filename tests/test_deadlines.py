@@ -295,3 +295,11 @@ def test_last_years_plan_execution_section_is_background():
     text = ("关于2022年计划执行情况与2023年计划草案的报告\n一、2022年国民经济和社会发展计划执行情况\n"
             "全年新增城镇就业5万人，年均增长3%。\n二、2023年主要目标\n年底前完成改造。")
     assert [(r.text, r.end_date) for r in rows(text)] == [("2023年", D(2023, 12, 31)), ("年底前", D(2023, 12, 31))]
+
+
+def test_a_byline_date_in_chinese_numerals_dates_the_report():
+    text = ("政府工作报告\n——二〇二四年三月五日在第十四届全国人民代表大会第二次会议上\n各位代表：\n"
+            "一、2023年工作回顾\n过去一年，城镇新增就业1244万人。\n二、2024年工作安排\n今年发展主要预期目标是：国内生产总值增长5%左右。明年基本完成改造。")
+    doc = make_doc(text)
+    assert EXTRACT.document_year(doc) == 2024
+    assert [(r.text, r.end_date) for r in EXTRACT(doc)] == [("今年", D(2024, 12, 31)), ("明年", D(2025, 12, 31))]

@@ -297,11 +297,11 @@ class DeadlineExtractor:
     @staticmethod
     def document_year(doc: Document) -> int | None:
         """The year the document was issued or delivered: its issue date, else a full date in the title zone
-        (a report's ——2021年2月2日在…会议上)."""
+        (a report's ——2021年2月2日在…会议上, ——二〇二四年三月五日在…)."""
         if doc.meta.issue_date:
             return doc.meta.issue_date.year
         m = _ZONE_DATE.search(_title_zone(doc.text))
-        return int(m.group("year")) if m else None
+        return int(m.group("year").translate(_CN_YEAR_DIGITS)) if m else None
 
     @staticmethod
     def _period_years(m) -> tuple[int, int] | None:
@@ -440,4 +440,6 @@ def _title_zone(text: str, n_lines: int = 6, max_chars: int = 400) -> str:
 _BODY_PUNCT = regex.compile(r"[，。；,;]")
 _SALUTATION = regex.compile(r"[:：]\s*$")
 _BODY_HEADING = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节篇部])")
-_ZONE_DATE = regex.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_ZONE_DATE = regex.compile(r"(?P<year>(?:19|20)\d{2}|[一二][〇零○一二三四五六七八九]{3})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+                           r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
