@@ -534,3 +534,8 @@ def test_multiples_of_a_base_year_doubling_and_spans_of_years_before_a_cumulativ
     got = [(r.value_text, r.indicator, r.baseline_year, r.target_year) for r in rows]
     assert got == [("2万亿元左右", "地区生产总值", None, 2025), ("1.5倍", "城乡居民收入", 2020, 2025),
                    ("30微克/立方米", "PM2.5平均浓度", None, 2025), ("1.2万亿元", "固定资产投资", None, 2025)]
+
+
+def test_an_undated_plans_table_skips_the_earliest_year_column_as_the_base():
+    text = "一、主要指标\n指标\t单位\t2020年\t2025年\t属性\n地区生产总值\t亿元\t900\t1300\t预期性\n"
+    assert values(text) == [(1300, 1300, "亿元", 2025)]

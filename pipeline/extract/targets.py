@@ -27,7 +27,8 @@ document's time context come from :mod:`.deadlines`. What this module decides:
 Indicator tables (tab-separated rows under a header with a unit column and a
 target-year or 目标值 column): every numeric cell of a target column is a
 target, with the row's unit, 属性 as binding and the column's year; a column
-whose year is before the document's time is a base-year column and is skipped.
+whose year is before the document's time is a base-year column and is skipped
+(when the document's time is unknown, the earliest of several year columns).
 """
 from __future__ import annotations
 
@@ -464,10 +465,13 @@ class TargetExtractor:
             indicator = name[0] if name else next((c.strip() for c in cells if _is_label(c)), None)
             col_unit = unit_cell[0] if unit_cell else _unit_in_name(indicator or "")
             binding = self._binding(binding_cell[0]) if binding_cell else None
+            years = sorted({y for _, y, _ in header["targets"] if y is not None})
             for idx, col_year, col_change in header["targets"]:
                 j = idx - shift
                 if not 0 <= j < len(cells):
                     continue
+                if ctx.ref_year is None and len(years) >= 2 and col_year == years[0]:
+                    continue                               # 2020年 | 2025年 in an undated plan: the first is the base
                 row = self._table_cell(doc, ctx, cells[j], starts[j], indicator, col_unit, binding, col_year,
                                        col_change)
                 if row is not None:
