@@ -539,3 +539,10 @@ def test_multiples_of_a_base_year_doubling_and_spans_of_years_before_a_cumulativ
 def test_an_undated_plans_table_skips_the_earliest_year_column_as_the_base():
     text = "一、主要指标\n指标\t单位\t2020年\t2025年\t属性\n地区生产总值\t亿元\t900\t1300\t预期性\n"
     assert values(text) == [(1300, 1300, "亿元", 2025)]
+
+
+def test_a_count_whose_measure_is_the_goal_is_not_a_target():
+    text = ("一、主要任务\n做大集成电路、生物医药、人工智能等3个先导产业规模，培育龙头企业10家。"
+            "打造新材料、生物医药等4个千亿级产业集群。力争形成20-30个特色园区建设培育规模。")
+    assert values(text, period_start=2024, period_end=2026) == [
+        (10, 10, "家", 2026), (4, 4, "个", 2026), (20, 30, "个", 2026)]

@@ -244,6 +244,8 @@ class TargetExtractor:
             return None
         if self._any("threshold_after", text[c.end:c.end + 12]) or self._any("structure_after", text[c.end:c.end + 8]):
             return None
+        if kind == "count" and self._any("measure_after", text[c.end:clause_end]) and self._any("measure_verb", prefix):
+            return None                                    # 提高…等2个特色产业规模: the goal is the measure
         if kind != "count":
             if self._any("descriptor_after", text[c.end:c.end + 12]):
                 return None
