@@ -546,3 +546,9 @@ def test_a_count_whose_measure_is_the_goal_is_not_a_target():
             "打造新材料、生物医药等4个千亿级产业集群。力争形成20-30个特色园区建设培育规模。")
     assert values(text, period_start=2024, period_end=2026) == [
         (10, 10, "家", 2026), (4, 4, "个", 2026), (20, 30, "个", 2026)]
+
+
+def test_a_threshold_inside_the_subject_stays_in_the_indicator():
+    text = "一、任务\n到2026年，年营业收入超10亿元企业新增20家。"
+    [row] = extract(text, period_start=2024, period_end=2026)
+    assert (row.value_text, row.indicator) == ("20家", "年营业收入超10亿元企业")

@@ -68,7 +68,7 @@ _TRAIL_VERB = regex.compile(
     r"(?:达到|达|为|超过|突破|增长|提高到?|提升至?|提高至|下降到?|降低到?|降低至|下降至|实现|保持在?|控制在|"
     r"压缩至|缩短至|不低于|不少于|不超过|约|累计|新增|年均|力争|预期|实现|建成|建设|培育|打造|形成|创建|"
     r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要|稳定在|维持在|控制在|增加|减少|下降|降低|提高|提升|"
-    r"全年|年内|当年|今年|明年|降至|降到|升至|增至|翻一番|翻番|翻两番)+$")
+    r"全年|年内|当年|今年|明年|降至|降到|升至|增至|翻一番|翻番|翻两番|下浮|上浮)+$")
 
 
 @dataclass
@@ -600,6 +600,8 @@ _ITEM_BREAK = regex.compile(r"(?:\d|[%％‰]|左右|以上|以下|以内|[个�
 # a number written as a value, not inside a name (5G, G60, “6+X”)
 _VALUE_NUM = r"(?<![A-Za-z+＋\d.])\d[\d.,]*(?![\d.,]*[A-Za-z+＋])"
 _AFTER_VALUE = regex.compile(_VALUE_NUM + r"\s*[^\d、和及与，,]{0,4}?\s*(?:、|和|及|与)")
+_ENDS_WITH_VALUE = regex.compile(_VALUE_NUM + r"\s*[万亿千百]*\s*(?:美元|元|%|％|个|家|项|人次|人|吨|亩|座|件|台|辆|条|所|处|套|次|倍|公里|"
+                                 r"平方米|平方公里|千瓦|斤|名|户)?\s*(?:左右|以上|以下|以内)?\s*$")
 _FIRST_VALUE = regex.compile(r"(?:超过|突破|不低于|不少于|约)?" + _VALUE_NUM + r"|百分之")
 _RESPECTIVE = regex.compile(r"分别(?:为|是|达到|达|超过|突破|不低于|不少于|增长|提高|提升|下降|降低|减少|增加)*")
 _LIST_SEP = regex.compile(r"、|和|及|与")
@@ -666,6 +668,8 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
         tail = subject[breaks[-1].end():] if breaks else subject
         if tail.strip(_QUOTES) and not _FIRST_VALUE.search(tail):
             subject = tail                                 # A 300家和B → B
+        elif not _ENDS_WITH_VALUE.search(tail):
+            subject = tail                                 # 年营业收入超10亿元企业: a threshold inside the noun
         else:
             # 专项债券4.4万亿元、比上年增加5000亿元: a second value of the same item, whose subject comes first
             head = _FIRST_VALUE.split(subject, 1)[0]
