@@ -303,3 +303,15 @@ def test_a_byline_date_in_chinese_numerals_dates_the_report():
     doc = make_doc(text)
     assert EXTRACT.document_year(doc) == 2024
     assert [(r.text, r.end_date) for r in EXTRACT(doc)] == [("今年", D(2024, 12, 31)), ("明年", D(2025, 12, 31))]
+
+
+def test_half_years_quarters_every_n_years_and_this_and_next_year():
+    text = ("2024年全市重点工作计划\n一、重点工作\n2024年上半年完成摸底，第三季度末前开展评估，下半年完成验收。"
+            "每三年开展一次评估。今明两年重点推进。\n二、回顾\n上半年，全市工业增加值增长5%。")
+    assert triples(text) == [
+        ("2024年上半年", "by", None, D(2024, 6, 30)),
+        ("第三季度末前", "by", None, D(2024, 9, 30)),
+        ("下半年", "by", None, D(2024, 12, 31)),
+        ("每三年", "recurring", None, None),
+        ("今明两年", "relative", D(2024, 1, 1), D(2025, 12, 31)),
+    ]

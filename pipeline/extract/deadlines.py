@@ -357,16 +357,24 @@ class DeadlineExtractor:
                 year = doc_year + rule.attrs["doc_year_offset"] if doc_year is not None else None
             else:
                 year = _year(groups.get("year"))
+                if year is None and rule.attrs.get("year_or_doc_year"):  # 三季度末前: this year
+                    year = doc_year
             if year is None:
                 return None
-            end_date = _last_day(year, _year(groups.get("month")), _year(groups.get("day")))
+            month = _year(groups.get("month"))
+            if groups.get("half"):                # 上半年 / 下半年
+                month = 6 if groups["half"] == "上" else 12
+            elif groups.get("quarter"):           # 第三季度 / 三季度
+                month = 3 * (_year(groups["quarter"]) or 4)
+            end_date = _last_day(year, month, _year(groups.get("day")))
             if end_date is None:
                 return None
         elif kind == "relative":
             offset = rule.attrs.get("doc_year_offset")
             if offset is not None:
                 if doc_year is not None:
-                    start_date = dt.date(doc_year + offset, 1, 1)
+                    first = doc_year if rule.attrs.get("span_from_doc_year") else doc_year + offset
+                    start_date = dt.date(first, 1, 1)
                     end_date = dt.date(doc_year + offset, 12, 31)
             elif plan is not None:
                 # 未来三年 in a three-year plan ends with it; 三年内 in a one-year plan or report (2024年工作要点,
