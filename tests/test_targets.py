@@ -523,7 +523,7 @@ def test_a_statement_of_the_current_state_governs_the_clauses_after_it():
 
 
 def test_what_the_plan_works_through_is_not_a_target():
-    text = "一、总体要求\n聚焦12个重点产业链，围绕8个先进制造业集群，培育链主企业30家。"
+    text = "一、总体要求\n聚焦12个重点产业链和6个产业集群，围绕8个先进制造业集群，培育链主企业30家。"
     assert values(text, period_start=2024, period_end=2026) == [(30, 30, "家", 2026)]
 
 
