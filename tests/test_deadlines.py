@@ -240,3 +240,78 @@ def test_undated_months_and_year_end_take_the_document_year():
 def test_deadline_forms(text, expected):
     found = [(r.text, r.end_date) for r in rows(text, period_start=2023, period_end=2025)]
     assert expected in found
+
+
+# ---------------------------------------------------------------- the document's own year and plan in reports and annual plans
+
+def test_an_annual_plan_title_gives_the_plan_year_not_a_five_year_plan_named_near_the_top():
+    text = ("某省人民政府关于下达《某省2019年国民经济和社会发展计划》的通知\n"
+            "2018年，全省实现了“十三五”规划的良好开局，地区生产总值增长7.5%。\n"
+            "今年全省经济社会发展的主要预期目标是：地区生产总值增长7%左右。年内完成立法。")
+    # metadata read the five-year plan from the body line; the title says the plan is 2019's
+    doc = make_doc(text, title="某省人民政府关于下达《某省2019年国民经济和社会发展计划》的通知",
+                   issue_date=D(2019, 3, 20), period_start=2016, period_end=2020)
+    assert EXTRACT.plan_period(doc) == (2019, 2019)
+    found = [(r.text, r.end_date) for r in EXTRACT(doc)]
+    assert ("今年", D(2019, 12, 31)) in found and ("年内", D(2019, 12, 31)) in found
+    # the plan named in a statement about last year is no deadline of this document
+    assert not any("十三五" in t for t, _ in found)
+
+
+def test_a_report_on_last_years_plan_and_this_years_draft_takes_the_later_year():
+    title = "关于某市2023年国民经济和社会发展计划执行情况与2024年国民经济和社会发展计划草案的报告"
+    assert EXTRACT.plan_period(make_doc(title + "\n一、2023年计划执行情况\n全年增长5%。", title=title)) == (2024, 2024)
+
+
+def test_a_work_report_dated_in_its_byline_resolves_this_year_and_next_year():
+    text = ("政府工作报告\n——2025年1月15日在某市第十六届人民代表大会第五次会议上\n各位代表：\n"
+            "“十四五”时期工作回顾\n五年来，全市地区生产总值年均增长6%。\n"
+            "今年主要预期目标是：地区生产总值增长5%左右。明年基本建成数据平台。当年新增高新技术企业200家。"
+            "今后五年，全市研发投入年均增长10%。")
+    # metadata took the heading “十三五”…; a plan that ended before the report is not its plan
+    doc = make_doc(text, period_start=2016, period_end=2020)
+    assert EXTRACT.plan_period(doc) is None
+    found = [(r.text, r.end_date) for r in EXTRACT(doc)]
+    assert ("今年", D(2025, 12, 31)) in found
+    assert ("明年", D(2026, 12, 31)) in found
+    assert ("当年", D(2025, 12, 31)) in found
+    assert ("今后五年", D(2029, 12, 31)) in found
+    assert "五年来" not in [t for t, _ in found]
+
+
+def test_the_year_of_a_reports_goals_is_a_deadline():
+    text = "2024年政府工作报告\n一、2023年工作回顾\n全年增长5.2%。\n二、2024年工作安排\n2024年发展主要预期目标是：国内生产总值增长5%左右。"
+    found = [(r.text, r.end_date) for r in rows(text)]
+    assert ("2024年", D(2024, 12, 31)) in found
+    assert not any(t.startswith("2023") for t, _ in found)
+
+
+def test_within_n_years_in_a_one_year_plan_counts_from_its_year():
+    text = "2022年全市重点工作计划\n一、重点工作\n三年内建成5个省级产业平台。"
+    assert triples(text) == [("三年内", "relative", None, D(2024, 12, 31))]
+
+
+def test_last_years_plan_execution_section_is_background():
+    text = ("关于2022年计划执行情况与2023年计划草案的报告\n一、2022年国民经济和社会发展计划执行情况\n"
+            "全年新增城镇就业5万人，年均增长3%。\n二、2023年主要目标\n年底前完成改造。")
+    assert [(r.text, r.end_date) for r in rows(text)] == [("2023年", D(2023, 12, 31)), ("年底前", D(2023, 12, 31))]
+
+
+def test_a_byline_date_in_chinese_numerals_dates_the_report():
+    text = ("政府工作报告\n——二〇二四年三月五日在第十四届全国人民代表大会第二次会议上\n各位代表：\n"
+            "一、2023年工作回顾\n过去一年，城镇新增就业1244万人。\n二、2024年工作安排\n今年发展主要预期目标是：国内生产总值增长5%左右。明年基本完成改造。")
+    doc = make_doc(text)
+    assert EXTRACT.document_year(doc) == 2024
+    assert [(r.text, r.end_date) for r in EXTRACT(doc)] == [("今年", D(2024, 12, 31)), ("明年", D(2025, 12, 31))]
+
+
+def test_half_years_quarters_every_n_years_and_this_and_next_year():
+    text = ("2024年全市重点工作计划\n一、重点工作\n2024年上半年完成摸底，第三季度末前开展评估，下半年完成验收。"
+            "每三年开展一次评估。今明两年重点推进。\n二、回顾\n上半年，全市工业增加值增长5%。")
+    assert triples(text) == [
+        ("2024年上半年", "by", None, D(2024, 6, 30)),
+        ("第三季度末前", "by", None, D(2024, 9, 30)),
+        ("下半年", "by", None, D(2024, 12, 31)),
+        ("每三年", "recurring", None, None),
+        ("今明两年", "relative", D(2024, 1, 1), D(2025, 12, 31)),
+    ]

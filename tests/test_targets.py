@@ -427,3 +427,128 @@ def test_text_without_punctuation_stays_linear():
     assert len(rows) == 6000
     assert elapsed < 15, f"{elapsed:.1f}s"
     assert max(len(r.sentence) for r in rows) <= 800          # the sentence column is a window, not 60,000 chars
+
+
+# ---------------------------------------------------------------- reports and annual plans: this year's goals, not last year's results
+
+def test_annual_plan_results_of_last_year_are_not_targets_even_when_metadata_names_a_five_year_plan():
+    title = "某省人民政府关于下达《某省2019年国民经济和社会发展计划》的通知"
+    text = (title + "\n某省2019年国民经济和社会发展计划\n"
+            "2018年，全省实现了“十三五”良好开局。全省实现地区生产总值3.6万亿元，增长7.8%，其中一、二、三产业分别增长3.5%、"
+            "7.2%和9.1%；新增城镇就业75万人。\n"
+            "全省经济社会发展的主要预期目标是：地区生产总值增长7.5%左右；城镇新增就业70万人以上。")
+    rows = extract(text, title=title, issue_date=D(2019, 3, 20), period_start=2016, period_end=2020)
+    assert [(r.value_text, r.target_year) for r in rows] == [("7.5%左右", 2019), ("70万人以上", 2019)]
+
+
+def test_work_report_with_a_byline_date_and_a_review_heading():
+    text = ("政府工作报告\n——2021年2月3日在某市第十五届人民代表大会第六次会议上\n各位代表：\n"
+            "“十三五”时期工作回顾\n过去五年，2020年全市实现生产总值1100亿元，较2015年分别增长26%。\n"
+            "“十四五”时期主要目标和2021年工作安排\n今后五年，全市地区生产总值年均增长6.5%左右。\n"
+            "2021年主要预期目标是：地区生产总值增长8%以上。今年新开工项目200个。")
+    rows = extract(text, period_start=2016, period_end=2020)
+    assert [(r.value_text, r.target_year) for r in rows] == [("6.5%左右", 2025), ("8%以上", 2021), ("200个", 2021)]
+
+
+def test_indicators_in_lists_and_clauses_that_start_with_a_time_or_verb():
+    text = ("一、主要目标\n“十四五”期间，全市软件业务收入年均增长10%左右，到2025年达到900亿元。"
+            "二氧化硫、氮氧化物、挥发性有机物排放总量比2020年分别下降6%、9%、10%以上。"
+            "工业互联网平台接入设备超过50万台（套）。\n"
+            "二、监测\n一、对地区生产总值增长6%、城镇新增就业12万人左右、城镇调查失业率5%左右等指标进行监测。\n"
+            "（一）到2025年，累计培育智能工厂60家、数字化车间150个。")
+    rows = extract(text, period_start=2021, period_end=2025)
+    got = {r.value_text: r for r in rows}
+    assert got["900亿元"].indicator == "软件业务收入"          # the subject of the clause before
+    assert [got[v].indicator for v in ("6%", "9%", "10%以上")][1:] == ["氮氧化物", "挥发性有机物排放总量"]
+    assert got["超过50万台"].indicator == "工业互联网平台接入设备"   # not the unit note （套）
+    growth = [r for r in rows if r.value_text == "6%" and r.change == "increase"][0]
+    assert growth.indicator == "地区生产总值"                   # not 一、对地区生产总值
+    # 新增 inside the previous item's name (城镇新增就业) is not a qualifier of the next value
+    assert (got["5%左右"].qualifiers, got["5%左右"].change) == (("左右",), "level")
+    # a qualifier that opens the clause governs the whole list
+    assert [(got[v].qualifiers, got[v].change) for v in ("60家", "150个")] == [(("累计",), "cumulative")] * 2
+
+
+def test_indicator_table_with_spaced_name_header_base_column_and_plan_change_column():
+    text = """某市国民经济和社会发展第十四个五年规划纲要
+一、主要目标
+专栏1 “十四五”时期主要指标
+指 标\t2020年基数\t2025年目标\t“十四五”年均增长（%）\t属性
+地区生产总值（亿元）\t900\t1300\t7.5左右\t预期性
+常住人口城镇化率（%）\t60.2\t64\t〔3.8〕\t预期性
+单位地区生产总值能耗降低（%）\t—\t—\t完成省下达任务\t约束性
+"""
+    rows = extract(text, period_start=2021, period_end=2025)
+    got = [(r.indicator, r.value_text, r.unit, r.binding, r.target_year, r.change) for r in rows]
+    assert got == [
+        ("地区生产总值（亿元）", "1300", "亿元", "预期性", 2025, "level"),
+        ("地区生产总值（亿元）", "7.5左右", "%", "预期性", 2025, "annual_avg"),
+        ("常住人口城镇化率（%）", "64", "%", "预期性", 2025, "level"),
+        ("常住人口城镇化率（%）", "〔3.8〕", "%", "预期性", 2025, "cumulative"),
+    ]
+    doc = make_doc(text, period_start=2021, period_end=2025)
+    assert [(d.text, d.end_date) for d in DEADLINES(doc) if d.text.startswith("202")] == [("2025年目标", D(2025, 12, 31))]
+
+
+def test_a_comparison_with_last_year_is_a_result_unless_planned_ahead():
+    report = ("2025年政府工作报告\n一、2024年工作回顾\n全年地区生产总值比上年增长5%。\n"
+              "二、今年重点工作\n拟安排地方政府专项债券4万亿元、比上年增加5000亿元。全年完成一般预算收入9000万元以上。")
+    rows = extract(report)
+    assert [(r.value_text, r.target_year, r.change) for r in rows] == [
+        ("4万亿元", 2025, "level"), ("5000亿元", 2025, "increase"), ("9000万元以上", 2025, "level")]
+    assert rows[0].indicator == "地方政府专项债券" and rows[-1].indicator == "一般预算收入"
+    # without a time ahead, a comparison with last year reports a result
+    assert values("情况通报\n全市工业增加值同比增长8.3%，比上年增加120亿元。") == []
+
+
+def test_indicators_of_a_second_value_a_share_clause_and_a_trailing_time_word():
+    text = ("2026年政府工作报告\n一、今年主要目标\n城镇调查失业率全年控制在5.5%以内。"
+            "拟安排地方政府专项债券5万亿元、比上年增加6000亿元。"
+            "数字经济核心产业增加值年均增长10%，占地区生产总值比重提高到13%左右。")
+    got = {r.value_text: r.indicator for r in extract(text)}
+    assert got == {"5.5%以内": "城镇调查失业率", "5万亿元": "地方政府专项债券", "6000亿元": "地方政府专项债券",
+                   "10%": "数字经济核心产业增加值", "13%左右": "数字经济核心产业增加值占地区生产总值比重"}
+
+
+def test_a_statement_of_the_current_state_governs_the_clauses_after_it():
+    text = ("某省专精特新企业培育行动计划（2024—2026年）\n一、主要目标\n"
+            "到2026年，累计培育制造业单项冠军200家和专精特新“小巨人”企业1200家，省级专精特新中小企业8000家以上。\n"
+            "截至目前，全省累计培育省级专精特新中小企业4100家，国家级“小巨人”企业520家。"
+            "全省现有单项冠军企业150家，创新型中小企业3万家。目前已建成公共服务平台40个，力争新建20个。")
+    rows = extract(text)
+    # the goals; of the status sentences only what 力争 makes a goal again
+    assert [r.value_text for r in rows] == ["200家", "1200家", "8000家以上", "20个"]
+    assert [r.indicator for r in rows[:3]] == ["制造业单项冠军", "专精特新“小巨人”企业", "省级专精特新中小企业"]
+    assert {r.target_year for r in rows} == {2026}
+
+
+def test_what_the_plan_works_through_is_not_a_target():
+    text = "一、总体要求\n聚焦12个重点产业链和6个产业集群，围绕8个先进制造业集群，培育链主企业30家。"
+    assert values(text, period_start=2024, period_end=2026) == [(30, 30, "家", 2026)]
+
+
+def test_multiples_of_a_base_year_doubling_and_spans_of_years_before_a_cumulative():
+    text = ("一、主要目标\n到2025年，全市地区生产总值力争实现翻一番，达到2万亿元左右；城乡居民收入是2020年的1.5倍。"
+            "PM2.5平均浓度降至30微克/立方米。五年累计完成固定资产投资1.2万亿元。")
+    rows = extract(text, period_start=2021, period_end=2025, issue_date=D(2021, 6, 1))
+    got = [(r.value_text, r.indicator, r.baseline_year, r.target_year) for r in rows]
+    assert got == [("2万亿元左右", "地区生产总值", None, 2025), ("1.5倍", "城乡居民收入", 2020, 2025),
+                   ("30微克/立方米", "PM2.5平均浓度", None, 2025), ("1.2万亿元", "固定资产投资", None, 2025)]
+
+
+def test_an_undated_plans_table_skips_the_earliest_year_column_as_the_base():
+    text = "一、主要指标\n指标\t单位\t2020年\t2025年\t属性\n地区生产总值\t亿元\t900\t1300\t预期性\n"
+    assert values(text) == [(1300, 1300, "亿元", 2025)]
+
+
+def test_a_count_whose_measure_is_the_goal_is_not_a_target():
+    text = ("一、主要任务\n做大集成电路、生物医药、人工智能等3个先导产业规模，培育龙头企业10家。"
+            "打造新材料、生物医药等4个千亿级产业集群。力争形成20-30个特色园区建设培育规模。")
+    assert values(text, period_start=2024, period_end=2026) == [
+        (10, 10, "家", 2026), (4, 4, "个", 2026), (20, 30, "个", 2026)]
+
+
+def test_a_threshold_inside_the_subject_stays_in_the_indicator():
+    text = "一、任务\n到2026年，年营业收入超10亿元企业新增20家。"
+    [row] = extract(text, period_start=2024, period_end=2026)
+    assert (row.value_text, row.indicator) == ("20家", "年营业收入超10亿元企业")

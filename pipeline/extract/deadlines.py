@@ -262,26 +262,46 @@ class DeadlineExtractor:
         return kept
 
     def plan_period(self, doc: Document) -> tuple[int, int] | None:
-        """The document's own plan period: ``doc.meta``, else the first period in the title zone."""
+        """The document's own plan period, from the most reliable source on:
+
+        1. a period in the title; 2. the year of a one-year plan or report in the title (2024年工作要点; of
+        2021年计划执行情况与2022年计划草案, the later); 3. ``doc.meta``'s period, unless it ended before the
+        document's year (a body line near the top such as 实现了“十三五”良好开局, or a heading “十三五”时期的工作回顾,
+        names a past plan, not this one); 4. a period, else a title year, in the title zone."""
         meta = doc.meta
-        if meta.period_start and meta.period_end:
-            return meta.period_start, meta.period_end
-        zones = [meta.title or "", _title_zone(doc.text)]
-        for zone in zones:
+        title_rules = [r for r in self.rules if r.attrs.get("role") == "title_year"]
+
+        def period_in(zone: str) -> tuple[int, int] | None:
             for raw, m in self._scan(zone):
-                rule = self.rules.rules[raw.rule_index]
-                if rule.attrs.get("kind") == "period":
+                if self.rules.rules[raw.rule_index].attrs.get("kind") == "period":
                     span = self._period_years(m)
                     if span:
                         return span
-        for zone in zones:                     # a one-year plan or report: 2024年工作要点
-            for rule in self.rules:
-                if rule.attrs.get("role") == "title_year":
-                    m = rule.search(zone)
-                    if m:
-                        year = int(m.group("year"))
-                        return year, year
-        return None
+            return None
+
+        def year_in(zone: str) -> tuple[int, int] | None:
+            years = [int(m.group("year")) for r in title_rules for m in r.finditer(zone)]
+            return (max(years), max(years)) if years else None
+
+        title = meta.title or ""
+        found = period_in(title) or year_in(title)
+        if found:
+            return found
+        if meta.period_start and meta.period_end:
+            doc_year = self.document_year(doc)
+            if doc_year is None or meta.period_end >= doc_year:
+                return meta.period_start, meta.period_end
+        zone = _title_zone(doc.text)
+        return period_in(zone) or year_in(zone)
+
+    @staticmethod
+    def document_year(doc: Document) -> int | None:
+        """The year the document was issued or delivered: its issue date, else a full date in the title zone
+        (a report's ——2021年2月2日在…会议上, ——二〇二四年三月五日在…)."""
+        if doc.meta.issue_date:
+            return doc.meta.issue_date.year
+        m = _ZONE_DATE.search(_title_zone(doc.text))
+        return int(m.group("year").translate(_CN_YEAR_DIGITS)) if m else None
 
     @staticmethod
     def _period_years(m) -> tuple[int, int] | None:
@@ -304,8 +324,9 @@ class DeadlineExtractor:
 
     def _context(self, doc: Document) -> TimeContext:
         plan = self.plan_period(doc)
-        doc_year = doc.meta.issue_date.year if doc.meta.issue_date else (
-            plan[0] if plan and plan[0] == plan[1] else None)
+        doc_year = self.document_year(doc)
+        if doc_year is None and plan and plan[0] == plan[1]:
+            doc_year = plan[0]                 # a one-year plan or report: 今年 is its year
         ref_year = plan[0] if plan else doc_year
         mentions = []
         for raw, m in self._scan(doc.text):
@@ -336,19 +357,30 @@ class DeadlineExtractor:
                 year = doc_year + rule.attrs["doc_year_offset"] if doc_year is not None else None
             else:
                 year = _year(groups.get("year"))
+                if year is None and rule.attrs.get("year_or_doc_year"):  # 三季度末前: this year
+                    year = doc_year
             if year is None:
                 return None
-            end_date = _last_day(year, _year(groups.get("month")), _year(groups.get("day")))
+            month = _year(groups.get("month"))
+            if groups.get("half"):                # 上半年 / 下半年
+                month = 6 if groups["half"] == "上" else 12
+            elif groups.get("quarter"):           # 第三季度 / 三季度
+                month = 3 * (_year(groups["quarter"]) or 4)
+            end_date = _last_day(year, month, _year(groups.get("day")))
             if end_date is None:
                 return None
         elif kind == "relative":
             offset = rule.attrs.get("doc_year_offset")
             if offset is not None:
                 if doc_year is not None:
-                    start_date = dt.date(doc_year + offset, 1, 1)
+                    first = doc_year if rule.attrs.get("span_from_doc_year") else doc_year + offset
+                    start_date = dt.date(first, 1, 1)
                     end_date = dt.date(doc_year + offset, 12, 31)
             elif plan is not None:
-                end_date = dt.date(plan[1], 12, 31)
+                # 未来三年 in a three-year plan ends with it; 三年内 in a one-year plan or report (2024年工作要点,
+                # a work report) runs past it: it counts from the year
+                n = _year(groups.get("n")) if groups.get("n") else None
+                end_date = dt.date(plan[0] + n - 1 if n and plan[0] == plan[1] else plan[1], 12, 31)
             elif doc_year is not None and groups.get("n"):
                 n = _year(groups["n"]) or 1
                 end_date = dt.date(doc_year + n - 1, 12, 31)
@@ -365,6 +397,12 @@ class DeadlineExtractor:
 
     # ---- rows
 
+    @staticmethod
+    def _in_past_sentence(ctx: TimeContext, m: TimeMention) -> bool:
+        """A period mention after a time of the past in its own sentence (2016年，…实现了“十三五”良好开局)."""
+        before = _nearest_in_sentence(ctx, m)
+        return before is not None and before.historical
+
     def __call__(self, doc: Document, context: TimeContext | None = None) -> list[DeadlineRow]:
         ctx = context or self.context(doc)
         rows = []
@@ -375,6 +413,8 @@ class DeadlineExtractor:
                 gov = ctx.governing(m.start)
                 if gov is not None and gov.historical:
                     continue
+            elif m.kind == "period" and self._in_past_sentence(ctx, m):
+                continue            # 2016年，…实现了“十三五”良好开局: a plan named in a statement about the past
             section = ctx.section_at(m.start)
             rows.append(DeadlineRow(
                 doc_id=doc.doc_id, deadline_id=f"{doc.doc_id}-D{m.start}-{m.end}",
@@ -384,11 +424,30 @@ class DeadlineExtractor:
         return rows
 
 
+def _nearest_in_sentence(ctx: TimeContext, m: TimeMention) -> TimeMention | None:
+    s_start, _ = ctx.sentence_span(m.start)
+    before = [x for x in ctx.mentions_between(s_start, m.start) if x.kind in GOVERNING_KINDS and x.end <= m.start]
+    return before[-1] if before else None
+
+
 def _title_zone(text: str, n_lines: int = 6, max_chars: int = 400) -> str:
     """Title-like lines among the first few: where a plan's title and period stand (body sentences, which carry
-    clause punctuation, are left out: 2019年至2022年，全市累计… is not a plan period)."""
+    clause punctuation, are left out: 2019年至2022年，全市累计… is not a plan period). The zone ends at the
+    salutation (各位代表： / 各区人民政府…：): what follows is the body, whose headings (“十三五”时期的工作回顾)
+    are not the title; so does the first numbered heading (一、 / 第一章)."""
     lines = [ln for ln in text[:max_chars * 2].split("\n") if ln.strip()][:n_lines]
-    return "\n".join(ln for ln in lines if not _BODY_PUNCT.search(ln))[:max_chars]
+    kept = []
+    for ln in lines:
+        if _SALUTATION.search(ln) or _BODY_HEADING.match(ln):
+            break
+        if not _BODY_PUNCT.search(ln):
+            kept.append(ln)
+    return "\n".join(kept)[:max_chars]
 
 
 _BODY_PUNCT = regex.compile(r"[，。；,;]")
+_SALUTATION = regex.compile(r"[:：]\s*$")
+_BODY_HEADING = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节篇部])")
+_ZONE_DATE = regex.compile(r"(?P<year>(?:19|20)\d{2}|[一二][〇零○一二三四五六七八九]{3})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+                           r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")

@@ -27,7 +27,8 @@ document's time context come from :mod:`.deadlines`. What this module decides:
 Indicator tables (tab-separated rows under a header with a unit column and a
 target-year or 目标值 column): every numeric cell of a target column is a
 target, with the row's unit, 属性 as binding and the column's year; a column
-whose year is before the document's time is a base-year column and is skipped.
+whose year is before the document's time is a base-year column and is skipped
+(when the document's time is unknown, the earliest of several year columns).
 """
 from __future__ import annotations
 
@@ -62,11 +63,12 @@ _LEAD = regex.compile(
     r"其中|力争|争取|努力|预期|预计|计划|进一步|持续|加快|大力|积极|重点|全面|着力|全区|全市|全省|全国|"
     r"新增|累计|年均|实现|完成|达到|培育|建设|建成|打造|形成|创建|引进|集聚|聚集|推动|推进|带动|支持|选树|认定|"
     r"新建|建立|发展|吸引|开展|制定|研制|攻关|争创|滚动|创造|汇聚|储备|共建|聚焦|打响|落地|确保|保持|"
-    r"基本|初步|力争|，|,|、|\s)+")
+    r"基本|初步|力争|全年|年内|当年|今年|明年|拟|安排|(?:[一二三四五六七八九十]|\d{1,2})年(?=累计)|，|,|、|\s)+")
 _TRAIL_VERB = regex.compile(
     r"(?:达到|达|为|超过|突破|增长|提高到?|提升至?|提高至|下降到?|降低到?|降低至|下降至|实现|保持在?|控制在|"
     r"压缩至|缩短至|不低于|不少于|不超过|约|累计|新增|年均|力争|预期|实现|建成|建设|培育|打造|形成|创建|"
-    r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要|稳定在|维持在|控制在)+$")
+    r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要|稳定在|维持在|控制在|增加|减少|下降|降低|提高|提升|"
+    r"全年|年内|当年|今年|明年|降至|降到|升至|增至|翻一番|翻番|翻两番|下浮|上浮)+$")
 
 
 @dataclass
@@ -98,7 +100,8 @@ class TargetExtractor:
         for rule in rules:
             by_role.setdefault(str(rule.attrs.get("role", "")), []).append(rule)
         for rule in by_role.pop("past_cue", []):        # strong cues and weak ones (拥有, 目前) apart
-            role = "past_cue_weak" if rule.attrs.get("strength") == "weak" else "past_cue"
+            strength = rule.attrs.get("strength")
+            role = {"weak": "past_cue_weak", "comparison": "past_cue_comparison"}.get(str(strength), "past_cue")
             by_role.setdefault(role, []).append(rule)
         for role_rules in by_role.values():
             role_rules.sort(key=lambda r: -r.priority)
@@ -241,6 +244,8 @@ class TargetExtractor:
             return None
         if self._any("threshold_after", text[c.end:c.end + 12]) or self._any("structure_after", text[c.end:c.end + 8]):
             return None
+        if kind == "count" and self._any("measure_after", text[c.end:clause_end]) and self._any("measure_verb", prefix):
+            return None                                    # 提高…等2个特色产业规模: the goal is the measure
         if kind != "count":
             if self._any("descriptor_after", text[c.end:c.end + 12]):
                 return None
@@ -249,22 +254,35 @@ class TargetExtractor:
         gov = ctx.governing(c.start, sentence=(s_start, s_end))
         if gov is not None and gov.historical:
             return None
-        if self._past(ext_prefix, ctx, s_start, c.start):
+        if self._past(ext_prefix, ctx, s_start, c.start, gov):
+            return None
+        if self._past_scope(text, s_start, clause_start, c.start, gov):
             return None
 
         year = self._target_year(ctx, gov, deadline_years)
         baseline = self._baseline_year(ext_prefix)
         sentence_prefix = text[s_start:c.start]
-        aspirational, qualifiers = self._qualifiers(sentence_prefix, ext_prefix, c)
-        change = self._change(ext_prefix, c.unit)
+        item_prefix = _item_prefix(ext_prefix)
+        aspirational, qualifiers = self._qualifiers(sentence_prefix[:len(sentence_prefix) - len(ext_prefix)]
+                                                    + item_prefix, item_prefix, c)
+        change = self._change(item_prefix, c.unit)
         binding = self._binding(text[clause_start:clause_end])
         value_base, unit_base = self.units.to_base(c.low, c.unit)
         section = ctx.section_at(c.start)
+        indicator = _respective(prefix, text[c.end:clause_end]) or _indicator(prefix, after, kind)
+        if (indicator is None or indicator.startswith("占")) and kind != "count" and clause_start > s_start:
+            # 到2025年达到660亿元 after 地区生产总值年均增长7%左右: the subject of the clause before
+            prev_start = _clause_start(text, s_start, clause_start - 1)
+            head = _FIRST_VALUE.split(text[prev_start:clause_start - 1], 1)[0]
+            subject = _indicator(head, "", None)
+            if subject and not subject.startswith("占"):
+                # …增加值年均增长12%，占地区生产总值比重达到12%: the share of the subject before
+                indicator = subject + indicator if indicator else subject
         return TargetRow(
             doc_id=doc.doc_id, target_id=f"{doc.doc_id}-T{c.start}-{c.end}",
             section_id=section.section_id if section else None,
             sentence=ctx.sentence_text(c.start), char_start=c.start, char_end=c.end,
-            indicator=self._topic(ctx, c.start, _indicator(prefix, after, kind)), value_text=text[c.start:c.end],
+            indicator=self._topic(ctx, c.start, indicator), value_text=text[c.start:c.end],
             value_low=c.low, value_high=c.high, unit=c.unit, value_base=value_base, unit_base=unit_base,
             bound=_bound(c.low, c.high, c.pre, c.post, c.approx), aspirational=aspirational, change=change,
             target_year=year, baseline_year=baseline, binding=binding, rule_id=c.rule.id,
@@ -301,14 +319,33 @@ class TargetExtractor:
             return False
         return not _PHRASE_BREAK.search(text, prev.end, c.start)
 
-    def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int) -> bool:
+    def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int,
+              gov: TimeMention | None = None) -> bool:
         if self._any("past_cue", prefix):
             return True
+        if self._any("past_cue_comparison", prefix) and not (gov is not None and gov.kind in _FORWARD_KINDS
+                                                              and not gov.historical):
+            return True                                    # 比上年增长5.2%: a result, unless planned ahead
         if self._any("past_cue_weak", prefix):
             forward = [m for m in ctx.mentions_between(s_start, offset)
                        if m.kind in _FORWARD_KINDS and not m.historical]
             return not forward
         return False
+
+    def _past_scope(self, text: str, s_start: int, clause_start: int, offset: int,
+                    gov: TimeMention | None) -> bool:
+        """截至目前，全省累计培育A 5594家，B 709家: a statement of the current state governs the clauses after it
+        in its sentence, up to a semicolon, a goal word (力争, 新增) or a time ahead."""
+        if gov is not None and not gov.historical and gov.start >= s_start and gov.kind in _FORWARD_KINDS:
+            return False
+        head = text[s_start:clause_start]
+        cut = max(head.rfind("；"), head.rfind(";"))
+        head = head[cut + 1:]
+        found = [m for r in self._role("past_scope") for m in r.pattern.finditer(head)]
+        if not found:
+            return False
+        last = max(m.end() for m in found)
+        return not self._any("goal_word", head[last:] + text[clause_start:offset])
 
     @staticmethod
     def _target_year(ctx: TimeContext, gov: TimeMention | None, deadline_years: dict[int, int]) -> int | None:
@@ -430,10 +467,13 @@ class TargetExtractor:
             indicator = name[0] if name else next((c.strip() for c in cells if _is_label(c)), None)
             col_unit = unit_cell[0] if unit_cell else _unit_in_name(indicator or "")
             binding = self._binding(binding_cell[0]) if binding_cell else None
+            years = sorted({y for _, y, _ in header["targets"] if y is not None})
             for idx, col_year, col_change in header["targets"]:
                 j = idx - shift
                 if not 0 <= j < len(cells):
                     continue
+                if ctx.ref_year is None and len(years) >= 2 and col_year == years[0]:
+                    continue                               # 2020年 | 2025年 in an undated plan: the first is the base
                 row = self._table_cell(doc, ctx, cells[j], starts[j], indicator, col_unit, binding, col_year,
                                        col_change)
                 if row is not None:
@@ -550,10 +590,56 @@ def _unit_in_name(name: str) -> str:
 
 
 _NEXT_VALUE = regex.compile(r"(?:、|和|及|与|，|,)(?=\s*(?:[\d一二两三四五六七八九十]|超过|约|近))")
-_BASELINE_WORDS = regex.compile(r"(?:较|比|与)\s*\d{4}\s*年(?:底|末)?(?:相比)?|比上年|较上年")
+_BASELINE_WORDS = regex.compile(r"(?:较|比|与)\s*\d{4}\s*年(?:底|末)?(?:相比)?|比上年|较上年|(?:是|为)\s*\d{4}\s*年(?:底|末)?的$")
 _TOPIC = regex.compile(r"\s*([^，,。；;：:]{2,12})[。：:]")
 _STRUCTURAL = regex.compile(r"目标|要求|任务|措施|思路|原则|行动|工程|保障|举措|重点")
 _GENERIC = {"产值", "总产值", "营业收入", "营收", "规模", "产业规模", "产量", "投资", "收入", "销售收入", "增加值"}
+
+
+_ITEM_BREAK = regex.compile(r"(?:\d|[%％‰]|左右|以上|以下|以内|[个家项人元亩吨座条所台套辆件])\s*、")
+# a number written as a value, not inside a name (5G, G60, “6+X”)
+_VALUE_NUM = r"(?<![A-Za-z+＋\d.])\d[\d.,]*(?![\d.,]*[A-Za-z+＋])"
+_AFTER_VALUE = regex.compile(_VALUE_NUM + r"\s*[^\d、和及与，,]{0,4}?\s*(?:、|和|及|与)")
+_ENDS_WITH_VALUE = regex.compile(_VALUE_NUM + r"\s*[万亿千百]*\s*(?:美元|元|%|％|个|家|项|人次|人|吨|亩|座|件|台|辆|条|所|处|套|次|倍|公里|"
+                                 r"平方米|平方公里|千瓦|斤|名|户)?\s*(?:左右|以上|以下|以内)?\s*$")
+_FIRST_VALUE = regex.compile(r"(?:超过|突破|不低于|不少于|约)?" + _VALUE_NUM + r"|百分之")
+_RESPECTIVE = regex.compile(r"分别(?:为|是|达到|达|超过|突破|不低于|不少于|增长|提高|提升|下降|降低|减少|增加)*")
+_LIST_SEP = regex.compile(r"、|和|及|与")
+_LABEL = regex.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d))\s*(?:对(?=\p{Han}{2}))?")
+_UNIT_NOTE = regex.compile(r"^\s*[（(][^）)\s]{1,3}[）)]")
+
+
+def _item_prefix(prefix: str) -> str:
+    """The part of a clause prefix that belongs to the value's own item in a list (…城镇新增就业47万人左右、城镇调查失业率):
+    an earlier item's words (新增) are not this value's, except words that open the clause and govern the list
+    (累计培育A 200家、B 500个). A bare value after 、 (分别下降8%、10%) shares the whole prefix."""
+    breaks = list(_ITEM_BREAK.finditer(prefix))
+    if not breaks:
+        return prefix
+    own = prefix[breaks[-1].end():]
+    if not own.strip(_QUOTES):
+        return prefix
+    head = _LEAD.match(prefix)
+    return (prefix[:head.end()] if head else "") + own
+
+
+def _respective(prefix: str, after: str) -> str | None:
+    """A、B、C分别下降8%、8%、10%: the k-th value measures the k-th item."""
+    m = None
+    for m in _RESPECTIVE.finditer(prefix):
+        pass
+    if m is None:
+        return None
+    subject = _BASELINE_WORDS.sub("", prefix[:m.start()])
+    subject = _LEAD.sub("", regex.split(r"[，,]", subject)[-1]).strip(_QUOTES + "，,、")
+    items = [x.strip(_QUOTES) for x in _LIST_SEP.split(subject) if x.strip(_QUOTES)]
+    before = [x for x in _LIST_SEP.split(prefix[m.end():]) if x.strip()]
+    rest = regex.split(r"[，,；;。]", after, 1)[0]
+    later = [x for x in _LIST_SEP.split(rest) if regex.search(r"\d", x)]
+    k, n = len(before), len(before) + 1 + len(later)
+    if len(items) != n or n < 2:
+        return None
+    return _balance_quotes(items[k])
 
 
 def _balance_quotes(text: str) -> str:
@@ -564,7 +650,9 @@ def _balance_quotes(text: str) -> str:
 
 def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
     """Short phrase for what is measured: the thing counted after a count, else the subject before the verb."""
-    if kind == "count" and not after.startswith(("、", "，", ",", "；", "。")):
+    after = _UNIT_NOTE.sub("", after)                     # 100万台（套）
+    prefix = _LABEL.sub("", prefix)                       # 一、对地区生产总值增长…
+    if kind == "count" and not after.startswith(("、", "，", ",", "；", "。", "和", "及", "与")):
         phrase = _NEXT_VALUE.split(after, 1)[0]
         if "的" in phrase:
             phrase = phrase.rsplit("的", 1)[1]
@@ -575,8 +663,17 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
     subject = _TRAIL_VERB.sub("", subject)
     subject = _LEAD.sub("", subject).strip(_QUOTES + "，,、")
     subject = regex.split(r"[，,]", subject)[-1]
-    if regex.search(r"\d", subject):                       # 国家级平台5个、省级30个: the part after the last value
-        subject = regex.split(r"[、]", subject)[-1]
+    if _FIRST_VALUE.search(subject):                       # 国家级平台5个、省级30个: the part after the last value
+        breaks = list(_AFTER_VALUE.finditer(subject))
+        tail = subject[breaks[-1].end():] if breaks else subject
+        if tail.strip(_QUOTES) and not _FIRST_VALUE.search(tail):
+            subject = tail                                 # A 300家和B → B
+        elif not _ENDS_WITH_VALUE.search(tail):
+            subject = tail                                 # 年营业收入超10亿元企业: a threshold inside the noun
+        else:
+            # 专项债券4.4万亿元、比上年增加5000亿元: a second value of the same item, whose subject comes first
+            head = _FIRST_VALUE.split(subject, 1)[0]
+            subject = _LEAD.sub("", _TRAIL_VERB.sub("", head)).strip(_QUOTES + "，,、")
     if not subject and kind != "count":
         subject = _NEXT_VALUE.split(after, 1)[0].strip(" \t、")
         if "的" in subject:
