@@ -201,11 +201,12 @@ def test_state_council_lead_and_participants(state_council):
         ("农业农村部", "lead", "牵头负责"), ("工业和信息化部", "lead", "牵头负责")]
 
 
-def test_state_council_separate_and_collective_responsibility_has_no_positional_lead(state_council):
+def test_state_council_declared_lead_applies_to_collective_first_units(state_council):
+    # GUIDELINE: lead = the first-listed where the document says the first is lead
     got = clauses(state_council)
-    assert got["各省级人民政府分别负责"] == [("各省级人民政府", "responsible", "分别负责")]
+    assert got["各省级人民政府分别负责"] == [("各省级人民政府", "lead", "分别负责")]
     assert got["各有关部门和单位，各省级人民政府按职责分工负责"] == [
-        ("各有关部门和单位", "responsible", "按职责分工负责"), ("各省级人民政府", "responsible", "按职责分工负责")]
+        ("各有关部门和单位", "lead", "按职责分工负责"), ("各省级人民政府", "co", "按职责分工负责")]
 
 
 def test_state_council_bare_names_are_national_bodies(state_council):
@@ -518,7 +519,7 @@ def test_state_council_clause_forms(extract):
         ("生态环境部", "生态环境部", "ministry", "lead"),
         ("国家发展改革委", "国家发展改革委", "ministry", "participant"),
         ("工业和信息化部", "工业和信息化部", "ministry", "participant"),
-        ("各省级人民政府", "各省级人民政府", "collective", "responsible")]
+        ("各省级人民政府", "各省级人民政府", "collective", "lead")]   # first-listed under 下同
 
 
 def test_docx_work_list_table_end_to_end(tmp_path, extract):
@@ -575,8 +576,8 @@ def test_table_header_with_a_first_is_lead_note(extract):
             "1\t推进企业上云\t市经信局、市科技局\t2024年底\n2\t培育龙头企业\t各区县、市商务局\t持续推进\n")
     got = [(r.task, r.unit, r.role, r.marker) for r in extract(make_doc(text))]
     assert got == [("推进企业上云", "市经信局", "lead", "责任单位"), ("推进企业上云", "市科技局", "co", "责任单位"),
-                   # a collective first unit is not made the lead by position
-                   ("培育龙头企业", "各区县", "responsible", "责任单位"), ("培育龙头企业", "市商务局", "responsible", "责任单位")]
+                   # the declared position rule holds for a collective first unit too
+                   ("培育龙头企业", "各区县", "lead", "责任单位"), ("培育龙头企业", "市商务局", "co", "责任单位")]
     # counterexample: a note that declares nothing leaves the roles alone
     text = "一、任务分工\n序号\t具体措施\t责任单位（按职责分工）\n1\t推进企业上云\t市经信局、市科技局\n"
     assert [r.role for r in extract(make_doc(text))] == ["responsible", "responsible"]

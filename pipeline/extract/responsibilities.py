@@ -20,8 +20,9 @@ Roles: ``lead`` (marked 牵头, or first-listed under a declaration such as
 clause that states a lead), ``participant`` (参与), ``responsible`` (no lead
 stated). A declaration with 下同 holds from its clause on; without, for its own
 clause; a note outside any clause (``注：…列第一位的为牵头单位``) from where it
-stands, or for every clause when it follows the last one. A collective first
-unit (各有关部门) or a 分别负责 list gets no positional lead.
+stands, or for every clause when it follows the last one. Under a declaration
+the first-listed unit leads even when it is a generic body (各有关部门), as the
+gold guideline defines lead by position.
 
 The markers, roles and declarations are rules in ``rules/responsibilities.toml``;
 unit names and types come from :mod:`.units`. The extractor is a frozen value
@@ -616,9 +617,9 @@ class ResponsibilityExtractor:
             declared = clause.parsed.declares_first_lead or any(p <= clause.open_pos for p in scoped_from)
             if declared and not any(u.role == "lead" for u in units):
                 first = units[0]
-                # a generic body (各有关部门, 各省级人民政府) is not made the lead by position
-                if first.role == "responsible" and first.first_is_lead and \
-                        self.lexicon.unit_type(self.lexicon.canonical(first.text)) != "collective":
+                # the guideline's rule is positional: the first-listed unit leads, a
+                # generic body (各有关部门, 各省级人民政府) included
+                if first.role == "responsible" and first.first_is_lead:
                     units[0] = replace(first, role="lead")
             if any(u.role == "lead" for u in units):
                 units = [replace(u, role="co") if u.role == "responsible" else u for u in units]
