@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract|eval|rules-check``.
+"""Command line: ``python -m pipeline extract|eval|rules-check|report|xlsx``.
 
 Exit status: 0 when every input was processed or recorded in ``errors``;
 2 for bad arguments, 3 for unusable rules, 4 when the output cannot be written.
@@ -76,6 +76,25 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
     return EXIT_RULES if failures else EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    input_dir = Path(args.input)
+    if not (input_dir / "documents.parquet").is_file():
+        print(f"error: {input_dir / 'documents.parquet'} not found: run `python -m pipeline extract` first",
+              file=sys.stderr)
+        return EXIT_USAGE
+    output_dir = Path(args.output) if args.output else input_dir / "report"
+    try:
+        summary = build_report(input_dir, output_dir)
+    except OSError as exc:
+        print(f"error: cannot write the report to {output_dir}: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    print(f"report: {summary['documents']} document page(s), {summary['spans']} highlighted span(s), "
+          f"{summary['offset_problems']} offset problem(s) → {output_dir / 'index.html'}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .run import DEFAULT_RULES_DIR
 
@@ -104,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules-check", help="validate every rule file and run its examples")
     p.add_argument("--rules", default=str(DEFAULT_RULES_DIR))
     p.set_defaults(func=_cmd_rules_check)
+
+    p = sub.add_parser("report", help="write a static HTML review report of extracted tables")
+    p.add_argument("--input", default="extracted", help="folder of extracted parquet tables")
+    p.add_argument("--output", default=None, help="report folder (default: INPUT/report), replaced as a whole")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 
