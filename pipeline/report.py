@@ -311,16 +311,18 @@ _JS = r"""
       });
     });
   });
-  // Self-check, written to the page (and read by the browser test): sorting each
-  // table on its char_start column (or its first numeric column) gives a monotone order.
+  // Self-check, written to the page (and read by the browser test): clicking the char_start
+  // header (or the table's data-check column) of each table sorts it up, then down; then restore.
   var checked = 0, failed = [];
   Array.prototype.forEach.call(tables, function(table){
     if (table.tBodies[0].rows.length < 2) return;
     var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function(th){ return th.textContent.trim(); });
     var col = heads.indexOf(table.getAttribute('data-check') || 'char_start');
     if (col < 0) return;
+    var th = table.tHead.rows[0].cells[col];
     [1, -1].forEach(function(dir){
-      sortTable(table, col, dir);
+      th.click();  // through the page's own click handler: first click ascending, second descending
+      if (th.getAttribute('aria-sort') !== (dir > 0 ? 'ascending' : 'descending')) failed.push(table.id + ' aria-sort');
       var vals = Array.prototype.map.call(table.tBodies[0].rows, function(r){ var k = key(r, col); return k === '' ? -Infinity : Number(k); });
       for (var i = 1; i < vals.length; i++) {
         if (dir > 0 ? vals[i] < vals[i-1] : vals[i] > vals[i-1]) { failed.push(table.id + ' ' + (dir > 0 ? 'asc' : 'desc')); break; }
