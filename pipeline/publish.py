@@ -165,6 +165,20 @@ def _text_cell(ws: Any, value: str) -> Any:
     return cell
 
 
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite the workbook's zip members with a fixed timestamp (openpyxl stamps the current time)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        members = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info, data in members:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, data)
+
+
 def write_xlsx(output_dir: Path, path: Path | None = None) -> dict[str, Any]:
     """Write ``policy.xlsx``: one sheet per table and a ``notes`` sheet."""
     from openpyxl import Workbook
@@ -214,10 +228,11 @@ def write_xlsx(output_dir: Path, path: Path | None = None) -> dict[str, Any]:
         for note in notes:
             ws.append(note)
         wb.properties.creator = "policy-extract"
-        fixed = dt.datetime(2000, 1, 1)  # a fixed stamp: the same tables give the same workbook
+        fixed = dt.datetime(2000, 1, 1)  # fixed stamps: the same tables give the same bytes
         wb.properties.created = fixed
         wb.properties.modified = fixed
         wb.save(tmp)
+        _fix_zip_times(tmp)
 
     write_atomically(path, write)
     return {"path": str(path), "sheets": sheets, "notes": notes}

@@ -253,6 +253,17 @@ def test_xlsx_truncates_long_cells_and_cleans_illegal_characters(tmp_path):
     assert {n[3] for n in result["notes"]} == {"truncated", "illegal_characters"}
 
 
+def test_xlsx_is_byte_repeatable(samples, tmp_path, monkeypatch):
+    write_xlsx(samples, tmp_path / "a.xlsx")
+    import time
+    real = time.time()
+    monkeypatch.setattr(time, "time", lambda: real + 3600)  # an hour later, as far as zip stamps go
+    monkeypatch.setattr(time, "localtime", lambda *a: __import__("time").gmtime(real + 3600))
+    write_xlsx(samples, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert load_workbook(tmp_path / "b.xlsx", read_only=True).sheetnames == [*SCHEMAS, "notes"]
+
+
 def test_xlsx_cli_needs_extracted_tables(tmp_path):
     assert main(["xlsx", "--input", str(tmp_path)]) == 2
     assert not (tmp_path / "policy.xlsx").exists()
