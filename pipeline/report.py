@@ -265,9 +265,12 @@ mark.hl-clause{background:#c3fae8}
 mark.hl-deadline{border-bottom:3px solid #1c7ed6;padding-bottom:1px}
 mark.hl-unit{border-bottom:3px solid #2b8a3e;padding-bottom:5px;font-weight:bold}
 mark.hl-entity{border-top:3px solid #c2255c;padding-top:1px}
+mark.hl-entity mark.hl-entity{padding-top:6px}
+mark.hl-deadline mark.hl-deadline{padding-bottom:9px}
+mark.hl-target mark.hl-target,mark.hl-clause mark.hl-clause{outline:1px dashed #e67700}
 span.seg:hover mark.hl{filter:brightness(.9)}
 a.anchor:target+span.seg{outline:2px solid #f76707}
-.legend{line-height:2.4} .legend span{display:inline-block;margin:0 1em .3em 0}
+.legend{line-height:2.4;margin:.8em 0} .legend span{display:inline-block;margin:0 1em .3em 0}
 .legend mark{padding:0 .3em}
 .problems{background:#fff5f5;border:1px solid #ffa8a8;padding:.5em 1em}
 .ok{color:#2b8a3e} .bad{color:#c92a2a;font-weight:bold}
@@ -384,7 +387,8 @@ def render_doc_page(page: DocPage) -> str:
     meta = "".join(f"<tr><th>{esc(c)}</th><td>{esc(_fmt(doc.get(c)))}</td></tr>" for c in meta_cols)
     parts = [f'<nav><a href="index.html">← all documents</a><a href="dictionary.html">data dictionary</a></nav>',
              f"<h1>{esc(doc.get('title') or doc['source_path'])}</h1>",
-             f'<table class="rows meta">{meta}</table>']
+             f'<details id="meta"><summary>Document metadata ({esc(doc["source_path"])}, '
+             f'{esc(doc["n_chars"])} characters)</summary><table class="rows meta">{meta}</table></details>']
     counts = ", ".join(f"{name} {len(page.rows[name])}" for name in SPAN_TABLES)
     parts.append(f"<p>Rows: {esc(counts)}; highlighted spans: {len(page.spans)}; "
                  f'offset problems: <span class="{"bad" if page.problems else "ok"}" id="n-problems">'
