@@ -147,6 +147,19 @@ def test_readme_join_query_runs_on_the_samples(samples):
         assert list(starts[g["target_id"]]) == sorted(starts[g["target_id"]])
 
 
+def test_readme_query_also_runs_on_the_parquet_files(samples, tmp_path, monkeypatch):
+    section = _loading_section()
+    assert "replace\n`targets` by `'extracted/targets.parquet'`" in section
+    (sql,) = _blocks(section, "sql")
+    on_files = re.sub(r"\b(targets|responsibilities) AS", r"'extracted/\1.parquet' AS", sql)
+    assert on_files.count(".parquet'") == 2
+    (tmp_path / "extracted").symlink_to(samples, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    from_files = duckdb.connect().execute(on_files).fetchall()
+    from_db = duckdb.connect(str(samples / "policy.duckdb"), read_only=True).execute(sql).fetchall()
+    assert from_files == from_db and len(from_db) > 10
+
+
 def test_readme_python_snippets_run(samples, tmp_path, monkeypatch, capsys):
     section = _loading_section()
     (sql,) = _blocks(section, "sql")
