@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed-stamp
 INPUT ?= raw
 OUTPUT ?= extracted
 
-.PHONY: extract test eval rules-check bench clean
+.PHONY: extract test eval rules-check bench clean report xlsx browser
+# The browser test drives Debian's headless Chromium; `make browser` installs it (and a CJK font
+# for readable screenshots) when missing. Root installs directly, others through sudo.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,9 +21,21 @@ $(STAMP): pyproject.toml
 extract: $(STAMP)
 	$(PY) -m pipeline extract --input $(INPUT) --output $(OUTPUT)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pipeline rules-check
 	$(PY) -m pytest -q
+
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-microhei; }
+
+report: $(STAMP)
+	test -f $(OUTPUT)/documents.parquet || $(MAKE) extract
+	$(PY) -m pipeline report --input $(OUTPUT) --output $(OUTPUT)/report
+
+xlsx: $(STAMP)
+	test -f $(OUTPUT)/documents.parquet || $(MAKE) extract
+	$(PY) -m pipeline xlsx --input $(OUTPUT) --output $(OUTPUT)/policy.xlsx
 
 eval: $(STAMP)
 	test -f $(OUTPUT)/documents.parquet || $(MAKE) extract

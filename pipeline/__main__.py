@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract|eval|rules-check``.
+"""Command line: ``python -m pipeline extract|eval|rules-check|report|xlsx``.
 
 Exit status: 0 when every input was processed or recorded in ``errors``;
 2 for bad arguments, 3 for unusable rules, 4 when the output cannot be written.
@@ -46,6 +46,36 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         print(f"error: cannot write outputs to {output_dir}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
     print(summary.format(), file=sys.stderr)
+    if not args.no_publish:
+        from .publish import publish
+
+        try:  # derived from the committed parquet tables: policy.duckdb, DATA_DICTIONARY.md
+            written = publish(output_dir)
+        except Exception as exc:  # the parquet tables stand; say what is missing
+            print(f"error: tables written, but not the DuckDB file / data dictionary: "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            return EXIT_OUTPUT
+        print("also wrote " + ", ".join(str(p) for p in written), file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_xlsx(args: argparse.Namespace) -> int:
+    from .publish import XLSX_NAME, write_xlsx
+
+    input_dir = Path(args.input)
+    if not (input_dir / "documents.parquet").is_file():
+        print(f"error: {input_dir / 'documents.parquet'} not found: run `python -m pipeline extract` first",
+              file=sys.stderr)
+        return EXIT_USAGE
+    output = Path(args.output) if args.output else input_dir / XLSX_NAME
+    try:
+        result = write_xlsx(input_dir, output)
+    except OSError as exc:
+        print(f"error: cannot write {output}: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    cut = sum(1 for n in result["notes"] if n[3] == "truncated")
+    print(f"wrote {output}: {len(result['sheets'])} table sheet(s), {cut} cell(s) truncated "
+          f"(listed on the notes sheet)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -76,6 +106,25 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
     return EXIT_RULES if failures else EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    input_dir = Path(args.input)
+    if not (input_dir / "documents.parquet").is_file():
+        print(f"error: {input_dir / 'documents.parquet'} not found: run `python -m pipeline extract` first",
+              file=sys.stderr)
+        return EXIT_USAGE
+    output_dir = Path(args.output) if args.output else input_dir / "report"
+    try:
+        summary = build_report(input_dir, output_dir)
+    except OSError as exc:
+        print(f"error: cannot write the report to {output_dir}: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    print(f"report: {summary['documents']} document page(s), {summary['spans']} highlighted span(s), "
+          f"{summary['offset_problems']} offset problem(s) → {output_dir / 'index.html'}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .run import DEFAULT_RULES_DIR
 
@@ -93,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, help="dask scheduler address (default: start a LocalCluster)")
     p.add_argument("--no-incremental", action="store_true",
                    help="re-process every input even when it, the rules and the pipeline are unchanged")
+    p.add_argument("--no-publish", action="store_true",
+                   help="write only the parquet tables and manifest (not policy.duckdb, DATA_DICTIONARY.md)")
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("eval", help="score extracted tables against gold annotations")
@@ -104,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules-check", help="validate every rule file and run its examples")
     p.add_argument("--rules", default=str(DEFAULT_RULES_DIR))
     p.set_defaults(func=_cmd_rules_check)
+
+    p = sub.add_parser("report", help="write a static HTML review report of extracted tables")
+    p.add_argument("--input", default="extracted", help="folder of extracted parquet tables")
+    p.add_argument("--output", default=None, help="report folder (default: INPUT/report), replaced as a whole")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("xlsx", help="write the extracted tables as one Excel workbook (a sheet per table)")
+    p.add_argument("--input", default="extracted", help="folder of extracted parquet tables")
+    p.add_argument("--output", default=None, help="workbook path (default: INPUT/policy.xlsx)")
+    p.set_defaults(func=_cmd_xlsx)
     return parser
 
 

@@ -1,0 +1,540 @@
+"""A static HTML review report of extracted tables: ``python -m pipeline report``.
+
+``index.html`` lists the documents with row counts per table; one page per
+document shows ``documents.text`` with every extracted span highlighted by
+table (targets, deadlines, responsibility clauses and their units, entities),
+each highlight carrying its fields in a ``title`` tooltip, and sortable tables
+of the rows. ``dictionary.html`` is the data dictionary. No server, no
+network: plain files with a little inline CSS and JavaScript.
+
+Overlapping and nested spans: the text is cut at every span boundary into
+segments; a segment is wrapped in one ``<mark>`` per span covering it
+(longest outermost), so each character shows every span it belongs to and
+the text of a span is the concatenation of its segments.
+
+Offsets are checked against the text, never trusted: a row whose
+``char_start``/``char_end`` do not point at its own text in
+``documents.text`` (out of range, or another string there) is not
+highlighted but listed on the page under "Offset problems".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyarrow.parquet as pq
+import regex
+
+from .schema import COLUMN_DOCS, SCHEMAS
+
+# (table, the column holding the text the offsets point at)
+SPAN_TABLES: dict[str, str] = {
+    "targets": "value_text",
+    "deadlines": "text",
+    "responsibilities": "clause",
+    "entities": "text",
+}
+
+# Highlight kinds: class suffix, legend label, id prefix.
+KINDS: dict[str, tuple[str, str]] = {
+    "target": ("Target (targets.value_text)", "t"),
+    "deadline": ("Deadline (deadlines.text)", "d"),
+    "clause": ("Responsibility clause (responsibilities.clause)", "c"),
+    "unit": ("Responsible unit (responsibilities.unit, found inside its clause)", "u"),
+    "entity": ("Enterprise / organisation (entities.text)", "e"),
+}
+
+# Columns left out of the row tables (shown in the text instead).
+_HIDDEN = {"doc_id", "sentence"}
+
+
+def esc(value: Any) -> str:
+    """HTML-escape any value for text or a double-quoted attribute."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return f"{value:.15g}"
+    if isinstance(value, (list, tuple)):
+        return "、".join(_fmt(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass
+class Span:
+    kind: str
+    start: int
+    end: int
+    anchor: str           # HTML id of the span's first segment, e.g. "t-3"
+    tip: str              # tooltip text: the row's fields
+    row_id: str
+
+
+@dataclass
+class Problem:
+    table: str
+    row_id: str
+    char_start: Any
+    char_end: Any
+    expected: str
+    found: str
+    reason: str
+
+
+@dataclass
+class DocPage:
+    doc: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]
+    spans: list[Span] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    row_anchor: dict[tuple[str, int], str] = field(default_factory=dict)
+
+
+def check_offsets(text: str, start: Any, end: Any, expected: str) -> str | None:
+    """None when ``text[start:end] == expected``, else the reason it is not."""
+    if not isinstance(start, int) or not isinstance(end, int):
+        return "offsets missing"
+    if start < 0 or end > len(text) or start > end:
+        return f"offsets out of range (text has {len(text)} characters)"
+    if text[start:end] != expected:
+        return "the text at these offsets differs"
+    return None
+
+
+def _tip(title: str, row: dict[str, Any], cols: Iterable[str]) -> str:
+    parts = [title]
+    for col in cols:
+        value = _fmt(row.get(col))
+        if value != "":
+            parts.append(f"{col}: {value}")
+    return "\n".join(parts)
+
+
+def _locate_unit(text: str, unit: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """Where ``unit`` (whitespace removed) is written in ``text[lo:hi]``."""
+    if not unit:
+        return None
+    i = text.find(unit, lo, hi)
+    if i >= 0:
+        return i, i + len(unit)
+    pattern = r"\s*".join(regex.escape(ch) for ch in unit)
+    m = regex.compile(pattern).search(text, lo, hi)
+    return (m.start(), m.end()) if m else None
+
+
+def collect_spans(page: DocPage) -> None:
+    """Fill ``page.spans``/``problems``/``notes`` from the rows, checking every offset."""
+    text = page.doc["text"]
+    counters = {k: 0 for k in KINDS}
+
+    def add(kind: str, start: int, end: int, tip: str, row_id: str) -> str:
+        anchor = f"{KINDS[kind][1]}-{counters[kind]}"
+        counters[kind] += 1
+        page.spans.append(Span(kind, start, end, anchor, tip, row_id))
+        return anchor
+
+    def bad(table: str, row_id: str, row: dict[str, Any], expected: str, reason: str) -> None:
+        s, e = row.get("char_start"), row.get("char_end")
+        found = text[s:e] if isinstance(s, int) and isinstance(e, int) and 0 <= s <= e <= len(text) else ""
+        page.problems.append(Problem(table, row_id, s, e, expected, found, reason))
+
+    for i, row in enumerate(page.rows["targets"]):
+        reason = check_offsets(text, row["char_start"], row["char_end"], row["value_text"])
+        if reason:
+            bad("targets", row["target_id"], row, row["value_text"], reason)
+            continue
+        low, high = _fmt(row.get("value_low")), _fmt(row.get("value_high"))
+        value = low if low == high else f"{low} – {high}"
+        tip = _tip(f"TARGET {row['target_id']}: {row['value_text']}\nvalue: {value} {row.get('unit') or ''}".rstrip(),
+                   row, ["indicator", "unit", "bound", "value_base", "unit_base", "change", "target_year",
+                         "baseline_year", "binding", "aspirational", "qualifiers", "section_id", "rule_id"])
+        page.row_anchor[("targets", i)] = add("target", row["char_start"], row["char_end"], tip, row["target_id"])
+
+    for i, row in enumerate(page.rows["deadlines"]):
+        reason = check_offsets(text, row["char_start"], row["char_end"], row["text"])
+        if reason:
+            bad("deadlines", row["deadline_id"], row, row["text"], reason)
+            continue
+        tip = _tip(f"DEADLINE {row['deadline_id']}: {row['text']}", row,
+                   ["kind", "start_date", "end_date", "section_id", "rule_id"])
+        page.row_anchor[("deadlines", i)] = add("deadline", row["char_start"], row["char_end"], tip,
+                                                row["deadline_id"])
+
+    # Responsibilities: one row per (clause, unit); offsets are the clause's.
+    clauses: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for i, row in enumerate(page.rows["responsibilities"]):
+        clauses.setdefault(row["clause_id"], []).append((i, row))
+    for clause_id, members in clauses.items():
+        first = members[0][1]
+        reason = check_offsets(text, first["char_start"], first["char_end"], first["clause"])
+        if reason:
+            for _, row in members:
+                bad("responsibilities", f"{clause_id} #{row['position']}", row, row["clause"], reason)
+            continue
+        units = "、".join(f"{r['unit']} ({r['role']})" for _, r in members)
+        tip = _tip(f"RESPONSIBILITY CLAUSE {clause_id}: {first['clause']}\nunits: {units}", first,
+                   ["marker", "task", "section_id", "rule_id"])
+        clause_anchor = add("clause", first["char_start"], first["char_end"], tip, clause_id)
+        cursor = first["char_start"]
+        for i, row in sorted(members, key=lambda m: (m[1]["position"], m[0])):
+            where = _locate_unit(text, row["unit"], cursor, first["char_end"])
+            if where is None:  # out of order, or written differently: search the whole clause
+                where = _locate_unit(text, row["unit"], first["char_start"], first["char_end"])
+            if where is None:
+                page.notes.append(f"responsibilities {clause_id} #{row['position']}: unit "
+                                  f"{row['unit']!r} is not written inside its clause; only the clause "
+                                  f"is highlighted")
+                page.row_anchor[("responsibilities", i)] = clause_anchor
+                continue
+            cursor = where[1]
+            tip = _tip(f"RESPONSIBLE UNIT {row['unit']} (#{row['position']} in {clause_id})", row,
+                       ["unit_canonical", "unit_type", "role", "marker", "position"])
+            page.row_anchor[("responsibilities", i)] = add("unit", where[0], where[1], tip,
+                                                           f"{clause_id} #{row['position']}")
+
+    for i, row in enumerate(page.rows["entities"]):
+        reason = check_offsets(text, row["char_start"], row["char_end"], row["text"])
+        if reason:
+            bad("entities", row["mention_id"], row, row["text"], reason)
+            continue
+        tip = _tip(f"ENTITY {row['mention_id']}: {row['text']}", row,
+                   ["canonical", "type", "embedded", "context_role", "method", "section_id"])
+        page.row_anchor[("entities", i)] = add("entity", row["char_start"], row["char_end"], tip,
+                                               row["mention_id"])
+
+
+def render_text(text: str, spans: list[Span]) -> str:
+    """The text as HTML, cut at every span boundary; each segment nested in its covering spans."""
+    spans = [s for s in spans if s.end > s.start]
+    cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
+    starts: dict[int, list[Span]] = {}
+    for s in spans:
+        starts.setdefault(s.start, []).append(s)
+    active: list[Span] = []
+    seen: set[str] = set()
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:]):
+        active = [s for s in active if s.end > a] + starts.get(a, [])
+        piece = esc(text[a:b])
+        if not active:
+            out.append(piece)
+            continue
+        covering = sorted(active, key=lambda s: (s.start, -s.end, s.kind, s.anchor))  # outermost first
+        ids = []
+        for s in covering:
+            if s.anchor not in seen:
+                seen.add(s.anchor)
+                ids.append(s.anchor)
+        opening = "".join(f'<mark class="hl hl-{s.kind}" data-span="{esc(s.anchor)}">' for s in covering)
+        closing = "</mark>" * len(covering)
+        tip = "\n\n".join(s.tip for s in covering)
+        anchors = "".join(f'<a class="anchor" id="{esc(i)}"></a>' for i in ids)
+        out.append(f'{anchors}<span class="seg" data-spans="{esc(" ".join(s.anchor for s in covering))}"'
+                   f' title="{esc(tip)}">{opening}{piece}{closing}</span>')
+    return "".join(out)
+
+
+_CSS = """
+body{font-family:system-ui,"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.4em} h2{font-size:1.15em;margin-top:1.6em}
+nav a{margin-right:1em}
+table.rows{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+table.rows th,table.rows td{border:1px solid #ccc;padding:2px 6px;vertical-align:top;text-align:left}
+table.rows th{background:#f1f3f5;cursor:pointer;user-select:none;position:sticky;top:0}
+table.rows th[aria-sort=ascending]::after{content:" \\25B2"} table.rows th[aria-sort=descending]::after{content:" \\25BC"}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+#doc-text{white-space:pre-wrap;line-height:2.1;font-size:1.02em;max-width:60em;border:1px solid #ddd;padding:1em;background:#fff}
+mark.hl{background:none;color:inherit;padding:0}
+mark.hl-target{background:#ffe066}
+mark.hl-clause{background:#c3fae8}
+mark.hl-deadline{border-bottom:3px solid #1c7ed6;padding-bottom:1px}
+mark.hl-unit{border-bottom:3px solid #2b8a3e;padding-bottom:5px;font-weight:bold}
+mark.hl-entity{border-top:3px solid #c2255c;padding-top:1px}
+mark.hl-entity mark.hl-entity{padding-top:6px}
+mark.hl-deadline mark.hl-deadline{padding-bottom:9px}
+mark.hl-target mark.hl-target,mark.hl-clause mark.hl-clause{outline:1px dashed #e67700}
+span.seg:hover mark.hl{filter:brightness(.9)}
+a.anchor:target+span.seg{outline:2px solid #f76707}
+.legend{line-height:2.4;margin:.8em 0} .legend span{display:inline-block;margin:0 1em .3em 0}
+.legend mark{padding:0 .3em}
+.problems{background:#fff5f5;border:1px solid #ffa8a8;padding:.5em 1em}
+.ok{color:#2b8a3e} .bad{color:#c92a2a;font-weight:bold}
+#selfcheck{font-size:.8em;color:#666}
+"""
+
+_JS = r"""
+(function(){
+  function key(row, col){
+    var c = row.cells[col]; if (!c) return '';
+    return c.hasAttribute('data-sort') ? c.getAttribute('data-sort') : c.textContent.trim();
+  }
+  function sortTable(table, col, dir){
+    var tbody = table.tBodies[0]; var rows = Array.prototype.slice.call(tbody.rows);
+    var numeric = rows.every(function(r){ var k = key(r, col); return k === '' || !isNaN(Number(k)); });
+    rows.sort(function(a, b){
+      var x = key(a, col), y = key(b, col), c;
+      if (numeric) {
+        x = x === '' ? -Infinity : Number(x); y = y === '' ? -Infinity : Number(y);
+        c = x === y ? 0 : (x < y ? -1 : 1);
+      } else { c = x.localeCompare(y, 'zh'); }
+      return dir * c || (Number(a.getAttribute('data-idx')) - Number(b.getAttribute('data-idx')));
+    });
+    rows.forEach(function(r){ tbody.appendChild(r); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function(th, i){
+      if (i === col) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    });
+  }
+  function restore(table){
+    var tbody = table.tBodies[0]; var rows = Array.prototype.slice.call(tbody.rows);
+    rows.sort(function(a, b){ return Number(a.getAttribute('data-idx')) - Number(b.getAttribute('data-idx')); });
+    rows.forEach(function(r){ tbody.appendChild(r); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function(th){ th.removeAttribute('aria-sort'); });
+  }
+  var tables = document.querySelectorAll('table.sortable');
+  Array.prototype.forEach.call(tables, function(table){
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function(th, i){
+      th.addEventListener('click', function(){
+        sortTable(table, i, th.getAttribute('aria-sort') === 'ascending' ? -1 : 1);
+      });
+    });
+  });
+  // Self-check, written to the page (and read by the browser test): clicking the char_start
+  // header (or the table's data-check column) of each table sorts it up, then down; then restore.
+  var checked = 0, failed = [];
+  Array.prototype.forEach.call(tables, function(table){
+    if (table.tBodies[0].rows.length < 2) return;
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function(th){ return th.textContent.trim(); });
+    var col = heads.indexOf(table.getAttribute('data-check') || 'char_start');
+    if (col < 0) return;
+    var th = table.tHead.rows[0].cells[col];
+    [1, -1].forEach(function(dir){
+      th.click();  // through the page's own click handler: first click ascending, second descending
+      if (th.getAttribute('aria-sort') !== (dir > 0 ? 'ascending' : 'descending')) failed.push(table.id + ' aria-sort');
+      var vals = Array.prototype.map.call(table.tBodies[0].rows, function(r){ var k = key(r, col); return k === '' ? -Infinity : Number(k); });
+      for (var i = 1; i < vals.length; i++) {
+        if (dir > 0 ? vals[i] < vals[i-1] : vals[i] > vals[i-1]) { failed.push(table.id + ' ' + (dir > 0 ? 'asc' : 'desc')); break; }
+      }
+    });
+    restore(table); checked++;
+  });
+  var out = document.getElementById('selfcheck');
+  if (out) {
+    out.setAttribute('data-result', failed.length ? 'fail' : 'pass');
+    out.setAttribute('data-tables', String(checked));
+    out.textContent = 'Sort self-check: ' + (failed.length ? 'FAILED ' + failed.join(', ') : 'pass') +
+                      ' (' + checked + ' table(s) sorted both ways and restored)';
+  }
+})();
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{esc(title)}</title><style>{_CSS}</style></head>\n<body>\n{body}\n'
+            f'<p id="selfcheck" data-result="pending">Sort self-check did not run (JavaScript off?)</p>\n'
+            f'<script>{_JS}</script>\n</body></html>\n')
+
+
+def _cell(value: Any, type_: Any = None) -> str:
+    text = _fmt(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'<td class="num" data-sort="{esc(text)}">{esc(text)}</td>'
+    return f"<td>{esc(text)}</td>"
+
+
+def _rows_table(table_id: str, columns: list[str], rows: list[list[str]], check: str = "char_start") -> str:
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+    body = "\n".join(f'<tr data-idx="{i}">{"".join(cells)}</tr>' for i, cells in enumerate(rows))
+    return (f'<table class="rows sortable" id="{esc(table_id)}" data-check="{esc(check)}">'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table>")
+
+
+def _legend() -> str:
+    items = "".join(f'<span><mark class="hl hl-{k}">{esc(label.split(" (")[0])}</mark> '
+                    f'{esc("(" + label.split(" (", 1)[1]) if " (" in label else ""}</span>'
+                    for k, (label, _) in KINDS.items())
+    return (f'<div class="legend" id="legend"><strong>Legend:</strong> {items}<br>'
+            f"Hover a highlighted passage to see the fields of every row covering it; "
+            f"click ↗ in a table to jump to its span. Click a column header to sort.</div>")
+
+
+def _doc_filename(doc_id: str) -> str:
+    safe = regex.sub(r"[^0-9A-Za-z_-]", "_", doc_id)
+    return f"doc-{safe}.html"
+
+
+def render_doc_page(page: DocPage) -> str:
+    doc = page.doc
+    meta_cols = ["doc_id", "source_path", "source_format", "encoding", "script", "title", "issuer",
+                 "doc_number", "issue_date", "period_start", "period_end", "n_chars"]
+    meta = "".join(f"<tr><th>{esc(c)}</th><td>{esc(_fmt(doc.get(c)))}</td></tr>" for c in meta_cols)
+    parts = [f'<nav><a href="index.html">← all documents</a><a href="dictionary.html">data dictionary</a></nav>',
+             f"<h1>{esc(doc.get('title') or doc['source_path'])}</h1>",
+             f'<details id="meta"><summary>Document metadata ({esc(doc["source_path"])}, '
+             f'{esc(doc["n_chars"])} characters)</summary><table class="rows meta">{meta}</table></details>']
+    counts = ", ".join(f"{name} {len(page.rows[name])}" for name in SPAN_TABLES)
+    parts.append(f"<p>Rows: {esc(counts)}; highlighted spans: {len(page.spans)}; "
+                 f'offset problems: <span class="{"bad" if page.problems else "ok"}" id="n-problems">'
+                 f"{len(page.problems)}</span></p>")
+    if page.problems:
+        prob_rows = [[f"<td>{esc(p.table)}</td>", f"<td>{esc(p.row_id)}</td>", _cell(p.char_start),
+                      _cell(p.char_end), f"<td>{esc(p.expected)}</td>", f"<td>{esc(p.found)}</td>",
+                      f"<td>{esc(p.reason)}</td>"] for p in page.problems]
+        parts.append('<div class="problems" id="problems"><h2>Offset problems</h2>'
+                     "<p>These rows' char_start/char_end do not point at their text in documents.text; "
+                     "they are not highlighted.</p>"
+                     + _rows_table("problems-table", ["table", "row", "char_start", "char_end", "row text",
+                                                      "text at offsets", "reason"], prob_rows) + "</div>")
+    if page.notes:
+        parts.append('<div class="notes" id="notes"><h2>Notes</h2><ul>'
+                     + "".join(f"<li>{esc(n)}</li>" for n in page.notes) + "</ul></div>")
+    parts.append(_legend())
+    parts.append(f'<h2>Text</h2><div id="doc-text" lang="zh-Hans">{render_text(doc["text"], page.spans)}</div>')
+    for name in SPAN_TABLES:
+        rows = page.rows[name]
+        cols = [f.name for f in SCHEMAS[name] if f.name not in _HIDDEN]
+        body_rows = []
+        for i, row in enumerate(rows):
+            anchor = page.row_anchor.get((name, i))
+            link = f'<td><a href="#{esc(anchor)}">↗</a></td>' if anchor else '<td class="bad">offsets!</td>'
+            body_rows.append([link] + [_cell(row.get(c)) for c in cols])
+        parts.append(f'<h2 id="h-{name}">{esc(name)} ({len(rows)})</h2>')
+        parts.append(_rows_table(f"rows-{name}", ["span"] + cols, body_rows) if rows else "<p>No rows.</p>")
+    return _page(f"{doc.get('title') or doc['source_path']} — review", "\n".join(parts))
+
+
+def render_dictionary_page() -> str:
+    parts = ['<nav><a href="index.html">← all documents</a></nav><h1>Data dictionary</h1>',
+             "<p>Every column of every output table: its Arrow type, whether it may be null, and its meaning. "
+             "Offsets (char_start/char_end) are Python string indices into documents.text.</p>"]
+    for name, schema in SCHEMAS.items():
+        rows = [[f"<td><code>{esc(f.name)}</code></td>", f"<td><code>{esc(f.type)}</code></td>",
+                 f"<td>{'yes' if f.nullable else 'no'}</td>", f"<td>{esc(COLUMN_DOCS[name][f.name])}</td>"]
+                for f in schema]
+        parts.append(f'<h2 id="t-{name}">{esc(name)}</h2>')
+        parts.append(_rows_table(f"dict-{name}", ["column", "type", "nullable", "meaning"], rows, check=""))
+    return _page("Data dictionary", "\n".join(parts))
+
+
+def render_index(pages: list[DocPage], errors: list[dict[str, Any]], orphans: dict[str, int],
+                 generated: str) -> str:
+    cols = ["document", "source_path", "n_chars", "sections", "targets", "deadlines", "responsibilities",
+            "clauses", "entities", "highlighted", "offset problems"]
+    rows = []
+    for p in pages:
+        d = p.doc
+        n_clauses = len({r["clause_id"] for r in p.rows["responsibilities"]})
+        rows.append([f'<td data-sort="{esc(d.get("title") or d["source_path"])}"><a href="{esc(_doc_filename(d["doc_id"]))}">'
+                     f'{esc(d.get("title") or d["doc_id"])}</a></td>', f"<td>{esc(d['source_path'])}</td>",
+                     _cell(d["n_chars"]), _cell(len(p.rows["sections"])), _cell(len(p.rows["targets"])),
+                     _cell(len(p.rows["deadlines"])), _cell(len(p.rows["responsibilities"])), _cell(n_clauses),
+                     _cell(len(p.rows["entities"])), _cell(len(p.spans)), _cell(len(p.problems))])
+    parts = ['<nav><a href="dictionary.html">data dictionary</a></nav>',
+             f"<h1>Extraction review: {len(pages)} document(s)</h1>",
+             f"<p>Generated {esc(generated)} from the parquet tables. Each document page shows its text with "
+             f"the extracted spans highlighted in context.</p>",
+             _rows_table("documents", cols, rows, check="n_chars")]
+    if orphans:
+        parts.append('<div class="problems" id="orphans"><h2>Rows without a document</h2><ul>'
+                     + "".join(f"<li>{esc(t)}: {n} row(s) whose doc_id is not in documents</li>"
+                               for t, n in orphans.items()) + "</ul></div>")
+    parts.append(f"<h2>Inputs that could not be processed ({len(errors)})</h2>")
+    if errors:
+        parts.append(_rows_table("errors", ["source_path", "stage", "error", "message"],
+                                 [[f"<td>{esc(e[c])}</td>" for c in ("source_path", "stage", "error", "message")]
+                                  for e in errors], check=""))
+    else:
+        parts.append("<p>None.</p>")
+    return _page("Extraction review", "\n".join(parts))
+
+
+def _read(input_dir: Path, name: str) -> list[dict[str, Any]]:
+    path = input_dir / f"{name}.parquet"
+    if not path.exists():
+        if name in ("documents",):
+            raise FileNotFoundError(f"{path} not found: run `python -m pipeline extract` first")
+        return []
+    return pq.read_table(path).to_pylist()
+
+
+def build_pages(tables: dict[str, list[dict[str, Any]]]) -> tuple[list[DocPage], dict[str, int]]:
+    """Group the rows by document and check/collect every span."""
+    pages = {d["doc_id"]: DocPage(doc=d, rows={n: [] for n in ("sections", *SPAN_TABLES)})
+             for d in tables["documents"]}
+    orphans: dict[str, int] = {}
+    for name in ("sections", *SPAN_TABLES):
+        for row in tables.get(name, []):
+            page = pages.get(row["doc_id"])
+            if page is None:
+                orphans[name] = orphans.get(name, 0) + 1
+            else:
+                page.rows[name].append(row)
+    for page in pages.values():
+        collect_spans(page)
+    return list(pages.values()), orphans
+
+
+def write_report(tables: dict[str, list[dict[str, Any]]], output_dir: Path, generated: str | None = None) -> dict:
+    """Write the report for these rows into ``output_dir``, replacing it as a whole.
+
+    The pages are written to a temporary folder beside ``output_dir`` which is
+    then renamed into place, so a reader never sees half a report.
+    """
+    output_dir = Path(output_dir)
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    generated = generated or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    pages, orphans = build_pages(tables)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.", suffix=".tmp", dir=output_dir.parent))
+    try:
+        for page in pages:
+            (tmp / _doc_filename(page.doc["doc_id"])).write_text(render_doc_page(page), encoding="utf-8")
+        (tmp / "index.html").write_text(render_index(pages, tables.get("errors", []), orphans, generated),
+                                        encoding="utf-8")
+        (tmp / "dictionary.html").write_text(render_dictionary_page(), encoding="utf-8")
+        summary = {"documents": len(pages), "spans": sum(len(p.spans) for p in pages),
+                   "offset_problems": sum(len(p.problems) for p in pages), "orphan_rows": orphans}
+        (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
+                                          encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        old = None
+        if output_dir.exists():
+            old = output_dir.parent / f".{output_dir.name}.old-{os.getpid()}"
+            os.replace(output_dir, old)
+        os.replace(tmp, output_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return summary
+
+
+def build_report(input_dir: Path, output_dir: Path) -> dict:
+    """Read the parquet tables in ``input_dir`` and write the report to ``output_dir``."""
+    input_dir = Path(input_dir)
+    tables = {name: _read(input_dir, name) for name in ("documents", "sections", *SPAN_TABLES, "errors")}
+    generated = None
+    manifest = input_dir / "manifest.json"
+    if manifest.exists():
+        try:
+            generated = json.loads(manifest.read_text(encoding="utf-8")).get("run_finished")
+        except (OSError, ValueError):
+            generated = None
+    return write_report(tables, output_dir, generated=generated)
