@@ -336,6 +336,14 @@ def test_threshold_inside_a_counted_phrase_is_not_a_target():
     assert values(text) == [(1, 2, "家", 2025)]
 
 
+def test_a_threshold_opening_the_noun_of_a_count_is_not_a_target():
+    # N亿元以上 + noun + count: the amount sorts the things counted; only the count is the goal
+    text = ("某市招商引资行动方案（2024—2026年）\n一、目标\n每年新签约5亿元以上制造业项目20个，"
+            "引进年产值50万吨以上化工企业3家。投资10亿元建设项目3个。")
+    assert [(r.value_text, r.unit) for r in extract(text)] == [
+        ("20个", "个"), ("3家", "家"), ("10亿元", "亿元"), ("3个", "个")]
+
+
 def test_statement_of_available_stock_is_not_a_target():
     text = "一、保障\n“十四五”期间可用工业土地总面积为9921.1亩，可用厂房总面积为367.9万平方米（不含26栋厂房）。"
     assert values(text, period_start=2022, period_end=2024) == []

@@ -47,6 +47,10 @@ from .rules import Rule, RuleSet, load_common_defines, load_ruleset
 RULES_FILE = "targets.toml"
 _CLAUSE_END = "，,；;。！？!?：:\n"
 _PHRASE_BREAK = regex.compile(r"[、，,；;。：:\n]|和|及|与|或")
+# the noun between a threshold amount and the count of the things it sorts (10亿元以上新能源项目30个): a few
+# characters, no digits; a verb in it (投资10亿元建设项目3个) makes the amount a goal of its own
+_DESCRIBED_NOUN = regex.compile(r"\s*的?[\p{Han}“”\"]{1,10}")
+_NOUN_VERB = regex.compile(r"建设|建成|新增|培育|引进|打造|实现|完成|达到|增长|形成|带动|吸引|支持|用于|安排|投入|改造")
 _CN_DIGITS = set("零〇一二两三四五六七八九十百千")
 _QUOTES = "“”\"'‘’「」《》 \t"
 _MIN_PRE = {"超过", "突破", "不少于", "不低于", "高于", "多于", "至少", "逾", "超", "≥", ">", "＞"}
@@ -251,6 +255,8 @@ class TargetExtractor:
                 return None
             if self._follows_count(text, c, counts, count_ends, clause_start):
                 return None
+            if self._precedes_count(text, c, counts, count_ends, clause_end):
+                return None
         gov = ctx.governing(c.start, sentence=(s_start, s_end))
         if gov is not None and gov.historical:
             return None
@@ -318,6 +324,19 @@ class TargetExtractor:
         if prev.end <= clause_start:
             return False
         return not _PHRASE_BREAK.search(text, prev.end, c.start)
+
+    def _precedes_count(self, text: str, c: _Candidate, counts: list[_Candidate], count_ends: list[int],
+                        clause_end: int) -> bool:
+        """A money/measure amount that opens the noun of a count right after it: 新引进10亿元以上新能源项目30个,
+        培育营业收入超500亿元企业5家 — a threshold sorting the things counted; the count is the goal."""
+        i = bisect.bisect_right(count_ends, c.end)
+        while i < len(counts) and counts[i].start < c.end:
+            i += 1
+        if i >= len(counts) or counts[i].start >= clause_end:
+            return False
+        between = text[c.end:counts[i].start]
+        return bool(_DESCRIBED_NOUN.fullmatch(between)) and not _PHRASE_BREAK.search(between) \
+            and not _NOUN_VERB.search(between)
 
     def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int,
               gov: TimeMention | None = None) -> bool:
