@@ -561,3 +561,10 @@ def test_a_threshold_inside_the_subject_stays_in_the_indicator():
     text = "一、任务\n到2026年，年营业收入超10亿元企业新增20家。"
     [row] = extract(text, period_start=2024, period_end=2026)
     assert (row.value_text, row.indicator) == ("20家", "年营业收入超10亿元企业")
+
+
+def test_a_unitless_index_score_or_level_is_a_target():
+    text = ("某省制造业质量提升行动方案（2024—2026年）\n一、主要目标\n"
+            "到2026年，制造业质量竞争力指数提高到86以上，营商环境评价得分提升至92.5，关键工序水平达到国际先进水平。")
+    got = [(r.value_text, r.value_low, r.unit, r.target_year, r.indicator) for r in extract(text)]
+    assert got == [("86以上", 86, "", 2026, "制造业质量竞争力指数"), ("92.5", 92.5, "", 2026, "营商环境评价得分")]
