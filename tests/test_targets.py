@@ -568,3 +568,16 @@ def test_a_unitless_index_score_or_level_is_a_target():
             "到2026年，制造业质量竞争力指数提高到86以上，营商环境评价得分提升至92.5，关键工序水平达到国际先进水平。")
     got = [(r.value_text, r.value_low, r.unit, r.target_year, r.indicator) for r in extract(text)]
     assert got == [("86以上", 86, "", 2026, "制造业质量竞争力指数"), ("92.5", 92.5, "", 2026, "营商环境评价得分")]
+
+
+def test_energy_and_power_units_have_a_base():
+    text = ("某市储能产业行动方案（2024—2026年）\n一、主要目标\n"
+            "到2026年，动力电池产能达到300GWh以上，新型储能装机规模达到5GW，光伏装机达到200万千瓦，GWP值不计。")
+    got = [(r.value_text, r.unit, r.value_base, r.unit_base) for r in extract(text)]
+    assert got == [("300GWh以上", "GWh", 3e8, "千瓦时"), ("5GW", "GW", 5e6, "千瓦"), ("200万千瓦", "万千瓦", 2e6, "千瓦")]
+
+
+def test_a_power_rating_naming_a_machine_is_not_a_target():
+    text = ("某市高端装备行动方案（2024—2026年）\n一、主要任务\n"
+            "突破12MW和16MW半直驱海上风机技术，研制E级300MW燃气轮机，到2026年建成100MW光伏电站3座。")
+    assert [(r.value_text, r.unit) for r in extract(text)] == [("3座", "座")]
