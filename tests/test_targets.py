@@ -581,3 +581,14 @@ def test_a_power_rating_naming_a_machine_is_not_a_target():
     text = ("某市高端装备行动方案（2024—2026年）\n一、主要任务\n"
             "突破12MW和16MW半直驱海上风机技术，研制E级300MW燃气轮机，到2026年建成100MW光伏电站3座。")
     assert [(r.value_text, r.unit) for r in extract(text)] == [("3座", "座")]
+
+
+def test_indicators_leave_out_time_words_and_name_the_thing_a_size_belongs_to():
+    text = ("某县产业发展行动方案（2024—2026年）\n一、主要任务\n"
+            "2025年底前累计发放贷款不低于80亿元。“十四五”期间每年培育骨干企业20家。三年内新增高新技术企业60家。"
+            "县财政每年统筹安排产业引导资金不少于2亿元。组建总规模50亿元的产业引导基金。"
+            "全县规上工业增加值年均增长8%，三年平均增速不低于7%。")
+    got = {r.value_text: r.indicator for r in extract(text)}
+    assert got == {"不低于80亿元": "发放贷款", "20家": "骨干企业", "60家": "高新技术企业",
+                   "不少于2亿元": "产业引导资金", "50亿元": "产业引导基金规模",
+                   "8%": "全县规上工业增加值", "不低于7%": "三年平均增速"}
