@@ -315,3 +315,25 @@ def test_half_years_quarters_every_n_years_and_this_and_next_year():
         ("每三年", "recurring", None, None),
         ("今明两年", "relative", D(2024, 1, 1), D(2025, 12, 31)),
     ]
+
+
+def test_the_whole_year_of_a_one_year_report_is_a_period_of_its_year():
+    text = ("2025年某区政府工作报告\n——2025年1月10日在区人民代表大会上\n各位代表：\n"
+            "一、2024年工作回顾\n全年完成固定资产投资300亿元，去年全年新增企业50家。\n"
+            "二、今年重点工作\n（一）扩大投资。全年新建改造城市道路20公里，全年无休开放政务窗口。")
+    assert triples(text) == [("今年", "relative", D(2025, 1, 1), D(2025, 12, 31)),
+                             ("全年", "period", D(2025, 1, 1), D(2025, 12, 31))]
+
+
+def test_the_whole_year_means_no_year_in_a_multi_year_plan():
+    text = "某市产业发展行动计划（2024—2026年）\n一、主要任务\n全年组织企业对接活动。"
+    assert [r.text for r in rows(text)] == ["（2024—2026年）"]
+
+
+def test_a_bare_year_opening_a_clause_of_what_is_to_be_done_is_a_deadline():
+    text = ("某省智能制造行动方案（2025—2027年）\n一、主要目标\n"
+            "到2027年，建成智能工厂200家，其中，2025年完成80家企业改造，2026年建成示范区3个。\n"
+            "二、发展基础\n2023年完成技改投资90亿元。")
+    assert [(r.text, r.end_date) for r in rows(text)] == [
+        ("（2025—2027年）", D(2027, 12, 31)), ("到2027年", D(2027, 12, 31)),
+        ("2025年", D(2025, 12, 31)), ("2026年", D(2026, 12, 31))]

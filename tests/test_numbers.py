@@ -51,6 +51,20 @@ def test_parse_range(text, low, high):
     ("万吨标煤", "measure", "吨标准煤", 1.5e4),
     ("平方公里", "measure", "平方公里", 1.5),
     ("个工作日", "measure", "个工作日", 1.5),
+    ("GWh", "measure", "千瓦时", 1.5e6),               # energy and power: one base each, 千瓦时 and 千瓦
+    ("TWh", "measure", "千瓦时", 1.5e9),
+    ("kWh", "measure", "千瓦时", 1.5),
+    ("万千瓦时", "measure", "千瓦时", 1.5e4),
+    ("亿千瓦时", "measure", "千瓦时", 1.5e8),
+    ("GW", "measure", "千瓦", 1.5e6),
+    ("MW", "measure", "千瓦", 1.5e3),
+    ("万千瓦", "measure", "千瓦", 1.5e4),
+    ("兆瓦", "measure", "千瓦", 1.5e3),
+    ("万吨标准煤", "measure", "吨标准煤", 1.5e4),
+    ("万吨", "measure", "吨", 1.5e4),
+    ("亿立方米", "measure", "立方米", 1.5e8),
+    ("公里", "measure", "公里", 1.5),
+    ("万平方米", "measure", "平方米", 1.5e4),
     ("", "none", "", 1.5),
 ])
 def test_units_resolve_to_base(unit, kind, base, value_base):

@@ -336,6 +336,14 @@ def test_threshold_inside_a_counted_phrase_is_not_a_target():
     assert values(text) == [(1, 2, "家", 2025)]
 
 
+def test_a_threshold_opening_the_noun_of_a_count_is_not_a_target():
+    # N亿元以上 + noun + count: the amount sorts the things counted; only the count is the goal
+    text = ("某市招商引资行动方案（2024—2026年）\n一、目标\n每年新签约5亿元以上制造业项目20个，"
+            "引进年产值50万吨以上化工企业3家。投资10亿元建设项目3个。")
+    assert [(r.value_text, r.unit) for r in extract(text)] == [
+        ("20个", "个"), ("3家", "家"), ("10亿元", "亿元"), ("3个", "个")]
+
+
 def test_statement_of_available_stock_is_not_a_target():
     text = "一、保障\n“十四五”期间可用工业土地总面积为9921.1亩，可用厂房总面积为367.9万平方米（不含26栋厂房）。"
     assert values(text, period_start=2022, period_end=2024) == []
@@ -487,7 +495,8 @@ def test_indicator_table_with_spaced_name_header_base_column_and_plan_change_col
         ("常住人口城镇化率（%）", "〔3.8〕", "%", "预期性", 2025, "cumulative"),
     ]
     doc = make_doc(text, period_start=2021, period_end=2025)
-    assert [(d.text, d.end_date) for d in DEADLINES(doc) if d.text.startswith("202")] == [("2025年目标", D(2025, 12, 31))]
+    # the expression is the year; 目标 names the column (as a header cell 2020年 is marked)
+    assert [(d.text, d.end_date) for d in DEADLINES(doc) if d.text.startswith("202")] == [("2025年", D(2025, 12, 31))]
 
 
 def test_a_comparison_with_last_year_is_a_result_unless_planned_ahead():
@@ -552,3 +561,34 @@ def test_a_threshold_inside_the_subject_stays_in_the_indicator():
     text = "一、任务\n到2026年，年营业收入超10亿元企业新增20家。"
     [row] = extract(text, period_start=2024, period_end=2026)
     assert (row.value_text, row.indicator) == ("20家", "年营业收入超10亿元企业")
+
+
+def test_a_unitless_index_score_or_level_is_a_target():
+    text = ("某省制造业质量提升行动方案（2024—2026年）\n一、主要目标\n"
+            "到2026年，制造业质量竞争力指数提高到86以上，营商环境评价得分提升至92.5，关键工序水平达到国际先进水平。")
+    got = [(r.value_text, r.value_low, r.unit, r.target_year, r.indicator) for r in extract(text)]
+    assert got == [("86以上", 86, "", 2026, "制造业质量竞争力指数"), ("92.5", 92.5, "", 2026, "营商环境评价得分")]
+
+
+def test_energy_and_power_units_have_a_base():
+    text = ("某市储能产业行动方案（2024—2026年）\n一、主要目标\n"
+            "到2026年，动力电池产能达到300GWh以上，新型储能装机规模达到5GW，光伏装机达到200万千瓦，GWP值不计。")
+    got = [(r.value_text, r.unit, r.value_base, r.unit_base) for r in extract(text)]
+    assert got == [("300GWh以上", "GWh", 3e8, "千瓦时"), ("5GW", "GW", 5e6, "千瓦"), ("200万千瓦", "万千瓦", 2e6, "千瓦")]
+
+
+def test_a_power_rating_naming_a_machine_is_not_a_target():
+    text = ("某市高端装备行动方案（2024—2026年）\n一、主要任务\n"
+            "突破12MW和16MW半直驱海上风机技术，研制E级300MW燃气轮机，到2026年建成100MW光伏电站3座。")
+    assert [(r.value_text, r.unit) for r in extract(text)] == [("3座", "座")]
+
+
+def test_indicators_leave_out_time_words_and_name_the_thing_a_size_belongs_to():
+    text = ("某县产业发展行动方案（2024—2026年）\n一、主要任务\n"
+            "2025年底前累计发放贷款不低于80亿元。“十四五”期间每年培育骨干企业20家。三年内新增高新技术企业60家。"
+            "县财政每年统筹安排产业引导资金不少于2亿元。组建总规模50亿元的产业引导基金。"
+            "全县规上工业增加值年均增长8%，三年平均增速不低于7%。")
+    got = {r.value_text: r.indicator for r in extract(text)}
+    assert got == {"不低于80亿元": "发放贷款", "20家": "骨干企业", "60家": "高新技术企业",
+                   "不少于2亿元": "产业引导资金", "50亿元": "产业引导基金规模",
+                   "8%": "全县规上工业增加值", "不低于7%": "三年平均增速"}

@@ -54,6 +54,7 @@ class TimeMention:
     start_date: dt.date | None
     end_date: dt.date | None
     historical: bool                # a time before the document's own (or a past-time word)
+    doc_relative: bool = False      # resolved from the document's year (全年, 今年): read like a relative one
 
     @property
     def year(self) -> int | None:
@@ -345,7 +346,15 @@ class DeadlineExtractor:
         groups = m.groupdict()
         start_date = end_date = None
         historical = False
-        if kind == "period":
+        doc_relative = rule.attrs.get("doc_year_offset") is not None
+        if kind == "period" and doc_relative:
+            # 全年: the whole of the document's year, only where the document is about one year (a work report, an
+            # annual plan); in a multi-year plan 全年 names no year of its own
+            if doc_year is None or (plan is not None and plan[0] != plan[1]):
+                return None
+            year = doc_year + rule.attrs["doc_year_offset"]
+            start_date, end_date = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        elif kind == "period":
             span = self._period_years(m)
             if span is None:
                 return None
@@ -393,7 +402,8 @@ class DeadlineExtractor:
             if rule.attrs.get("as_of"):           # 截至2023年底: a status report unless it lies ahead
                 historical = end_date.year <= max(ref_year, doc_year or ref_year)
         return TimeMention(start=m.start(), end=m.end(), text=m.group(0), kind=kind, rule_id=rule.id,
-                           start_date=start_date, end_date=end_date, historical=historical)
+                           start_date=start_date, end_date=end_date, historical=historical,
+                           doc_relative=doc_relative)
 
     # ---- rows
 
@@ -409,7 +419,7 @@ class DeadlineExtractor:
         for m in ctx.mentions:
             if m.kind not in DEADLINE_KINDS or m.historical or ctx.in_background(m.start):
                 continue
-            if m.kind in ("relative", "recurring"):
+            if m.kind in ("relative", "recurring") or (m.kind == "period" and m.doc_relative):
                 gov = ctx.governing(m.start)
                 if gov is not None and gov.historical:
                     continue

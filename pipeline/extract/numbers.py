@@ -154,6 +154,7 @@ class UnitInfo:
 class UnitTable:
     magnitudes: tuple[tuple[str, float], ...]       # longest first
     units: dict[str, tuple[str, str]]               # form -> (kind, base)
+    factors: dict[str, float] = field(default_factory=dict)   # form -> base units per unit (GWh → 1e6 千瓦时)
     _memo: dict[str, "UnitInfo | None"] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -164,21 +165,24 @@ class UnitTable:
         mags = sorted(((k, float(v)) for k, v in data.get("magnitudes", {}).items()),
                       key=lambda kv: -len(kv[0]))
         units: dict[str, tuple[str, str]] = {}
+        factors: dict[str, float] = {}
         for form, spec in data.get("units", {}).items():
             if not isinstance(spec, dict) or "kind" not in spec:
                 raise ValueError(f"{path}: unit {form!r} needs a table with 'kind'")
             units[form] = (str(spec["kind"]), str(spec.get("base", form)))
-        return cls(magnitudes=tuple(mags), units=units)
+            if "factor" in spec:
+                factors[form] = float(spec["factor"])
+        return cls(magnitudes=tuple(mags), units=units, factors=factors)
 
     def _simple(self, text: str) -> tuple[str, str, float] | None:
         """(kind, base, factor) of ``[magnitude]unit``; None if unknown."""
         if text in self.units:
             kind, base = self.units[text]
-            return kind, base, 1.0
+            return kind, base, self.factors.get(text, 1.0)
         for mag, factor in self.magnitudes:
             if text.startswith(mag) and text[len(mag):] in self.units:
                 kind, base = self.units[text[len(mag):]]
-                return kind, base, factor
+                return kind, base, factor * self.factors.get(text[len(mag):], 1.0)
         return None
 
     def _with_prefix(self, text: str) -> tuple[str, str, float] | None:

@@ -40,13 +40,20 @@ from pathlib import Path
 import regex
 
 from ..models import DeadlineRow, Document, TargetRow
-from .deadlines import DeadlineExtractor, TimeContext, TimeMention
+from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
 from .rules import Rule, RuleSet, load_common_defines, load_ruleset
 
 RULES_FILE = "targets.toml"
 _CLAUSE_END = "，,；;。！？!?：:\n"
 _PHRASE_BREAK = regex.compile(r"[、，,；;。：:\n]|和|及|与|或")
+# the noun between a threshold amount and the count of the things it sorts (10亿元以上新能源项目30个): a few
+# characters, no digits; a verb in it (投资10亿元建设项目3个) makes the amount a goal of its own
+_DESCRIBED_NOUN = regex.compile(r"\s*的?[\p{Han}“”\"]{1,10}")
+_NOUN_VERB = regex.compile(r"建设|建成|新增|培育|引进|打造|实现|完成|达到|增长|形成|带动|吸引|支持|用于|安排|投入|改造")
+# 设立(总)规模 / 总规模: a size with no thing of its own — the thing is named after the value (…100亿元的产业基金)
+_BARE_SIZE = regex.compile(r"(?:设立|组建|成立|发起设立|募集|新设|打造)?(?:一[支个只])?(?:总)?规模")
+_SIZE_OF = regex.compile(r"\s*(?:以上|左右)?\s*的\s*(?P<noun>[^，,；;。、的\d\s（(]{2,16})")
 _CN_DIGITS = set("零〇一二两三四五六七八九十百千")
 _QUOTES = "“”\"'‘’「」《》 \t"
 _MIN_PRE = {"超过", "突破", "不少于", "不低于", "高于", "多于", "至少", "逾", "超", "≥", ">", "＞"}
@@ -63,7 +70,7 @@ _LEAD = regex.compile(
     r"其中|力争|争取|努力|预期|预计|计划|进一步|持续|加快|大力|积极|重点|全面|着力|全区|全市|全省|全国|"
     r"新增|累计|年均|实现|完成|达到|培育|建设|建成|打造|形成|创建|引进|集聚|聚集|推动|推进|带动|支持|选树|认定|"
     r"新建|建立|发展|吸引|开展|制定|研制|攻关|争创|滚动|创造|汇聚|储备|共建|聚焦|打响|落地|确保|保持|"
-    r"基本|初步|力争|全年|年内|当年|今年|明年|拟|安排|(?:[一二三四五六七八九十]|\d{1,2})年(?=累计)|，|,|、|\s)+")
+    r"基本|初步|力争|全年|年内|当年|今年|明年|拟|统筹|安排|(?:[一二三四五六七八九十]|\d{1,2})年(?=累计)|，|,|、|\s)+")
 _TRAIL_VERB = regex.compile(
     r"(?:达到|达|为|超过|突破|增长|提高到?|提升至?|提高至|下降到?|降低到?|降低至|下降至|实现|保持在?|控制在|"
     r"压缩至|缩短至|不低于|不少于|不超过|约|累计|新增|年均|力争|预期|实现|建成|建设|培育|打造|形成|创建|"
@@ -251,6 +258,8 @@ class TargetExtractor:
                 return None
             if self._follows_count(text, c, counts, count_ends, clause_start):
                 return None
+            if self._precedes_count(text, c, counts, count_ends, clause_end):
+                return None
         gov = ctx.governing(c.start, sentence=(s_start, s_end))
         if gov is not None and gov.historical:
             return None
@@ -269,7 +278,8 @@ class TargetExtractor:
         binding = self._binding(text[clause_start:clause_end])
         value_base, unit_base = self.units.to_base(c.low, c.unit)
         section = ctx.section_at(c.start)
-        indicator = _respective(prefix, text[c.end:clause_end]) or _indicator(prefix, after, kind)
+        indicator = _respective(prefix, text[c.end:clause_end]) or self._indicator_without_time(
+            ctx, text, clause_start, c.start, after, kind)
         if (indicator is None or indicator.startswith("占")) and kind != "count" and clause_start > s_start:
             # 到2025年达到660亿元 after 地区生产总值年均增长7%左右: the subject of the clause before
             prev_start = _clause_start(text, s_start, clause_start - 1)
@@ -287,6 +297,27 @@ class TargetExtractor:
             bound=_bound(c.low, c.high, c.pre, c.post, c.approx), aspirational=aspirational, change=change,
             target_year=year, baseline_year=baseline, binding=binding, rule_id=c.rule.id,
             qualifiers=qualifiers)
+
+    @staticmethod
+    def _indicator_without_time(ctx: TimeContext, text: str, clause_start: int, offset: int, after: str,
+                                kind: str | None) -> str | None:
+        """The indicator of a value, read with the time expressions of its clause taken out: a deadline is not
+        part of what is measured (2026年底前累计授信规模, 十四五期间每年培养…人才, 三年内新增…企业). A time word
+        is first read as the start of the clause (市级财政每年安排专项资金 → 专项资金: what comes before it is the
+        actor);
+        if nothing is left after it (地区生产总值年均增长), it is simply dropped."""
+        spans = [(m.start, m.end) for m in ctx.mentions_between(clause_start, offset)
+                 if m.kind in DEADLINE_KINDS and m.end <= offset and "均" not in m.text]
+        # (年均, 三年平均 stay: an average is part of the measure — 三年平均增速 — not when it is due)
+        if not spans:
+            return _indicator(text[clause_start:offset], after, kind)
+
+        dropped, pos = [], clause_start
+        for a, b in spans:
+            dropped.append(text[pos:a])
+            pos = b
+        dropped.append(text[pos:offset])
+        return _indicator(text[spans[-1][1]:offset], after, kind) or _indicator("".join(dropped), after, kind)
 
     @staticmethod
     def _topic(ctx: TimeContext, offset: int, indicator: str | None) -> str | None:
@@ -318,6 +349,19 @@ class TargetExtractor:
         if prev.end <= clause_start:
             return False
         return not _PHRASE_BREAK.search(text, prev.end, c.start)
+
+    def _precedes_count(self, text: str, c: _Candidate, counts: list[_Candidate], count_ends: list[int],
+                        clause_end: int) -> bool:
+        """A money/measure amount that opens the noun of a count right after it: 新引进10亿元以上新能源项目30个,
+        培育营业收入超500亿元企业5家 — a threshold sorting the things counted; the count is the goal."""
+        i = bisect.bisect_right(count_ends, c.end)
+        while i < len(counts) and counts[i].start < c.end:
+            i += 1
+        if i >= len(counts) or counts[i].start >= clause_end:
+            return False
+        between = text[c.end:counts[i].start]
+        return bool(_DESCRIBED_NOUN.fullmatch(between)) and not _PHRASE_BREAK.search(between) \
+            and not _NOUN_VERB.search(between)
 
     def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int,
               gov: TimeMention | None = None) -> bool:
@@ -679,4 +723,8 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
         if "的" in subject:
             subject = subject.rsplit("的", 1)[1]
     subject = _balance_quotes(subject)
+    described = _SIZE_OF.match(after)
+    if described and _BARE_SIZE.fullmatch(subject):
+        # 设立规模100亿元的产业基金: the size of the thing named after 的, not 设立规模
+        return described.group("noun") + "规模"
     return subject or None
