@@ -30,11 +30,11 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from pathlib import Path
-from types import MappingProxyType
 
 import regex
 
 from .models import DocumentMeta
+from .numerals import cn_integer
 from .normalize import (DEFAULT_VOCABULARY, Vocabulary, detect_script, fold_characters, is_title_like,
                         load_vocabulary, to_simplified)
 
@@ -79,20 +79,11 @@ def _compact(s: str) -> str:
     return s.replace(" ", "").replace("\t", "")
 
 
-# 〇 is often typed as ○ (white circle) or a Latin O in signature dates: 二○二三年
-_CN_DIGIT = MappingProxyType({ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0, "O": 0})
-
-
 def _cn_number(s: str) -> int:
-    """Arabic digits, digit-by-digit Chinese (二〇二二) or 一 … 九十九 to int."""
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        return (_CN_DIGIT[head] if head else 1) * 10 + (_CN_DIGIT[tail] if tail else 0)
-    value = 0
-    for ch in s:
-        value = value * 10 + _CN_DIGIT[ch]
+    """Arabic digits or Chinese numerals (二〇二二, 二○二二 with a white circle, 二O二二, 十二) to int."""
+    value = cn_integer(s.replace("O", "〇"))
+    if value is None:
+        raise ValueError(f"not a numeral: {s!r}")
     return value
 
 

@@ -38,9 +38,9 @@ from types import MappingProxyType
 import regex
 
 from .models import Section
+from .numerals import CN_DIGITS, cn_integer
 
-_CN_DIGITS = MappingProxyType({"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-                               "七": 7, "八": 8, "九": 9})
+_CN_DIGITS = CN_DIGITS
 
 _LABEL = regex.compile(
     r"[ \u3000]*(?:"
@@ -63,17 +63,9 @@ _MAX_HEADING = 60
 
 def cn_to_int(s: str) -> int:
     """Chinese numeral (一 … 九十九, 百) or Arabic digits to int."""
-    if s.isdigit():
-        return int(s)
-    if "百" in s:
-        head, _, tail = s.partition("百")
-        return (_CN_DIGITS.get(head, 1) if head else 1) * 100 + (cn_to_int(tail) if tail else 0)
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        return (_CN_DIGITS[head] if head else 1) * 10 + (_CN_DIGITS[tail] if tail else 0)
-    value = 0
-    for ch in s:
-        value = value * 10 + _CN_DIGITS[ch]
+    value = cn_integer(s)
+    if value is None:
+        raise ValueError(f"not a numeral: {s!r}")
     return value
 
 

@@ -25,15 +25,14 @@ from pathlib import Path
 
 import regex
 
+from ..numerals import CN_DIGITS, CN_NUMERAL_CHARS, cn_integer
+
 UNITS_FILE = "units.toml"
 FRACTION_DECIMALS = 4
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，／－～％", "0123456789.,/-~%")
-_CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG_UNIT = {"万": 10_000, "亿": 100_000_000}
-_CN_CHARS = "".join(_CN_DIGIT) + "".join(_CN_SMALL_UNIT) + "".join(_CN_BIG_UNIT)
+_CN_DIGIT = CN_DIGITS
+_CN_CHARS = CN_NUMERAL_CHARS
 
 _ARABIC = regex.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _ARABIC_FULL = regex.compile(rf"(?P<n>{_ARABIC.pattern})\s*(?P<mag>万亿|千万|百万|十万|万|亿|千)?")
@@ -49,38 +48,9 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
-def _cn_integer(text: str) -> int | None:
-    """``三千五百万`` → 35000000; ``二〇二五`` (digit by digit) → 2025; None if not a numeral."""
-    if not text or any(ch not in _CN_CHARS for ch in text):
-        return None
-    if not any(ch in _CN_SMALL_UNIT or ch in _CN_BIG_UNIT for ch in text):
-        value = 0
-        for ch in text:                       # 二〇二五, 一二
-            value = value * 10 + _CN_DIGIT[ch]
-        return value
-    total = section = digit = 0
-    seen_digit = False
-    for ch in text:
-        if ch in _CN_DIGIT:
-            digit = _CN_DIGIT[ch]
-            seen_digit = True
-        elif ch in _CN_SMALL_UNIT:
-            section += (digit if seen_digit else 1) * _CN_SMALL_UNIT[ch]   # 十五: 十 alone means 10
-            digit, seen_digit = 0, False
-        else:                                  # 万, 亿
-            section += digit
-            if ch == "亿":
-                total = (total + section) * _CN_BIG_UNIT[ch]
-            else:
-                total += section * _CN_BIG_UNIT[ch]
-            section = digit = 0
-            seen_digit = False
-    return total + section + digit
-
-
 def _cn_number(text: str) -> float | None:
     whole, _, frac = text.partition("点")
-    value = _cn_integer(whole)
+    value = cn_integer(whole)
     if value is None:
         return None
     if frac:
