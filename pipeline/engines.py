@@ -26,6 +26,7 @@ from .extract import Extractors
 from .models import DocumentResult
 
 ENGINES = ("local", "dask")
+LOCAL_BATCH_SIZE = 4
 
 
 def default_workers() -> int:
@@ -50,6 +51,18 @@ def ordered_window(submit: Callable[[Any], Future], items: Iterable[Any], window
         yield result(pending.popleft())
 
 
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of ``size`` items (the last may be shorter); itertools.batched before 3.12."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 # ------------------------------------------------------------------ local
 
 # Per-process state of a pool worker: set once by the pool's initializer.
@@ -61,10 +74,10 @@ def _init_local_worker(rules_dir: str) -> None:
     _worker_extractors = Extractors.from_rules(Path(rules_dir))
 
 
-def _local_task(path: Path, input_dir: Path) -> DocumentResult:
+def _local_batch(paths: list[Path], input_dir: Path) -> list[DocumentResult]:
     from .run import process_file
     assert _worker_extractors is not None, "pool worker was not initialized"
-    return process_file(path, input_dir, _worker_extractors)
+    return [process_file(path, input_dir, _worker_extractors) for path in paths]
 
 
 def _ready() -> bool:
@@ -94,7 +107,10 @@ class LocalEngine:
                 yield process_file(path, input_dir, self._extractors)
             return
         pool = self._pool
-        yield from ordered_window(lambda p: pool.submit(_local_task, p, input_dir), paths, 4 * self.workers)
+        # a few documents per task: fewer round trips through the pool's pipes
+        for results in ordered_window(lambda batch: pool.submit(_local_batch, batch, input_dir),
+                                      batched(paths, LOCAL_BATCH_SIZE), 3 * self.workers):
+            yield from results
 
     def close(self) -> None:
         if self._pool is not None:

@@ -197,3 +197,9 @@ def test_a_change_to_the_pipeline_code_reprocesses(corpus, tmp_path, monkeypatch
 def test_code_fingerprint_covers_the_package_sources():
     from pipeline.cache import code_fingerprint
     assert len(code_fingerprint()) == 64 and code_fingerprint() == code_fingerprint()
+
+
+def test_batched_keeps_order_and_the_short_tail():
+    from pipeline.engines import batched
+    assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(batched([], 3)) == []
