@@ -1,0 +1,464 @@
+"""Recognition of organisation names in one sentence: gazetteers, enumerations, morphology.
+
+Data, not code: ``rules/entities.toml`` holds the patterns (by ``attrs.kind``, see
+the file's header) and ``rules/gazetteers/*.tsv`` the known names. This module
+reads one sentence at a time, with the token boundaries of the segmenter, and
+returns :class:`Mention` records; :mod:`pipeline.extract.entity_nlp` wraps it
+as a spaCy component and :mod:`pipeline.extract.entities` turns mentions into
+rows.
+
+How a mention is found, strongest evidence first:
+
+1. a gazetteer name at token boundaries (``method = gazetteer``);
+2. an item of an enumeration whose head noun says its members are companies
+   (``支持A、B、C等…企业``): every member is typed by the enumeration unless its
+   own form or the gazetteer says otherwise; the enumeration is read only when
+   one member is a known or well-formed company or the head names a role
+   (``龙头``, ``头部`` …), so ``国资、外资等各类企业`` gives nothing;
+3. the owner named at the start of a platform name (``华为`` + ``5G创新中心``,
+   ``美敦力`` + ``中国研发中心``, ``A-B`` + …), ``embedded = True``;
+4. company morphology in running text (brand + industry word or legal form),
+   kept only when the brand is not a common word of the segmenter's dictionary.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import regex
+
+from .rules import Rule, RuleError, RuleSet, load_common_defines, load_ruleset
+
+RULES_FILE = "entities.toml"
+GAZETTEER_DIR = "gazetteers"
+TYPES = ("enterprise", "research", "university", "platform", "park", "government", "other")
+PLACE_TYPES = ("place",)
+GAZ_TYPES = TYPES + PLACE_TYPES
+MAX_OWNER_FREQ = 500          # an owner read before a park, a place or digits is not a common word
+MAX_RARE_FREQ = 100           # a brand in running text (or an owner before a field word) is rare:
+                              # neither it nor the word it opens is common in the segmenter's dictionary
+MAX_OWNER = 6                 # longest owner name read at the start of a platform name
+_WS = regex.compile(r"\s+")
+_LATIN = regex.compile(r"^[A-Za-z0-9·\-]+$")
+_LEGAL = regex.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|总公司|公司|集团|控股)$")
+_ITEM = regex.compile(r"(?:(?!以及|及)[^、])+")   # list items: split at 、 and at 及 / 以及
+_LEVEL_PLACE = regex.compile(r"^(?:\p{Han}{2,3}?(?:省|市|区|县))")
+
+
+def norm_name(name: str) -> str:
+    return _WS.sub("", name)
+
+
+# ---------------------------------------------------------------- gazetteers
+
+@dataclass(frozen=True)
+class GazEntry:
+    name: str
+    canonical: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Every known name (names and aliases) → entry; loaded once, read-only."""
+
+    entries: Mapping[str, GazEntry]
+
+    @classmethod
+    def load(cls, folder: Path, exclude: Iterable[str] = ()) -> "Gazetteer":
+        """Read every ``*.tsv`` below ``folder``; names or canonicals in ``exclude`` are left out
+        (with all the aliases of an excluded canonical)."""
+        excluded = {norm_name(x) for x in exclude}
+        entries: dict[str, GazEntry] = {}
+        for path in sorted(Path(folder).glob("*.tsv")):
+            for n, fields in _tsv_rows(path):
+                name, canonical, typ = (f.strip() for f in fields[:3])
+                if typ not in GAZ_TYPES:
+                    raise RuleError(path, f"line {n}", f"unknown type {typ!r}; allowed: {GAZ_TYPES}")
+                aliases = [a.strip() for a in fields[3].split("|")] if len(fields) > 3 else []
+                surfaces = [name] + [a for a in aliases if a]
+                if canonical in excluded or any(norm_name(s) in excluded for s in surfaces) and typ == "enterprise":
+                    continue
+                for surface in surfaces:
+                    if norm_name(surface) in excluded:
+                        continue
+                    entries.setdefault(surface, GazEntry(surface, canonical, typ))
+        return cls(entries=entries)
+
+    def get(self, name: str) -> GazEntry | None:
+        return self.entries.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self.entries, key=lambda s: (-len(s), s))
+
+    def to_tsv(self) -> str:
+        """One file holding every entry (what a serialized pipeline carries)."""
+        lines = ["name\tcanonical\ttype"]
+        lines += [f"{e.name}\t{e.canonical}\t{e.type}" for e in sorted(self.entries.values(),
+                                                                        key=lambda e: (e.type, e.name))]
+        return "\n".join(lines) + "\n"
+
+
+def _tsv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    rows = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
+    if not rows or rows[0][1].split("\t")[:3] != ["name", "canonical", "type"]:
+        raise RuleError(path, None, "first non-comment line must be the header 'name<TAB>canonical<TAB>type…'")
+    out = []
+    for n, line in rows[1:]:
+        fields = next(csv.reader([line], delimiter="\t"))
+        if len(fields) < 3 or not all(f.strip() for f in fields[:3]):
+            raise RuleError(path, f"line {n}", f"needs name, canonical, type; got {fields}")
+        out.append((n, fields))
+    return out
+
+
+# ---------------------------------------------------------------- mentions
+
+@dataclass(frozen=True)
+class Mention:
+    start: int                 # offsets in the sentence
+    end: int
+    text: str
+    canonical: str
+    type: str
+    embedded: bool = False
+    role: str | None = None
+    method: str = "pattern"    # gazetteer | pattern | model
+    rule_id: str = ""
+
+
+@dataclass(frozen=True)
+class OrgRecognizer:
+    rules: RuleSet
+    gazetteer: Gazetteer
+    gaz_pattern: regex.Pattern | None
+    candidate: Rule
+    enumerations: tuple[Rule, ...]
+    morphology: tuple[Rule, ...]
+    platform: Rule
+    owner_boundary: Rule
+    hyphen_pair: Rule
+    owner_stop: Rule
+    not_name: Rule
+    generic_brand: Rule
+    roles: tuple[Rule, ...]
+    type_rules: tuple[Rule, ...]
+    word_freq: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_rules(cls, rules_dir: Path, exclude: Iterable[str] = (), gazetteer: Gazetteer | None = None,
+                   word_freq: Mapping[str, int] | None = None) -> "OrgRecognizer":
+        rules_dir = Path(rules_dir)
+        ruleset = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
+        if gazetteer is None:
+            gazetteer = Gazetteer.load(rules_dir / GAZETTEER_DIR, exclude)
+        by_kind: dict[str, list[Rule]] = {}
+        for rule in ruleset:
+            by_kind.setdefault(str(rule.attrs.get("kind")), []).append(rule)
+
+        def one(kind: str) -> Rule:
+            found = by_kind.get(kind, [])
+            if len(found) != 1:
+                raise RuleError(ruleset.source, None, f"needs exactly one rule of kind {kind!r}, has {len(found)}")
+            return found[0]
+
+        def some(kind: str) -> tuple[Rule, ...]:
+            found = by_kind.get(kind, [])
+            if not found:
+                raise RuleError(ruleset.source, None, f"needs at least one rule of kind {kind!r}")
+            return tuple(sorted(found, key=lambda r: -r.priority))
+
+        for rule in some("type"):
+            if rule.attrs.get("type") not in TYPES:
+                raise RuleError(ruleset.source, rule.id, f"attrs.type must be one of {TYPES}")
+        for rule in some("role"):
+            if not isinstance(rule.attrs.get("role"), str):
+                raise RuleError(ruleset.source, rule.id, "a role rule needs attrs.role")
+        return cls(rules=ruleset, gazetteer=gazetteer, gaz_pattern=_gaz_pattern(gazetteer),
+                   candidate=one("candidate"), enumerations=some("enumeration"), morphology=some("morphology"),
+                   platform=one("platform"), owner_boundary=one("owner_boundary"),
+                   hyphen_pair=one("hyphen_pair"), owner_stop=one("owner_stop"), not_name=one("not_name"), generic_brand=one("generic_brand"),
+                   roles=some("role"), type_rules=some("type"), word_freq=word_freq or {})
+
+    # ------------------------------------------------------------ small questions
+
+    def is_candidate(self, text: str) -> bool:
+        """Worth segmenting: a cue of the candidate rule or a gazetteer name."""
+        if self.candidate.search(text) is not None:
+            return True
+        return self.gaz_pattern is not None and self.gaz_pattern.search(text) is not None
+
+    def type_of(self, name: str) -> str | None:
+        """Type of a name: the gazetteer's, else the first type rule (by priority) matching its end."""
+        entry = self.gazetteer.get(name)
+        if entry is not None:
+            return entry.type
+        for rule in self.type_rules:
+            if rule.search(name):
+                return rule.attrs["type"]
+        return None
+
+    def canonical(self, name: str) -> str:
+        entry = self.gazetteer.get(name)
+        return entry.canonical if entry is not None else name
+
+    def is_generic(self, name: str) -> bool:
+        return self.not_name.search(name) is not None or self.generic_brand.search(name) is not None
+
+    def common_word(self, text: str, limit: int = MAX_OWNER_FREQ) -> bool:
+        return self.word_freq.get(text, 0) >= limit
+
+    def rare(self, text: str) -> bool:
+        """Neither ``text`` nor any dictionary word (2+ characters) opening it is common."""
+        if self.common_word(text, MAX_RARE_FREQ):
+            return False
+        return not any(self.common_word(text[:k], MAX_RARE_FREQ) for k in range(2, len(text)))
+
+    def role_after(self, text: str) -> str | None:
+        """The first context role named in ``text`` (the rest of the sentence after a list)."""
+        best: tuple[int, str] | None = None
+        for rule in self.roles:
+            m = rule.search(text)
+            if m is not None and (best is None or m.start() < best[0]):
+                best = (m.start(), rule.attrs["role"])
+        return None if best is None else best[1]
+
+    def place_prefix(self, name: str) -> int:
+        """Length of a leading place name (上海, 闵行 …) from the gazetteer, else 0."""
+        for k in range(min(len(name) - 1, 4), 1, -1):
+            entry = self.gazetteer.get(name[:k])
+            if entry is not None and entry.type in ("place", "park"):
+                return k
+        return 0
+
+    def brand_ok(self, brand: str) -> bool:
+        """A brand standing alone in running text: not generic, not a common word, not a place."""
+        if len(brand) < 2 or self.is_generic(brand):
+            return False
+        entry = self.gazetteer.get(brand)
+        if entry is not None and entry.type in ("place", "park"):
+            return False
+        k = self.place_prefix(brand)
+        if k and (len(brand) - k < 2 or not self.rare(brand[k:]) or self.is_generic(brand[k:])):
+            return False
+        return len(brand) - k <= 4 and self.rare(brand[k:] if k else brand)
+
+    # ------------------------------------------------------------ the sentence
+
+    def __call__(self, text: str, boundaries: set[int] | None = None) -> list[Mention]:
+        """Mentions in one sentence; ``boundaries`` are the segmenter's token offsets (None: any)."""
+        def aligned(s: int, e: int) -> bool:
+            return boundaries is None or (s in boundaries and e in boundaries)
+
+        found: dict[tuple[int, int], Mention] = {}
+
+        def add(m: Mention) -> None:
+            key = (m.start, m.end)
+            old = found.get(key)
+            if old is None or (old.role is None and m.role is not None) or \
+                    (old.method != "gazetteer" and m.method == "gazetteer" and m.role == old.role):
+                if old is not None and old.role is not None and m.role is None:
+                    m = Mention(**{**m.__dict__, "role": old.role})
+                found[key] = m
+
+        platforms: list[tuple[int, int]] = []
+        for m in self.platform.finditer(text):
+            s, e = m.span("platform")
+            platforms.append((s, e))
+            for mention in self._platform(text, s, e):
+                add(mention)
+
+        def in_platform(s: int, e: int) -> bool:
+            return any(ps <= s and e <= pe and (ps, pe) != (s, e) for ps, pe in platforms)
+
+        if self.gaz_pattern is not None:
+            for m in self.gaz_pattern.finditer(text):
+                s, e = m.span()
+                if not aligned(s, e) or not _latin_bounded(text, s, e):
+                    continue
+                entry = self.gazetteer.entries[m.group()]
+                if entry.type == "place":
+                    continue
+                add(Mention(s, e, m.group(), entry.canonical, entry.type, embedded=in_platform(s, e),
+                            method="gazetteer", rule_id="gazetteer"))
+
+        listed: list[tuple[int, int]] = []
+        for rule in self.enumerations:
+            for m in rule.finditer(text):
+                for mention in self._enumeration(text, m, rule):
+                    listed.append((mention.start, mention.end))
+                    add(mention)
+
+        for rule in self.morphology:
+            for m in rule.finditer(text):
+                s, e = m.span("name")
+                if any(ls <= s < le or ls < e <= le for ls, le in listed) or in_platform(s, e):
+                    continue
+                mention = self._morphology(text, s, e, m.group("suffix"), rule, aligned)
+                if mention is not None:
+                    add(mention)
+        return sorted(_drop_nested(found.values()), key=lambda x: (x.start, x.end))
+
+    # ------------------------------------------------------------ evidence
+
+    def _platform(self, text: str, s: int, e: int) -> list[Mention]:
+        name = text[s:e]
+        out: list[Mention] = []
+        owners: list[tuple[int, int, bool]] = []      # (start, end, strong) in the sentence
+        pair = self.hyphen_pair.search(name)
+        if pair is not None:
+            a_s, a_e = pair.span("a")
+            owners.append((s + a_s, s + a_e, True))
+            b_s = pair.start("b")
+            split = self._owner_split(name, b_s)
+            if split:
+                owners.append((s + b_s, s + split, True))
+        else:
+            split = self._owner_split(name, 0)
+            if split:
+                owners.append((s, s + split, False))
+        owner_types = []
+        for o_s, o_e, strong in owners:
+            owner = text[o_s:o_e]
+            typ = self._owner_type(owner, strong)
+            if typ is None:
+                continue
+            owner_types.append(typ)
+            entry = self.gazetteer.get(owner)
+            out.append(Mention(o_s, o_e, owner, self.canonical(owner), typ, embedded=True,
+                               method="gazetteer" if entry else "pattern", rule_id=self.platform.id))
+        typ = self.type_of(name) or "platform"
+        if "enterprise" in owner_types and typ in ("research", "platform"):
+            typ = "platform"
+        elif any(t in ("university", "research") for t in owner_types) and typ == "platform":
+            typ = "research"
+        out.append(Mention(s, e, name, self.canonical(name), typ, method="pattern", rule_id=self.platform.id))
+        return out
+
+    def _owner_split(self, name: str, pos: int) -> int:
+        """End (in ``name``) of an owner's name starting at ``pos``: the shortest prefix followed by
+        a field word, a region, a park, digits or Latin; 0 when there is none."""
+        entry_end = 0
+        for end in range(pos + 2, min(len(name) - 2, pos + MAX_OWNER) + 1):
+            if self.gazetteer.get(name[pos:end]) is not None and self.gazetteer.get(name[pos:end]).type != "place":
+                entry_end = end
+        if entry_end:
+            return entry_end
+        for end in range(pos + 2, min(len(name) - 2, pos + MAX_OWNER) + 1):
+            if not regex.match(r"^\p{Han}+$", name[pos:end]):
+                return 0
+            rest = name[end:]
+            if regex.match(r"[0-9A-Za-z]", rest) or self.place_prefix(rest + "　"):
+                return end                          # 华为 + 5G…, 美敦力 + 中国…, 启迪 + 漕河泾…
+            if self.owner_boundary.pattern.match(rest) and end - pos >= 3 and self.rare(name[pos:end]):
+                return end                          # 宁德时代 + 未来…: a rare name of 3+ characters
+        return 0
+
+    def _owner_type(self, owner: str, strong: bool) -> str | None:
+        entry = self.gazetteer.get(owner)
+        if entry is not None:
+            return None if entry.type == "place" else entry.type
+        typ = self.type_of(owner)
+        if typ is not None and typ != "enterprise":
+            return typ
+        if self.is_generic(owner):
+            return None
+        k = self.place_prefix(owner)
+        if k == len(owner):
+            return None
+        if not strong and k and (self.common_word(owner[k:]) or self.is_generic(owner[k:]) or len(owner) - k < 2):
+            return None        # 上海 + 分析 (a place and a field): not a company
+        if self.common_word(owner) or self.owner_stop.search(owner):
+            return None        # 形成 + 上海…, 新增 + 2个…: a verb, not an owner
+        return "enterprise"
+
+    def _enumeration(self, text: str, m: regex.Match, rule: Rule) -> list[Mention]:
+        items: list[tuple[int, int]] = []
+        for part in _ITEM.finditer(text, m.start("list"), m.end("list")):
+            s, e = part.span()
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e - s >= 2:
+                items.append((s, e))
+        names = [(s, e, text[s:e]) for s, e in items if not self.is_generic(text[s:e])
+                 and not (self.gazetteer.get(text[s:e]) and self.gazetteer.get(text[s:e]).type == "place")]
+        if not names:
+            return []
+        role = self.role_after(text[m.start("tail"):])
+        evidence = role is not None or any(
+            (self.gazetteer.get(n) is not None and self.gazetteer.get(n).type == "enterprise")
+            or self._well_formed(n) for _, _, n in names)
+        if not evidence:
+            return []
+        out = []
+        for s, e, name in names:
+            typ = self.type_of(name)
+            if typ is None or typ == "enterprise":
+                typ = "enterprise"
+            entry = self.gazetteer.get(name)
+            out.append(Mention(s, e, name, self.canonical(name), typ, role=role if typ == "enterprise" else None,
+                               method="gazetteer" if entry else "pattern", rule_id=rule.id))
+        return out
+
+    def _well_formed(self, name: str) -> bool:
+        """A company by its form alone: a legal form, or an industry word after a real brand."""
+        for rule in self.type_rules:
+            m = rule.search(name)
+            if m is not None:
+                if rule.attrs["type"] != "enterprise":
+                    return False
+                brand = name[:m.start()]
+                if _LEGAL.search(name):       # 南滨江公司: a legal form allows a longer brand
+                    return 2 <= len(brand) <= 6 and not self.is_generic(brand) and self.rare(brand)
+                return self.brand_ok(brand)
+        return False
+
+    def _morphology(self, text: str, s: int, e: int, suffix: str, rule: Rule, aligned) -> Mention | None:
+        name = text[s:e]
+        if not _LEGAL.search(name):          # 上海市 + 名称: the place is context unless a legal form follows
+            lp = _LEVEL_PLACE.match(name)
+            if lp and len(name) - lp.end() >= len(suffix) + 2:
+                s += lp.end()
+                name = text[s:e]
+        if self.is_generic(name) or not aligned(s, e):
+            return None
+        typ = self.type_of(name)
+        if typ != "enterprise" or not self._well_formed(name):
+            return None
+        return Mention(s, e, name, self.canonical(name), "enterprise", method="pattern", rule_id=rule.id)
+
+
+def _gaz_pattern(gazetteer: Gazetteer) -> regex.Pattern | None:
+    names = [n for n in gazetteer.names() if gazetteer.entries[n].type != "place"]
+    if not names:
+        return None
+    return regex.compile("|".join(regex.escape(n) for n in names))
+
+
+def _latin_bounded(text: str, s: int, e: int) -> bool:
+    """A Latin name (GE, ABB) is not part of a longer Latin word."""
+    if not _LATIN.match(text[s:e]):
+        return True
+    return (s == 0 or not text[s - 1].isascii() or not text[s - 1].isalnum()) and \
+        (e == len(text) or not text[e].isascii() or not text[e].isalnum())
+
+
+def _drop_nested(mentions: Iterable[Mention]) -> list[Mention]:
+    """A non-embedded mention inside a longer non-embedded one of the same type is dropped
+    (海尔集团 over 海尔); embedded owners and the platforms holding them are both kept."""
+    ms = list(mentions)
+    out = []
+    for m in ms:
+        if not m.embedded and any(o is not m and not o.embedded and o.start <= m.start and m.end <= o.end
+                                  and (o.end - o.start) > (m.end - m.start) and o.type == m.type for o in ms):
+            continue
+        out.append(m)
+    return out
