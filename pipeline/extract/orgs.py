@@ -316,7 +316,7 @@ class OrgRecognizer:
             a_s, a_e = pair.span("a")
             owners.append((s + a_s, s + a_e, True))
             b_s = pair.start("b")
-            split = self._owner_split(name, b_s)
+            split = self._owner_split(name, b_s, strong=True)
             if split:
                 owners.append((s + b_s, s + split, True))
         else:
@@ -338,27 +338,44 @@ class OrgRecognizer:
             typ = "platform"
         elif any(t in ("university", "research") for t in owner_types) and typ == "platform":
             typ = "research"
-        out.append(Mention(s, e, name, self.canonical(name), typ, method="pattern", rule_id=self.platform.id))
+        if owner_types or self._named_platform(name):
+            out.append(Mention(s, e, name, self.canonical(name), typ, method="pattern", rule_id=self.platform.id))
         return out
 
-    def _owner_split(self, name: str, pos: int) -> int:
+    def _named_platform(self, name: str) -> bool:
+        """A platform or park *name* (紫竹创业孵化器, 零号湾军民融合孵化器), not a description
+        (技术创新中心, 一批高能级创新平台, 具有全国影响力的特色产业基地)."""
+        if "的" in name or not regex.match(r"\p{Han}", name) or self.owner_stop.search(name) \
+                or self.generic_brand.search(name[:2]) or self.gazetteer.get(name[:2]) is None \
+                and regex.match(r"(?:一批|若干|各|新增|结合|体现|落实|搭建|建立|联合|以)", name):
+            return False
+        if self.place_prefix(name) or self.gazetteer.get(name) is not None:
+            return True
+        k = next((k for k in range(min(len(name) - 2, 6), 1, -1) if self.gazetteer.get(name[:k])), 0)
+        if k:
+            return True
+        return self.rare(name[:2]) and self.rare(name[:3])
+
+    def _owner_split(self, name: str, pos: int, strong: bool = False) -> int:
         """End (in ``name``) of an owner's name starting at ``pos``: the shortest prefix followed by
         a field word, a region, a park, digits or Latin; 0 when there is none."""
-        entry_end = 0
-        for end in range(pos + 2, min(len(name) - 2, pos + MAX_OWNER) + 1):
-            if self.gazetteer.get(name[pos:end]) is not None and self.gazetteer.get(name[pos:end]).type != "place":
-                entry_end = end
-        if entry_end:
-            return entry_end
-        for end in range(pos + 2, min(len(name) - 2, pos + MAX_OWNER) + 1):
-            if not regex.match(r"^\p{Han}+$", name[pos:end]):
-                return 0
-            rest = name[end:]
+        def known(end: int) -> bool:
+            entry = self.gazetteer.get(name[pos:end])
+            return entry is not None and entry.type != "place"
+
+        last = min(len(name) - 2, pos + MAX_OWNER)
+        for end in range(pos + 2, last + 1):
+            owner, rest = name[pos:end], name[end:]
+            if not known(end) and not regex.match(r"^\p{Han}+$", owner):
+                continue                            # an unknown owner is written in Han characters
             if regex.match(r"[0-9A-Za-z]", rest) or self.place_prefix(rest + "　"):
-                return end                          # 华为 + 5G…, 美敦力 + 中国…, 启迪 + 漕河泾…
-            if self.owner_boundary.pattern.match(rest) and end - pos >= 3 and self.rare(name[pos:end]):
+                return end                      # 华为 + 5G…, 美敦力 + 中国…, 启迪 + 漕河泾…
+            if self.owner_boundary.pattern.match(rest) and (
+                    known(end) or strong or end - pos >= 3 and self.rare(owner)):
                 return end                          # 宁德时代 + 未来…: a rare name of 3+ characters
-        return 0
+                                                    # (after a dash: any name, 西门子能源 + 智慧…)
+        known_ends = [end for end in range(pos + 2, last + 1) if known(end)]
+        return known_ends[-1] if known_ends else 0
 
     def _owner_type(self, owner: str, strong: bool) -> str | None:
         entry = self.gazetteer.get(owner)
@@ -457,6 +474,10 @@ def _drop_nested(mentions: Iterable[Mention]) -> list[Mention]:
     ms = list(mentions)
     out = []
     for m in ms:
+        if m.method == "gazetteer" and m.type in ("park", "university", "research") and any(
+                o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+                and o.type in ("enterprise", "government") for o in ms):
+            continue          # 滨江 inside 南滨江公司 is not the park
         if not m.embedded and any(o is not m and not o.embedded and o.start <= m.start and m.end <= o.end
                                   and (o.end - o.start) > (m.end - m.start) and o.type == m.type for o in ms):
             continue
