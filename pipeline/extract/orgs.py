@@ -364,8 +364,11 @@ class OrgRecognizer:
             return entry is not None and entry.type != "place"
 
         last = min(len(name) - 2, pos + MAX_OWNER)
+        longest_known = max((end for end in range(pos + 2, last + 1) if known(end)), default=0)
         for end in range(pos + 2, last + 1):
             owner, rest = name[pos:end], name[end:]
+            if longest_known and end > longest_known and not strong:
+                return longest_known                # 比亚迪 + 中央研究院, not 比亚迪中央
             if not known(end) and not regex.match(r"^\p{Han}+$", owner):
                 continue                            # an unknown owner is written in Han characters
             if regex.match(r"[0-9A-Za-z]", rest) or self.place_prefix(rest + "　"):
@@ -434,7 +437,9 @@ class OrgRecognizer:
                     return False
                 brand = name[:m.start()]
                 if _LEGAL.search(name):       # 南滨江公司: a legal form allows a longer brand
-                    return 2 <= len(brand) <= 6 and not self.is_generic(brand) and self.rare(brand)
+                    lp = _LEVEL_PLACE.match(brand)          # 上海市 + 凌峰科技 + 有限公司
+                    core = brand[lp.end():] if lp and len(brand) - lp.end() >= 2 else brand
+                    return 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core)
                 return self.brand_ok(brand)
         return False
 
