@@ -265,3 +265,15 @@ def test_gazetteer_has_a_few_hundred_companies():
     gaz = Gazetteer.load(RULES_DIR / "gazetteers")
     canon = {e.canonical for e in gaz.entries.values() if e.type == "enterprise"}
     assert len(canon) >= 250
+
+
+def test_fast_path_gives_the_same_mentions_as_the_spacy_pipeline(extractor):
+    text = ("一、重点任务\n支持凯胜智控、中国商飞等龙头企业发展，推动华芯微电子建设12英寸生产线。"
+            "重点支持华为5G创新中心、博睿医疗中国研发中心建设。\n")
+    doc = make_doc(text)
+    rows = {(r.char_start, r.char_end, r.type, r.embedded) for r in extractor(doc)}
+    via_nlp = set()
+    for s in doc.sentences:
+        for m in extractor.nlp(s.text)._.org_mentions:
+            via_nlp.add((s.start + m.start, s.start + m.end, m.type, m.embedded))
+    assert rows == via_nlp and len(rows) >= 7

@@ -8,7 +8,11 @@ calling it on a :class:`~pipeline.models.Document` returns rows of the
 
 Cost: only *candidate* sentences — a cue of ``rules/entities.toml`` (kind
 ``candidate``) or a gazetteer name, both found with compiled regexes — are
-segmented, once each, by the pipeline; every other sentence is skipped.
+read; their rules run only when the rule's needle occurs (``Scan``), and the
+pipeline's tokenizer segments a sentence once, only when a gazetteer name or
+a morphology match has to be checked against token boundaries. The rows are
+the same as ``nlp(sentence)._.org_mentions`` (a test checks it); building a
+spaCy ``Doc`` for every candidate sentence would cost more than the rules.
 
 Units named in responsibility clauses (``责任单位：区科委、南滨江公司``) are read
 from the responsibilities rows when the caller passes them, and typed with
@@ -54,11 +58,18 @@ class EntityExtractor:
 
     def __call__(self, doc: Document, responsibilities: list[ResponsibilityRow] | None = None) -> list[EntityRow]:
         recognizer = self.recognizer
+        tokenizer = self.nlp.tokenizer
         rows: dict[tuple[int, int], EntityRow] = {}
         for sentence in doc.sentences:
             if not recognizer.is_candidate(sentence.text):
                 continue
-            for m in self.nlp(sentence.text)._.org_mentions:
+            scan = recognizer.scan(sentence.text)
+            if scan.empty:
+                continue
+            # one segmentation pass, only when a gazetteer name or a morphology match must be checked
+            # against token boundaries; the same tokenizer and recognizer as nlp(text), without a Doc
+            bounds = tokenizer.boundaries(sentence.text) if scan.needs_tokens else None
+            for m in recognizer.resolve(sentence.text, scan, bounds):
                 s, e = sentence.start + m.start, sentence.start + m.end
                 rows[(s, e)] = self._row(doc, sentence.text, s, e, m.text, m.canonical, m.type, m.embedded,
                                          m.role, m.method)

@@ -74,6 +74,14 @@ class JiebaTokenizer:
     def word_freq(self) -> dict[str, int]:
         return self.segmenter.FREQ
 
+    def boundaries(self, text: str) -> set[int]:
+        """Token offsets of ``text`` (the same segmentation as ``__call__``, without building a Doc)."""
+        out, pos = {0}, 0
+        for word in self.segmenter.cut(text, HMM=False):
+            pos += len(word)
+            out.add(pos)
+        return out
+
     def __call__(self, text: str) -> Doc:
         words = [w for w in self.segmenter.cut(text, HMM=False) if w]
         return Doc(self.vocab, words=words, spaces=[False] * len(words))
