@@ -151,10 +151,15 @@ class Scan:
     def empty(self) -> bool:
         return not (self.platforms or self.gazetteer or self.enumerations or self.morphology)
 
+    text: str = ""
+
     @property
     def needs_tokens(self) -> bool:
-        """Gazetteer names and morphology are kept only at token boundaries."""
-        return bool(self.gazetteer or self.morphology)
+        """Gazetteer names and morphology are kept only at token boundaries; a span whose both
+        edges touch something other than a Han character (punctuation, digits, the sentence's
+        ends) is at a boundary whatever the segmentation, so only the others need the segmenter."""
+        spans = [m.span() for m in self.gazetteer] + [m.span("name") for _, m in self.morphology]
+        return any(not _clear_edges(self.text, s, e) for s, e in spans)
 
 
 # needles: a rule kind is run on a sentence only when its needle (a [define] of the rule file) occurs
@@ -297,7 +302,7 @@ class OrgRecognizer:
             gazetteer=list(self.gaz_pattern.finditer(text)) if self.gaz_pattern is not None else [],
             enumerations=[(r, m) for r in self.enumerations for m in r.finditer(text)]
             if self.needles["enumeration"].search(text) else [],
-            morphology=self._morphology_scan(text))
+            morphology=self._morphology_scan(text), text=text)
 
     def _morphology_scan(self, text: str) -> list:
         """Morphology matches, tried only at the few starts before each industry/legal ending
@@ -320,7 +325,9 @@ class OrgRecognizer:
     def resolve(self, text: str, scan: "Scan", boundaries: set[int] | None = None) -> list[Mention]:
         """Mentions from a scan; token ``boundaries`` matter only when ``scan.needs_tokens``."""
         def aligned(s: int, e: int) -> bool:
-            return boundaries is None or (s in boundaries and e in boundaries)
+            if boundaries is None:
+                return _clear_edges(text, s, e)
+            return s in boundaries and e in boundaries
 
         found: dict[tuple[int, int], Mention] = {}
 
@@ -552,6 +559,11 @@ def _fast(pattern: str):
         return re.compile(pattern)
     except re.error:
         return regex.compile(pattern)
+
+
+def _clear_edges(text: str, s: int, e: int) -> bool:
+    """Neither neighbour of text[s:e] is a Han character."""
+    return (s == 0 or not _HAN_START.match(text, s - 1)) and (e == len(text) or not _HAN_START.match(text, e))
 
 
 def _latin_bounded(text: str, s: int, e: int) -> bool:
