@@ -76,6 +76,13 @@ def test_type_propagates_to_siblings_of_a_known_company(extractor):
     assert ms["盛泰精机"].type == "enterprise"
 
 
+def test_list_of_rare_names_without_role_or_ending(extractor):
+    # government work report style: no industry ending, no role, names unknown to every list
+    ms = found(extractor, "推动整车企业加快智能化转型，支持华峰智联、渝新精工等配套企业做大做强。")
+    assert set(ms) == {"华峰智联", "渝新精工"} and {m.type for m in ms.values()} == {"enterprise"}
+    assert found(extractor, "鼓励银行、保险、证券等金融企业创新产品和服务。") == {}
+
+
 def test_role_is_the_target_role_after_the_list(extractor):
     ms = found(extractor, "支持锐思电子、华擎重工等重点企业打造为生态主导型链主企业。")
     assert {m.role for m in ms.values()} == {"链主企业"}

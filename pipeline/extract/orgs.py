@@ -486,7 +486,9 @@ class OrgRecognizer:
         role = self.role_after(text[m.start("tail"):])
         evidence = role is not None or any(
             (self.gazetteer.get(n) is not None and self.gazetteer.get(n).type == "enterprise")
-            or self._well_formed(n) for _, _, n in names)
+            or self._well_formed(n) for _, _, n in names) or all(
+            2 <= len(n) <= 6 and _HAN_ONLY.match(n) and self.rare(n) and not self.place_prefix(n + "　")
+            for _, _, n in names)      # every member reads as a name: 华峰智联、渝新精工等配套企业
         if not evidence:
             return []
         out = []
