@@ -127,6 +127,13 @@ def test_owner_of_a_platform_is_embedded(extractor):
     assert ms["凯越集团中国研发中心"].type == "platform" and not ms["凯越集团中国研发中心"].embedded
 
 
+def test_topic_before_an_institute_is_not_an_owner(extractor):
+    ms = found(extractor, "推进宝武碳中和研究院、凯越集团研发中心建设。")
+    assert ms["宝武"].embedded and ms["宝武"].canonical == "中国宝武" and "宝武碳中和" not in ms
+    assert ms["凯越集团"].embedded                       # a legal form right before the suffix is an owner
+    assert "碳中和" not in found(extractor, "建设碳中和研究院。")
+
+
 def test_partners_joined_by_a_dash(extractor):
     ms = found(extractor, "支持星驰科技-博睿医疗联合实验室建设。")
     assert ms["星驰科技"].embedded and ms["博睿医疗"].embedded

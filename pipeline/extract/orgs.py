@@ -446,6 +446,8 @@ class OrgRecognizer:
                 return end                      # 华为 + 5G…, 美敦力 + 中国…, 启迪 + 漕河泾…
             if self.owner_boundary.pattern.match(rest) and (
                     known(end) or strong or end - pos >= 3 and self.rare(owner)):
+                if not known(end) and self.needles["platform"].fullmatch(rest) and not self._well_formed(owner):
+                    continue                        # 碳中和 + 研究院: a topic, unless 凯越集团 + 研发中心
                 return end                          # 宁德时代 + 未来…: a rare name of 3+ characters
                                                     # (after a dash: any name, 西门子能源 + 智慧…)
         known_ends = [end for end in range(pos + 2, last + 1) if known(end)]
