@@ -68,7 +68,8 @@ class EntityExtractor:
                 continue
             # one segmentation pass, only when a gazetteer name or a morphology match must be checked
             # against token boundaries; the same tokenizer and recognizer as nlp(text), without a Doc
-            bounds = tokenizer.boundaries(sentence.text) if scan.needs_tokens else None
+            spans = scan.token_spans
+            bounds = tokenizer.boundaries(sentence.text, spans) if spans else None
             for m in recognizer.resolve(sentence.text, scan, bounds):
                 s, e = sentence.start + m.start, sentence.start + m.end
                 rows[(s, e)] = self._row(doc, sentence.text, s, e, m.text, m.canonical, m.type, m.embedded,
@@ -102,10 +103,22 @@ class EntityExtractor:
             typ = _UNIT_TYPE.get(row.unit_type)
             if typ is None and row.unit_type != "other":
                 continue
-            pattern = r"\s*".join(regex.escape(ch) for ch in row.unit)
-            for m in regex.finditer(pattern, doc.text, pos=row.char_start, endpos=row.char_end):
-                if m.span() in seen:
+            for span in _occurrences(doc.text, row.unit, row.char_start, row.char_end):
+                if span in seen:
                     continue
-                seen.add(m.span())
-                yield m.start(), m.end(), m.group(), row.unit_canonical, typ
+                seen.add(span)
+                yield span[0], span[1], doc.text[span[0]:span[1]], row.unit_canonical, typ
                 break
+
+
+def _occurrences(text: str, unit: str, start: int, end: int):
+    """Spans of ``unit`` (written without spaces) in text[start:end]; spaces may sit inside."""
+    pos = text.find(unit, start, end)
+    if pos >= 0:
+        while pos >= 0:
+            yield pos, pos + len(unit)
+            pos = text.find(unit, pos + 1, end)
+        return
+    pattern = r"\s*".join(regex.escape(ch) for ch in unit)
+    for m in regex.finditer(pattern, text, pos=start, endpos=end):
+        yield m.span()

@@ -74,12 +74,24 @@ class JiebaTokenizer:
     def word_freq(self) -> dict[str, int]:
         return self.segmenter.FREQ
 
-    def boundaries(self, text: str) -> set[int]:
-        """Token offsets of ``text`` (the same segmentation as ``__call__``, without building a Doc)."""
-        out, pos = {0}, 0
-        for word in self.segmenter.cut(text, HMM=False):
-            pos += len(word)
+    def boundaries(self, text: str, spans: Iterable[tuple[int, int]] | None = None) -> set[int]:
+        """Token offsets of ``text`` (the same segmentation as ``__call__``, without building a Doc).
+
+        jieba cuts each run of ``jieba.re_han_default`` on its own, so with ``spans`` only the runs
+        that hold a span are segmented: the offsets there are exactly those of the whole text."""
+        if spans is None:
+            blocks = [(0, len(text))]
+        else:
+            spans = list(spans)
+            blocks = [m.span() for m in jieba.re_han_default.finditer(text)
+                      if any(m.start() < e and s < m.end() for s, e in spans)]
+        out = {0, len(text)}
+        for start, end in blocks:
+            pos = start
             out.add(pos)
+            for word in self.segmenter.cut(text[start:end], HMM=False):
+                pos += len(word)
+                out.add(pos)
         return out
 
     def __call__(self, text: str) -> Doc:

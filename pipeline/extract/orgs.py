@@ -154,6 +154,12 @@ class Scan:
     text: str = ""
 
     @property
+    def token_spans(self) -> list[tuple[int, int]]:
+        """The gazetteer and morphology spans whose edges touch Han characters."""
+        spans = [m.span() for m in self.gazetteer] + [m.span("name") for _, m in self.morphology]
+        return [(s, e) for s, e in spans if not _clear_edges(self.text, s, e)]
+
+    @property
     def needs_tokens(self) -> bool:
         """Gazetteer names and morphology are kept only at token boundaries; a span whose both
         edges touch something other than a Han character (punctuation, digits, the sentence's
@@ -325,9 +331,9 @@ class OrgRecognizer:
     def resolve(self, text: str, scan: "Scan", boundaries: set[int] | None = None) -> list[Mention]:
         """Mentions from a scan; token ``boundaries`` matter only when ``scan.needs_tokens``."""
         def aligned(s: int, e: int) -> bool:
-            if boundaries is None:
-                return _clear_edges(text, s, e)
-            return s in boundaries and e in boundaries
+            if _clear_edges(text, s, e):
+                return True                 # at a boundary whatever the segmentation
+            return boundaries is not None and s in boundaries and e in boundaries
 
         found: dict[tuple[int, int], Mention] = {}
 
