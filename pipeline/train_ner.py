@@ -31,7 +31,7 @@ from spacy.training import Example
 
 from .evaluate import load_gold, norm, score_enterprises
 from .extract.entities import EntityExtractor
-from .extract.entity_nlp import TOKENIZER, build_nlp
+from .extract.entity_nlp import TOKENIZER
 from .extract.orgs import GAZETTEER_DIR, Gazetteer
 from .extract.responsibilities import ResponsibilityExtractor
 from .ingest import discover, ingest_file
@@ -167,5 +167,3 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-
-__all__ = ["measure", "train", "labelled_sentences", "build_nlp"]
