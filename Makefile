@@ -40,6 +40,7 @@ xlsx: $(STAMP)
 eval: $(STAMP)
 	test -f $(OUTPUT)/documents.parquet || $(MAKE) extract
 	$(PY) -m pipeline eval --predicted $(OUTPUT) --gold tests/gold --output $(OUTPUT)/eval.json
+	$(PY) -m pipeline lodo --input $(INPUT) --gold tests/gold --output $(OUTPUT)/lodo.json
 
 rules-check: $(STAMP)
 	$(PY) -m pipeline rules-check

@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract|eval|rules-check|report|xlsx``.
+"""Command line: ``python -m pipeline extract|eval|lodo|rules-check|report|xlsx``.
 
 Exit status: 0 when every input was processed or recorded in ``errors``;
 2 for bad arguments, 3 for unusable rules, 4 when the output cannot be written.
@@ -90,6 +90,21 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_lodo(args: argparse.Namespace) -> int:
+    from .export import write_json
+    from .lodo import format_lodo, run_lodo
+
+    input_dir = Path(args.input)
+    if not input_dir.is_dir():
+        print(f"error: --input {input_dir} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    result = run_lodo(input_dir, Path(args.gold), Path(args.rules))
+    print(format_lodo(result))
+    if args.output:
+        write_json(result, Path(args.output))
+    return EXIT_OK
+
+
 def _cmd_rules_check(args: argparse.Namespace) -> int:
     from .extract.rules import RuleError, check_rule, load_rules_dir
 
@@ -151,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", default="tests/gold")
     p.add_argument("--output", default=None, help="write the full result as JSON here")
     p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser("lodo", help="leave-one-document-out recall of the entities extractor")
+    p.add_argument("--input", default="raw", help="folder of the gold documents")
+    p.add_argument("--gold", default="tests/gold")
+    p.add_argument("--rules", default=str(DEFAULT_RULES_DIR))
+    p.add_argument("--output", default=None, help="write the full result as JSON here")
+    p.set_defaults(func=_cmd_lodo)
 
     p = sub.add_parser("rules-check", help="validate every rule file and run its examples")
     p.add_argument("--rules", default=str(DEFAULT_RULES_DIR))

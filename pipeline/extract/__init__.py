@@ -48,5 +48,7 @@ class Extractors:
         deadlines = self.deadlines(doc)
         # target years are resolved against the document's own deadline expressions
         targets = self.targets(doc, deadlines)
-        return Extraction(targets=targets, deadlines=deadlines,
-                          responsibilities=self.responsibilities(doc), entities=self.entities(doc))
+        responsibilities = self.responsibilities(doc)
+        # units named in responsibility clauses are organisations too (责任单位：…、南滨江公司)
+        return Extraction(targets=targets, deadlines=deadlines, responsibilities=responsibilities,
+                          entities=self.entities(doc, responsibilities))

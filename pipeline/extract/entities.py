@@ -1,17 +1,124 @@
-"""entities extraction (placeholder until its issue lands: returns no rows)."""
+"""Entities: organisation mentions (enterprises, research, universities, platforms, parks, bodies).
+
+``EntityExtractor.from_rules(rules_dir)`` builds the spaCy pipeline once
+(:mod:`pipeline.extract.entity_nlp`: jieba tokenizer with a user dictionary
+from ``rules/gazetteers/``, organisation recognizer from ``rules/entities.toml``);
+calling it on a :class:`~pipeline.models.Document` returns rows of the
+``entities`` table.
+
+Cost: only *candidate* sentences — a cue of ``rules/entities.toml`` (kind
+``candidate``) or a gazetteer name, both found with compiled regexes — are
+read; their rules run only when the rule's needle occurs (``Scan``), and the
+pipeline's tokenizer segments a sentence once, only when a gazetteer name or
+a morphology match has to be checked against token boundaries. The rows are
+the same as ``nlp(sentence)._.org_mentions`` (a test checks it); building a
+spaCy ``Doc`` for every candidate sentence would cost more than the rules.
+
+Units named in responsibility clauses (``责任单位：区科委、南滨江公司``) are read
+from the responsibilities rows when the caller passes them, and typed with
+the unit lexicon (``rules/unit_types.toml``) rather than a second copy of its
+rules: a ``…公司`` unit is an enterprise with the role ``责任单位``, a bureau is
+``government``.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
-from ..models import Document, EntityRow
+import regex
+
+from ..models import Document, EntityRow, ResponsibilityRow
+from .orgs import Mention
+
+RESPONSIBLE_ROLE = "责任单位"
+# unit types of rules/unit_types.toml → entity types
+_UNIT_TYPE = {"ministry": "government", "municipal_bureau": "government", "district_bureau": "government",
+              "town_street": "government", "collective": None, "park": "park", "enterprise": "enterprise",
+              "university": "university", "other": None}
 
 
 @dataclass(frozen=True)
 class EntityExtractor:
-    @classmethod
-    def from_rules(cls, rules_dir: Path) -> "EntityExtractor":
-        return cls()
+    nlp: object                      # spacy.Language
 
-    def __call__(self, doc: Document) -> list[EntityRow]:
-        return []
+    @classmethod
+    def from_rules(cls, rules_dir: Path, exclude: Iterable[str] = ()) -> "EntityExtractor":
+        from .entity_nlp import build_nlp
+        return cls(nlp=build_nlp(Path(rules_dir), exclude))
+
+    @property
+    def recognizer(self):
+        from .entity_nlp import COMPONENT
+        return self.nlp.get_pipe(COMPONENT).recognizer
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Mentions in one piece of text (one sentence), without the candidate filter."""
+        return list(self.nlp(text)._.org_mentions)
+
+    def __call__(self, doc: Document, responsibilities: list[ResponsibilityRow] | None = None) -> list[EntityRow]:
+        recognizer = self.recognizer
+        tokenizer = self.nlp.tokenizer
+        rows: dict[tuple[int, int], EntityRow] = {}
+        for sentence in doc.sentences:
+            if not recognizer.is_candidate(sentence.text):
+                continue
+            scan = recognizer.scan(sentence.text)
+            if scan.empty:
+                continue
+            # one segmentation pass, only when a gazetteer name or a morphology match must be checked
+            # against token boundaries; the same tokenizer and recognizer as nlp(text), without a Doc
+            spans = scan.token_spans
+            bounds = tokenizer.boundaries(sentence.text, spans) if spans else None
+            for m in recognizer.resolve(sentence.text, scan, bounds):
+                s, e = sentence.start + m.start, sentence.start + m.end
+                rows[(s, e)] = self._row(doc, sentence.text, s, e, m.text, m.canonical, m.type, m.embedded,
+                                         m.role, m.method)
+        for s, e, unit, canonical, typ in self._units(doc, responsibilities or []):
+            old = rows.get((s, e))
+            if typ is None and old is None:
+                continue
+            if old is not None:
+                typ = old.type if typ is None else typ
+                canonical = old.canonical if typ == "enterprise" else canonical
+            sentence = doc.sentence_at(s)
+            rows[(s, e)] = self._row(doc, sentence.text if sentence else unit, s, e, unit, canonical, typ,
+                                     False, RESPONSIBLE_ROLE if typ == "enterprise" else None,
+                                     old.method if old is not None else "pattern")
+        return [rows[k] for k in sorted(rows)]
+
+    @staticmethod
+    def _row(doc: Document, sentence: str, s: int, e: int, text: str, canonical: str, typ: str,
+             embedded: bool, role: str | None, method: str) -> EntityRow:
+        section = doc.section_at(s)
+        return EntityRow(doc_id=doc.doc_id, mention_id=f"{doc.doc_id}-E{s}-{e}",
+                         section_id=None if section is None else section.section_id, sentence=sentence,
+                         char_start=s, char_end=e, text=text, canonical=canonical, type=typ,
+                         embedded=embedded, context_role=role, method=method)
+
+    def _units(self, doc: Document, rows: list[ResponsibilityRow]):
+        """(start, end, unit, canonical, entity type) of each unit named in a responsibility clause."""
+        seen: set[tuple[int, int]] = set()
+        for row in rows:
+            typ = _UNIT_TYPE.get(row.unit_type)
+            if typ is None and row.unit_type != "other":
+                continue
+            for span in _occurrences(doc.text, row.unit, row.char_start, row.char_end):
+                if span in seen:
+                    continue
+                seen.add(span)
+                yield span[0], span[1], doc.text[span[0]:span[1]], row.unit_canonical, typ
+                break
+
+
+def _occurrences(text: str, unit: str, start: int, end: int):
+    """Spans of ``unit`` (written without spaces) in text[start:end]; spaces may sit inside."""
+    pos = text.find(unit, start, end)
+    if pos >= 0:
+        while pos >= 0:
+            yield pos, pos + len(unit)
+            pos = text.find(unit, pos + 1, end)
+        return
+    pattern = r"\s*".join(regex.escape(ch) for ch in unit)
+    for m in regex.finditer(pattern, text, pos=start, endpos=end):
+        yield m.span()
