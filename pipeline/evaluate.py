@@ -270,8 +270,13 @@ def score_responsibilities(gold: list[dict], pred_rows: list[dict]) -> tuple[Sco
 
 def score_enterprises(gold: list[dict], pred: list[dict], with_embedded: bool) -> tuple[Score, set, set]:
     g = {norm(r["name"]) for r in gold if with_embedded or not r.get("embedded")}
-    p = {norm(r.get("canonical") or r["text"]) for r in pred if with_embedded or not r.get("embedded")}
-    p |= {norm(r["text"]) for r in pred if with_embedded or not r.get("embedded")} & g
+    # Gold names are as written; a mention counts once, by its text, or by its
+    # canonical name when only that is the gold's (上海电气集团 written, 上海电气 in gold).
+    p = set()
+    for r in pred:
+        if with_embedded or not r.get("embedded"):
+            text, canonical = norm(r["text"]), norm(r.get("canonical") or r["text"])
+            p.add(canonical if text not in g and canonical in g else text)
     tp = len(g & p)
     return Score(tp=tp, fp=len(p) - tp, fn=len(g) - tp), g - p, p - g
 

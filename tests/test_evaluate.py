@@ -110,12 +110,14 @@ def test_clause_alignment_tolerates_small_differences_only():
 
 def test_enterprises_with_and_without_embedded():
     gold = [{"name": "华为", "embedded": True}, {"name": "海尔", "embedded": False}]
-    pred = [{"text": "海尔", "canonical": "海尔集团", "embedded": False}, {"text": "腾讯", "canonical": "腾讯", "embedded": False}]
+    pred = [{"text": "海尔", "canonical": "海尔集团", "embedded": False}, {"text": "腾讯", "canonical": "腾讯", "embedded": False},
+            {"text": "华为技术有限公司", "canonical": "华为", "embedded": True}]
     with_emb, missed, spurious = score_enterprises(gold, pred, with_embedded=True)
-    assert (with_emb.tp, with_emb.fp, with_emb.fn) == (1, 2, 1)
-    assert missed == {"华为"}
+    # 海尔 matches by its text, 华为 by its canonical name; 腾讯 is the one spurious name
+    assert (with_emb.tp, with_emb.fp, with_emb.fn) == (2, 1, 0)
+    assert missed == set() and spurious == {"腾讯"}
     no_emb, _, _ = score_enterprises(gold, pred, with_embedded=False)
-    assert (no_emb.tp, no_emb.fn) == (1, 0)
+    assert (no_emb.tp, no_emb.fp, no_emb.fn) == (1, 1, 0)
 
 
 def test_evaluate_end_to_end_on_written_tables(tmp_path):
