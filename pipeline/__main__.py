@@ -122,7 +122,7 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_report
+    from .report import ReportOutputError, build_report
 
     input_dir = Path(args.input)
     if not (input_dir / "documents.parquet").is_file():
@@ -132,6 +132,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     output_dir = Path(args.output) if args.output else input_dir / "report"
     try:
         summary = build_report(input_dir, output_dir)
+    except ReportOutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:
         print(f"error: cannot write the report to {output_dir}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT

@@ -491,13 +491,38 @@ def build_pages(tables: dict[str, list[dict[str, Any]]]) -> tuple[list[DocPage],
     return list(pages.values()), orphans
 
 
+# Written into every report folder: only a folder carrying it (or an empty one) is
+# replaced, so `--output` pointed at the extracted tables or a home folder deletes nothing.
+REPORT_MARKER = ".policy-report"
+
+
+class ReportOutputError(ValueError):
+    """The output folder exists and is not a report this tool wrote."""
+
+
+def check_report_output(output_dir: Path) -> None:
+    """Raise ReportOutputError unless ``output_dir`` is missing, empty or an earlier report."""
+    output_dir = Path(output_dir)
+    if not output_dir.exists():
+        return
+    if not output_dir.is_dir():
+        raise ReportOutputError(f"{output_dir} exists and is not a folder")
+    if (output_dir / REPORT_MARKER).is_file() or not any(output_dir.iterdir()):
+        return
+    raise ReportOutputError(f"{output_dir} is not empty and holds no earlier report ({REPORT_MARKER} is "
+                            f"missing); the report replaces its output folder as a whole, so choose a "
+                            f"new or empty folder")
+
+
 def write_report(tables: dict[str, list[dict[str, Any]]], output_dir: Path, generated: str | None = None) -> dict:
     """Write the report for these rows into ``output_dir``, replacing it as a whole.
 
     The pages are written to a temporary folder beside ``output_dir`` which is
-    then renamed into place, so a reader never sees half a report.
+    then renamed into place, so a reader never sees half a report. Only a missing,
+    empty or earlier-report folder is replaced (check_report_output).
     """
     output_dir = Path(output_dir)
+    check_report_output(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     generated = generated or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     pages, orphans = build_pages(tables)
@@ -512,6 +537,7 @@ def write_report(tables: dict[str, list[dict[str, Any]]], output_dir: Path, gene
                    "offset_problems": sum(len(p.problems) for p in pages), "orphan_rows": orphans}
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
                                           encoding="utf-8")
+        (tmp / REPORT_MARKER).write_text("written by `python -m pipeline report`\n", encoding="utf-8")
         os.chmod(tmp, 0o755)
         old = None
         if output_dir.exists():

@@ -12,7 +12,8 @@ import pytest
 from lxml import html as lhtml
 
 from pipeline.__main__ import main
-from pipeline.report import DocPage, Span, build_pages, collect_spans, render_text, write_report
+from pipeline.report import (REPORT_MARKER, DocPage, ReportOutputError, Span, build_pages, collect_spans,
+                             render_text, write_report)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "extracted" / "test-artifacts"
@@ -167,12 +168,12 @@ def test_responsibility_clause_offsets_not_matching_are_reported():
 
 def test_write_report_constructed_rows(tmp_path):
     out = tmp_path / "report"
-    out.mkdir()
-    (out / "stale.html").write_text("old")
+    write_report(constructed_tables(), out)
+    (out / "stale.html").write_text("old")  # an earlier report's leftover
     summary = write_report(constructed_tables(), out, generated="2026-01-01T00:00:00+00:00")
     assert summary == {"documents": 1, "spans": 8, "offset_problems": 3, "orphan_rows": {}}
-    assert sorted(p.name for p in out.iterdir()) == ["dictionary.html", "doc-D1.html", "index.html",
-                                                     "summary.json"]  # replaced as a whole
+    assert sorted(p.name for p in out.iterdir()) == [REPORT_MARKER, "dictionary.html", "doc-D1.html",
+                                                     "index.html", "summary.json"]  # replaced as a whole
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp folder left
     page = lhtml.fromstring((out / "doc-D1.html").read_text(encoding="utf-8"))
     assert page.get_element_by_id("doc-text").text_content() == TEXT
@@ -193,6 +194,27 @@ def test_orphan_rows_are_listed(tmp_path):
     summary = write_report(tables, tmp_path / "r")
     assert summary["orphan_rows"] == {"targets": 1}
     assert "1 row(s) whose doc_id is not in documents" in (tmp_path / "r" / "index.html").read_text()
+
+
+def test_report_never_replaces_a_folder_it_did_not_write(tmp_path):
+    tables_dir = tmp_path / "extracted"
+    tables_dir.mkdir()
+    (tables_dir / "targets.parquet").write_bytes(b"PAR1 data a researcher needs")
+    with pytest.raises(ReportOutputError, match="holds no earlier report"):
+        write_report(constructed_tables(), tables_dir)
+    assert (tables_dir / "targets.parquet").read_bytes() == b"PAR1 data a researcher needs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["extracted"]  # no temp folder left
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert write_report(constructed_tables(), empty)["documents"] == 1
+
+
+def test_report_cli_refuses_its_input_folder_as_output(tmp_path):
+    assert main(["extract", "--input", str(ROOT / "raw"), "--output", str(tmp_path), "--no-publish"]) == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["report", "--input", str(tmp_path), "--output", str(tmp_path)]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert "targets.parquet" in before
 
 
 def test_report_cli_needs_extracted_tables(tmp_path):
