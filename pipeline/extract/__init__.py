@@ -45,9 +45,11 @@ class Extractors:
         )
 
     def __call__(self, doc: Document) -> Extraction:
-        deadlines = self.deadlines(doc)
-        # target years are resolved against the document's own deadline expressions
-        targets = self.targets(doc, deadlines)
+        # one time context per document, shared: target years are resolved against the document's own
+        # deadline expressions
+        time_context = self.deadlines.context(doc)
+        deadlines = self.deadlines(doc, time_context)
+        targets = self.targets(doc, deadlines, context=time_context)
         responsibilities = self.responsibilities(doc)
         # units named in responsibility clauses are organisations too (责任单位：…、南滨江公司)
         return Extraction(targets=targets, deadlines=deadlines, responsibilities=responsibilities,

@@ -222,11 +222,6 @@ class TimeContext:
         return None
 
 
-# The context of the last document seen, per rule file: the pipeline runs the deadline extractor and then the
-# target extractor (which holds its own DeadlineExtractor) on the same Document object, one document at a time.
-_LAST_CONTEXT: dict[str, tuple[Document, TimeContext]] = {}
-
-
 @dataclass(frozen=True)
 class DeadlineExtractor:
     rules: RuleSet
@@ -315,15 +310,8 @@ class DeadlineExtractor:
         return None
 
     def context(self, doc: Document) -> TimeContext:
-        """The time context of ``doc`` (computed once per document object)."""
-        last = _LAST_CONTEXT.get(self.rules.source)
-        if last is not None and last[0] is doc and last[1].doc.text is doc.text:
-            return last[1]
-        ctx = self._context(doc)
-        _LAST_CONTEXT[self.rules.source] = (doc, ctx)
-        return ctx
-
-    def _context(self, doc: Document) -> TimeContext:
+        """The time context of ``doc``: every time mention, the plan period and the document's year. Callers
+        that run several extractors on one document compute it once and pass it on (Extractors.__call__)."""
         plan = self.plan_period(doc)
         doc_year = self.document_year(doc)
         if doc_year is None and plan and plan[0] == plan[1]:
