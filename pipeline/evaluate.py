@@ -192,9 +192,9 @@ def score_targets(gold: list[dict], pred: list[dict]) -> TargetReport:
     report = TargetReport(score=Score(tp=len(pairs), fp=len(pred) - len(pairs), fn=len(gold) - len(pairs)))
     for gi, pj in pairs.items():
         g, p = gold[gi], pred[pj]
-        report.year.add(g.get("year") is not None and p.get("target_year") is not None
-                        and int(g["year"]) == int(p["target_year"])
-                        or g.get("year") is None and _isnull(p.get("target_year")))
+        gold_year, pred_year = g.get("year"), p.get("target_year")
+        report.year.add(_isnull(pred_year) if _isnull(gold_year) else
+                        not _isnull(pred_year) and int(gold_year) == int(pred_year))
         report.indicator_overlap.append(_char_f1(g.get("indicator") or "", p.get("indicator") or ""))
     report.missed = [gold[i] for i in range(len(gold)) if i not in pairs]
     matched_pred = set(pairs.values())

@@ -65,6 +65,17 @@ def test_wrong_year_counts_against_year_accuracy_only():
     assert report.score.tp == 1 and report.year.correct == 0 and report.year.total == 1
 
 
+@pytest.mark.parametrize("gold_year, pred_year, correct", [
+    (2024, float("nan"), 0),   # pandas reads a null int column as NaN: a missing year, not a crash
+    (2024, None, 0),
+    (None, float("nan"), 1),   # both without a year agree
+    (None, 2024, 0),
+])
+def test_year_accuracy_with_missing_years(gold_year, pred_year, correct):
+    report = score_targets([gold_target(year=gold_year)], [pred_target(target_year=pred_year)])
+    assert report.score.tp == 1 and (report.year.correct, report.year.total) == (correct, 1)
+
+
 def test_deadlines_are_a_multiset_on_text_and_end():
     gold = [{"text": "到2024年", "end": "2024-12-31"}, {"text": "到2024年", "end": "2024-12-31"},
             {"text": "每年", "end": None}]
