@@ -113,6 +113,34 @@ def test_state_council_fields():
     assert (factories.change, factories.qualifiers) == ("cumulative", ("累计", "以上"))
 
 
+OPINION = """国务院办公厅关于加快发展智慧物流的意见
+国办发〔2023〕12号
+一、总体要求
+到2025年，智慧物流体系初步建立。到2028年，社会物流总费用与国内生产总值的比率降至13%左右。
+二、重点任务
+（一）建设数据平台。三年内建设8个左右国家物流数据枢纽。（交通运输部牵头负责）
+（二）培育市场主体。2025年底前培育骨干物流企业50家以上。
+"""
+
+
+def test_an_undated_opinion_takes_its_goals_latest_year_as_the_plan_end():
+    doc = make_doc(OPINION, issue_date=D(2023, 5, 4))
+    deadlines = DEADLINES(doc)
+    rows = TARGETS(doc, deadlines)
+    # no plan period: an untimed target takes the latest year the goals are set by (到2028年) ...
+    assert [(r.value_text, r.target_year) for r in rows] == [("13%左右", 2028), ("8个左右", 2028), ("50家以上", 2025)]
+    # ... and a relative time resolves to it, as the guideline's "relative → the plan's end"
+    [within] = [d for d in deadlines if d.text == "三年内"]
+    assert (within.kind, within.end_date) == ("relative", D(2028, 12, 31))
+
+
+def test_without_goal_years_an_untimed_target_has_no_year():
+    text = OPINION.replace("到2025年，", "").replace("到2028年，", "")
+    doc = make_doc(text, issue_date=D(2023, 5, 4))
+    rows = TARGETS(doc, DEADLINES(doc))
+    assert [(r.value_text, r.target_year) for r in rows] == [("13%左右", None), ("8个左右", 2025), ("50家以上", 2025)]
+
+
 def test_subsidies_rewards_and_their_thresholds_are_not_targets():
     texts = [r.value_text for r in extract(STATE_COUNCIL, issue_date=D(2024, 3, 7))]
     assert not any(t in texts for t in ("1万元", "最高1万元", "突破10万辆", "500万元"))

@@ -103,6 +103,9 @@ class TimeContext:
     ref_year: int | None
     mentions: list[TimeMention]
     background: list[tuple[int, int]]
+    # The end of an undated document's horizon (an 意见 whose 主要目标 run 到2025年…到2027年): the plan's end
+    # when the document names no plan period; None when it has one or states no goal years.
+    horizon: int | None = None
     _mention_starts: list[int] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
     _children: dict[int | None, list[Section]] = field(default_factory=dict)
@@ -317,17 +320,37 @@ class DeadlineExtractor:
         if doc_year is None and plan and plan[0] == plan[1]:
             doc_year = plan[0]                 # a one-year plan or report: 今年 is its year
         ref_year = plan[0] if plan else doc_year
-        mentions = []
-        for raw, m in self._scan(doc.text):
-            rule = self.rules.rules[raw.rule_index]
-            mention = self._resolve(rule, m, plan, doc_year, ref_year)
-            if mention is not None:
-                mentions.append(mention)
-        heading_rules = [r for r in self.rules if r.attrs.get("role") == "background_heading"]
-        background = [(s.char_start, s.char_end) for s in doc.sections
-                      if any(r.search(s.heading) for r in heading_rules)]
+        scanned = [(self.rules.rules[raw.rule_index], m) for raw, m in self._scan(doc.text)]
+        mentions = [x for x in (self._resolve(rule, m, plan, doc_year, ref_year) for rule, m in scanned)
+                    if x is not None]
+        background = self._sections_headed(doc, "background_heading")
+        horizon = None
+        if plan is None:
+            horizon = self._horizon(mentions, self._sections_headed(doc, "goal_heading"), background)
+            if horizon is not None:
+                # relative times (三年内, 未来三年) resolve to the plan's end, here the horizon
+                pseudo_plan = (min(doc_year or horizon, horizon), horizon)
+                mentions = [x for x in (self._resolve(rule, m, pseudo_plan if rule.attrs.get("kind") == "relative"
+                                                      else None, doc_year, ref_year) for rule, m in scanned)
+                            if x is not None]
         return TimeContext(doc=doc, plan=plan, doc_year=doc_year, ref_year=ref_year,
-                           mentions=mentions, background=background)
+                           mentions=mentions, background=background, horizon=horizon)
+
+    def _sections_headed(self, doc: Document, role: str) -> list[tuple[int, int]]:
+        """Spans of the sections whose heading a rule of ``role`` matches."""
+        heading_rules = [r for r in self.rules if r.attrs.get("role") == role]
+        return [(s.char_start, s.char_end) for s in doc.sections if any(r.search(s.heading) for r in heading_rules)]
+
+    @staticmethod
+    def _horizon(mentions: list[TimeMention], goal_sections: list[tuple[int, int]],
+                 background: list[tuple[int, int]]) -> int | None:
+        """The latest year a document's goal sections (总体要求, 主要目标) set a goal by (到2027年): an undated
+        document's plan end. Only goal sections count: a year in a task (2026年底前制修订…) is that task's own."""
+        years = [m.year for m in mentions
+                 if m.kind == "by" and not m.historical and m.year is not None
+                 and any(a <= m.start < b for a, b in goal_sections)
+                 and not any(a <= m.start < b for a, b in background)]
+        return max(years) if years else None
 
     def _resolve(self, rule, m, plan, doc_year, ref_year) -> TimeMention | None:
         kind = rule.attrs.get("kind")

@@ -398,7 +398,7 @@ class TargetExtractor:
                 return deadline_years[gov.start]
             if gov.year is not None:
                 return gov.year
-        return ctx.plan[1] if ctx.plan else None
+        return ctx.plan[1] if ctx.plan else ctx.horizon
 
     def _baseline_year(self, prefix: str) -> int | None:
         for rule in self._role("baseline_year"):
@@ -554,7 +554,7 @@ class TargetExtractor:
         if m.group("bracket"):                              # 〔13.5〕: a cumulative change over the plan
             col_change = "cumulative"
         change = col_change or self._change((indicator or "") + (m.group("verb") or ""), unit)
-        year = col_year if col_year is not None else (ctx.plan[1] if ctx.plan else None)
+        year = col_year if col_year is not None else (ctx.plan[1] if ctx.plan else ctx.horizon)
         value_base, unit_base = self.units.to_base(low, unit)
         section = ctx.section_at(start)
         return TargetRow(
