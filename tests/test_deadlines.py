@@ -86,10 +86,16 @@ def test_state_council_notice_deadlines():
         ("到2025年", "by", None, D(2025, 12, 31)),
         ("到2027年", "by", None, D(2027, 12, 31)),
         ("2024年底前", "by", None, D(2024, 12, 31)),
-        # no plan period: a relative span counts from the year of issue
-        ("三年内", "relative", None, D(2026, 12, 31)),
+        # no plan period: a relative span resolves to the plan's end (GUIDELINE §2), here the latest year the
+        # 主要目标 set goals by
+        ("三年内", "relative", None, D(2027, 12, 31)),
         ("每年", "recurring", None, None),
     ]
+
+
+def test_without_goal_years_a_relative_span_counts_from_the_year_of_issue():
+    text = STATE_COUNCIL.replace("到2025年，", "").replace("到2027年，", "")
+    assert ("三年内", "relative", None, D(2026, 12, 31)) in triples(text, issue_date=D(2024, 5, 8))
 
 
 def test_issue_date_document_number_and_names_are_not_deadlines():
