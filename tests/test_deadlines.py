@@ -235,7 +235,7 @@ def test_undated_months_and_year_end_take_the_document_year():
 
 @pytest.mark.parametrize("text, expected", [
     ("到二〇三五年，基本实现现代化。", ("到二〇三五年", D(2035, 12, 31))),
-    ("展望二〇三五年，全省人均地区生产总值达到中等发达国家水平。", ("展望二〇三五年", D(2035, 12, 31))),
+    ("展望二〇三五年，全省人均地区生产总值达到中等发达国家水平。", ("二〇三五年", D(2035, 12, 31))),
     ("2025年前完成全部改造。", ("2025年前", D(2025, 12, 31))),
     ("2023年6月30日前完成申报。", ("2023年6月30日前", D(2023, 6, 30))),
     ("用三年左右时间，基本建成。", ("用三年左右时间", D(2025, 12, 31))),
@@ -308,7 +308,9 @@ def test_a_byline_date_in_chinese_numerals_dates_the_report():
             "一、2023年工作回顾\n过去一年，城镇新增就业1244万人。\n二、2024年工作安排\n今年发展主要预期目标是：国内生产总值增长5%左右。明年基本完成改造。")
     doc = make_doc(text)
     assert EXTRACT.document_year(doc) == 2024
-    assert [(r.text, r.end_date) for r in EXTRACT(doc)] == [("今年", D(2024, 12, 31)), ("明年", D(2025, 12, 31))]
+    # 二、2024年工作安排 heads the year's work: its year is the period of that work
+    assert [(r.text, r.end_date) for r in EXTRACT(doc)] == [("2024年", D(2024, 12, 31)), ("今年", D(2024, 12, 31)),
+                                                           ("明年", D(2025, 12, 31))]
 
 
 def test_half_years_quarters_every_n_years_and_this_and_next_year():
@@ -343,3 +345,26 @@ def test_a_bare_year_opening_a_clause_of_what_is_to_be_done_is_a_deadline():
     assert [(r.text, r.end_date) for r in rows(text)] == [
         ("（2025—2027年）", D(2027, 12, 31)), ("到2027年", D(2027, 12, 31)),
         ("2025年", D(2025, 12, 31)), ("2026年", D(2026, 12, 31))]
+
+
+# ---------------------------------------------------------------- a work report's year headings and rates
+
+WORK_REPORT_HEADINGS = """政府工作报告
+——2024年1月16日在某市第十六届人民代表大会第四次会议上
+一、2023年工作回顾
+过去一年，全市地区生产总值增长6%。
+二、2024年总体要求和主要预期目标
+三、2024年重点工作
+城乡居民基础养老金最低标准提高到每人每月240元。各部门于每年12月底前报送进展情况。每季度通报一次。
+展望2035年，基本实现现代化。
+"""
+
+
+def test_work_report_year_headings_recurring_dates_and_rates():
+    assert triples(WORK_REPORT_HEADINGS) == [
+        ("2024年", "by", None, D(2024, 12, 31)),       # 二、2024年总体要求…: the year's goals
+        ("2024年", "by", None, D(2024, 12, 31)),       # 三、2024年重点工作: the year's work
+        ("每年12月底前", "recurring", None, None),      # one recurring deadline, not 每年 + a stray 12月底前
+        ("每季度", "recurring", None, None),
+        ("2035年", "by", None, D(2035, 12, 31)),       # 展望 introduces the year; it is not part of it
+    ]                                                  # 2023年工作回顾 is history; 每人每月240元 is a rate

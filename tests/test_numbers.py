@@ -120,7 +120,7 @@ def _unit_pattern_parts():
                 depth += (ch == "(") - (ch == ")")
                 continue
             out += ch
-        literals.append(out)
+        literals.append(out.replace("\\", ""))   # 台\(套\) → 台(套)
     return unit, literals
 
 

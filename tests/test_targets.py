@@ -496,7 +496,7 @@ def test_indicators_in_lists_and_clauses_that_start_with_a_time_or_verb():
     got = {r.value_text: r for r in rows}
     assert got["900亿元"].indicator == "软件业务收入"          # the subject of the clause before
     assert [got[v].indicator for v in ("6%", "9%", "10%以上")][1:] == ["氮氧化物", "挥发性有机物排放总量"]
-    assert got["超过50万台"].indicator == "工业互联网平台接入设备"   # not the unit note （套）
+    assert got["超过50万台（套）"].indicator == "工业互联网平台接入设备"   # 台（套） is one measure word
     growth = [r for r in rows if r.value_text == "6%" and r.change == "increase"][0]
     assert growth.indicator == "地区生产总值"                   # not 一、对地区生产总值
     # 新增 inside the previous item's name (城镇新增就业) is not a qualifier of the next value
@@ -620,3 +620,30 @@ def test_indicators_leave_out_time_words_and_name_the_thing_a_size_belongs_to():
     assert got == {"不低于80亿元": "发放贷款", "20家": "骨干企业", "60家": "高新技术企业",
                    "不少于2亿元": "产业引导资金", "50亿元": "产业引导基金规模",
                    "8%": "全县规上工业增加值", "不低于7%": "三年平均增速"}
+
+
+# ---------------------------------------------------------------- a digital-economy plan: data and compute units
+
+def test_measure_words_and_latin_units_of_digital_plans():
+    text = """一、主要目标
+到2025年，工业互联网平台连接设备数达到1500万台（套），千兆宽带平均接入速率达到500Mbps以上，骨干网出口带宽达到10Gbps，总算力规模达到8EFLOPS，每年开展免费诊断服务不少于1万家次。
+"""
+    rows = extract(text, period_start=2021, period_end=2025)
+    assert [(r.value_text, r.unit, r.value_base, r.unit_base, r.bound) for r in rows] == [
+        ("1500万台（套）", "万台（套）", 15000000.0, "台套", "exact"),
+        ("500Mbps以上", "Mbps", 500.0, "Mbps", "min"),
+        ("10Gbps", "Gbps", 10000.0, "Mbps", "exact"),
+        ("8EFLOPS", "EFLOPS", 8.0, "EFLOPS", "exact"),
+        ("不少于1万家次", "万家次", 10000.0, "家次", "min"),
+    ]
+
+
+def test_a_dash_in_the_unit_column_means_no_unit():
+    text = """一、主要指标
+指标\t单位\t2020年\t2025年目标\t属性
+数据中心电能利用效率（PUE）\t—\t1.5\t1.3以下\t约束性
+数字经济核心产业增加值占GDP比重\t%\t7.8\t10\t预期性
+"""
+    rows = extract(text, period_start=2021, period_end=2025)
+    assert [(r.value_text, r.unit, r.bound, r.binding, r.target_year) for r in rows] == [
+        ("1.3以下", "", "max", "约束性", 2025), ("10", "%", "exact", "预期性", 2025)]

@@ -59,6 +59,8 @@ _QUOTES = "“”\"'‘’「」《》 \t"
 _MIN_PRE = {"超过", "突破", "不少于", "不低于", "高于", "多于", "至少", "逾", "超", "≥", ">", "＞"}
 _MAX_PRE = {"不超过", "不高于", "低于", "少于", "不到", "≤", "<", "＜"}
 _APPROX_PRE = {"约", "大约", "近"}
+# A unit cell that only says "no unit": —, -, /, 无
+_NO_UNIT_CELL = regex.compile(r"\s*(?:[-—–－/／\\]+|无)?\s*")
 _QUALIFIER_WORDS = ("左右", "以上", "以下", "不少于", "超过", "突破", "约", "力争", "争取", "达到", "累计",
                     "新增", "年均", "不低于", "不超过", "以内")
 _FORWARD_KINDS = ("by", "period", "relative", "year")
@@ -509,7 +511,11 @@ class TargetExtractor:
             unit_cell = cell("table_unit")
             binding_cell = cell("table_binding")
             indicator = name[0] if name else next((c.strip() for c in cells if _is_label(c)), None)
-            col_unit = unit_cell[0] if unit_cell else _unit_in_name(indicator or "")
+            if unit_cell:
+                # a dash or slash in the unit column says the indicator has no unit (PUE, an index)
+                col_unit = "" if _NO_UNIT_CELL.fullmatch(unit_cell[0]) else unit_cell[0]
+            else:
+                col_unit = _unit_in_name(indicator or "")
             binding = self._binding(binding_cell[0]) if binding_cell else None
             years = sorted({y for _, y, _ in header["targets"] if y is not None})
             for idx, col_year, col_change in header["targets"]:
@@ -568,6 +574,7 @@ class TargetExtractor:
 
 
 # ---------------------------------------------------------------------- helpers
+
 
 def _is_chinese(number_text: str) -> bool:
     return bool(number_text) and all(ch in _CN_DIGITS for ch in number_text)
