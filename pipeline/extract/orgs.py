@@ -199,7 +199,8 @@ class LegalSpan:
 
 
 # needles: a rule kind is run on a sentence only when its needle (a [define] of the rule file) occurs
-NEEDLES = {"platform": "PLATFORM_SUFFIX", "enumeration": "ENUM_NEEDLE", "morphology": "RUN_SUFFIX"}
+NEEDLES = {"platform": "PLATFORM_SUFFIX", "enumeration": "ENUM_NEEDLE", "morphology": "RUN_SUFFIX",
+           "partner": "PARTNER_NEEDLE"}
 
 
 @dataclass(frozen=True)
@@ -346,7 +347,7 @@ class OrgRecognizer:
             enumerations=[(r, m) for r in self.enumerations for m in r.finditer(text)]
             if self.needles["enumeration"].search(text) else [],
             morphology=self._morphology_scan(text), text=text, legal=self._legal_scan(text),
-            partners=list(self.partner.finditer(text)))
+            partners=list(self.partner.finditer(text)) if self.needles["partner"].search(text) else [])
 
     def _legal_scan(self, text: str) -> list[LegalSpan]:
         """Each legal form (or 公司) with the run of name characters and region brackets before it."""
