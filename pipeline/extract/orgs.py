@@ -703,11 +703,14 @@ class OrgRecognizer:
         return not (brand == core and self.common_word(brand))
 
     def _branch_group(self, body: str, suffix: str) -> GazEntry | None:
-        """The group of a branch's name: a known company + a place (+ level, + a short field word):
-        中国电信 + 江西, 国网 + 江西省 + 电力, 中国联通 + 赣州 (before 分公司)."""
+        """The group of a branch's name: a company + a place (+ level, + a short field word):
+        中国电信 + 江西, 国网 + 江西省 + 电力, 中国联通 + 赣州 (before 分公司). A group not in the
+        gazetteer must look like a company's name (well-formed, or rare and company-shaped)."""
         core = _BRACKETED.sub("", body)
         for k in range(min(len(core) - 2, 8), 1, -1):
             entry = self.gazetteer.get(core[:k])
+            if entry is None and self._group_shaped(core[:k]):
+                entry = GazEntry(core[:k], core[:k], "enterprise")
             if entry is None or entry.type != "enterprise":
                 continue
             rest = core[k:]
@@ -717,6 +720,16 @@ class OrgRecognizer:
             if p and len(rest) - p <= 4 and _HAN_ONLY.match(rest):
                 return entry
         return None
+
+    def _group_shaped(self, name: str) -> bool:
+        """An unknown group's name: well-formed (赣能集团), or company-shaped and rare, a leading
+        place aside (中国 + 铁塔 is a name, 省属 or 南昌 is not)."""
+        if self._well_formed(name):
+            return True
+        if not self._company_shaped(name):
+            return False
+        k = self.place_prefix(name)
+        return self.rare(name) if not k else len(name) - k >= 2 and self.rare(name[k:])
 
     def _partner(self, text: str, m: regex.Match, aligned) -> Mention | None:
         """The company in ``X与南昌大学共建``: a known company, a well-formed name or a rare
@@ -745,7 +758,8 @@ class OrgRecognizer:
                 if _LEGAL.search(name):       # 南滨江公司: a legal form allows a longer brand
                     lp = _LEVEL_PLACE.match(brand)          # 上海市 + 凌峰科技 + 有限公司
                     core = brand[lp.end():] if lp and len(brand) - lp.end() >= 2 else brand
-                    return 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core)
+                    return 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core) \
+                        and not self.not_name.pattern.search(core[:2])     # 省属 + 江西公司: a category
                 return self.brand_ok(brand)
         return False
 
