@@ -590,7 +590,8 @@ class OrgRecognizer:
             return (s, e) in legal or (entry is not None and entry.type == "enterprise") \
                 or self._well_formed(n) or self._sub_brand(n) is not None
 
-        evidence = role is not None or any(own_evidence(s, e, n) for s, e, n in names) or all(
+        evidence = role is not None or bool(rule.attrs.get("head_is_evidence")) or \
+            any(own_evidence(s, e, n) for s, e, n in names) or all(
             2 <= len(n) <= 6 and _HAN_ONLY.match(n) and self.rare(n) and not self.place_prefix(n + "　")
             for _, _, n in names)      # every member reads as a name: 华峰智联、渝新精工等配套企业
         if not evidence:
@@ -601,6 +602,8 @@ class OrgRecognizer:
             own = own_evidence(s, e, name)
             if typ is None and not own and not self._company_shaped(name):
                 continue           # the list's type goes only to members shaped like a company name
+            if typ in ("platform", "park") and not own and not self._named_platform(name):
+                continue           # 省级平台 in a list of companies is a description, not a name
             if typ is None or typ == "enterprise" or (s, e) in legal:
                 typ = "enterprise"
             entry = self.gazetteer.get(name)
@@ -666,7 +669,7 @@ class OrgRecognizer:
                 whole = self.gazetteer.get(_BRACKETED.sub("", body))
                 canonical = entry.canonical if entry is not None else \
                     whole.canonical if whole is not None and whole.type == "enterprise" else \
-                    group.canonical if group is not None else name
+                    group.canonical if group is not None and group.canonical else name
                 return Mention(start, span.suffix_end, name, canonical, "enterprise",
                                method="gazetteer" if entry else "pattern", rule_id=self.legal_suffix.id)
         return None
@@ -710,7 +713,7 @@ class OrgRecognizer:
         for k in range(min(len(core) - 2, 8), 1, -1):
             entry = self.gazetteer.get(core[:k])
             if entry is None and self._group_shaped(core[:k]):
-                entry = GazEntry(core[:k], core[:k], "enterprise")
+                entry = GazEntry(core[:k], "", "enterprise")     # an unknown group names no canonical
             if entry is None or entry.type != "enterprise":
                 continue
             rest = core[k:]
@@ -732,7 +735,7 @@ class OrgRecognizer:
         return self.rare(name) if not k else len(name) - k >= 2 and self.rare(name[k:])
 
     def _partner(self, text: str, m: regex.Match, aligned) -> Mention | None:
-        """The company in ``X与南昌大学共建``: a known company, a well-formed name or a rare
+        """The company in ``X与南昌大学共建``: a known company, a well-formed name or a
         company-shaped name; never a place, a body, a university or a category."""
         s, e = m.span("name")
         name = text[s:e]
@@ -742,7 +745,7 @@ class OrgRecognizer:
         if entry is not None:
             if entry.type != "enterprise":
                 return None
-        elif not (self._well_formed(name) or self._company_shaped(name) and self.rare(name)):
+        elif not (self._well_formed(name) or self._company_shaped(name)):
             return None
         return Mention(s, e, name, self.canonical(name), "enterprise",
                        method="gazetteer" if entry else "pattern", rule_id=self.partner.id)
