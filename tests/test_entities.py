@@ -327,6 +327,9 @@ def test_legal_names_after_ru_and_yituo_keep_a_clean_left_edge(extractor):
     ms = found(extractor, "支持江西有色金属集团有限公司和山东如意科技集团有限公司合作。")
     # 有 and 如 inside a word (有色, 如意) are not the context words 有 / 如
     assert enterprises(ms.values()) == {"江西有色金属集团有限公司", "山东如意科技集团有限公司"}
+    ms = found(extractor, "由江西省建设集团有限公司牵头，中国建设银行股份有限公司提供融资。")
+    # 建设 is a context word, but a place (or a known company) before it makes it part of the name
+    assert enterprises(ms.values()) == {"江西省建设集团有限公司", "中国建设银行股份有限公司"}
 
 
 def test_region_bracket_is_inside_the_legal_name(extractor):
@@ -341,7 +344,8 @@ def test_region_bracket_is_inside_the_legal_name(extractor):
 
 def test_bare_legal_forms_and_quantities_are_not_names(extractor):
     for text in ("支持符合条件的企业改制为股份有限公司，规范有限责任公司治理结构。",
-                 "到2025年，培育10家股份有限公司，新增上市公司5家。"):
+                 "到2025年，培育10家股份有限公司，新增上市公司5家。",
+                 "全省规模以上工业企业中有限责任公司占比达到60%。"):
         assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == [], text
 
 

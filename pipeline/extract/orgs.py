@@ -656,10 +656,13 @@ class OrgRecognizer:
         starts = [m.end() for m in reversed(stops)]
         if not stops or stops[0].start() > span.run_start:
             starts.append(span.run_start)
-        for start in starts:
+        for i, start in enumerate(starts):
             body = text[start:span.suffix_start]
             if not body:
                 return None            # a bare legal form: 改制为股份有限公司, 设立有限责任公司
+            if i and stops and not self._anchored(body):
+                continue               # across a context word only from a place or a known company:
+                                       # 中国 + 建设银行, not 全省…工业企业中 + 有限责任公司
             group = self._branch_group(body, span.suffix)
             if span.suffix == "公司" and group is None:
                 return None            # a plain 公司 is read here only as a branch (中国电信江西公司)
@@ -673,6 +676,13 @@ class OrgRecognizer:
                 return Mention(start, span.suffix_end, name, canonical, "enterprise",
                                method="gazetteer" if entry else "pattern", rule_id=self.legal_suffix.id)
         return None
+
+    def _anchored(self, body: str) -> bool:
+        """A full name's body opens with a place or a known company."""
+        if self._place_len(body):
+            return True
+        return any(self.gazetteer.get(body[:k]) is not None and self.gazetteer.get(body[:k]).type == "enterprise"
+                   for k in range(2, min(len(body), 8) + 1))
 
     def _place_len(self, name: str) -> int:
         """Length of the places (and their level words) opening ``name``: 江西 + 省, 南昌市."""
