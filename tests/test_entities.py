@@ -291,3 +291,131 @@ def test_fast_path_gives_the_same_mentions_as_the_spacy_pipeline(extractor):
         for m in extractor.nlp(s.text)._.org_mentions:
             via_nlp.add((s.start + m.start, s.start + m.end, m.type, m.embedded))
     assert rows == via_nlp and len(rows) >= 7
+
+
+# ---------------------------------------------------------------- full legal names, branches, partners
+# Company names below are invented (or real but absent from every gazetteer) unless a comment says
+# otherwise: the recognizer must read them by form and context.
+
+def mention_rows(extractor, text):
+    """Rows of a one-paragraph document, checked against the text: {name: row}."""
+    rows = extractor(make_doc(text))
+    for r in rows:
+        assert text[r.char_start:r.char_end] == r.text
+    return {r.text: r for r in rows}
+
+
+def test_provincial_plan_lists_legal_names_after_qiye_baokuo(extractor):
+    text = ("（三）壮大优势企业。重点企业包括：赣江铜材股份有限公司、晶辉能源股份有限公司、"
+            "洪岭汽车集团有限公司、瑞岚航空工业集团有限责任公司等，支持其开展兼并重组。\n")
+    rows = mention_rows(extractor, text)
+    names = ["赣江铜材股份有限公司", "晶辉能源股份有限公司", "洪岭汽车集团有限公司", "瑞岚航空工业集团有限责任公司"]
+    assert enterprises(rows.values()) == set(names)
+    for name in names:
+        r = rows[name]
+        assert r.type == "enterprise" and not r.embedded and r.canonical == name and r.method == "pattern"
+        assert r.char_start == text.index(name) and r.char_end == r.char_start + len(name)
+
+
+def test_legal_names_after_ru_and_yituo_keep_a_clean_left_edge(extractor):
+    ms = found(extractor, "培育一批骨干企业，如南岭矿机集团股份有限公司、赣联光电科技股份有限公司等。")
+    assert enterprises(ms.values()) == {"南岭矿机集团股份有限公司", "赣联光电科技股份有限公司"}
+    ms = found(extractor, "依托博新精工科技有限公司建设省级工业设计中心。")
+    assert enterprises(ms.values()) == {"博新精工科技有限公司"}
+    ms = found(extractor, "鼓励省属国有企业赣西铜业股份有限公司牵头组建创新联合体。")
+    assert enterprises(ms.values()) == {"赣西铜业股份有限公司"}       # 省属国有企业 is context
+    ms = found(extractor, "支持江西有色金属集团有限公司和山东如意科技集团有限公司合作。")
+    # 有 and 如 inside a word (有色, 如意) are not the context words 有 / 如
+    assert enterprises(ms.values()) == {"江西有色金属集团有限公司", "山东如意科技集团有限公司"}
+    ms = found(extractor, "由江西省建设集团有限公司牵头，中国建设银行股份有限公司提供融资。")
+    # 建设 is a context word, but a place (or a known company) before it makes it part of the name
+    assert enterprises(ms.values()) == {"江西省建设集团有限公司", "中国建设银行股份有限公司"}
+
+
+def test_region_bracket_is_inside_the_legal_name(extractor):
+    text = "引进凯德软件（中国）有限公司、瑞思通讯(江西)有限公司设立区域总部。"
+    ms = found(extractor, text)
+    assert enterprises(ms.values()) == {"凯德软件（中国）有限公司", "瑞思通讯(江西)有限公司"}
+    m = ms["凯德软件（中国）有限公司"]
+    assert text[m.start:m.end] == m.text and not m.embedded
+    # a list label in brackets is not a region
+    assert "（一）有限公司" not in found(extractor, "（一）有限公司治理。")
+
+
+def test_bare_legal_forms_and_quantities_are_not_names(extractor):
+    for text in ("支持符合条件的企业改制为股份有限公司，规范有限责任公司治理结构。",
+                 "到2025年，培育10家股份有限公司，新增上市公司5家。",
+                 "全省规模以上工业企业中有限责任公司占比达到60%。"):
+        assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == [], text
+
+
+def test_city_plan_with_branch_companies(extractor):
+    # 中国电信 / 中国移动 / 中国联通 are in the gazetteer; the branches and 赣能集团 are not
+    text = ("推进新型基础设施建设。深化与中国电信江西公司、中国移动江西公司、国网江西省电力有限公司战略合作，"
+            "支持中国联通赣州分公司、赣能集团南昌公司加快5G基站建设。\n")
+    rows = mention_rows(extractor, text)
+    expect = {"中国电信江西公司": "中国电信", "中国移动江西公司": "中国移动", "国网江西省电力有限公司": "国家电网",
+              "中国联通赣州分公司": "中国联通", "赣能集团南昌公司": None}     # an unknown group: its own name
+    assert enterprises(rows.values()) == set(expect)          # the group alone is not emitted
+    for name, canonical in expect.items():
+        assert rows[name].type == "enterprise" and not rows[name].embedded
+        assert rows[name].canonical == (canonical or name)
+
+
+def test_known_group_with_a_product_line_and_an_unknown_sibling(extractor):
+    text = "推动腾讯云、树根互联、浪潮云等平台企业为中小企业提供数字化转型服务。"
+    ms = found(extractor, text)
+    assert enterprises(ms.values()) == {"腾讯云", "树根互联", "浪潮云"}     # not 腾讯
+    assert ms["腾讯云"].canonical == "腾讯"
+    assert all(text[m.start:m.end] == m.text for m in ms.values())
+
+
+def test_list_type_goes_only_to_members_shaped_like_companies(extractor):
+    ms = found(extractor, "重点企业包括：华勤智联、树根互联、赣南精工、南昌市工信局、省级平台等。")
+    assert enterprises(ms.values()) == {"华勤智联", "树根互联", "赣南精工"}
+    assert ms["南昌市工信局"].type == "government"
+    assert "省级平台" not in ms
+    ms = found(extractor, "龙头企业有：瑞驰云、树根互联、晶辉能源股份有限公司。")
+    assert enterprises(ms.values()) == {"瑞驰云", "树根互联", "晶辉能源股份有限公司"}
+    assert {m.role for m in ms.values()} == {"龙头企业"}
+
+
+def test_company_before_yu_university_gongjian(extractor):
+    ms = found(extractor, "支持恒睿智造与南昌大学共建联合实验室，鼓励树根互联和华中科技大学合作开展攻关。")
+    assert {"恒睿智造", "树根互联"} <= enterprises(ms.values())
+    assert not ms["恒睿智造"].embedded and ms["恒睿智造"].rule_id == "ent.partner"
+
+
+def test_partner_rule_refuses_places_bodies_and_categories(extractor):
+    for text in ("推动南昌市与清华大学共建创新研究院。", "支持省科学院与南昌大学共建重点实验室。",
+                 "引导中小企业与南昌大学、江西财经大学等高校共建研发平台。", "加强与南昌大学的合作。",
+                 "支持省科技厅与南昌大学共建科技成果转化中心。", "支持行业协会与南昌大学合作开展培训。",
+                 "深化产学研与南昌大学共建平台。"):
+        assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == [], text
+
+
+def test_time_expressions_verbs_and_quantities_do_not_open_a_platform_name(extractor):
+    for text in ("到2025年新增省级以上创新平台30个。", "2023年前建设省级制造业创新中心3个。",
+                 "新增10家省级创新平台。", "三个创新中心和两个重点实验室。"):
+        assert extractor.mentions(text) == [], text
+
+
+def test_state_council_paragraph_has_no_enterprise(extractors):
+    text = ("四、保障措施\n国务院有关部门要加强统筹协调。国家发展改革委、工业和信息化部、财政部、科技部按职责分工负责，"
+            "到2025年，新增国家级创新平台20个，2023年前完成试点评估。各省、自治区、直辖市人民政府要结合实际制定实施方案，"
+            "支持清华大学、北京大学与地方共建研究院。\n")
+    ex = extractors(make_doc(text))
+    assert enterprises(ex.entities) == set()
+    assert not [r for r in ex.entities if r.text.startswith(("到", "新增", "2023"))]
+
+
+def test_universities_and_time_expressions_yield_no_enterprise(extractor):
+    text = "支持南昌大学、江西财经大学、华东交通大学与中国科学院共建联合实验室，到2027年建成省级重点实验室10个。"
+    assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == []
+
+
+def test_legal_names_found_with_the_group_excluded_from_the_gazetteer():
+    ex = EntityExtractor.from_rules(RULES_DIR, exclude={"晶科能源"})
+    ms = {m.text: m for m in ex.mentions("重点企业包括：晶科能源股份有限公司、赣江铜材股份有限公司等。")}
+    assert enterprises(ms.values()) == {"晶科能源股份有限公司", "赣江铜材股份有限公司"}
+    assert ms["晶科能源股份有限公司"].method == "pattern"

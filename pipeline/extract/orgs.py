@@ -19,6 +19,16 @@ How a mention is found, strongest evidence first:
    ``美敦力`` + ``中国研发中心``, ``A-B`` + …), ``embedded = True``;
 4. company morphology in running text (brand + industry word or legal form),
    kept only when the brand is not a common word of the segmenter's dictionary.
+
+Full registered names (``…股份有限公司``, ``…有限公司``, ``…分公司``, and a branch
+``中国电信江西公司``) are read context-free: leftwards from the legal form over name
+characters and region brackets (``西门子（中国）有限公司``), cut at the rightmost
+context word (``name_left``: 支持, 依托, 与, 重点企业, 到2025年 …) that stands at a token
+boundary and leaves a real brand. A company before ``与…大学共建`` is read by the
+``partner`` rule. Inside an enumeration, a member that holds a full name is that name,
+a member that opens with a known company (``腾讯云``) is evidence for the list, and a
+member with no evidence of its own is typed by its siblings only when it has the shape
+of a company name (``树根互联``; not a place, a body or a category).
 """
 from __future__ import annotations
 
@@ -42,6 +52,8 @@ MAX_RARE_FREQ = 100           # a brand in running text (or an owner before a fi
                               # neither it nor the word it opens is common in the segmenter's dictionary
 MAX_MORPH = 16                # longest name (brand + ending) tried by morphology
 MAX_OWNER = 6                 # longest owner name read at the start of a platform name
+MAX_LEGAL = 30                # longest full name (before its legal form) read leftwards
+MAX_SUB_BRAND = 3             # 腾讯 + 云, 百度 + 智能云: a known company + a short product line
 _WS = regex.compile(r"\s+")
 _LATIN = regex.compile(r"^[A-Za-z0-9·\-]+$")
 _LEGAL = regex.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|总公司|公司|集团|控股)$")
@@ -50,6 +62,10 @@ _HAN_START = regex.compile(r"\p{Han}")
 _HAN_ONLY = regex.compile(r"^\p{Han}+$")
 _ALNUM_START = regex.compile(r"[0-9A-Za-z]")
 _LEVEL_PLACE = regex.compile(r"^(?:\p{Han}{2,3}?(?:省|市|区|县))")
+_LEVEL = regex.compile(r"(?:省|市|区|县)")
+_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9·]")
+_BRACKETED = regex.compile(r"[（(][^（）()]*[）)]")
+_SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 
 
 def norm_name(name: str) -> str:
@@ -149,14 +165,19 @@ class Scan:
 
     @property
     def empty(self) -> bool:
-        return not (self.platforms or self.gazetteer or self.enumerations or self.morphology)
+        return not (self.platforms or self.gazetteer or self.enumerations or self.morphology or self.legal
+                    or self.partners)
 
     text: str = ""
+    legal: list = field(default_factory=list)       # LegalSpan: full names read leftwards from a legal form
+    partners: list = field(default_factory=list)    # partner-rule matches (X与Y大学共建)
 
     @property
     def token_spans(self) -> list[tuple[int, int]]:
-        """The gazetteer and morphology spans whose edges touch Han characters."""
+        """The gazetteer, morphology and full-name spans whose edges touch Han characters (a full
+        name's context words are cut only at token boundaries)."""
         spans = [m.span() for m in self.gazetteer] + [m.span("name") for _, m in self.morphology]
+        spans += [(x.run_start, x.suffix_end) for x in self.legal]
         return [(s, e) for s, e in spans if not _clear_edges(self.text, s, e)]
 
     @property
@@ -164,12 +185,22 @@ class Scan:
         """Gazetteer names and morphology are kept only at token boundaries; a span whose both
         edges touch something other than a Han character (punctuation, digits, the sentence's
         ends) is at a boundary whatever the segmentation, so only the others need the segmenter."""
-        spans = [m.span() for m in self.gazetteer] + [m.span("name") for _, m in self.morphology]
-        return any(not _clear_edges(self.text, s, e) for s, e in spans)
+        return bool(self.token_spans)
+
+
+@dataclass(frozen=True)
+class LegalSpan:
+    """A legal form and the run of name characters before it (the widest name it can close)."""
+
+    run_start: int
+    suffix_start: int
+    suffix_end: int
+    suffix: str
 
 
 # needles: a rule kind is run on a sentence only when its needle (a [define] of the rule file) occurs
-NEEDLES = {"platform": "PLATFORM_SUFFIX", "enumeration": "ENUM_NEEDLE", "morphology": "RUN_SUFFIX"}
+NEEDLES = {"platform": "PLATFORM_SUFFIX", "enumeration": "ENUM_NEEDLE", "morphology": "RUN_SUFFIX",
+           "partner": "PARTNER_NEEDLE"}
 
 
 @dataclass(frozen=True)
@@ -188,6 +219,11 @@ class OrgRecognizer:
     generic_brand: Rule
     roles: tuple[Rule, ...]
     type_rules: tuple[Rule, ...]
+    legal_suffix: Rule
+    name_left: Rule
+    name_bracket: Rule
+    name_tail: Rule
+    partner: Rule
     needles: Mapping[str, regex.Pattern] = field(default_factory=dict)
     word_freq: Mapping[str, int] = field(default_factory=dict)
 
@@ -230,7 +266,9 @@ class OrgRecognizer:
                    candidate=one("candidate"), enumerations=some("enumeration"), morphology=some("morphology"),
                    platform=one("platform"), owner_boundary=one("owner_boundary"),
                    hyphen_pair=one("hyphen_pair"), owner_stop=one("owner_stop"), not_name=one("not_name"), generic_brand=one("generic_brand"),
-                   roles=some("role"), type_rules=some("type"), needles=needles, word_freq=word_freq or {})
+                   roles=some("role"), type_rules=some("type"), legal_suffix=one("legal_suffix"),
+                   name_left=one("name_left"), name_bracket=one("name_bracket"), name_tail=one("name_tail"),
+                   partner=one("partner"), needles=needles, word_freq=word_freq or {})
 
     # ------------------------------------------------------------ small questions
 
@@ -308,7 +346,35 @@ class OrgRecognizer:
             gazetteer=list(self.gaz_pattern.finditer(text)) if self.gaz_pattern is not None else [],
             enumerations=[(r, m) for r in self.enumerations for m in r.finditer(text)]
             if self.needles["enumeration"].search(text) else [],
-            morphology=self._morphology_scan(text), text=text)
+            morphology=self._morphology_scan(text), text=text, legal=self._legal_scan(text),
+            partners=list(self.partner.finditer(text)) if self.needles["partner"].search(text) else [])
+
+    def _legal_scan(self, text: str) -> list[LegalSpan]:
+        """Each legal form (or 公司) with the run of name characters and region brackets before it."""
+        out = []
+        for m in self.legal_suffix.finditer(text):
+            s = m.start("suffix")
+            run = self._run_start(text, s)
+            if run < s:
+                out.append(LegalSpan(run, s, m.end("suffix"), m.group("suffix")))
+        return out
+
+    def _run_start(self, text: str, end: int) -> int:
+        """Start of the run of name characters ending at ``end``; a region bracket after a name
+        character is part of the run (金蝶软件（中国）有限公司)."""
+        i, limit = end, max(0, end - MAX_LEGAL)
+        while i > limit:
+            ch = text[i - 1]
+            if ch in "）)":
+                j = max(text.rfind("（", limit, i - 1), text.rfind("(", limit, i - 1))
+                if j > limit and _NAME_CHAR.match(text, j - 1) and self.name_bracket.pattern.match(text[j:i]):
+                    i = j
+                    continue
+                break
+            if not _NAME_CHAR.match(ch):
+                break
+            i -= 1
+        return i
 
     def _morphology_scan(self, text: str) -> list:
         """Morphology matches, tried only at the few starts before each industry/legal ending
@@ -367,16 +433,32 @@ class OrgRecognizer:
                 add(Mention(s, e, m.group(), entry.canonical, entry.type, embedded=in_platform(s, e),
                             method="gazetteer", rule_id="gazetteer"))
 
-        listed: list[tuple[int, int]] = []
+        legal: dict[tuple[int, int], Mention] = {}
+        bare: set[int] = set()          # ends of legal forms that close no name (培育10家股份有限公司)
+        for span in scan.legal:
+            mention = self._legal(text, span, boundaries)
+            if mention is None and span.suffix != "公司":
+                bare.add(span.suffix_end)
+            if mention is not None:
+                mention = Mention(**{**mention.__dict__, "embedded": in_platform(mention.start, mention.end)})
+                legal[(mention.start, mention.end)] = mention
+                add(mention)
+
+        listed: list[tuple[int, int]] = list(legal)
         for rule, m in scan.enumerations:
-            for mention in self._enumeration(text, m, rule):
+            for mention in self._enumeration(text, m, rule, legal):
                 listed.append((mention.start, mention.end))
+                add(mention)
+
+        for m in scan.partners:
+            mention = self._partner(text, m, aligned)
+            if mention is not None and not any(ls < mention.end and mention.start < le for ls, le in listed):
                 add(mention)
 
         for rule, m in scan.morphology:
             if True:
                 s, e = m.span("name")
-                if any(ls <= s < le or ls < e <= le for ls, le in listed) or in_platform(s, e):
+                if any(ls <= s < le or ls < e <= le for ls, le in listed) or in_platform(s, e) or e in bare:
                     continue
                 mention = self._morphology(text, s, e, m.group("suffix"), rule, aligned)
                 if mention is not None:
@@ -477,7 +559,9 @@ class OrgRecognizer:
             return None        # 形成 + 上海…, 新增 + 2个…: a verb, not an owner
         return "enterprise"
 
-    def _enumeration(self, text: str, m: regex.Match, rule: Rule) -> list[Mention]:
+    def _enumeration(self, text: str, m: regex.Match, rule: Rule,
+                     legal: Mapping[tuple[int, int], Mention] | None = None) -> list[Mention]:
+        legal = legal or {}
         items: list[tuple[int, int]] = []
         for part in _ITEM.finditer(text, m.start("list"), m.end("list")):
             s, e = part.span()
@@ -485,6 +569,14 @@ class OrgRecognizer:
                 s += 1
             while e > s and text[e - 1].isspace():
                 e -= 1
+            # a member holding a full name is that name (如 + 南昌矿机集团股份有限公司); a member that is
+            # only part of a full name (the brackets cut the list) is no member
+            inner = [(ls, le) for ls, le in legal if ls < e and s < le]
+            if inner:
+                ls, le = inner[-1]
+                if le != e or ls < s:
+                    continue
+                s = ls
             if e - s >= 2:
                 items.append((s, e))
         names = [(s, e, text[s:e]) for s, e in items if not self.is_generic(text[s:e])
@@ -492,9 +584,14 @@ class OrgRecognizer:
         if not names:
             return []
         role = self.role_after(text[m.start("tail"):])
-        evidence = role is not None or any(
-            (self.gazetteer.get(n) is not None and self.gazetteer.get(n).type == "enterprise")
-            or self._well_formed(n) for _, _, n in names) or all(
+
+        def own_evidence(s: int, e: int, n: str) -> bool:
+            entry = self.gazetteer.get(n)
+            return (s, e) in legal or (entry is not None and entry.type == "enterprise") \
+                or self._well_formed(n) or self._sub_brand(n) is not None
+
+        evidence = role is not None or bool(rule.attrs.get("head_is_evidence")) or \
+            any(own_evidence(s, e, n) for s, e, n in names) or all(
             2 <= len(n) <= 6 and _HAN_ONLY.match(n) and self.rare(n) and not self.place_prefix(n + "　")
             for _, _, n in names)      # every member reads as a name: 华峰智联、渝新精工等配套企业
         if not evidence:
@@ -502,12 +599,166 @@ class OrgRecognizer:
         out = []
         for s, e, name in names:
             typ = self.type_of(name)
-            if typ is None or typ == "enterprise":
+            own = own_evidence(s, e, name)
+            if typ is None and not own and not self._company_shaped(name):
+                continue           # the list's type goes only to members shaped like a company name
+            if typ in ("platform", "park") and not own and not self._named_platform(name):
+                continue           # 省级平台 in a list of companies is a description, not a name
+            if typ is None or typ == "enterprise" or (s, e) in legal:
                 typ = "enterprise"
             entry = self.gazetteer.get(name)
-            out.append(Mention(s, e, name, self.canonical(name), typ, role=role if typ == "enterprise" else None,
+            group = self._sub_brand(name) if entry is None else None
+            canonical = legal[(s, e)].canonical if (s, e) in legal else \
+                group.canonical if group is not None else self.canonical(name)
+            out.append(Mention(s, e, name, canonical, typ, role=role if typ == "enterprise" else None,
                                method="gazetteer" if entry else "pattern", rule_id=rule.id))
         return out
+
+    def _sub_brand(self, name: str) -> GazEntry | None:
+        """The known company opening ``name`` when the rest is a short product line (腾讯 + 云)."""
+        if not _HAN_ONLY.match(name):
+            return None
+        for k in range(len(name) - 1, max(1, len(name) - MAX_SUB_BRAND - 1), -1):
+            entry = self.gazetteer.get(name[:k])
+            if entry is not None and entry.type == "enterprise":
+                rest = name[k:]
+                typ = self.type_of(name)
+                if (typ is None or typ == "enterprise") and not self.place_prefix(rest + "　") \
+                        and not self.common_word(rest) or len(rest) == 1:
+                    return entry
+                return None
+        return None
+
+    def _company_shaped(self, name: str) -> bool:
+        """Shaped like a company's short name: 2–6 Han characters (or a short Latin/mixed name),
+        not a place, a body, a category or a common word."""
+        if not (2 <= len(name) <= 6 and _HAN_ONLY.match(name)) and not _SHAPE_LATIN.match(name):
+            return False
+        if self.is_generic(name) or self.place_prefix(name + "　") == len(name) or \
+                (_LEVEL_PLACE.match(name) and _LEVEL_PLACE.match(name).end() == len(name)):
+            return False
+        if self.owner_stop.pattern.search(name) or self.common_word(name):
+            return False
+        return self.type_of(name) in (None, "enterprise")
+
+    def _legal(self, text: str, span: LegalSpan, boundaries: set[int] | None) -> Mention | None:
+        """The full name closed by a legal form: from the rightmost context word (at a token
+        boundary) that leaves a real brand, else from the start of the run."""
+        def at_boundary(a: int, b: int) -> bool:
+            if boundaries is None:
+                return True
+            # a one-character word (与, 和, 如) must stand alone: 和平, 如意 are inside names;
+            # a longer one need only end a token (国有企业 + 江西…)
+            return b in boundaries and (a in boundaries or b - a >= 2)
+
+        stops = [m for m in self.name_left.finditer(text, span.run_start, span.suffix_start)
+                 if at_boundary(*m.span())]
+        starts = [m.end() for m in reversed(stops)]
+        if not stops or stops[0].start() > span.run_start:
+            starts.append(span.run_start)
+        for i, start in enumerate(starts):
+            body = text[start:span.suffix_start]
+            if not body:
+                return None            # a bare legal form: 改制为股份有限公司, 设立有限责任公司
+            if i and stops and not self._anchored(body):
+                continue               # across a context word only from a place or a known company:
+                                       # 中国 + 建设银行, not 全省…工业企业中 + 有限责任公司
+            group = self._branch_group(body, span.suffix)
+            if span.suffix == "公司" and group is None:
+                return None            # a plain 公司 is read here only as a branch (中国电信江西公司)
+            if group is not None or self._legal_body_ok(body):
+                name = text[start:span.suffix_end]
+                entry = self.gazetteer.get(name)
+                whole = self.gazetteer.get(_BRACKETED.sub("", body))
+                canonical = entry.canonical if entry is not None else \
+                    whole.canonical if whole is not None and whole.type == "enterprise" else \
+                    group.canonical if group is not None and group.canonical else name
+                return Mention(start, span.suffix_end, name, canonical, "enterprise",
+                               method="gazetteer" if entry else "pattern", rule_id=self.legal_suffix.id)
+        return None
+
+    def _anchored(self, body: str) -> bool:
+        """A full name's body opens with a place or a known company."""
+        if self._place_len(body):
+            return True
+        return any(self.gazetteer.get(body[:k]) is not None and self.gazetteer.get(body[:k]).type == "enterprise"
+                   for k in range(2, min(len(body), 8) + 1))
+
+    def _place_len(self, name: str) -> int:
+        """Length of the places (and their level words) opening ``name``: 江西 + 省, 南昌市."""
+        pos = 0
+        while pos < len(name):
+            k = self.place_prefix(name[pos:] + "　")
+            if not k:
+                lp = _LEVEL_PLACE.match(name, pos)
+                k = lp.end() - pos if lp else 0
+            if not k:
+                break
+            pos += k
+            if _LEVEL.match(name, pos):
+                pos += 1
+        return pos
+
+    def _legal_body_ok(self, body: str) -> bool:
+        """What precedes a legal form is a name: a place + anything not generic (江西省投资集团),
+        or a brand of 2+ characters that is neither generic nor, standing alone, a common word."""
+        core = _BRACKETED.sub("", body)
+        if not core or "的" in core or self.owner_stop.pattern.search(core):
+            return False
+        k = self._place_len(core)
+        rest = core[k:]
+        if k:
+            return bool(rest) and not self.is_generic(rest)
+        tail = self.name_tail.pattern.search(rest)
+        brand = rest[:tail.start()] if tail else rest
+        if len(brand) < 2 or self.is_generic(brand):
+            return False
+        return not (brand == core and self.common_word(brand))
+
+    def _branch_group(self, body: str, suffix: str) -> GazEntry | None:
+        """The group of a branch's name: a company + a place (+ level, + a short field word):
+        中国电信 + 江西, 国网 + 江西省 + 电力, 中国联通 + 赣州 (before 分公司). A group not in the
+        gazetteer must look like a company's name (well-formed, or rare and company-shaped)."""
+        core = _BRACKETED.sub("", body)
+        for k in range(min(len(core) - 2, 8), 1, -1):
+            entry = self.gazetteer.get(core[:k])
+            if entry is None and self._group_shaped(core[:k]):
+                entry = GazEntry(core[:k], "", "enterprise")     # an unknown group names no canonical
+            if entry is None or entry.type != "enterprise":
+                continue
+            rest = core[k:]
+            p = self._place_len(rest)
+            if not p and suffix == "分公司" and 2 <= len(rest) <= 3:
+                p = len(rest)          # 中国联通 + 赣州 + 分公司: a branch is named by its place
+            if p and len(rest) - p <= 4 and _HAN_ONLY.match(rest):
+                return entry
+        return None
+
+    def _group_shaped(self, name: str) -> bool:
+        """An unknown group's name: well-formed (赣能集团), or company-shaped and rare, a leading
+        place aside (中国 + 铁塔 is a name, 省属 or 南昌 is not)."""
+        if self._well_formed(name):
+            return True
+        if not self._company_shaped(name):
+            return False
+        k = self.place_prefix(name)
+        return self.rare(name) if not k else len(name) - k >= 2 and self.rare(name[k:])
+
+    def _partner(self, text: str, m: regex.Match, aligned) -> Mention | None:
+        """The company in ``X与南昌大学共建``: a known company, a well-formed name or a
+        company-shaped name; never a place, a body, a university or a category."""
+        s, e = m.span("name")
+        name = text[s:e]
+        if not aligned(s, e):
+            return None
+        entry = self.gazetteer.get(name)
+        if entry is not None:
+            if entry.type != "enterprise":
+                return None
+        elif not (self._well_formed(name) or self._company_shaped(name)):
+            return None
+        return Mention(s, e, name, self.canonical(name), "enterprise",
+                       method="gazetteer" if entry else "pattern", rule_id=self.partner.id)
 
     def _well_formed(self, name: str) -> bool:
         """A company by its form alone: a legal form, or an industry word after a real brand."""
@@ -520,7 +771,8 @@ class OrgRecognizer:
                 if _LEGAL.search(name):       # 南滨江公司: a legal form allows a longer brand
                     lp = _LEVEL_PLACE.match(brand)          # 上海市 + 凌峰科技 + 有限公司
                     core = brand[lp.end():] if lp and len(brand) - lp.end() >= 2 else brand
-                    return 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core)
+                    return 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core) \
+                        and not self.not_name.pattern.search(core[:2])     # 省属 + 江西公司: a category
                 return self.brand_ok(brand)
         return False
 
