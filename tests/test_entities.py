@@ -419,3 +419,12 @@ def test_legal_names_found_with_the_group_excluded_from_the_gazetteer():
     ms = {m.text: m for m in ex.mentions("重点企业包括：晶科能源股份有限公司、赣江铜材股份有限公司等。")}
     assert enterprises(ms.values()) == {"晶科能源股份有限公司", "赣江铜材股份有限公司"}
     assert ms["晶科能源股份有限公司"].method == "pattern"
+
+
+def test_local_state_groups_named_by_city_and_field(extractor):
+    # a work report's 国企改革 sentence: city + field + 集团, none of them in a gazetteer
+    ms = found(extractor, "深化国资国企改革，推动株洲城投集团、株洲产业发展集团完成市场化转型。")
+    assert {(t, m.type, m.embedded) for t, m in ms.items()} == {
+        ("株洲城投集团", "enterprise", False), ("株洲产业发展集团", "enterprise", False)}
+    # a field word alone before 集团 is no name
+    assert found(extractor, "推动产业发展集团完成市场化转型。") == {}

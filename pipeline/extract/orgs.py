@@ -771,8 +771,14 @@ class OrgRecognizer:
                 if _LEGAL.search(name):       # 南滨江公司: a legal form allows a longer brand
                     lp = _LEVEL_PLACE.match(brand)          # 上海市 + 凌峰科技 + 有限公司
                     core = brand[lp.end():] if lp and len(brand) - lp.end() >= 2 else brand
-                    return 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core) \
-                        and not self.not_name.pattern.search(core[:2])     # 省属 + 江西公司: a category
+                    if 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core) \
+                            and not self.not_name.pattern.search(core[:2]):    # 省属 + 江西公司: a category
+                        return True
+                    # a known place + a field (宜昌 + 交旅 + 集团, 株洲 + 产业发展 + 集团): a local state company
+                    k = self._place_len(brand)
+                    rest = brand[k:]
+                    return 0 < k and 2 <= len(rest) <= 6 and not self.is_generic(rest) \
+                        and not self.common_word(rest) and not self.not_name.pattern.search(rest)
                 return self.brand_ok(brand)
         return False
 
