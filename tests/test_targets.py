@@ -647,3 +647,14 @@ def test_a_dash_in_the_unit_column_means_no_unit():
     rows = extract(text, period_start=2021, period_end=2025)
     assert [(r.value_text, r.unit, r.bound, r.binding, r.target_year) for r in rows] == [
         ("1.3以下", "", "max", "约束性", 2025), ("10", "%", "exact", "预期性", 2025)]
+
+
+def test_unitless_efficiency_bounds_are_targets_and_permitted_levels_are_not():
+    text = """一、主要目标
+到2025年，新建大型数据中心电能利用效率原则上不高于1.3，存量数据中心PUE降至1.5以下。
+二、保障措施
+市级政府投资基金对重点项目的出资比例可提高至40%。
+"""
+    rows = extract(text, period_start=2023, period_end=2025)
+    assert [(r.value_text, r.unit, r.bound, r.target_year) for r in rows] == [
+        ("不高于1.3", "", "max", 2025), ("1.5以下", "", "max", 2025)]   # 可提高至40% is a permission
