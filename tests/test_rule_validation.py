@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.__main__ import EXIT_RULES, main
 from pipeline.extract.rules import RuleError
+from pipeline.extract.targets import TargetExtractor
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -55,3 +56,71 @@ def test_rules_check_reads_the_gazetteers(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"error: {rules / 'gazetteers/places.tsv'}, rule 'line ")
     assert "unknown type 'places'; allowed: ('enterprise', " in err
+
+
+# ---------------------------------------------------------------- targets.toml
+
+TARGET_CASES = [
+    # a qualifier without q: every document became an internal_error row
+    ('{ role = "qualifier", q = "新增" }', '{ role = "qualifier" }', "qualifier.new",
+     "a 'qualifier' rule needs attrs.q"),
+    # a q outside the qualifier words would never reach the qualifiers column
+    ('{ role = "qualifier", q = "新增" }', '{ role = "qualifier", q = "新加" }', "qualifier.new",
+     "attrs.q = '新加' is not one of ['左右', '以上', '以下', '不少于', '超过', '突破', '约', '力争', '争取', "
+     "'达到', '累计', '新增', '年均', '不低于', '不超过', '以内']"),
+    # a change value outside SCHEMA.md went straight into targets.change
+    ('{ role = "change", change = "annual_avg" }', '{ role = "change", change = "annual-average" }',
+     "change.annual_avg",
+     "attrs.change = 'annual-average' is not one of ['level', 'increase', 'decrease', 'new', 'cumulative', "
+     "'annual_avg', 'share']"),
+    # a misspelt role was silently ignored (the rule never ran)
+    ('{ role = "qualifier", q = "新增" }', '{ role = "qualifer", q = "新增" }', "qualifier.new",
+     "attrs.role = 'qualifer' is not one of ['aspiration', 'baseline_prefix', 'baseline_year', 'binding', "
+     "'change', 'descriptor_after', 'goal_word', 'incentive_after', 'incentive_cue', 'mask', 'measure_after', "
+     "'measure_verb', 'past_cue', 'past_scope', 'qualifier', 'structure_after', 'table_binding', 'table_cell', "
+     "'table_change', 'table_name', 'table_target', 'table_unit', 'threshold_after', 'value']"),
+    # a misspelt attribute is not read: strength would silently fall back to a strong cue
+    ('{ role = "past_cue", strength = "weak" }', '{ role = "past_cue", strenght = "weak" }', "cue.past_weak",
+     "unknown attrs ['strenght'] for a 'past_cue' rule; allowed: ['role', 'strength']"),
+    ('{ role = "past_cue", strength = "weak" }', '{ role = "past_cue", strength = "soft" }', "cue.past_weak",
+     "attrs.strength = 'soft' is not one of ['strong', 'weak', 'comparison']"),
+]
+
+
+@pytest.mark.parametrize("old,new,rule_id,reason", TARGET_CASES)
+def test_targets_attrs_are_validated(tmp_path, capsys, old, new, rule_id, reason):
+    rules = broken(tmp_path, "targets.toml", old, new)
+    with pytest.raises(RuleError) as exc:
+        TargetExtractor.from_rules(rules)
+    assert_rule_error(exc.value, rules, "targets.toml", rule_id, reason)
+    assert_rules_check_fails(rules, capsys, exc.value)
+
+
+def test_targets_named_groups_are_validated(tmp_path, capsys):
+    # table cells are read with m.group("verb"); renamed (no example names it), every document with an
+    # indicator table became an internal_error row
+    rules = broken(tmp_path, "targets.toml", "(?P<verb>", "(?P<action>")
+    with pytest.raises(RuleError) as exc:
+        TargetExtractor.from_rules(rules)
+    assert_rule_error(exc.value, rules, "targets.toml", "table.cell",
+                      "a 'table_cell' rule needs the named group(s) ['verb'] in its pattern")
+    assert_rules_check_fails(rules, capsys, exc.value)
+
+
+def test_target_role_is_required(tmp_path):
+    rules = broken(tmp_path, "targets.toml", 'attrs = { role = "binding" }', "")
+    with pytest.raises(RuleError) as exc:
+        TargetExtractor.from_rules(rules)
+    assert exc.value.rule_id == "binding.kind"
+    assert exc.value.reason.startswith("needs attrs.role, one of ['aspiration', ")
+
+
+
+def test_a_value_rule_without_unit_needs_low(tmp_path):
+    # a fraction rule reads num/den only when it names its unit; without attrs.unit it reads g["low"]
+    rules = broken(tmp_path, "targets.toml", 'attrs = { role = "value", unit = "" }\nexamples = [{ text = "按照',
+                   'attrs = { role = "value" }\nexamples = [{ text = "按照')
+    with pytest.raises(RuleError) as exc:
+        TargetExtractor.from_rules(rules)
+    assert_rule_error(exc.value, rules, "targets.toml", "target.fraction",
+                      "a 'value' rule without attrs.unit needs the named group 'low' in its pattern")
