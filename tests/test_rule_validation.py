@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.__main__ import EXIT_RULES, main
+from pipeline.extract.deadlines import DeadlineExtractor
 from pipeline.extract.rules import RuleError
 from pipeline.extract.targets import TargetExtractor
 
@@ -20,14 +21,22 @@ ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
 
 
-def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
-    """A copy of rules/ with ``old`` replaced by ``new`` in ``file`` (``old`` must occur exactly once)."""
+def broken(tmp_path: Path, file: str, old: str, new: str, *, rule: str | None = None) -> Path:
+    """A copy of rules/ with ``old`` replaced by ``new`` in ``file``: ``old`` must occur exactly once (in the
+    [[rule]] whose id is ``rule``, when given)."""
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     path = rules / file
     text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {file}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    head, body = "", text
+    if rule is not None:
+        at = text.index(f'id = "{rule}"')
+        end = text.find("[[rule]]", at)
+        head, body, tail = text[:at], text[at:len(text) if end < 0 else end], text[len(text) if end < 0 else end:]
+    else:
+        tail = ""
+    assert body.count(old) == 1, f"{old!r} occurs {body.count(old)} times in {file}"
+    path.write_text(head + body.replace(old, new) + tail, encoding="utf-8")
     return rules
 
 
@@ -124,3 +133,36 @@ def test_a_value_rule_without_unit_needs_low(tmp_path):
         TargetExtractor.from_rules(rules)
     assert_rule_error(exc.value, rules, "targets.toml", "target.fraction",
                       "a 'value' rule without attrs.unit needs the named group 'low' in its pattern")
+
+
+# ---------------------------------------------------------------- deadlines.toml
+
+DEADLINE_CASES = [
+    # a kind outside the row kinds and context kinds: the rule silently matched nothing
+    (None, '{ kind = "recurring" }', '{ kind = "regular" }', "deadline.recurring",
+     "attrs.kind = 'regular' is not one of ['by', 'past', 'period', 'recurring', 'relative', 'year']"),
+    # doc_year is added to it: a string raised TypeError on every dated document
+    (None, '{ kind = "relative", doc_year_offset = 1 }', '{ kind = "relative", doc_year_offset = "1" }',
+     "deadline.next_year", "attrs.doc_year_offset must be an integer, got '1'"),
+    # a period rule relabelled 'by' has no 'year' group to resolve: it would never give a row
+    ("deadline.period_bracketed", '{ kind = "period" }', '{ kind = "by" }', "deadline.period_bracketed",
+     "a 'by' rule needs the named group 'year' in its pattern "
+     "(or 'fyp' with attrs.plan_end, or attrs.doc_year_offset / year_or_doc_year)"),
+    ("deadline.year_end", '{ kind = "by" }', '{ kind = "period" }', "deadline.year_end",
+     "a 'period' rule needs the named group(s) ['fyp'] or ['y1', 'y2'] in its pattern (or attrs.doc_year_offset)"),
+    # an attribute of another kind is not read by this one
+    (None, '{ kind = "by", as_of = true }', '{ kind = "by", as_off = true }', "deadline.as_of",
+     "unknown attrs ['as_off'] for a 'by' rule; allowed: ['as_of', 'doc_year_offset', 'kind', 'plan_end', "
+     "'year_or_doc_year']"),
+    (None, '{ role = "title_year" }', '{ role = "title" }', "context.title_year",
+     "attrs.role = 'title' is not one of ['background_heading', 'title_year']"),
+]
+
+
+@pytest.mark.parametrize("rule,old,new,rule_id,reason", DEADLINE_CASES)
+def test_deadlines_attrs_are_validated(tmp_path, capsys, rule, old, new, rule_id, reason):
+    rules = broken(tmp_path, "deadlines.toml", old, new, rule=rule)
+    with pytest.raises(RuleError) as exc:
+        DeadlineExtractor.from_rules(rules)
+    assert_rule_error(exc.value, rules, "deadlines.toml", rule_id, reason)
+    assert_rules_check_fails(rules, capsys, exc.value)
