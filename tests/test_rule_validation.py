@@ -14,7 +14,10 @@ import pytest
 
 from pipeline.__main__ import EXIT_RULES, main
 from pipeline.extract.deadlines import DeadlineExtractor
+from pipeline.extract.orgs import OrgRecognizer
+from pipeline.extract.responsibilities import ResponsibilityExtractor
 from pipeline.extract.rules import RuleError
+from pipeline.extract.units import UnitLexicon
 from pipeline.extract.targets import TargetExtractor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,4 +168,54 @@ def test_deadlines_attrs_are_validated(tmp_path, capsys, rule, old, new, rule_id
     with pytest.raises(RuleError) as exc:
         DeadlineExtractor.from_rules(rules)
     assert_rule_error(exc.value, rules, "deadlines.toml", rule_id, reason)
+    assert_rules_check_fails(rules, capsys, exc.value)
+
+
+# ---------------------------------------------------------------- responsibilities.toml, entities.toml, unit_types.toml
+
+ROLES = "['lead', 'co', 'participant', 'responsible']"
+KIND_CASES = [
+    # a join role is written to responsibilities.role: 'leader' is not a contract value
+    (ResponsibilityExtractor, "responsibilities.toml", None, 'left_role = "lead"', 'left_role = "leader"',
+     "resp.join.huitong", f"attrs.left_role = 'leader' is not one of {ROLES}"),
+    # the role note is cut at m.start("note"): renamed (no example names it), IndexError on every noted unit
+    (ResponsibilityExtractor, "responsibilities.toml", "resp.note.lead", "(?P<note>", "(?P<remark>",
+     "resp.note.lead", "a 'note' rule needs the named group(s) ['note'] in its pattern"),
+    (ResponsibilityExtractor, "responsibilities.toml", None, '{ kind = "verb", role = "participant" }',
+     '{ kind = "verb", role = "participant", first_is_lead = "no" }', "resp.verb.participant",
+     "attrs.first_is_lead must be true or false, got 'no'"),
+    # a misspelt kind was filed under its own name and never read
+    (ResponsibilityExtractor, "responsibilities.toml", None, '{ kind = "verb", role = "participant" }',
+     '{ kind = "verbs", role = "participant" }', "resp.verb.participant",
+     "attrs.kind = 'verbs' is not one of ['conjunction', 'declare_first', 'declare_scope', 'glued', 'join', "
+     "'label', 'label_boundary', 'named_lead', 'not_unit', 'note', 'prefilter', 'protected', 'strip_head', "
+     "'strip_tail', 'table_task', 'unbracketed', 'verb']"),
+    (OrgRecognizer, "entities.toml", None, '{ kind = "type", type = "park" }', '{ kind = "type", type = "zone" }',
+     "ent.type.park", "attrs.type = 'zone' is not one of ['enterprise', 'research', 'university', 'platform', "
+     "'park', 'government', 'other']"),
+    # before, a misspelt kind gave "needs at least one rule of kind 'morphology'", naming no rule
+    (OrgRecognizer, "entities.toml", None, '{ kind = "morphology" }', '{ kind = "morphologie" }',
+     "ent.morph.suffix", "attrs.kind = 'morphologie' is not one of ['candidate', 'enumeration', "
+     "'generic_brand', 'hyphen_pair', 'morphology', 'not_name', 'owner_boundary', 'owner_stop', 'platform', "
+     "'role', 'type']"),
+    (OrgRecognizer, "entities.toml", "ent.hyphen_pair", "(?P<b>", "(?P<second>", "ent.hyphen_pair",
+     "a 'hyphen_pair' rule needs the named group(s) ['b'] in its pattern"),
+    # a type rule whose 'type' is misspelt was skipped: district bodies became 'other'
+    (UnitLexicon, "unit_types.toml", None, '{ type = "district_bureau" }', '{ typ = "district_bureau" }',
+     "unit.district_bureau", "a rule without attrs.kind needs attrs.type"),
+    (UnitLexicon, "unit_types.toml", None, '{ type = "district_bureau" }', '{ type = "bureau" }',
+     "unit.district_bureau", "attrs.type = 'bureau' is not one of ['ministry', 'municipal_bureau', "
+     "'district_bureau', 'town_street', 'park', 'enterprise', 'university', 'collective', 'other']"),
+    (UnitLexicon, "unit_types.toml", None, '{ kind = "org_like" }', '{ kind = "org" }', "unit.org_like",
+     "attrs.kind = 'org' is not one of ['org_like'] (or no attrs.kind)"),
+]
+
+
+@pytest.mark.parametrize("loader,file,rule,old,new,rule_id,reason", KIND_CASES,
+                         ids=[f"{c[1]}:{c[5]}:{c[4]}" for c in KIND_CASES])
+def test_kind_attrs_and_groups_are_validated(tmp_path, capsys, loader, file, rule, old, new, rule_id, reason):
+    rules = broken(tmp_path, file, old, new, rule=rule)
+    with pytest.raises(RuleError) as exc:
+        loader.from_rules(rules)
+    assert_rule_error(exc.value, rules, file, rule_id, reason)
     assert_rules_check_fails(rules, capsys, exc.value)

@@ -30,11 +30,12 @@ from typing import Iterable, Mapping
 
 import regex
 
-from .rules import Rule, RuleError, RuleSet, expand, load_common_defines, load_ruleset
+from ..schema import ENUMS
+from .rules import Rule, RuleError, RuleSet, RuleSpec, expand, load_common_defines, load_ruleset, validate_rule
 
 RULES_FILE = "entities.toml"
 GAZETTEER_DIR = "gazetteers"
-TYPES = ("enterprise", "research", "university", "platform", "park", "government", "other")
+TYPES = ENUMS["entities"]["type"]      # enterprise | research | university | platform | park | government | other
 PLACE_TYPES = ("place",)
 GAZ_TYPES = TYPES + PLACE_TYPES
 MAX_OWNER_FREQ = 500          # an owner read before a park, a place or digits is not a common word
@@ -50,6 +51,19 @@ _HAN_START = regex.compile(r"\p{Han}")
 _HAN_ONLY = regex.compile(r"^\p{Han}+$")
 _ALNUM_START = regex.compile(r"[0-9A-Za-z]")
 _LEVEL_PLACE = regex.compile(r"^(?:\p{Han}{2,3}?(?:省|市|区|县))")
+
+
+# What this module reads from rules/entities.toml, by attrs.kind (see RuleSpec): a type is SCHEMA.md's
+# entities.type; a role is free text (entities.context_role: 链主企业, 龙头企业 …).
+KIND_SPECS: dict[str | None, RuleSpec] = {
+    "type": RuleSpec(attrs={"type": TYPES}),
+    "role": RuleSpec(attrs={"role": str}),
+    "enumeration": RuleSpec(groups=("list", "tail")),
+    "morphology": RuleSpec(groups=("name", "suffix")),
+    "platform": RuleSpec(groups=("platform",)),
+    "hyphen_pair": RuleSpec(groups=("a", "b")),
+    **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand")},
+}
 
 
 def norm_name(name: str) -> str:
@@ -200,7 +214,7 @@ class OrgRecognizer:
             gazetteer = Gazetteer.load(rules_dir / GAZETTEER_DIR, exclude)
         by_kind: dict[str, list[Rule]] = {}
         for rule in ruleset:
-            by_kind.setdefault(str(rule.attrs.get("kind")), []).append(rule)
+            by_kind.setdefault(validate_rule(rule, "kind", KIND_SPECS), []).append(rule)
 
         def one(kind: str) -> Rule:
             found = by_kind.get(kind, [])
@@ -220,12 +234,6 @@ class OrgRecognizer:
                 raise RuleError(ruleset.source, None, f"[define] needs {name} (the needle of {kind} rules)")
             needles[kind] = _fast(expand(ruleset.defines[name], ruleset.defines, file=ruleset.source,
                                                  rule_id=None))
-        for rule in some("type"):
-            if rule.attrs.get("type") not in TYPES:
-                raise RuleError(ruleset.source, rule.id, f"attrs.type must be one of {TYPES}")
-        for rule in some("role"):
-            if not isinstance(rule.attrs.get("role"), str):
-                raise RuleError(ruleset.source, rule.id, "a role rule needs attrs.role")
         return cls(rules=ruleset, gazetteer=gazetteer, gaz_pattern=_gaz_pattern(gazetteer),
                    candidate=one("candidate"), enumerations=some("enumeration"), morphology=some("morphology"),
                    platform=one("platform"), owner_boundary=one("owner_boundary"),

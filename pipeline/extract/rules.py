@@ -264,7 +264,8 @@ def validate_rule(rule: Rule, key: str, specs: Mapping[str | None, RuleSpec]) ->
         known = sorted(str(k) for k in specs if k is not None)
         if value is None:
             raise RuleError(rule.source, rule.id, f"needs attrs.{key}, one of {known}")
-        raise RuleError(rule.source, rule.id, f"attrs.{key} = {value!r} is not one of {known}")
+        also = f" (or no attrs.{key})" if None in specs else ""
+        raise RuleError(rule.source, rule.id, f"attrs.{key} = {value!r} is not one of {known}{also}")
     spec = specs[value]
     what = f"a {value!r} rule" if value is not None else f"a rule without attrs.{key}"
     for name, allowed in spec.attrs.items():
