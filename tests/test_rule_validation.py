@@ -14,10 +14,11 @@ import pytest
 
 from pipeline.__main__ import EXIT_RULES, main
 from pipeline.extract.deadlines import DeadlineExtractor
-from pipeline.extract.orgs import OrgRecognizer
+from pipeline.extract.numbers import UnitTable
+from pipeline.extract.orgs import Gazetteer, OrgRecognizer
 from pipeline.extract.responsibilities import ResponsibilityExtractor
 from pipeline.extract.rules import RuleError
-from pipeline.extract.units import UnitLexicon
+from pipeline.extract.units import UnitLexicon, load_aliases
 from pipeline.extract.targets import TargetExtractor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,3 +220,84 @@ def test_kind_attrs_and_groups_are_validated(tmp_path, capsys, loader, file, rul
         loader.from_rules(rules)
     assert_rule_error(exc.value, rules, file, rule_id, reason)
     assert_rules_check_fails(rules, capsys, exc.value)
+
+
+# ---------------------------------------------------------------- units.toml, gazetteers, unit_aliases.tsv
+
+UNIT_KINDS = "['count', 'percent', 'currency', 'measure', 'spec']"
+UNITS_CASES = [
+    # these raised a plain ValueError (or a traceback) naming no entry, and rules-check passed the file
+    ('"家" = { kind = "count" }', '"家" = { base = "家" }', "units.家", f"needs 'kind', one of {UNIT_KINDS}"),
+    ('"元" = { kind = "currency" }', '"元" = { kind = "money" }', "units.元",
+     f"kind = 'money' is not one of {UNIT_KINDS}"),
+    ('"吉瓦" = { kind = "measure", base = "千瓦", factor = 1e6 }',
+     '"吉瓦" = { kind = "measure", base = "千瓦", factor = "1e6" }', "units.吉瓦",
+     "factor must be a positive number, got '1e6'"),
+    ('"兆瓦" = { kind = "measure", base = "千瓦", factor = 1e3 }',
+     '"兆瓦" = { kind = "measure", base = "千瓦", facter = 1e3 }', "units.兆瓦",
+     "unknown keys ['facter']; allowed: ['kind', 'base', 'factor']"),
+    ('"亿" = 1e8', '"亿" = "1e8"', "magnitudes.亿", "the magnitude must be a positive number, got '1e8'"),
+    ('"亿" = 1e8', '"亿" = 0', "magnitudes.亿", "the magnitude must be a positive number, got 0"),
+]
+
+
+@pytest.mark.parametrize("old,new,entry,reason", UNITS_CASES)
+def test_units_toml_defects_name_the_entry(tmp_path, capsys, old, new, entry, reason):
+    rules = broken(tmp_path, "units.toml", old, new)
+    with pytest.raises(RuleError) as exc:
+        UnitTable.load(rules)
+    assert_rule_error(exc.value, rules, "units.toml", entry, reason)
+    assert_rules_check_fails(rules, capsys, exc.value)
+
+
+def test_units_toml_invalid_toml(tmp_path, capsys):
+    rules = broken(tmp_path, "units.toml", '"亿" = 1e8', '"亿" = ')
+    with pytest.raises(RuleError) as exc:
+        UnitTable.load(rules)
+    assert exc.value.rule_id is None
+    assert exc.value.reason.startswith("invalid TOML: ")
+    assert_rules_check_fails(rules, capsys, exc.value)
+
+
+TSV_CASES = [
+    # a stray tab instead of '|' between aliases: the extra names were dropped silently
+    ("gazetteers/enterprises.tsv", "华为\t华为\tenterprise\t", "华为\t华为\tenterprise\t华为技术\t", "line 144",
+     "5 columns; at most 4: name, canonical, type, aliases (aliases separated by '|')"),
+    ("unit_aliases.tsv", "发改委\t发展改革委\tlocal\tabbr\n", "发改委\t发展改革委\tlocal\tabbr\tnote\textra\n",
+     "line 24", "6 columns; at most 5: alias, canonical, scope, kind, note"),
+    ("unit_aliases.tsv", "发改委\t发展改革委\tlocal\tabbr\n", "发改委\t发展改革委\tcity\tabbr\n", "line 24",
+     "unknown scope 'city'; allowed: ('local', 'national', 'bare', 'any')"),
+]
+
+
+@pytest.mark.parametrize("file,old,new,where,reason", TSV_CASES)
+def test_tsv_defects_name_file_and_line(tmp_path, capsys, file, old, new, where, reason):
+    rules = broken(tmp_path, file, old, new)
+    with pytest.raises(RuleError) as exc:
+        if file == "unit_aliases.tsv":
+            load_aliases(rules / file)
+        else:
+            Gazetteer.load(rules / "gazetteers")
+    assert_rule_error(exc.value, rules, file, where, reason)
+    assert_rules_check_fails(rules, capsys, exc.value)
+
+
+def test_undecodable_tsv_is_a_rule_error(tmp_path, capsys):
+    # GBK bytes in a UTF-8 table raised UnicodeDecodeError (a traceback, exit 1)
+    rules = broken(tmp_path, "gazetteers/places.tsv", "松江\t松江\tplace\n", "松江\t松江\tplace\n")
+    path = rules / "gazetteers" / "places.tsv"
+    path.write_bytes(path.read_bytes() + "嘉定\t嘉定\tplace\n".encode("gbk"))
+    with pytest.raises(RuleError) as exc:
+        Gazetteer.load(rules / "gazetteers")
+    assert Path(exc.value.file) == path and exc.value.rule_id is None
+    assert exc.value.reason.startswith("not UTF-8: ")
+    assert_rules_check_fails(rules, capsys, exc.value)
+
+
+def test_cli_exits_3_on_a_broken_copy(tmp_path):
+    # the real command line, once: exit status 3 and the message on stderr
+    rules = broken(tmp_path, "units.toml", '"家" = { kind = "count" }', '"家" = { base = "家" }')
+    done = subprocess.run([sys.executable, "-m", "pipeline", "rules-check", "--rules", str(rules)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 3
+    assert done.stderr == f"error: {rules / 'units.toml'}, rule 'units.家': needs 'kind', one of {UNIT_KINDS}\n"

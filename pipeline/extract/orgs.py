@@ -31,13 +31,15 @@ from typing import Iterable, Mapping
 import regex
 
 from ..schema import ENUMS
-from .rules import Rule, RuleError, RuleSet, RuleSpec, expand, load_common_defines, load_ruleset, validate_rule
+from .rules import (Rule, RuleError, RuleSet, RuleSpec, expand, load_common_defines, load_ruleset,
+                    read_tsv_lines, validate_rule)
 
 RULES_FILE = "entities.toml"
 GAZETTEER_DIR = "gazetteers"
 TYPES = ENUMS["entities"]["type"]      # enterprise | research | university | platform | park | government | other
 PLACE_TYPES = ("place",)
 GAZ_TYPES = TYPES + PLACE_TYPES
+GAZ_COLUMNS = ("name", "canonical", "type", "aliases")
 MAX_OWNER_FREQ = 500          # an owner read before a park, a place or digits is not a common word
 MAX_RARE_FREQ = 100           # a brand in running text (or an owner before a field word) is rare:
                               # neither it nor the word it opens is common in the segmenter's dictionary
@@ -121,10 +123,7 @@ class Gazetteer:
 
 
 def _tsv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    lines = read_tsv_lines(path)
     rows = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
     if not rows or rows[0][1].split("\t")[:3] != ["name", "canonical", "type"]:
         raise RuleError(path, None, "first non-comment line must be the header 'name<TAB>canonical<TAB>type…'")
@@ -133,6 +132,9 @@ def _tsv_rows(path: Path) -> list[tuple[int, list[str]]]:
         fields = next(csv.reader([line], delimiter="\t"))
         if len(fields) < 3 or not all(f.strip() for f in fields[:3]):
             raise RuleError(path, f"line {n}", f"needs name, canonical, type; got {fields}")
+        if len(fields) > len(GAZ_COLUMNS):      # a stray tab: aliases are separated by '|'
+            raise RuleError(path, f"line {n}", f"{len(fields)} columns; at most {len(GAZ_COLUMNS)}: "
+                                               f"{', '.join(GAZ_COLUMNS)} (aliases separated by '|')")
         out.append((n, fields))
     return out
 

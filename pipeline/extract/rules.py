@@ -113,6 +113,18 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(path, None, f"invalid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleError(path, None, f"not UTF-8: {exc}") from exc
+
+
+def read_tsv_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 table of ``rules/`` (gazetteers, unit aliases); defects → :class:`RuleError`."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleError(path, None, f"not UTF-8: {exc}") from exc
 
 
 def _read_defines(data: dict[str, Any], path: Path) -> dict[str, str]:
