@@ -301,3 +301,19 @@ def test_cli_exits_3_on_a_broken_copy(tmp_path):
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 3
     assert done.stderr == f"error: {rules / 'units.toml'}, rule 'units.家': needs 'kind', one of {UNIT_KINDS}\n"
+
+
+def test_extract_stops_before_touching_the_output(tmp_path, capsys):
+    # a qualifier without q used to make every document an internal_error row (exit 0) and replace the
+    # previous tables with empty ones; now the run stops at load with exit 3 and leaves them alone
+    rules = broken(tmp_path, "targets.toml", '{ role = "qualifier", q = "新增" }', '{ role = "qualifier" }')
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "targets.parquet").write_bytes(b"previous run")
+    code = main(["extract", "--input", str(ROOT / "raw"), "--output", str(out), "--rules", str(rules),
+                 "--no-publish"])
+    assert code == EXIT_RULES
+    assert capsys.readouterr().err == (f"error: bad rule file: {rules / 'targets.toml'}, rule 'qualifier.new': "
+                                       "a 'qualifier' rule needs attrs.q\n")
+    assert sorted(p.name for p in out.iterdir()) == ["targets.parquet"]
+    assert (out / "targets.parquet").read_bytes() == b"previous run"

@@ -25,6 +25,12 @@ catastrophic pattern cannot hang a run. Any defect — bad TOML, a missing
 field, an unknown ``${NAME}``, a pattern that does not compile, an example
 that names a group the pattern lacks — raises :class:`RuleError` naming the
 file, the rule id and the reason, at load time.
+
+``attrs`` are free data here; each extractor says what it reads from them with
+a :class:`RuleSpec` per role or kind (allowed values — SCHEMA.md's value lists
+where a value becomes a column —, types, the named groups it reads) and checks
+every rule with :func:`validate_rule` when it loads. ``rules-check`` loads every
+extractor, so a file it passes cannot fail a run at load.
 """
 from __future__ import annotations
 
