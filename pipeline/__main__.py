@@ -106,10 +106,14 @@ def _cmd_lodo(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules_check(args: argparse.Namespace) -> int:
+    from .extract import Extractors
     from .extract.rules import RuleError, check_rule, load_rules_dir
 
     try:
         rulesets = load_rules_dir(Path(args.rules))
+        # what a run loads, with each extractor's own checks: attributes and groups it reads, units.toml,
+        # unit_aliases.tsv, the gazetteers; a file that passes here cannot fail `extract` at load
+        Extractors.from_rules(Path(args.rules))
     except RuleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_RULES

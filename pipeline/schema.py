@@ -127,6 +127,33 @@ _TABLES: dict[str, list[tuple[pa.Field, str]]] = {
 }
 
 SCHEMAS: dict[str, pa.Schema] = {name: pa.schema([f for f, _ in cols]) for name, cols in _TABLES.items()}
+
+# Closed value sets of SCHEMA.md (the backquoted words of a column's meaning, when the list has no "…").
+# Rule loaders validate rule attributes against these, and to_table rejects anything else: a value outside
+# the contract never reaches a parquet file. null stays allowed where the column is nullable.
+ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "documents": {
+        "source_format": ("txt", "html", "docx", "pdf"),
+        "script": ("simplified", "traditional", "mixed"),
+    },
+    "targets": {
+        "bound": ("exact", "approx", "min", "max", "range"),
+        "change": ("level", "increase", "decrease", "new", "cumulative", "annual_avg", "share"),
+        "binding": ("约束性", "预期性"),
+    },
+    "deadlines": {
+        "kind": ("by", "period", "relative", "recurring"),
+    },
+    "responsibilities": {
+        "unit_type": ("ministry", "municipal_bureau", "district_bureau", "town_street", "park", "enterprise",
+                      "university", "collective", "other"),
+        "role": ("lead", "co", "participant", "responsible"),
+    },
+    "entities": {
+        "type": ("enterprise", "research", "university", "platform", "park", "government", "other"),
+        "method": ("gazetteer", "pattern", "model"),
+    },
+}
 COLUMN_DOCS: dict[str, dict[str, str]] = {name: {f.name: d for f, d in cols} for name, cols in _TABLES.items()}
 
 ROW_TYPES: dict[str, type] = {
@@ -153,6 +180,10 @@ def to_table(name: str, rows: Iterable[Any]) -> pa.Table:
     for column, values in columns.items():
         if any(isinstance(value, tuple) for value in values):
             columns[column] = [list(value) if isinstance(value, tuple) else value for value in values]
+    for column, allowed in ENUMS.get(name, {}).items():
+        bad = sorted({v for v in columns[column] if v is not None and v not in allowed})
+        if bad:
+            raise ValueError(f"{name}.{column}: value(s) {bad} outside the contract's {list(allowed)}")
     table = pa.Table.from_pydict(columns, schema=schema)
     for f in schema:  # pyarrow does not enforce nullability on construction
         if not f.nullable and table.column(f.name).null_count:

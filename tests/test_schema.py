@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline import models
-from pipeline.schema import COLUMN_DOCS, ROW_TYPES, SCHEMAS, to_table
+from pipeline.schema import COLUMN_DOCS, ENUMS, ROW_TYPES, SCHEMAS, to_table
 
 # The contract lives in ../shared/spec/SCHEMA.md; tests/spec/ holds a copy so a
 # clone without ../shared is still checked (the shared one wins when present).
@@ -63,3 +63,46 @@ def test_to_table_rejects_null_in_non_null_column():
 
 def test_empty_table_has_the_schema():
     assert to_table("targets", []).schema == SCHEMAS["targets"]
+
+
+def spec_enum(table: str, column: str) -> tuple[str, ...]:
+    """The backquoted words of a column's meaning in SCHEMA.md (`a` `b` …)."""
+    block = SPEC.read_text(encoding="utf-8").split(f"### {table}")[1].split("###")[0]
+    for line in block.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and column in [c.strip() for c in cells[0].split(",")]:
+            return tuple(re.findall(r"`([^`]+)`", cells[2].split("(")[0]))
+    raise KeyError(f"{table}.{column}")
+
+
+@pytest.mark.parametrize("table,column", [(t, c) for t, cols in ENUMS.items() for c in cols])
+def test_enums_are_the_contracts_value_lists(table, column):
+    # ENUMS is what loaders and to_table enforce: it must be SCHEMA.md's list, word for word
+    assert ENUMS[table][column] == spec_enum(table, column)
+
+
+def test_spec_enum_reads_the_lists():
+    # guards spec_enum(): 'change' lists seven words, 'binding' two (split at ' / ')
+    assert spec_enum("targets", "change")[-1] == "share"
+    assert spec_enum("targets", "binding") == ("约束性", "预期性")
+
+
+def _target(**changes):
+    row = models.TargetRow(doc_id="d", target_id="d-T0-3", section_id=None, sentence="新增30家", char_start=2,
+                           char_end=5, indicator=None, value_text="30家", value_low=30.0, value_high=30.0,
+                           unit="家", value_base=30.0, unit_base="家", bound="exact", aspirational=False,
+                           change="new", target_year=2025, baseline_year=None, binding=None, rule_id="r")
+    return dataclasses.replace(row, **changes)
+
+
+def test_to_table_accepts_contract_values_and_null():
+    table = to_table("targets", [_target(), _target(change=None, binding="约束性")])
+    assert table.column("change").to_pylist() == ["new", None]
+
+
+def test_to_table_rejects_a_value_outside_the_enum():
+    # 'annual-average' (a rule-file typo of annual_avg) must not reach a parquet file
+    with pytest.raises(ValueError) as exc:
+        to_table("targets", [_target(change="annual-average")])
+    assert str(exc.value) == ("targets.change: value(s) ['annual-average'] outside the contract's "
+                              "['level', 'increase', 'decrease', 'new', 'cumulative', 'annual_avg', 'share']")

@@ -32,11 +32,13 @@ from pathlib import Path
 import regex
 
 from ..models import DeadlineRow, Document, Section
+from ..schema import ENUMS
 from .numbers import parse_number
-from .rules import RuleSet, load_common_defines, load_ruleset
+from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
 
 RULES_FILE = "deadlines.toml"
-DEADLINE_KINDS = ("by", "period", "relative", "recurring")
+DEADLINE_KINDS = ENUMS["deadlines"]["kind"]      # by | period | relative | recurring: the rows' kinds
+CONTEXT_KINDS = ("year", "past")                 # mentions that are context only, never rows
 GOVERNING_KINDS = ("by", "period", "relative", "year", "past")
 WINDOW = 400            # characters of context read on each side of a value or a time expression
 MAX_SENTENCE = 1000     # a longer "sentence" (text without punctuation) is cut to ±WINDOW in the sentence column
@@ -84,6 +86,43 @@ def _last_day(year: int, month: int | None, day: int | None) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def _reads_a_year(rule: Rule) -> str | None:
+    """A by/year rule resolves its year from 'fyp' (plan_end), from 'year', or from the document's year."""
+    names = rule.pattern.groupindex
+    if rule.attrs.get("plan_end") and "fyp" not in names:
+        return "attrs.plan_end needs the named group 'fyp' in the pattern"
+    if "year" in names or rule.attrs.get("plan_end") or "doc_year_offset" in rule.attrs \
+            or rule.attrs.get("year_or_doc_year"):
+        return None
+    return (f"a {rule.attrs['kind']!r} rule needs the named group 'year' in its pattern "
+            "(or 'fyp' with attrs.plan_end, or attrs.doc_year_offset / year_or_doc_year)")
+
+
+def _reads_a_period(rule: Rule) -> str | None:
+    names = rule.pattern.groupindex
+    if "doc_year_offset" in rule.attrs or "fyp" in names or ("y1" in names and "y2" in names):
+        return None
+    return "a 'period' rule needs the named group(s) ['fyp'] or ['y1', 'y2'] in its pattern (or attrs.doc_year_offset)"
+
+
+# What this module reads from rules/deadlines.toml (see RuleSpec): a rule with attrs.role is a context rule,
+# any other has attrs.kind, whose row kinds are SCHEMA.md's deadlines.kind.
+_YEAR_ATTRS = {"as_of": bool, "plan_end": bool, "doc_year_offset": int, "year_or_doc_year": bool}
+KIND_SPECS: dict[str | None, RuleSpec] = {
+    "by": RuleSpec(optional=_YEAR_ATTRS, check=_reads_a_year),
+    "year": RuleSpec(optional=_YEAR_ATTRS, check=_reads_a_year),
+    "period": RuleSpec(optional={"as_of": bool, "doc_year_offset": int}, check=_reads_a_period),
+    "relative": RuleSpec(optional={"doc_year_offset": int, "span_from_doc_year": bool}),
+    "recurring": RuleSpec(),
+    "past": RuleSpec(),
+}
+assert set(KIND_SPECS) == set(DEADLINE_KINDS + CONTEXT_KINDS)
+ROLE_SPECS: dict[str | None, RuleSpec] = {
+    "title_year": RuleSpec(groups=("year",)),
+    "background_heading": RuleSpec(),
+}
 
 
 @dataclass(frozen=True)
@@ -232,7 +271,13 @@ class DeadlineExtractor:
     @classmethod
     def from_rules(cls, rules_dir: Path) -> "DeadlineExtractor":
         rules_dir = Path(rules_dir)
-        return cls(rules=load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir)))
+        rules = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
+        for rule in rules:
+            if "role" in rule.attrs:
+                validate_rule(rule, "role", ROLE_SPECS)
+            else:
+                validate_rule(rule, "kind", KIND_SPECS)
+        return cls(rules=rules)
 
     # ---- scanning
 

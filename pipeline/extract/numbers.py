@@ -19,15 +19,19 @@ the forms policy texts use (``三十``, ``两``, ``一百零五``, ``二〇二�
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import regex
 
 from ..numerals import CN_DIGITS, CN_NUMERAL_CHARS, cn_integer
+from .rules import RuleError, read_toml
 
 UNITS_FILE = "units.toml"
+# kinds a units.toml entry may have (targets.py reads count, spec and percent; rate and none are derived)
+UNIT_KINDS = ("count", "percent", "currency", "measure", "spec")
+_UNIT_KEYS = ("kind", "base", "factor")
 FRACTION_DECIMALS = 4
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，／－～％", "0123456789.,/-~%")
@@ -129,19 +133,39 @@ class UnitTable:
 
     @classmethod
     def load(cls, rules_dir: Path) -> "UnitTable":
+        """Read ``units.toml``; a defect raises :class:`RuleError` naming the file and the entry
+        (``units.<form>``, ``magnitudes.<word>``) — a run must not start on a table it cannot use."""
         path = Path(rules_dir) / UNITS_FILE
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        mags = sorted(((k, float(v)) for k, v in data.get("magnitudes", {}).items()),
+        data = read_toml(path)
+        unknown = sorted(set(data) - {"magnitudes", "units"})
+        if unknown:
+            raise RuleError(path, None, f"unknown tables {unknown}; allowed: ['magnitudes', 'units']")
+        magnitudes, unit_specs = data.get("magnitudes", {}), data.get("units")
+        if not isinstance(magnitudes, dict):
+            raise RuleError(path, None, "[magnitudes] must map magnitude words to numbers")
+        if not isinstance(unit_specs, dict) or not unit_specs:
+            raise RuleError(path, None, "needs a [units] table of unit = { kind = … }")
+        mags = sorted(((k, _positive(v, path, f"magnitudes.{k}", "the magnitude")) for k, v in magnitudes.items()),
                       key=lambda kv: -len(kv[0]))
         units: dict[str, tuple[str, str]] = {}
         factors: dict[str, float] = {}
-        for form, spec in data.get("units", {}).items():
-            if not isinstance(spec, dict) or "kind" not in spec:
-                raise ValueError(f"{path}: unit {form!r} needs a table with 'kind'")
-            units[form] = (str(spec["kind"]), str(spec.get("base", form)))
+        for form, spec in unit_specs.items():
+            entry = f"units.{form}"
+            if not isinstance(spec, dict):
+                raise RuleError(path, entry, "must be a table such as { kind = \"count\" }")
+            extra = sorted(set(spec) - set(_UNIT_KEYS))
+            if extra:
+                raise RuleError(path, entry, f"unknown keys {extra}; allowed: {list(_UNIT_KEYS)}")
+            if "kind" not in spec:
+                raise RuleError(path, entry, f"needs 'kind', one of {list(UNIT_KINDS)}")
+            if spec["kind"] not in UNIT_KINDS:
+                raise RuleError(path, entry, f"kind = {spec['kind']!r} is not one of {list(UNIT_KINDS)}")
+            base = spec.get("base", form)
+            if not isinstance(base, str) or not base:
+                raise RuleError(path, entry, f"base must be a non-empty string, got {base!r}")
+            units[form] = (spec["kind"], base)
             if "factor" in spec:
-                factors[form] = float(spec["factor"])
+                factors[form] = _positive(spec["factor"], path, entry, "factor")
         return cls(magnitudes=tuple(mags), units=units, factors=factors)
 
     def _simple(self, text: str) -> tuple[str, str, float] | None:
@@ -196,6 +220,13 @@ class UnitTable:
     def kind(self, unit: str) -> str | None:
         info = self.resolve(unit)
         return info.kind if info else None
+
+
+def _positive(value: Any, path: Path, entry: str, what: str) -> float:
+    """A number > 0 (TOML int or float; a string such as "1e8" or a boolean is a defect)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise RuleError(path, entry, f"{what} must be a positive number, got {value!r}")
+    return float(value)
 
 
 def _clean_float(x: float) -> float:

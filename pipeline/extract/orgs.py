@@ -40,13 +40,16 @@ from typing import Iterable, Mapping
 
 import regex
 
-from .rules import Rule, RuleError, RuleSet, expand, load_common_defines, load_ruleset
+from ..schema import ENUMS
+from .rules import (Rule, RuleError, RuleSet, RuleSpec, expand, load_common_defines, load_ruleset,
+                    read_tsv_lines, validate_rule)
 
 RULES_FILE = "entities.toml"
 GAZETTEER_DIR = "gazetteers"
-TYPES = ("enterprise", "research", "university", "platform", "park", "government", "other")
+TYPES = ENUMS["entities"]["type"]      # enterprise | research | university | platform | park | government | other
 PLACE_TYPES = ("place",)
 GAZ_TYPES = TYPES + PLACE_TYPES
+GAZ_COLUMNS = ("name", "canonical", "type", "aliases")
 MAX_OWNER_FREQ = 500          # an owner read before a park, a place or digits is not a common word
 MAX_RARE_FREQ = 100           # a brand in running text (or an owner before a field word) is rare:
                               # neither it nor the word it opens is common in the segmenter's dictionary
@@ -66,6 +69,19 @@ _LEVEL = regex.compile(r"(?:省|市|区|县)")
 _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9·]")
 _BRACKETED = regex.compile(r"[（(][^（）()]*[）)]")
 _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
+
+
+# What this module reads from rules/entities.toml, by attrs.kind (see RuleSpec): a type is SCHEMA.md's
+# entities.type; a role is free text (entities.context_role: 链主企业, 龙头企业 …).
+KIND_SPECS: dict[str | None, RuleSpec] = {
+    "type": RuleSpec(attrs={"type": TYPES}),
+    "role": RuleSpec(attrs={"role": str}),
+    "enumeration": RuleSpec(groups=("list", "tail")),
+    "morphology": RuleSpec(groups=("name", "suffix")),
+    "platform": RuleSpec(groups=("platform",)),
+    "hyphen_pair": RuleSpec(groups=("a", "b")),
+    **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand")},
+}
 
 
 def norm_name(name: str) -> str:
@@ -123,10 +139,7 @@ class Gazetteer:
 
 
 def _tsv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    lines = read_tsv_lines(path)
     rows = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
     if not rows or rows[0][1].split("\t")[:3] != ["name", "canonical", "type"]:
         raise RuleError(path, None, "first non-comment line must be the header 'name<TAB>canonical<TAB>type…'")
@@ -135,6 +148,9 @@ def _tsv_rows(path: Path) -> list[tuple[int, list[str]]]:
         fields = next(csv.reader([line], delimiter="\t"))
         if len(fields) < 3 or not all(f.strip() for f in fields[:3]):
             raise RuleError(path, f"line {n}", f"needs name, canonical, type; got {fields}")
+        if len(fields) > len(GAZ_COLUMNS):      # a stray tab: aliases are separated by '|'
+            raise RuleError(path, f"line {n}", f"{len(fields)} columns; at most {len(GAZ_COLUMNS)}: "
+                                               f"{', '.join(GAZ_COLUMNS)} (aliases separated by '|')")
         out.append((n, fields))
     return out
 
@@ -236,7 +252,7 @@ class OrgRecognizer:
             gazetteer = Gazetteer.load(rules_dir / GAZETTEER_DIR, exclude)
         by_kind: dict[str, list[Rule]] = {}
         for rule in ruleset:
-            by_kind.setdefault(str(rule.attrs.get("kind")), []).append(rule)
+            by_kind.setdefault(validate_rule(rule, "kind", KIND_SPECS), []).append(rule)
 
         def one(kind: str) -> Rule:
             found = by_kind.get(kind, [])
@@ -256,12 +272,6 @@ class OrgRecognizer:
                 raise RuleError(ruleset.source, None, f"[define] needs {name} (the needle of {kind} rules)")
             needles[kind] = _fast(expand(ruleset.defines[name], ruleset.defines, file=ruleset.source,
                                                  rule_id=None))
-        for rule in some("type"):
-            if rule.attrs.get("type") not in TYPES:
-                raise RuleError(ruleset.source, rule.id, f"attrs.type must be one of {TYPES}")
-        for rule in some("role"):
-            if not isinstance(rule.attrs.get("role"), str):
-                raise RuleError(ruleset.source, rule.id, "a role rule needs attrs.role")
         return cls(rules=ruleset, gazetteer=gazetteer, gaz_pattern=_gaz_pattern(gazetteer),
                    candidate=one("candidate"), enumerations=some("enumeration"), morphology=some("morphology"),
                    platform=one("platform"), owner_boundary=one("owner_boundary"),

@@ -42,11 +42,34 @@ from pathlib import Path
 import regex
 
 from ..models import Document, ResponsibilityRow, Section
-from .rules import Rule, RuleError, RuleSet, load_common_defines, load_ruleset
+from ..schema import ENUMS
+from .rules import Rule, RuleError, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
 from .units import UnitLexicon
 
 RULES_FILE = "responsibilities.toml"
-ROLES = ("lead", "co", "participant", "responsible")
+ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
+
+
+def _label_marker(rule: Rule) -> str | None:
+    # a label that assigns a role names its marker (责任单位, 牵头部门 …); an 'ignore' label is only skipped
+    if rule.attrs.get("role") != "ignore" and "marker" not in rule.pattern.groupindex:
+        return "a 'label' rule needs the named group(s) ['marker'] in its pattern"
+    return None
+
+
+# What this module reads from rules/responsibilities.toml, by attrs.kind (see RuleSpec); roles are SCHEMA.md's
+# responsibilities.role.
+KIND_SPECS: dict[str | None, RuleSpec] = {
+    "label": RuleSpec(attrs={"role": ROLES + ("ignore",)}, check=_label_marker),
+    "verb": RuleSpec(attrs={"role": ROLES}, optional={"first_is_lead": bool}, groups=("marker",)),
+    "note": RuleSpec(attrs={"role": ROLES}, groups=("note", "marker")),
+    "join": RuleSpec(attrs={"left_role": ROLES, "right_role": ROLES}),
+    "unbracketed": RuleSpec(groups=("marker",)),
+    "named_lead": RuleSpec(groups=("unit",)),
+    **{kind: RuleSpec() for kind in (
+        "prefilter", "label_boundary", "table_task", "declare_first", "declare_scope", "strip_head",
+        "strip_tail", "not_unit", "conjunction", "protected", "glued")},
+}
 
 # a clause is in round brackets, or in square ones: 【责任单位：市经信局】, [责任单位：…], ［…］
 _OPEN, _CLOSE = "（(【[［", "）)】]］"
@@ -153,13 +176,7 @@ class ResponsibilityExtractor:
         ruleset = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
         by_kind: dict[str, list[Rule]] = {}
         for rule in ruleset:
-            kind = rule.attrs.get("kind")
-            if kind is None:
-                raise RuleError(ruleset.source, rule.id, "needs attrs.kind")
-            role = rule.attrs.get("role")
-            if kind in ("label", "verb", "note") and role not in ROLES + (("ignore",) if kind == "label" else ()):
-                raise RuleError(ruleset.source, rule.id, f"attrs.role must be one of {ROLES}, got {role!r}")
-            by_kind.setdefault(kind, []).append(rule)
+            by_kind.setdefault(validate_rule(rule, "kind", KIND_SPECS), []).append(rule)
 
         def one(kind: str) -> Rule:
             found = by_kind.get(kind, [])

@@ -25,6 +25,12 @@ catastrophic pattern cannot hang a run. Any defect — bad TOML, a missing
 field, an unknown ``${NAME}``, a pattern that does not compile, an example
 that names a group the pattern lacks — raises :class:`RuleError` naming the
 file, the rule id and the reason, at load time.
+
+``attrs`` are free data here; each extractor says what it reads from them with
+a :class:`RuleSpec` per role or kind (allowed values — SCHEMA.md's value lists
+where a value becomes a column —, types, the named groups it reads) and checks
+every rule with :func:`validate_rule` when it loads. ``rules-check`` loads every
+extractor, so a file it passes cannot fail a run at load.
 """
 from __future__ import annotations
 
@@ -32,7 +38,7 @@ import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 import regex
 
@@ -104,7 +110,8 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file of ``rules/``; unreadable or invalid → :class:`RuleError` naming the file."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -112,6 +119,18 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(path, None, f"invalid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleError(path, None, f"not UTF-8: {exc}") from exc
+
+
+def read_tsv_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 table of ``rules/`` (gazetteers, unit aliases); defects → :class:`RuleError`."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleError(path, None, f"not UTF-8: {exc}") from exc
 
 
 def _read_defines(data: dict[str, Any], path: Path) -> dict[str, str]:
@@ -140,13 +159,13 @@ def expand(pattern: str, defines: dict[str, str], *, file: Path | str, rule_id: 
 
 def load_common_defines(rules_dir: Path) -> dict[str, str]:
     path = rules_dir / COMMON_FILE
-    return _read_defines(_read_toml(path), path) if path.exists() else {}
+    return _read_defines(read_toml(path), path) if path.exists() else {}
 
 
 def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> RuleSet:
     """Load, validate and compile one rule file."""
     path = Path(path)
-    data = _read_toml(path)
+    data = read_toml(path)
     defines = {**(common_defines or {}), **_read_defines(data, path)}
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
@@ -220,6 +239,79 @@ def _build_examples(raw: Any, path: Path, rule_id: str, pattern: regex.Pattern) 
     return tuple(examples)
 
 
+# ---------------------------------------------------------------------- what an extractor reads
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What an extractor reads from the rules of one role (or kind): attributes and named groups.
+
+    An attribute check is a tuple of allowed values or a type (``str``, ``bool``, ``int``). ``groups``
+    must all be named groups of the pattern; of ``groups_any``, at least one set must be. ``check`` is a
+    last, rule-specific test returning the reason a rule is unusable, or None.
+    """
+
+    attrs: Mapping[str, Any] = field(default_factory=dict)       # required
+    optional: Mapping[str, Any] = field(default_factory=dict)
+    groups: tuple[str, ...] = ()
+    groups_any: tuple[tuple[str, ...], ...] = ()
+    check: Callable[[Rule], str | None] | None = None
+
+
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer"}
+
+
+def _check_value(rule: Rule, name: str, value: Any, allowed: Any) -> None:
+    if isinstance(allowed, tuple):
+        if value not in allowed:
+            raise RuleError(rule.source, rule.id, f"attrs.{name} = {value!r} is not one of {list(allowed)}")
+    elif not isinstance(value, allowed) or (allowed is int and isinstance(value, bool)):
+        raise RuleError(rule.source, rule.id,
+                        f"attrs.{name} must be {_TYPE_NAMES.get(allowed, allowed.__name__)}, got {value!r}")
+
+
+def validate_rule(rule: Rule, key: str, specs: Mapping[str | None, RuleSpec]) -> str | None:
+    """Check ``rule`` against the spec of its ``attrs[key]`` (``None`` in ``specs``: rules without it).
+
+    Raises :class:`RuleError` naming the file, the rule and the reason: an unknown or missing ``key``, a
+    missing attribute, a value outside its allowed set, an attribute the extractor does not read (a typo
+    would be ignored silently), a named group the extractor reads that the pattern lacks. Returns
+    ``attrs[key]``.
+    """
+    value = rule.attrs.get(key)
+    if value not in specs:
+        known = sorted(str(k) for k in specs if k is not None)
+        if value is None:
+            raise RuleError(rule.source, rule.id, f"needs attrs.{key}, one of {known}")
+        also = f" (or no attrs.{key})" if None in specs else ""
+        raise RuleError(rule.source, rule.id, f"attrs.{key} = {value!r} is not one of {known}{also}")
+    spec = specs[value]
+    what = f"a {value!r} rule" if value is not None else f"a rule without attrs.{key}"
+    for name, allowed in spec.attrs.items():
+        if name not in rule.attrs:
+            raise RuleError(rule.source, rule.id, f"{what} needs attrs.{name}")
+        _check_value(rule, name, rule.attrs[name], allowed)
+    for name, allowed in spec.optional.items():
+        if name in rule.attrs:
+            _check_value(rule, name, rule.attrs[name], allowed)
+    unknown = sorted(set(rule.attrs) - {key} - set(spec.attrs) - set(spec.optional))
+    if unknown:
+        allowed_names = sorted({key} | set(spec.attrs) | set(spec.optional)) if value is not None \
+            else sorted(set(spec.attrs) | set(spec.optional))
+        raise RuleError(rule.source, rule.id, f"unknown attrs {unknown} for {what}; allowed: {allowed_names}")
+    names = rule.pattern.groupindex
+    missing = [g for g in spec.groups if g not in names]
+    if missing:
+        raise RuleError(rule.source, rule.id, f"{what} needs the named group(s) {missing} in its pattern")
+    if spec.groups_any and not any(all(g in names for g in option) for option in spec.groups_any):
+        options = " or ".join(str(list(option)) for option in spec.groups_any)
+        raise RuleError(rule.source, rule.id, f"{what} needs the named group(s) {options} in its pattern")
+    if spec.check is not None:
+        reason = spec.check(rule)
+        if reason:
+            raise RuleError(rule.source, rule.id, reason)
+    return value
+
+
 def check_rule(rule: Rule) -> list[str]:
     """Run a rule's own examples and counterexamples; return one message per failure."""
     failures = []
@@ -248,7 +340,7 @@ def load_rules_dir(rules_dir: Path) -> dict[str, RuleSet]:
     for path in sorted(rules_dir.glob("*.toml")):
         if path.name == COMMON_FILE:
             continue
-        if "rule" not in _read_toml(path):
+        if "rule" not in read_toml(path):
             continue  # a data file (vocabulary, gazetteer), not a rule file
         sets[path.stem] = load_ruleset(path, common)
     return sets

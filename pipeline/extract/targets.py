@@ -40,9 +40,10 @@ from pathlib import Path
 import regex
 
 from ..models import DeadlineRow, Document, TargetRow
+from ..schema import ENUMS
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
-from .rules import Rule, RuleSet, load_common_defines, load_ruleset
+from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
 
 RULES_FILE = "targets.toml"
 _CLAUSE_END = "，,；;。！？!?：:\n"
@@ -79,6 +80,31 @@ _TRAIL_VERB = regex.compile(
     r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要|稳定在|维持在|控制在|增加|减少|下降|降低|提高|提升|"
     r"全年|年内|当年|今年|明年|降至|降到|升至|增至|翻一番|翻番|翻两番|下浮|上浮)+$")
 
+def _value_reads_low(rule: Rule) -> str | None:
+    # without attrs.unit the number is read from 'low' (a fraction, num/den, must name its unit: '' for a share)
+    if "unit" not in rule.attrs and "low" not in rule.pattern.groupindex:
+        return "a 'value' rule without attrs.unit needs the named group 'low' in its pattern"
+    return None
+
+
+# What this module reads from each role of rules/targets.toml (attrs.role); see RuleSpec. A value read into a
+# column must be one of the contract's (schema.ENUMS); a role or attribute not listed here is a typo.
+ROLE_SPECS: dict[str | None, RuleSpec] = {
+    "value": RuleSpec(optional={"unit": str}, groups_any=(("low",), ("num", "den")), check=_value_reads_low),
+    "past_cue": RuleSpec(optional={"strength": ("strong", "weak", "comparison")}),
+    "qualifier": RuleSpec(attrs={"q": _QUALIFIER_WORDS}),
+    "change": RuleSpec(attrs={"change": ENUMS["targets"]["change"]}),
+    "baseline_year": RuleSpec(groups=("year",)),
+    "binding": RuleSpec(groups=("binding",)),
+    "table_target": RuleSpec(groups=("year",)),
+    "table_change": RuleSpec(groups=("change",)),
+    "table_cell": RuleSpec(groups=("low", "high", "unit", "bracket", "pre", "post", "verb", "base_year")),
+    **{role: RuleSpec() for role in (
+        "mask", "incentive_cue", "incentive_after", "threshold_after", "structure_after", "descriptor_after",
+        "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
+        "table_unit", "table_binding", "table_name")},
+}
+
 
 @dataclass
 class _Candidate:
@@ -107,7 +133,7 @@ class TargetExtractor:
         rules = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
         by_role: dict[str, list[Rule]] = {}
         for rule in rules:
-            by_role.setdefault(str(rule.attrs.get("role", "")), []).append(rule)
+            by_role.setdefault(validate_rule(rule, "role", ROLE_SPECS), []).append(rule)
         for rule in by_role.pop("past_cue", []):        # strong cues and weak ones (拥有, 目前) apart
             strength = rule.attrs.get("strength")
             role = {"weak": "past_cue_weak", "comparison": "past_cue_comparison"}.get(str(strength), "past_cue")

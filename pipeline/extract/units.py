@@ -30,14 +30,19 @@ from typing import Mapping
 
 import regex
 
-from .rules import Rule, RuleError, expand, load_common_defines, load_ruleset
+from ..schema import ENUMS
+from .rules import (Rule, RuleError, RuleSpec, expand, load_common_defines, load_ruleset, read_tsv_lines,
+                    validate_rule)
 
 ALIASES_FILE = "unit_aliases.tsv"
 TYPES_FILE = "unit_types.toml"
 SCOPES = ("local", "national", "bare", "any")
 KINDS = ("abbr", "full", "former", "canonical")
-UNIT_TYPES = ("ministry", "municipal_bureau", "district_bureau", "town_street", "park", "enterprise",
-              "university", "collective", "other")
+ALIAS_COLUMNS = ("alias", "canonical", "scope", "kind", "note")
+UNIT_TYPES = ENUMS["responsibilities"]["unit_type"]   # ministry | municipal_bureau | … | other
+# What this module reads from rules/unit_types.toml (see RuleSpec): a type rule (no kind) names one of
+# SCHEMA.md's responsibilities.unit_type; the one 'org_like' rule says a name has the form of a body.
+KIND_SPECS = {None: RuleSpec(attrs={"type": UNIT_TYPES}), "org_like": RuleSpec()}
 
 _WS = regex.compile(r"\s+")
 # main unit + one bracketed sub-unit at the end: 区发展改革委<金融服务办>, 市政府办公厅（市政府研究室）
@@ -82,12 +87,9 @@ class UnitLexicon:
     def from_rules(cls, rules_dir: Path) -> "UnitLexicon":
         rules_dir = Path(rules_dir)
         ruleset = load_ruleset(rules_dir / TYPES_FILE, load_common_defines(rules_dir))
-        type_rules = tuple(sorted((r for r in ruleset if "type" in r.attrs), key=lambda r: -r.priority))
-        for rule in type_rules:
-            if rule.attrs["type"] not in UNIT_TYPES:
-                raise RuleError(ruleset.source, rule.id, f"unknown type {rule.attrs['type']!r}; "
-                                                         f"allowed: {UNIT_TYPES}")
-        org = [r for r in ruleset if r.attrs.get("kind") == "org_like"]
+        kinds = {rule.id: validate_rule(rule, "kind", KIND_SPECS) for rule in ruleset}
+        type_rules = tuple(sorted((r for r in ruleset if kinds[r.id] is None), key=lambda r: -r.priority))
+        org = [r for r in ruleset if kinds[r.id] == "org_like"]
         if len(org) != 1:
             raise RuleError(ruleset.source, None, "needs exactly one rule with attrs.kind = 'org_like'")
 
@@ -198,10 +200,7 @@ def load_aliases(path: Path) -> dict[str, dict[str, str]]:
     """Read ``unit_aliases.tsv``: {scope: {alias: canonical}}; defects raise RuleError naming the line."""
     path = Path(path)
     tables: dict[str, dict[str, str]] = {scope: {} for scope in SCOPES}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
+    lines = read_tsv_lines(path)
     rows = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
     if not rows or rows[0][1].split("\t")[:3] != ["alias", "canonical", "scope"]:
         raise RuleError(path, None, "first non-comment line must be the header 'alias<TAB>canonical<TAB>scope…'")
@@ -209,6 +208,9 @@ def load_aliases(path: Path) -> dict[str, dict[str, str]]:
         where = f"line {n}"
         if len(fields) < 3:
             raise RuleError(path, where, f"needs at least alias, canonical, scope; got {fields}")
+        if len(fields) > len(ALIAS_COLUMNS):    # a stray tab shifts the note into a sixth column
+            raise RuleError(path, where, f"{len(fields)} columns; at most {len(ALIAS_COLUMNS)}: "
+                                         f"{', '.join(ALIAS_COLUMNS)}")
         alias, canonical, scope = (f.strip() for f in fields[:3])
         kind = fields[3].strip() if len(fields) > 3 else ""
         if not alias or not canonical or _WS.search(alias + canonical):
