@@ -159,7 +159,7 @@ DEADLINE_CASES = [
      "unknown attrs ['as_off'] for a 'by' rule; allowed: ['as_of', 'doc_year_offset', 'kind', 'plan_end', "
      "'year_or_doc_year']"),
     (None, '{ role = "title_year" }', '{ role = "title" }', "context.title_year",
-     "attrs.role = 'title' is not one of ['background_heading', 'title_year']"),
+     "attrs.role = 'title' is not one of ['background_heading', 'goal_heading', 'title_year']"),
 ]
 
 
@@ -197,8 +197,8 @@ KIND_CASES = [
     # before, a misspelt kind gave "needs at least one rule of kind 'morphology'", naming no rule
     (OrgRecognizer, "entities.toml", None, '{ kind = "morphology" }', '{ kind = "morphologie" }',
      "ent.morph.suffix", "attrs.kind = 'morphologie' is not one of ['candidate', 'enumeration', "
-     "'generic_brand', 'hyphen_pair', 'morphology', 'not_name', 'owner_boundary', 'owner_stop', 'platform', "
-     "'role', 'type']"),
+     "'generic_brand', 'hyphen_pair', 'legal_suffix', 'morphology', 'name_bracket', 'name_left', 'name_tail', "
+     "'not_name', 'owner_boundary', 'owner_stop', 'partner', 'platform', 'role', 'type']"),
     (OrgRecognizer, "entities.toml", "ent.hyphen_pair", "(?P<b>", "(?P<second>", "ent.hyphen_pair",
      "a 'hyphen_pair' rule needs the named group(s) ['b'] in its pattern"),
     # a type rule whose 'type' is misspelt was skipped: district bodies became 'other'

@@ -122,6 +122,7 @@ assert set(KIND_SPECS) == set(DEADLINE_KINDS + CONTEXT_KINDS)
 ROLE_SPECS: dict[str | None, RuleSpec] = {
     "title_year": RuleSpec(groups=("year",)),
     "background_heading": RuleSpec(),
+    "goal_heading": RuleSpec(),
 }
 
 

@@ -76,11 +76,14 @@ _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 KIND_SPECS: dict[str | None, RuleSpec] = {
     "type": RuleSpec(attrs={"type": TYPES}),
     "role": RuleSpec(attrs={"role": str}),
-    "enumeration": RuleSpec(groups=("list", "tail")),
+    "enumeration": RuleSpec(groups=("list", "tail"), optional={"head_is_evidence": bool}),
     "morphology": RuleSpec(groups=("name", "suffix")),
     "platform": RuleSpec(groups=("platform",)),
     "hyphen_pair": RuleSpec(groups=("a", "b")),
-    **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand")},
+    "legal_suffix": RuleSpec(groups=("suffix",)),
+    "partner": RuleSpec(groups=("name", "partner")),
+    **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand",
+                                     "name_left", "name_bracket", "name_tail")},
 }
 
 
