@@ -590,7 +590,7 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
     after them (closing breaks, tails).
     """
     stack: list = [root]
-    spanned: dict = {}          # table section → {row: cell texts with row-spanning cells repeated}
+    spanned: dict = {}          # table → {row: its fields on the table's column grid}
     while stack:
         item = stack.pop()
         if isinstance(item, (str, _Break, _Line)):
@@ -615,39 +615,66 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
 
 
 def _spanned_row(row, keep: Callable[[object], bool], cache: dict) -> list[str]:
-    """Cell texts of a table row, a cell of an earlier row that spans down (``rowspan``) repeated
-    in its column: one lead unit written once for several task rows keeps the columns aligned."""
-    section = row.getparent()
-    if section is None:
+    """Cell texts of a table row laid out on its table's column grid, one field per grid column,
+    so that field i of every row is column i: a ``colspan`` cell gives its text to its first column
+    and "" to the others; a ``rowspan`` cell fills the same columns on each row it covers (one lead
+    unit written once for several task rows belongs to each of them)."""
+    table = row.getparent()
+    if table is None:
         return [_cell_text(cell, keep) for cell in _row_cells(row)]
-    if section not in cache:
-        table: dict = {}
-        carry: dict[int, list] = {}                  # grid column → [text, rows still to fill]
-        for tr in section:
-            if not isinstance(tr.tag, str) or tr.tag.lower() != "tr":
-                continue
-            out, column = [], 0
+    if isinstance(table.tag, str) and table.tag.lower() in _ROW_GROUPS and table.getparent() is not None:
+        table = table.getparent()
+    if table not in cache:
+        cache[table] = _table_grid(table, keep)
+    return cache[table].get(row) or [_cell_text(cell, keep) for cell in _row_cells(row)]
 
-            def fill() -> None:
-                nonlocal column
-                while column in carry:
-                    out.append(carry[column][0])
-                    carry[column][1] -= 1
-                    if carry[column][1] <= 0:
-                        del carry[column]
-                    column += 1
+
+_ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
+
+
+def _is_tag(element, tags: set[str] | frozenset[str]) -> bool:
+    return isinstance(element.tag, str) and element.tag.lower() in tags
+
+
+def _table_grid(table, keep: Callable[[object], bool]) -> dict:
+    """{row: fields} for every row of ``table``, all rows as wide as the widest. A rowspan reaches
+    no further than its row group (thead/tbody/tfoot), as in the HTML table model."""
+    groups: list[list] = []
+    loose: list = []                               # rows directly under <table>: one implicit group
+    for child in table:
+        if _is_tag(child, {"tr"}):
+            loose.append(child)
+            continue
+        if loose:
+            groups.append(loose)
+            loose = []
+        if _is_tag(child, _ROW_GROUPS):
+            groups.append([tr for tr in child if _is_tag(tr, {"tr"})])
+    if loose:
+        groups.append(loose)
+    rows: dict = {}
+    width = 0
+    for group in groups:
+        grid: dict[tuple[int, int], str] = {}     # (row, column) → field; first cell to claim it wins
+        for r, tr in enumerate(group):
+            column = 0
             for cell in _row_cells(tr):
-                fill()
+                while (r, column) in grid:          # taken by a cell spanning down from above
+                    column += 1
                 text = _cell_text(cell, keep)
-                out.append(text)
-                rows, cols = _span(cell, "rowspan"), _span(cell, "colspan")
-                if rows > 1:
-                    carry[column] = [text, rows - 1]
-                column += cols
-            fill()
-            table[tr] = out
-        cache[section] = table
-    return cache[section].get(row) or [_cell_text(cell, keep) for cell in _row_cells(row)]
+                down = min(_span(cell, "rowspan"), len(group) - r)
+                across = _span(cell, "colspan")
+                for dr in range(down):
+                    for dc in range(across):
+                        grid.setdefault((r + dr, column + dc), text if dc == 0 else "")
+                column += across
+        used = 1 + max((c for _, c in grid), default=-1)
+        width = max(width, used)
+        for r, tr in enumerate(group):
+            rows[tr] = [grid.get((r, c), "") for c in range(used)]
+    for fields in rows.values():
+        fields.extend([""] * (width - len(fields)))
+    return rows
 
 
 def _span(cell, attribute: str) -> int:
@@ -757,18 +784,42 @@ def _docx_lines(container) -> Iterator[str]:
         if block.tag == _W_P:
             yield _paragraph_text(block)
         else:
-            above: dict[int, str] = {}          # grid column → text of the cell above (vertical merges)
-            for row in _docx_children(block, frozenset({_W_TR})):
-                cells, column = [], 0
-                for cell in _docx_children(row, frozenset({_W_TC})):
-                    text = _docx_cell_text(cell)
-                    merge, span = _cell_merge(cell)
-                    if merge == "continue" and not text:
-                        text = above.get(column, "")   # a cell merged with the one above: one
-                    above[column] = text               # lead unit for several task rows
-                    cells.append(text)
-                    column += span
-                yield "\t".join(cells) if any(cells) else ""
+            yield from _docx_table_lines(block)
+
+
+def _docx_table_lines(table) -> Iterator[str]:
+    """Rows of a table, one field per grid column, so that field i of every row is column i: a
+    cell spanning columns (gridSpan) gives its text to its first column and "" to the others; a
+    cell merged with the one above (vMerge continue) repeats that cell's fields, text and blanks
+    (one lead unit written once for several task rows belongs to each of them)."""
+    rows = []
+    above: dict[int, str] = {}              # grid column → field of the row above (vertical merges)
+    for row in _docx_children(table, frozenset({_W_TR})):
+        fields = [""] * _grid_before(row)
+        for cell in _docx_children(row, frozenset({_W_TC})):
+            text = _docx_cell_text(cell)
+            merge, span = _cell_merge(cell)
+            column = len(fields)
+            if merge == "continue" and not text:
+                fields.extend(above.get(column + k, "") for k in range(span))
+            else:
+                fields.extend([text] + [""] * (span - 1))
+        above = dict(enumerate(fields))
+        rows.append(fields)
+    width = max(map(len, rows), default=0)
+    for fields in rows:
+        fields.extend([""] * (width - len(fields)))
+        yield "\t".join(fields) if any(fields) else ""
+
+
+def _grid_before(row) -> int:
+    """Grid columns a row leaves empty before its first cell (w:trPr/w:gridBefore)."""
+    props = row.find(f"{_W}trPr")
+    skip = props.find(f"{_W}gridBefore") if props is not None else None
+    try:
+        return max(0, min(int(skip.get(f"{_W}val")), 1000)) if skip is not None else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 def _cell_merge(cell) -> tuple[str | None, int]:
@@ -778,7 +829,7 @@ def _cell_merge(cell) -> tuple[str | None, int]:
         return None, 1
     span = props.find(f"{_W}gridSpan")
     try:
-        n = max(1, int(span.get(f"{_W}val"))) if span is not None else 1
+        n = max(1, min(int(span.get(f"{_W}val")), 1000)) if span is not None else 1
     except (TypeError, ValueError):
         n = 1
     vmerge = props.find(f"{_W}vMerge")

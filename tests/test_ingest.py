@@ -321,6 +321,8 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path: Path) -> None:
 
 
 def test_docx_merged_cells_are_not_repeated(tmp_path: Path) -> None:
+    # a cell spanning two grid columns gives its text once, to its first column: the next
+    # field is still the third column
     document = docx.Document()
     table = document.add_table(rows=1, cols=3)
     merged = table.cell(0, 0).merge(table.cell(0, 1))
@@ -328,7 +330,7 @@ def test_docx_merged_cells_are_not_repeated(tmp_path: Path) -> None:
     table.cell(0, 2).text = "区发改委"
     buffer = io.BytesIO()
     document.save(buffer)
-    assert ingest_bytes(tmp_path, "merged.docx", buffer.getvalue()).raw_text == "牵头单位\t区发改委"
+    assert ingest_bytes(tmp_path, "merged.docx", buffer.getvalue()).raw_text == "牵头单位\t\t区发改委"
 
 
 def test_docx_corrupt(tmp_path: Path) -> None:
@@ -631,4 +633,112 @@ def test_html_rowspan_unit_cell_keeps_columns_aligned(tmp_path: Path) -> None:
     lines = ingest_bytes(tmp_path, "list.html", page.encode("utf-8")).raw_text.split("\n")
     assert lines == ["序号\t工作任务\t牵头单位\t配合单位", "1\t推进企业上云\t市经信局\t市科技局",
                      "2\t培育龙头企业\t市经信局\t市财政局",     # not 市财政局 under 牵头单位
-                     "3\t优化营商环境（见附件）\t市发改委"]      # a colspan cell is still written once
+                     "3\t优化营商环境（见附件）\t\t市发改委"]    # the colspan covers 牵头单位: 市发改委 is 配合单位
+
+
+# ---------------------------------------------------------------- merged table cells on the column grid
+
+
+def html_table(*rows: str) -> bytes:
+    return ("<html><body><table>" + "".join(rows) + "</table></body></html>").encode("utf-8")
+
+
+def test_html_colspan_cell_pads_the_columns_it_covers(tmp_path: Path) -> None:
+    page = html_table("<tr><th>序号</th><th>任务</th><th>牵头单位</th><th>配合单位</th></tr>",
+                      "<tr><td colspan=2>任务</td><td>区发展改革委</td><td>区财政局</td></tr>",
+                      "<tr><td>2</td><td>推进企业上云</td><td>区经委</td></tr>")   # a short row
+    lines = ingest_bytes(tmp_path, "t.html", page).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位",
+                     "任务\t\t区发展改革委\t区财政局",     # 区发展改革委 under 牵头单位, not under 任务
+                     "2\t推进企业上云\t区经委\t"]             # every row as wide as the table
+
+
+def test_html_rowspan_cell_repeats_in_its_column(tmp_path: Path) -> None:
+    page = html_table("<tr><th>序号</th><th>任务</th><th>牵头单位</th><th>配合单位</th></tr>",
+                      "<tr><td>1</td><td>推进企业上云</td><td rowspan=3>区经委</td><td>区科委</td></tr>",
+                      "<tr><td>2</td><td>培育龙头企业</td><td>区财政局</td></tr>",
+                      "<tr><td>3</td><td>优化营商环境</td><td></td></tr>",
+                      "<tr><td>4</td><td>加强人才支撑</td><td>区人社局</td><td>区教育局</td></tr>")
+    lines = ingest_bytes(tmp_path, "t.html", page).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位", "1\t推进企业上云\t区经委\t区科委",
+                     "2\t培育龙头企业\t区经委\t区财政局", "3\t优化营商环境\t区经委\t",
+                     "4\t加强人才支撑\t区人社局\t区教育局"]   # the span ends after three rows
+
+
+def test_html_cell_spanning_rows_and_columns_covers_all_its_columns(tmp_path: Path) -> None:
+    page = html_table("<tr><th>序号</th><th>任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th></tr>",
+                      "<tr><td>1</td><td>推进企业上云</td><td rowspan=2 colspan=2>区经委</td><td>2024年底</td></tr>",
+                      "<tr><td>2</td><td>培育龙头企业</td><td>2025年底</td></tr>",
+                      "<tr><td>3</td><td>优化营商环境</td><td>区发改委</td><td>区财政局</td><td>持续推进</td></tr>")
+    lines = ingest_bytes(tmp_path, "t.html", page).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位\t完成时限",
+                     "1\t推进企业上云\t区经委\t\t2024年底",
+                     "2\t培育龙头企业\t区经委\t\t2025年底",         # not 2025年底 under 配合单位
+                     "3\t优化营商环境\t区发改委\t区财政局\t持续推进"]
+
+
+def test_html_two_level_header_and_rowspan_kept_inside_its_row_group(tmp_path: Path) -> None:
+    page = html_table("<thead><tr><th rowspan=3>序号</th><th rowspan=2>任务</th><th colspan=2>责任单位</th></tr>",
+                      "<tr><th>牵头单位</th><th>配合单位</th></tr></thead>",
+                      "<tbody><tr><td>1</td><td>推进企业上云</td><td>区经委</td><td>区科委</td></tr></tbody>")
+    lines = ingest_bytes(tmp_path, "t.html", page).raw_text.split("\n")
+    # the header's rowspan=3 stops at the end of <thead>: the body row starts in column 1
+    assert lines == ["序号\t任务\t责任单位\t", "序号\t任务\t牵头单位\t配合单位",
+                     "1\t推进企业上云\t区经委\t区科委"]
+
+
+def docx_table(rows: list[list[str]], merges: list[tuple[tuple[int, int], tuple[int, int], str]]) -> bytes:
+    """A .docx with one table; each merge (top-left, bottom-right, text) is written after merging."""
+    document = docx.Document()
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value:
+                table.cell(r, c).text = value
+    for (r1, c1), (r2, c2), text in merges:
+        table.cell(r1, c1).merge(table.cell(r2, c2)).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+HEADER_ROW = ["序号", "任务", "牵头单位", "配合单位", "完成时限"]
+
+
+def test_docx_grid_span_pads_the_columns_it_covers(tmp_path: Path) -> None:
+    data = docx_table([HEADER_ROW, ["", "", "区发展改革委", "区财政局", "2024年底"]], [((1, 0), (1, 1), "任务")])
+    lines = ingest_bytes(tmp_path, "t.docx", data).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位\t完成时限", "任务\t\t区发展改革委\t区财政局\t2024年底"]
+
+
+def test_docx_vertical_merge_repeats_in_its_column(tmp_path: Path) -> None:
+    data = docx_table([HEADER_ROW, ["1", "推进企业上云", "", "区科委", "2024年底"],
+                       ["2", "培育龙头企业", "", "区财政局", "2025年底"]], [((1, 2), (2, 2), "区经委")])
+    lines = ingest_bytes(tmp_path, "t.docx", data).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位\t完成时限", "1\t推进企业上云\t区经委\t区科委\t2024年底",
+                     "2\t培育龙头企业\t区经委\t区财政局\t2025年底"]
+
+
+def test_docx_cell_merged_over_rows_and_columns_covers_all_its_columns(tmp_path: Path) -> None:
+    data = docx_table([HEADER_ROW, ["1", "推进企业上云", "", "", "2024年底"], ["2", "培育龙头企业", "", "", "2025年底"],
+                       ["3", "优化营商环境", "区发改委", "区财政局", "持续推进"]], [((1, 2), (2, 3), "区经委")])
+    lines = ingest_bytes(tmp_path, "t.docx", data).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位\t完成时限",
+                     "1\t推进企业上云\t区经委\t\t2024年底",
+                     "2\t培育龙头企业\t区经委\t\t2025年底",          # not 2025年底 under 配合单位
+                     "3\t优化营商环境\t区发改委\t区财政局\t持续推进"]
+
+
+def test_docx_row_starting_after_empty_grid_columns(tmp_path: Path) -> None:
+    # w:gridBefore: a row that leaves its first grid columns without cells
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    data = docx_table([["序号", "任务", "牵头单位"], ["", "推进企业上云", "区经委"]], [])
+    document = docx.Document(io.BytesIO(data))
+    row = document.tables[0].rows[1]._tr
+    row.remove(row.tc_lst[0])
+    row.insert(0, parse_xml(f'<w:trPr {nsdecls("w")}><w:gridBefore w:val="1"/></w:trPr>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = ingest_bytes(tmp_path, "t.docx", buffer.getvalue()).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位", "\t推进企业上云\t区经委"]
