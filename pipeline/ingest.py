@@ -885,46 +885,95 @@ def _extract_pdf(data: bytes) -> tuple[str, str]:
     return text, PDF_ENCODING
 
 
-_RUNNING_WINDOW = 2          # lines at the top and at the bottom of a page that may be running lines
+_RUNNING_LAYERS = 2          # running lines peeled off each edge of a page (a banner and its issue line)
 _MAX_RUNNING_LINE = 40
+_MIN_RUNNING_SHARE = 0.6     # of the pages with text: a running line is on most of them ...
+_MIN_RUNNING_PAGES = 3       # ... and on at least three (on both, in a two-page document)
 _DIGITS = re.compile(r"\d+")
 _SPACE_RUN = re.compile(r"\s+")
+_DASH = "-－—–~～·•"
+# Page furniture whatever its count: - 3 -, 第3页 共10页, 共10页 第3页, 3/10, Page 3 of 10.
+_PAGE_NUMBER = re.compile(
+    rf"[{_DASH}]+\d{{1,4}}[{_DASH}]+|第\d{{1,4}}页(?:[,，/]?共\d{{1,4}}页)?|共\d{{1,4}}页[,，]?第\d{{1,4}}页"
+    r"|\d{1,4}/\d{1,4}|(?i:page)\d{1,4}(?:(?i:of)\d{1,4})?")
+_BARE_NUMBER = re.compile(r"\d{1,4}")   # a page number, or a 序号 cell: furniture only when on most pages
+# Lines that say something: never running lines, however often they recur at a page edge.
+_CONTENT_LINE = re.compile(
+    r"[（(【〔\[［][^）)】〕\]］]*(?:责任单位|牵头单位|配合单位|负责|牵头)"   # a responsibility clause, opened here
+    r"|(?:责任单位|牵头单位|配合单位|负责|牵头)[^（(【〔\[［]*[）)】〕\]］]"     # or closed here
+    r"|^(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)[：:]"                  # a label line
+    r"|[。；！？;!?][”’）)」』]*$"                                              # the end of a sentence
+    r"|^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|\d{1,3}[．.、](?!\d)"
+    r"|[（(]\d{1,3}[）)]|[⒈-⒛⑴-⒇①-⑳]|第[一二三四五六七八九十百零〇\d]+[章节条])"  # an outline label
+)
 _TABLE_HEADER = re.compile(r"序号|牵头单位|责任单位|配合单位|工作任务|完成时限")
 
 
-def _strip_running_lines(pages: list[str]) -> list[str]:
-    """Pages without their running header and footer: a short line at the top or bottom of at
-    least two pages, and of half of them, in the same words (page numbers aside:
-    ``某省人民政府办公厅行政规范性文件``, ``第 3 页 共 9 页``). A repeated table header keeps its
-    first occurrence (the table below it needs it)."""
-    if len(pages) < 2:
-        return pages
-    split = [page.split("\n") for page in pages]
+def _is_page_number(text: str) -> bool:
+    if not _PAGE_NUMBER.fullmatch(text):
+        return False
+    numbers = [int(n) for n in _DIGITS.findall(text)]
+    return "/" not in text or numbers[0] <= numbers[1]   # 3/10, not a date like 2023/5
 
-    def edges(lines: list[str]) -> list[int]:
-        filled = [i for i, line in enumerate(lines) if line.strip()]
-        return sorted(set(filled[:_RUNNING_WINDOW] + filled[-_RUNNING_WINDOW:]))
+
+def _strip_running_lines(pages: list[str]) -> list[str]:
+    """Pages without their page furniture: page numbers, and running headers and footers, i.e.
+    a short line that is the first (or last) line of most pages, in the same words, digits aside
+    (``某省人民政府办公厅行政规范性文件``, ``某市人民政府公报`` / ``2023年第5期``). A line that
+    says something (a responsibility clause, a sentence, an outline heading) always stays: a
+    clause ending every page is content that happens to sit there."""
+    split = [page.split("\n") for page in pages]
+    filled = [[i for i, line in enumerate(lines) if line.strip()] for lines in split]
+    edges = [[0, len(f) - 1] for f in filled]       # page → [first, last] position in filled still in play
+    counted = sum(1 for f in filled if f)
+    need = counted if counted <= 2 else max(_MIN_RUNNING_PAGES, math.ceil(_MIN_RUNNING_SHARE * counted))
+
+    def line_at(page: int, side: int) -> str | None:
+        first, last = edges[page]
+        return split[page][filled[page][edges[page][side]]] if first <= last else None
+
+    def drop(page: int, side: int) -> None:
+        split[page][filled[page][edges[page][side]]] = ""
+        edges[page][side] += 1 if side == 0 else -1
 
     def key(line: str) -> str:
-        return _DIGITS.sub("#", _SPACE_RUN.sub("", line))
+        return _SPACE_RUN.sub("", line)
 
-    counts: Counter[str] = Counter()
-    for lines in split:
-        counts.update({key(lines[i]) for i in edges(lines) if len(key(lines[i])) <= _MAX_RUNNING_LINE})
-    filled_pages = sum(1 for lines in split if any(line.strip() for line in lines))
-    running = {k for k, n in counts.items() if n >= 2 and 2 * n >= filled_pages}
+    for side in (0, 1):                              # 0: top of the page, 1: bottom
+        for page in range(len(split)):
+            while (line := line_at(page, side)) is not None and _is_page_number(key(line)):
+                drop(page, side)
+        bare = [page for page in range(len(split))
+                if (line := line_at(page, side)) is not None and _BARE_NUMBER.fullmatch(key(line))]
+        if counted >= 2 and len(bare) >= need:
+            for page in bare:
+                drop(page, side)
+    if counted < 2:
+        return ["\n".join(lines) for lines in split]
+
     seen_header: set[str] = set()
-    out = []
-    for lines in split:
-        for i in edges(lines):
-            k = key(lines[i])
-            if k in running:
+    for side in (0, 1):
+        active = set(range(len(split)))              # pages whose running lines on this side go on
+        for _ in range(_RUNNING_LAYERS):
+            candidates: dict[int, str] = {}
+            for page in active:
+                line = line_at(page, side)
+                if line is None:
+                    continue
+                k = key(line)
+                if len(k) <= _MAX_RUNNING_LINE and not _CONTENT_LINE.search(k):
+                    candidates[page] = _DIGITS.sub("#", k)
+            counts = Counter(candidates.values())
+            active = {page for page, k in candidates.items() if counts[k] >= need}
+            for page in sorted(active):
+                k = candidates[page]
+                # a table header repeated on every page of a long table keeps its first occurrence
                 if _TABLE_HEADER.search(k) and k not in seen_header:
                     seen_header.add(k)
+                    edges[page][side] += 1 if side == 0 else -1
                     continue
-                lines[i] = ""
-        out.append("\n".join(lines))
-    return out
+                drop(page, side)
+    return ["\n".join(lines) for lines in split]
 
 
 def _pdfminer_text(data: bytes) -> str:

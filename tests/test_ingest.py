@@ -597,11 +597,73 @@ def test_pdf_running_header_and_page_numbers_removed(tmp_path: Path) -> None:
 
 def test_running_lines_counterexamples() -> None:
     from pipeline.ingest import _strip_running_lines
-    # a line at the top of one page only stays; a repeated table header keeps its first occurrence
+    # a line at the top of one page only stays; so does a table header at the top of two pages of three
     pages = ["一、总体要求\n正文。\n", "序号 工作任务 牵头单位\n1 推进 市经委\n", "序号 工作任务 牵头单位\n2 推进 市科委\n"]
-    out = _strip_running_lines(pages)
-    assert out[0].startswith("一、总体要求")
-    assert out[1].startswith("序号 工作任务 牵头单位") and not out[2].startswith("序号")
+    assert _strip_running_lines(pages) == pages
+
+
+def test_table_header_on_every_page_keeps_its_first_occurrence() -> None:
+    from pipeline.ingest import _strip_running_lines
+    rows = ["1 推进企业上云 市经委", "2 培育龙头企业 市科委", "3 优化营商环境 市发改委"]
+    pages = [f"序号 工作任务 牵头单位\n{row}\n" for row in rows]
+    assert _strip_running_lines(pages) == [pages[0], f"\n{rows[1]}\n", f"\n{rows[2]}\n"]
+
+
+def test_pdf_clause_ending_every_page_is_kept(tmp_path: Path) -> None:
+    # three pages each ending in the same responsibility clause: content, not a running footer
+    data = make_pdf(["1．推进企业上云。", "（责任单位：区经委）"], ["2．培育龙头企业。", "（责任单位：区经委）"],
+                    ["3．优化营商环境。", "（责任单位：区经委）"])
+    lines = [line for line in ingest_bytes(tmp_path, "p.pdf", data).raw_text.split("\n") if line]
+    assert lines == ["1．推进企业上云。", "（责任单位：区经委）", "2．培育龙头企业。", "（责任单位：区经委）",
+                     "3．优化营商环境。", "（责任单位：区经委）"]
+
+
+@pytest.mark.parametrize("line", ["（牵头单位：区经委；配合单位：区财政局）", "（区经委牵头）", "（区经委负责）",
+                                  "牵头单位：区经委", "抓好落实。", "做好保障；", "一、保障措施", "（一）组织领导",
+                                  "1．组织领导", "第三条"])
+def test_content_lines_at_every_page_edge_are_kept(line: str) -> None:
+    from pipeline.ingest import _strip_running_lines
+    pages = [f"{line}\n{text}\n{line}" for text in ("推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑")]
+    assert _strip_running_lines(pages) == pages
+
+
+def test_pdf_running_header_on_every_page_is_removed(tmp_path: Path) -> None:
+    # a two-line banner (digits of the issue aside) and 第N页 共N页 footers; the title page has no banner
+    bodies = [["某市人民政府关于推进制造业高质量发展的意见", "各区人民政府："],
+              ["一、总体要求", "到2025年，规模以上工业总产值达到1万亿元。"],
+              ["二、主要任务", "（一）推进企业上云。"], ["（二）培育龙头企业。", "三、保障措施"],
+              ["（一）加强组织领导。", "（二）强化资金保障。"]]
+    pages = [bodies[0] + ["第1页 共5页"]]
+    pages += [["某市人民政府公报", f"2024年第{n}期", *body, f"第{n}页 共5页"] for n, body in enumerate(bodies[1:], 2)]
+    lines = [line for line in ingest_bytes(tmp_path, "p.pdf", make_pdf(*pages)).raw_text.split("\n") if line]
+    assert lines == [line for body in bodies for line in body]
+
+
+@pytest.mark.parametrize("count", [4, 5])
+def test_short_heading_first_on_two_pages_is_kept(tmp_path: Path, count: int) -> None:
+    texts = ["推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑", "强化资金保障", "完善配套政策"]
+    pages = [[texts[n], texts[n + 1]] for n in range(count)]
+    pages[1].insert(0, "重点项目专栏")
+    pages[3].insert(0, "重点项目专栏")
+    lines = [line for line in ingest_bytes(tmp_path, "p.pdf", make_pdf(*pages)).raw_text.split("\n") if line]
+    assert lines == [line for page in pages for line in page]
+
+
+def test_bare_page_numbers_go_only_when_on_most_pages() -> None:
+    from pipeline.ingest import _strip_running_lines
+    texts = ["推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑"]
+    numbered = [f"{text}\n{n}" for n, text in enumerate(texts, 1)]
+    assert _strip_running_lines(numbered) == [f"{text}\n" for text in texts]
+    once = [f"{text}\n{text}" for text in texts]
+    once[0] = "推进企业上云\n12"
+    assert _strip_running_lines(once) == once    # a number ending one page is content (a 序号 cell)
+
+
+def test_page_furniture_goes_even_on_one_page() -> None:
+    from pipeline.ingest import _strip_running_lines
+    assert _strip_running_lines(["- 1 -\n正文。\n第 1 页 共 1 页"]) == ["\n正文。\n"]
+    assert _strip_running_lines(["正文。\n1/3"]) == ["正文。\n"]
+    assert _strip_running_lines(["正文。\n2023/5"]) == ["正文。\n2023/5"]   # a date, not 2023 of 5
 
 
 def test_docx_vertically_merged_unit_cell_belongs_to_every_row(tmp_path: Path) -> None:
