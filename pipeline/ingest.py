@@ -590,7 +590,7 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
     after them (closing breaks, tails).
     """
     stack: list = [root]
-    spanned: dict = {}          # table section → {row: cell texts with row-spanning cells repeated}
+    spanned: dict = {}          # table → {row: its fields on the table's column grid}
     while stack:
         item = stack.pop()
         if isinstance(item, (str, _Break, _Line)):
@@ -615,39 +615,66 @@ def _tokens(root, keep: Callable[[object], bool]) -> Iterator[str | _Break | _Li
 
 
 def _spanned_row(row, keep: Callable[[object], bool], cache: dict) -> list[str]:
-    """Cell texts of a table row, a cell of an earlier row that spans down (``rowspan``) repeated
-    in its column: one lead unit written once for several task rows keeps the columns aligned."""
-    section = row.getparent()
-    if section is None:
+    """Cell texts of a table row laid out on its table's column grid, one field per grid column,
+    so that field i of every row is column i: a ``colspan`` cell gives its text to its first column
+    and "" to the others; a ``rowspan`` cell fills the same columns on each row it covers (one lead
+    unit written once for several task rows belongs to each of them)."""
+    table = row.getparent()
+    if table is None:
         return [_cell_text(cell, keep) for cell in _row_cells(row)]
-    if section not in cache:
-        table: dict = {}
-        carry: dict[int, list] = {}                  # grid column → [text, rows still to fill]
-        for tr in section:
-            if not isinstance(tr.tag, str) or tr.tag.lower() != "tr":
-                continue
-            out, column = [], 0
+    if isinstance(table.tag, str) and table.tag.lower() in _ROW_GROUPS and table.getparent() is not None:
+        table = table.getparent()
+    if table not in cache:
+        cache[table] = _table_grid(table, keep)
+    return cache[table].get(row) or [_cell_text(cell, keep) for cell in _row_cells(row)]
 
-            def fill() -> None:
-                nonlocal column
-                while column in carry:
-                    out.append(carry[column][0])
-                    carry[column][1] -= 1
-                    if carry[column][1] <= 0:
-                        del carry[column]
-                    column += 1
+
+_ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
+
+
+def _is_tag(element, tags: set[str] | frozenset[str]) -> bool:
+    return isinstance(element.tag, str) and element.tag.lower() in tags
+
+
+def _table_grid(table, keep: Callable[[object], bool]) -> dict:
+    """{row: fields} for every row of ``table``, all rows as wide as the widest. A rowspan reaches
+    no further than its row group (thead/tbody/tfoot), as in the HTML table model."""
+    groups: list[list] = []
+    loose: list = []                               # rows directly under <table>: one implicit group
+    for child in table:
+        if _is_tag(child, {"tr"}):
+            loose.append(child)
+            continue
+        if loose:
+            groups.append(loose)
+            loose = []
+        if _is_tag(child, _ROW_GROUPS):
+            groups.append([tr for tr in child if _is_tag(tr, {"tr"})])
+    if loose:
+        groups.append(loose)
+    rows: dict = {}
+    width = 0
+    for group in groups:
+        grid: dict[tuple[int, int], str] = {}     # (row, column) → field; first cell to claim it wins
+        for r, tr in enumerate(group):
+            column = 0
             for cell in _row_cells(tr):
-                fill()
+                while (r, column) in grid:          # taken by a cell spanning down from above
+                    column += 1
                 text = _cell_text(cell, keep)
-                out.append(text)
-                rows, cols = _span(cell, "rowspan"), _span(cell, "colspan")
-                if rows > 1:
-                    carry[column] = [text, rows - 1]
-                column += cols
-            fill()
-            table[tr] = out
-        cache[section] = table
-    return cache[section].get(row) or [_cell_text(cell, keep) for cell in _row_cells(row)]
+                down = min(_span(cell, "rowspan"), len(group) - r)
+                across = _span(cell, "colspan")
+                for dr in range(down):
+                    for dc in range(across):
+                        grid.setdefault((r + dr, column + dc), text if dc == 0 else "")
+                column += across
+        used = 1 + max((c for _, c in grid), default=-1)
+        width = max(width, used)
+        for r, tr in enumerate(group):
+            rows[tr] = [grid.get((r, c), "") for c in range(used)]
+    for fields in rows.values():
+        fields.extend([""] * (width - len(fields)))
+    return rows
 
 
 def _span(cell, attribute: str) -> int:
@@ -757,18 +784,42 @@ def _docx_lines(container) -> Iterator[str]:
         if block.tag == _W_P:
             yield _paragraph_text(block)
         else:
-            above: dict[int, str] = {}          # grid column → text of the cell above (vertical merges)
-            for row in _docx_children(block, frozenset({_W_TR})):
-                cells, column = [], 0
-                for cell in _docx_children(row, frozenset({_W_TC})):
-                    text = _docx_cell_text(cell)
-                    merge, span = _cell_merge(cell)
-                    if merge == "continue" and not text:
-                        text = above.get(column, "")   # a cell merged with the one above: one
-                    above[column] = text               # lead unit for several task rows
-                    cells.append(text)
-                    column += span
-                yield "\t".join(cells) if any(cells) else ""
+            yield from _docx_table_lines(block)
+
+
+def _docx_table_lines(table) -> Iterator[str]:
+    """Rows of a table, one field per grid column, so that field i of every row is column i: a
+    cell spanning columns (gridSpan) gives its text to its first column and "" to the others; a
+    cell merged with the one above (vMerge continue) repeats that cell's fields, text and blanks
+    (one lead unit written once for several task rows belongs to each of them)."""
+    rows = []
+    above: dict[int, str] = {}              # grid column → field of the row above (vertical merges)
+    for row in _docx_children(table, frozenset({_W_TR})):
+        fields = [""] * _grid_before(row)
+        for cell in _docx_children(row, frozenset({_W_TC})):
+            text = _docx_cell_text(cell)
+            merge, span = _cell_merge(cell)
+            column = len(fields)
+            if merge == "continue" and not text:
+                fields.extend(above.get(column + k, "") for k in range(span))
+            else:
+                fields.extend([text] + [""] * (span - 1))
+        above = dict(enumerate(fields))
+        rows.append(fields)
+    width = max(map(len, rows), default=0)
+    for fields in rows:
+        fields.extend([""] * (width - len(fields)))
+        yield "\t".join(fields) if any(fields) else ""
+
+
+def _grid_before(row) -> int:
+    """Grid columns a row leaves empty before its first cell (w:trPr/w:gridBefore)."""
+    props = row.find(f"{_W}trPr")
+    skip = props.find(f"{_W}gridBefore") if props is not None else None
+    try:
+        return max(0, min(int(skip.get(f"{_W}val")), 1000)) if skip is not None else 0
+    except (TypeError, ValueError):
+        return 0
 
 
 def _cell_merge(cell) -> tuple[str | None, int]:
@@ -778,7 +829,7 @@ def _cell_merge(cell) -> tuple[str | None, int]:
         return None, 1
     span = props.find(f"{_W}gridSpan")
     try:
-        n = max(1, int(span.get(f"{_W}val"))) if span is not None else 1
+        n = max(1, min(int(span.get(f"{_W}val")), 1000)) if span is not None else 1
     except (TypeError, ValueError):
         n = 1
     vmerge = props.find(f"{_W}vMerge")
@@ -834,46 +885,95 @@ def _extract_pdf(data: bytes) -> tuple[str, str]:
     return text, PDF_ENCODING
 
 
-_RUNNING_WINDOW = 2          # lines at the top and at the bottom of a page that may be running lines
+_RUNNING_LAYERS = 2          # running lines peeled off each edge of a page (a banner and its issue line)
 _MAX_RUNNING_LINE = 40
+_MIN_RUNNING_SHARE = 0.6     # of the pages with text: a running line is on most of them ...
+_MIN_RUNNING_PAGES = 3       # ... and on at least three (on both, in a two-page document)
 _DIGITS = re.compile(r"\d+")
 _SPACE_RUN = re.compile(r"\s+")
+_DASH = "-－—–~～·•"
+# Page furniture whatever its count: - 3 -, 第3页 共10页, 共10页 第3页, 3/10, Page 3 of 10.
+_PAGE_NUMBER = re.compile(
+    rf"[{_DASH}]+\d{{1,4}}[{_DASH}]+|第\d{{1,4}}页(?:[,，/]?共\d{{1,4}}页)?|共\d{{1,4}}页[,，]?第\d{{1,4}}页"
+    r"|\d{1,4}/\d{1,4}|(?i:page)\d{1,4}(?:(?i:of)\d{1,4})?")
+_BARE_NUMBER = re.compile(r"\d{1,4}")   # a page number, or a 序号 cell: furniture only when on most pages
+# Lines that say something: never running lines, however often they recur at a page edge.
+_CONTENT_LINE = re.compile(
+    r"[（(【〔\[［][^）)】〕\]］]*(?:责任单位|牵头单位|配合单位|负责|牵头)"   # a responsibility clause, opened here
+    r"|(?:责任单位|牵头单位|配合单位|负责|牵头)[^（(【〔\[［]*[）)】〕\]］]"     # or closed here
+    r"|^(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)[：:]"                  # a label line
+    r"|[。；！？;!?][”’）)」』]*$"                                              # the end of a sentence
+    r"|^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|\d{1,3}[．.、](?!\d)"
+    r"|[（(]\d{1,3}[）)]|[⒈-⒛⑴-⒇①-⑳]|第[一二三四五六七八九十百零〇\d]+[章节条])"  # an outline label
+)
 _TABLE_HEADER = re.compile(r"序号|牵头单位|责任单位|配合单位|工作任务|完成时限")
 
 
-def _strip_running_lines(pages: list[str]) -> list[str]:
-    """Pages without their running header and footer: a short line at the top or bottom of at
-    least two pages, and of half of them, in the same words (page numbers aside:
-    ``某省人民政府办公厅行政规范性文件``, ``第 3 页 共 9 页``). A repeated table header keeps its
-    first occurrence (the table below it needs it)."""
-    if len(pages) < 2:
-        return pages
-    split = [page.split("\n") for page in pages]
+def _is_page_number(text: str) -> bool:
+    if not _PAGE_NUMBER.fullmatch(text):
+        return False
+    numbers = [int(n) for n in _DIGITS.findall(text)]
+    return "/" not in text or numbers[0] <= numbers[1]   # 3/10, not a date like 2023/5
 
-    def edges(lines: list[str]) -> list[int]:
-        filled = [i for i, line in enumerate(lines) if line.strip()]
-        return sorted(set(filled[:_RUNNING_WINDOW] + filled[-_RUNNING_WINDOW:]))
+
+def _strip_running_lines(pages: list[str]) -> list[str]:
+    """Pages without their page furniture: page numbers, and running headers and footers, i.e.
+    a short line that is the first (or last) line of most pages, in the same words, digits aside
+    (``某省人民政府办公厅行政规范性文件``, ``某市人民政府公报`` / ``2023年第5期``). A line that
+    says something (a responsibility clause, a sentence, an outline heading) always stays: a
+    clause ending every page is content that happens to sit there."""
+    split = [page.split("\n") for page in pages]
+    filled = [[i for i, line in enumerate(lines) if line.strip()] for lines in split]
+    edges = [[0, len(f) - 1] for f in filled]       # page → [first, last] position in filled still in play
+    counted = sum(1 for f in filled if f)
+    need = counted if counted <= 2 else max(_MIN_RUNNING_PAGES, math.ceil(_MIN_RUNNING_SHARE * counted))
+
+    def line_at(page: int, side: int) -> str | None:
+        first, last = edges[page]
+        return split[page][filled[page][edges[page][side]]] if first <= last else None
+
+    def drop(page: int, side: int) -> None:
+        split[page][filled[page][edges[page][side]]] = ""
+        edges[page][side] += 1 if side == 0 else -1
 
     def key(line: str) -> str:
-        return _DIGITS.sub("#", _SPACE_RUN.sub("", line))
+        return _SPACE_RUN.sub("", line)
 
-    counts: Counter[str] = Counter()
-    for lines in split:
-        counts.update({key(lines[i]) for i in edges(lines) if len(key(lines[i])) <= _MAX_RUNNING_LINE})
-    filled_pages = sum(1 for lines in split if any(line.strip() for line in lines))
-    running = {k for k, n in counts.items() if n >= 2 and 2 * n >= filled_pages}
+    for side in (0, 1):                              # 0: top of the page, 1: bottom
+        for page in range(len(split)):
+            while (line := line_at(page, side)) is not None and _is_page_number(key(line)):
+                drop(page, side)
+        bare = [page for page in range(len(split))
+                if (line := line_at(page, side)) is not None and _BARE_NUMBER.fullmatch(key(line))]
+        if counted >= 2 and len(bare) >= need:
+            for page in bare:
+                drop(page, side)
+    if counted < 2:
+        return ["\n".join(lines) for lines in split]
+
     seen_header: set[str] = set()
-    out = []
-    for lines in split:
-        for i in edges(lines):
-            k = key(lines[i])
-            if k in running:
+    for side in (0, 1):
+        active = set(range(len(split)))              # pages whose running lines on this side go on
+        for _ in range(_RUNNING_LAYERS):
+            candidates: dict[int, str] = {}
+            for page in active:
+                line = line_at(page, side)
+                if line is None:
+                    continue
+                k = key(line)
+                if len(k) <= _MAX_RUNNING_LINE and not _CONTENT_LINE.search(k):
+                    candidates[page] = _DIGITS.sub("#", k)
+            counts = Counter(candidates.values())
+            active = {page for page, k in candidates.items() if counts[k] >= need}
+            for page in sorted(active):
+                k = candidates[page]
+                # a table header repeated on every page of a long table keeps its first occurrence
                 if _TABLE_HEADER.search(k) and k not in seen_header:
                     seen_header.add(k)
+                    edges[page][side] += 1 if side == 0 else -1
                     continue
-                lines[i] = ""
-        out.append("\n".join(lines))
-    return out
+                drop(page, side)
+    return ["\n".join(lines) for lines in split]
 
 
 def _pdfminer_text(data: bytes) -> str:

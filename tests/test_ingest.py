@@ -321,6 +321,8 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path: Path) -> None:
 
 
 def test_docx_merged_cells_are_not_repeated(tmp_path: Path) -> None:
+    # a cell spanning two grid columns gives its text once, to its first column: the next
+    # field is still the third column
     document = docx.Document()
     table = document.add_table(rows=1, cols=3)
     merged = table.cell(0, 0).merge(table.cell(0, 1))
@@ -328,7 +330,7 @@ def test_docx_merged_cells_are_not_repeated(tmp_path: Path) -> None:
     table.cell(0, 2).text = "区发改委"
     buffer = io.BytesIO()
     document.save(buffer)
-    assert ingest_bytes(tmp_path, "merged.docx", buffer.getvalue()).raw_text == "牵头单位\t区发改委"
+    assert ingest_bytes(tmp_path, "merged.docx", buffer.getvalue()).raw_text == "牵头单位\t\t区发改委"
 
 
 def test_docx_corrupt(tmp_path: Path) -> None:
@@ -595,11 +597,73 @@ def test_pdf_running_header_and_page_numbers_removed(tmp_path: Path) -> None:
 
 def test_running_lines_counterexamples() -> None:
     from pipeline.ingest import _strip_running_lines
-    # a line at the top of one page only stays; a repeated table header keeps its first occurrence
+    # a line at the top of one page only stays; so does a table header at the top of two pages of three
     pages = ["一、总体要求\n正文。\n", "序号 工作任务 牵头单位\n1 推进 市经委\n", "序号 工作任务 牵头单位\n2 推进 市科委\n"]
-    out = _strip_running_lines(pages)
-    assert out[0].startswith("一、总体要求")
-    assert out[1].startswith("序号 工作任务 牵头单位") and not out[2].startswith("序号")
+    assert _strip_running_lines(pages) == pages
+
+
+def test_table_header_on_every_page_keeps_its_first_occurrence() -> None:
+    from pipeline.ingest import _strip_running_lines
+    rows = ["1 推进企业上云 市经委", "2 培育龙头企业 市科委", "3 优化营商环境 市发改委"]
+    pages = [f"序号 工作任务 牵头单位\n{row}\n" for row in rows]
+    assert _strip_running_lines(pages) == [pages[0], f"\n{rows[1]}\n", f"\n{rows[2]}\n"]
+
+
+def test_pdf_clause_ending_every_page_is_kept(tmp_path: Path) -> None:
+    # three pages each ending in the same responsibility clause: content, not a running footer
+    data = make_pdf(["1．推进企业上云。", "（责任单位：区经委）"], ["2．培育龙头企业。", "（责任单位：区经委）"],
+                    ["3．优化营商环境。", "（责任单位：区经委）"])
+    lines = [line for line in ingest_bytes(tmp_path, "p.pdf", data).raw_text.split("\n") if line]
+    assert lines == ["1．推进企业上云。", "（责任单位：区经委）", "2．培育龙头企业。", "（责任单位：区经委）",
+                     "3．优化营商环境。", "（责任单位：区经委）"]
+
+
+@pytest.mark.parametrize("line", ["（牵头单位：区经委；配合单位：区财政局）", "（区经委牵头）", "（区经委负责）",
+                                  "牵头单位：区经委", "抓好落实。", "做好保障；", "一、保障措施", "（一）组织领导",
+                                  "1．组织领导", "第三条"])
+def test_content_lines_at_every_page_edge_are_kept(line: str) -> None:
+    from pipeline.ingest import _strip_running_lines
+    pages = [f"{line}\n{text}\n{line}" for text in ("推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑")]
+    assert _strip_running_lines(pages) == pages
+
+
+def test_pdf_running_header_on_every_page_is_removed(tmp_path: Path) -> None:
+    # a two-line banner (digits of the issue aside) and 第N页 共N页 footers; the title page has no banner
+    bodies = [["某市人民政府关于推进制造业高质量发展的意见", "各区人民政府："],
+              ["一、总体要求", "到2025年，规模以上工业总产值达到1万亿元。"],
+              ["二、主要任务", "（一）推进企业上云。"], ["（二）培育龙头企业。", "三、保障措施"],
+              ["（一）加强组织领导。", "（二）强化资金保障。"]]
+    pages = [bodies[0] + ["第1页 共5页"]]
+    pages += [["某市人民政府公报", f"2024年第{n}期", *body, f"第{n}页 共5页"] for n, body in enumerate(bodies[1:], 2)]
+    lines = [line for line in ingest_bytes(tmp_path, "p.pdf", make_pdf(*pages)).raw_text.split("\n") if line]
+    assert lines == [line for body in bodies for line in body]
+
+
+@pytest.mark.parametrize("count", [4, 5])
+def test_short_heading_first_on_two_pages_is_kept(tmp_path: Path, count: int) -> None:
+    texts = ["推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑", "强化资金保障", "完善配套政策"]
+    pages = [[texts[n], texts[n + 1]] for n in range(count)]
+    pages[1].insert(0, "重点项目专栏")
+    pages[3].insert(0, "重点项目专栏")
+    lines = [line for line in ingest_bytes(tmp_path, "p.pdf", make_pdf(*pages)).raw_text.split("\n") if line]
+    assert lines == [line for page in pages for line in page]
+
+
+def test_bare_page_numbers_go_only_when_on_most_pages() -> None:
+    from pipeline.ingest import _strip_running_lines
+    texts = ["推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑"]
+    numbered = [f"{text}\n{n}" for n, text in enumerate(texts, 1)]
+    assert _strip_running_lines(numbered) == [f"{text}\n" for text in texts]
+    once = [f"{text}\n{text}" for text in texts]
+    once[0] = "推进企业上云\n12"
+    assert _strip_running_lines(once) == once    # a number ending one page is content (a 序号 cell)
+
+
+def test_page_furniture_goes_even_on_one_page() -> None:
+    from pipeline.ingest import _strip_running_lines
+    assert _strip_running_lines(["- 1 -\n正文。\n第 1 页 共 1 页"]) == ["\n正文。\n"]
+    assert _strip_running_lines(["正文。\n1/3"]) == ["正文。\n"]
+    assert _strip_running_lines(["正文。\n2023/5"]) == ["正文。\n2023/5"]   # a date, not 2023 of 5
 
 
 def test_docx_vertically_merged_unit_cell_belongs_to_every_row(tmp_path: Path) -> None:
@@ -631,4 +695,112 @@ def test_html_rowspan_unit_cell_keeps_columns_aligned(tmp_path: Path) -> None:
     lines = ingest_bytes(tmp_path, "list.html", page.encode("utf-8")).raw_text.split("\n")
     assert lines == ["序号\t工作任务\t牵头单位\t配合单位", "1\t推进企业上云\t市经信局\t市科技局",
                      "2\t培育龙头企业\t市经信局\t市财政局",     # not 市财政局 under 牵头单位
-                     "3\t优化营商环境（见附件）\t市发改委"]      # a colspan cell is still written once
+                     "3\t优化营商环境（见附件）\t\t市发改委"]    # the colspan covers 牵头单位: 市发改委 is 配合单位
+
+
+# ---------------------------------------------------------------- merged table cells on the column grid
+
+
+def html_table(*rows: str) -> bytes:
+    return ("<html><body><table>" + "".join(rows) + "</table></body></html>").encode("utf-8")
+
+
+def test_html_colspan_cell_pads_the_columns_it_covers(tmp_path: Path) -> None:
+    page = html_table("<tr><th>序号</th><th>任务</th><th>牵头单位</th><th>配合单位</th></tr>",
+                      "<tr><td colspan=2>任务</td><td>区发展改革委</td><td>区财政局</td></tr>",
+                      "<tr><td>2</td><td>推进企业上云</td><td>区经委</td></tr>")   # a short row
+    lines = ingest_bytes(tmp_path, "t.html", page).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位",
+                     "任务\t\t区发展改革委\t区财政局",     # 区发展改革委 under 牵头单位, not under 任务
+                     "2\t推进企业上云\t区经委\t"]             # every row as wide as the table
+
+
+def test_html_rowspan_cell_repeats_in_its_column(tmp_path: Path) -> None:
+    page = html_table("<tr><th>序号</th><th>任务</th><th>牵头单位</th><th>配合单位</th></tr>",
+                      "<tr><td>1</td><td>推进企业上云</td><td rowspan=3>区经委</td><td>区科委</td></tr>",
+                      "<tr><td>2</td><td>培育龙头企业</td><td>区财政局</td></tr>",
+                      "<tr><td>3</td><td>优化营商环境</td><td></td></tr>",
+                      "<tr><td>4</td><td>加强人才支撑</td><td>区人社局</td><td>区教育局</td></tr>")
+    lines = ingest_bytes(tmp_path, "t.html", page).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位", "1\t推进企业上云\t区经委\t区科委",
+                     "2\t培育龙头企业\t区经委\t区财政局", "3\t优化营商环境\t区经委\t",
+                     "4\t加强人才支撑\t区人社局\t区教育局"]   # the span ends after three rows
+
+
+def test_html_cell_spanning_rows_and_columns_covers_all_its_columns(tmp_path: Path) -> None:
+    page = html_table("<tr><th>序号</th><th>任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th></tr>",
+                      "<tr><td>1</td><td>推进企业上云</td><td rowspan=2 colspan=2>区经委</td><td>2024年底</td></tr>",
+                      "<tr><td>2</td><td>培育龙头企业</td><td>2025年底</td></tr>",
+                      "<tr><td>3</td><td>优化营商环境</td><td>区发改委</td><td>区财政局</td><td>持续推进</td></tr>")
+    lines = ingest_bytes(tmp_path, "t.html", page).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位\t完成时限",
+                     "1\t推进企业上云\t区经委\t\t2024年底",
+                     "2\t培育龙头企业\t区经委\t\t2025年底",         # not 2025年底 under 配合单位
+                     "3\t优化营商环境\t区发改委\t区财政局\t持续推进"]
+
+
+def test_html_two_level_header_and_rowspan_kept_inside_its_row_group(tmp_path: Path) -> None:
+    page = html_table("<thead><tr><th rowspan=3>序号</th><th rowspan=2>任务</th><th colspan=2>责任单位</th></tr>",
+                      "<tr><th>牵头单位</th><th>配合单位</th></tr></thead>",
+                      "<tbody><tr><td>1</td><td>推进企业上云</td><td>区经委</td><td>区科委</td></tr></tbody>")
+    lines = ingest_bytes(tmp_path, "t.html", page).raw_text.split("\n")
+    # the header's rowspan=3 stops at the end of <thead>: the body row starts in column 1
+    assert lines == ["序号\t任务\t责任单位\t", "序号\t任务\t牵头单位\t配合单位",
+                     "1\t推进企业上云\t区经委\t区科委"]
+
+
+def docx_table(rows: list[list[str]], merges: list[tuple[tuple[int, int], tuple[int, int], str]]) -> bytes:
+    """A .docx with one table; each merge (top-left, bottom-right, text) is written after merging."""
+    document = docx.Document()
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value:
+                table.cell(r, c).text = value
+    for (r1, c1), (r2, c2), text in merges:
+        table.cell(r1, c1).merge(table.cell(r2, c2)).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+HEADER_ROW = ["序号", "任务", "牵头单位", "配合单位", "完成时限"]
+
+
+def test_docx_grid_span_pads_the_columns_it_covers(tmp_path: Path) -> None:
+    data = docx_table([HEADER_ROW, ["", "", "区发展改革委", "区财政局", "2024年底"]], [((1, 0), (1, 1), "任务")])
+    lines = ingest_bytes(tmp_path, "t.docx", data).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位\t完成时限", "任务\t\t区发展改革委\t区财政局\t2024年底"]
+
+
+def test_docx_vertical_merge_repeats_in_its_column(tmp_path: Path) -> None:
+    data = docx_table([HEADER_ROW, ["1", "推进企业上云", "", "区科委", "2024年底"],
+                       ["2", "培育龙头企业", "", "区财政局", "2025年底"]], [((1, 2), (2, 2), "区经委")])
+    lines = ingest_bytes(tmp_path, "t.docx", data).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位\t完成时限", "1\t推进企业上云\t区经委\t区科委\t2024年底",
+                     "2\t培育龙头企业\t区经委\t区财政局\t2025年底"]
+
+
+def test_docx_cell_merged_over_rows_and_columns_covers_all_its_columns(tmp_path: Path) -> None:
+    data = docx_table([HEADER_ROW, ["1", "推进企业上云", "", "", "2024年底"], ["2", "培育龙头企业", "", "", "2025年底"],
+                       ["3", "优化营商环境", "区发改委", "区财政局", "持续推进"]], [((1, 2), (2, 3), "区经委")])
+    lines = ingest_bytes(tmp_path, "t.docx", data).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位\t配合单位\t完成时限",
+                     "1\t推进企业上云\t区经委\t\t2024年底",
+                     "2\t培育龙头企业\t区经委\t\t2025年底",          # not 2025年底 under 配合单位
+                     "3\t优化营商环境\t区发改委\t区财政局\t持续推进"]
+
+
+def test_docx_row_starting_after_empty_grid_columns(tmp_path: Path) -> None:
+    # w:gridBefore: a row that leaves its first grid columns without cells
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    data = docx_table([["序号", "任务", "牵头单位"], ["", "推进企业上云", "区经委"]], [])
+    document = docx.Document(io.BytesIO(data))
+    row = document.tables[0].rows[1]._tr
+    row.remove(row.tc_lst[0])
+    row.insert(0, parse_xml(f'<w:trPr {nsdecls("w")}><w:gridBefore w:val="1"/></w:trPr>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = ingest_bytes(tmp_path, "t.docx", buffer.getvalue()).raw_text.split("\n")
+    assert lines == ["序号\t任务\t牵头单位", "\t推进企业上云\t区经委"]

@@ -582,3 +582,29 @@ def test_table_header_with_a_first_is_lead_note(extract):
     # counterexample: a note that declares nothing leaves the roles alone
     text = "一、任务分工\n序号\t具体措施\t责任单位（按职责分工）\n1\t推进企业上云\t市经信局、市科技局\n"
     assert [r.role for r in extract(make_doc(text))] == ["responsible", "responsible"]
+
+
+def test_html_work_list_with_merged_cells_end_to_end(tmp_path, extract):
+    # a task merged over 序号 and 任务 (colspan) and a lead unit merged over two rows and over
+    # 牵头单位 and 配合单位 (rowspan + colspan): the units stay in their columns
+    page = ("<html><body><p>某区2024年重点任务分工</p><table>"
+            "<tr><th>序号</th><th>任务</th><th>牵头单位</th><th>配合单位</th></tr>"
+            "<tr><td colspan=2>推进企业上云</td><td>区发展改革委</td><td>区财政局</td></tr>"
+            "<tr><td>2</td><td>培育龙头企业</td><td rowspan=2 colspan=2>区经委</td></tr>"
+            "<tr><td>3</td><td>优化营商环境</td></tr>"
+            "<tr><td>4</td><td>加强人才支撑</td><td>区人社局</td><td>区教育局</td></tr>"
+            "</table></body></html>")
+    (tmp_path / "list.html").write_text(page, encoding="utf-8")
+    doc = build_document(ingest_file(tmp_path / "list.html", tmp_path))
+    assert [(r.task, r.unit, r.role, r.marker) for r in extract(doc)] == [
+        ("推进企业上云", "区发展改革委", "lead", "牵头单位"),
+        ("推进企业上云", "区财政局", "co", "配合单位"),
+        ("培育龙头企业", "区经委", "lead", "牵头单位"),
+        ("优化营商环境", "区经委", "lead", "牵头单位"),
+        ("加强人才支撑", "区人社局", "lead", "牵头单位"),
+        ("加强人才支撑", "区教育局", "co", "配合单位")]
+
+
+def test_task_cell_left_empty_by_a_merge_falls_back_to_the_longest_cell(extract):
+    text = "序号\t任务\t牵头单位\n推进企业上云\t\t区经委\n2\t培育龙头企业\t区科委\n"
+    assert [(r.task, r.unit) for r in extract(make_doc(text))] == [("推进企业上云", "区经委"), ("培育龙头企业", "区科委")]

@@ -366,9 +366,9 @@ class ResponsibilityExtractor:
                 parsed = replace(parsed, declares_first_lead=True)
             if not parsed.units:
                 continue
-            if task_column is not None and task_column < len(cells):
+            if task_column is not None and task_column < len(cells) and cells[task_column][0].strip():
                 task = cells[task_column][0].strip()
-            else:   # the longest other cell (not a number)
+            else:   # the longest other cell (a task merged over 序号 and 任务 sits in the first column)
                 others = [c.strip() for i, (c, _, _) in enumerate(cells) if i not in header]
                 task = max(others, key=len, default="")
             out.append(_Found(start=used[0][1][1], end=used[-1][1][2], open_pos=used[0][1][1],
