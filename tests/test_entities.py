@@ -428,3 +428,12 @@ def test_local_state_groups_named_by_city_and_field(extractor):
         ("株洲城投集团", "enterprise", False), ("株洲产业发展集团", "enterprise", False)}
     # a field word alone before 集团 is no name
     assert found(extractor, "推动产业发展集团完成市场化转型。") == {}
+
+
+def test_second_platform_after_and_and_city_brain_platforms(extractor):
+    # the second platform after 和 is a platform of its own, so its owner is embedded, not a bare mention
+    ms = found(extractor, "加快建设恒瑞—临江大学联合实验室和药明康德临江研发中心，推动阿里云滨海工业大脑建设。")
+    assert {(t, m.type, m.embedded) for t, m in ms.items()} == {
+        ("恒瑞", "enterprise", True), ("恒瑞—临江大学联合实验室", "platform", False),
+        ("药明康德", "enterprise", True), ("药明康德临江研发中心", "platform", False),
+        ("阿里云", "enterprise", True), ("阿里云滨海工业大脑", "platform", False)}
