@@ -7,6 +7,12 @@ the sentence holds an odd number of them (otherwise it opens the next one).
 A table row (a line with a tab) is one sentence. Spans are trimmed of
 surrounding whitespace, so ``Sentence.text == text[start:end]`` holds and no
 sentence is empty. ``.`` never ends a sentence (decimals, ``1.`` labels).
+
+A run of more than MAX_SENTENCE characters without a terminator (a PDF or OCR
+text without stops) is split at its last comma, enumeration mark or space
+before the limit (at the limit if there is none): every table's ``sentence``
+column is then a whole sentence of bounded size, the same for every row that
+points into it.
 """
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ _LINE = regex.compile(r"[^\n]+")
 # A run up to and including the terminators and any closing marks glued to them.
 _SENTENCE = regex.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’）)】」』》〕]*)?|[。！？；!?;]+[”’）)】」』》〕]*")
 _WS = " \t\u3000"
+MAX_SENTENCE = 2000
+_SOFT_BREAKS = "，,、：: \u3000"
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -38,7 +46,7 @@ def split_sentences(text: str) -> list[Sentence]:
                     s = spans[-1][1]   # the quote was taken by the previous sentence
                 if s < e:
                     spans.append((s, e))
-        for s, e in spans:
+        for s, e in (piece for span in spans for piece in _bounded(text, *span)):
             while s < e and text[s] in _WS:
                 s += 1
             while e > s and text[e - 1] in _WS:
@@ -46,3 +54,17 @@ def split_sentences(text: str) -> list[Sentence]:
             if s < e:
                 out.append(Sentence(index=len(out), start=s, end=e, text=text[s:e]))
     return out
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``(start, end)`` cut into pieces of at most MAX_SENTENCE characters, each ending at a soft break."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        cut = max(text.rfind(ch, start + 1, limit) for ch in _SOFT_BREAKS) + 1
+        if cut <= start + 1:
+            cut = limit
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -445,6 +444,18 @@ def test_table_row_is_one_sentence():
     assert _spans(text) == ["指标\t单位\t2020年", "比重；增加值\t%\t20左右", "结束。"]
 
 
+def test_a_run_without_stops_is_cut_at_a_comma_below_the_limit():
+    from pipeline.segment import MAX_SENTENCE
+    clause = "推进第一项重点工作，"                       # 10 characters ending in a comma
+    text = clause * 450 + "完成。"                        # 4,503 characters without a stop
+    sents = split_sentences(text)
+    assert [len(s.text) for s in sents] == [2000, 2000, 503]
+    assert all(s.text.endswith("，") for s in sents[:2]) and sents[-1].text.endswith("完成。")
+    assert "".join(s.text for s in sents) == text and max(len(s.text) for s in sents) <= MAX_SENTENCE
+    hard = "甲" * 4100                                    # no break at all: cut at the limit
+    assert [len(s.text) for s in split_sentences(hard)] == [2000, 2000, 100]
+
+
 def test_sentence_offsets_exact_and_trimmed():
     text = "  第一句。  第二句！\n\n\t第三句\t\n   \n第四句；"
     sents = split_sentences(text)
@@ -488,11 +499,10 @@ def test_sentences_on_samples_are_exact():
     assert any(s.text == "1．持续推进工业强基，实施产业基础再造。" for s in first)
 
 
-def test_split_is_fast():
-    text = "\n".join([text_of("003")] * 100)       # about 2 million characters
-    t0 = time.perf_counter()
+def test_split_of_a_long_text_repeats_the_split_of_its_parts():
+    # speed is measured by `make bench`; here, that a 2-million-character text splits exactly like its parts
+    text = "\n".join([text_of("003")] * 100)
     sents = split_sentences(text)
-    assert time.perf_counter() - t0 < 10
     assert len(sents) == 100 * len(split_sentences(text_of("003")))
 
 

@@ -41,7 +41,6 @@ DEADLINE_KINDS = ENUMS["deadlines"]["kind"]      # by | period | relative | recu
 CONTEXT_KINDS = ("year", "past")                 # mentions that are context only, never rows
 GOVERNING_KINDS = ("by", "period", "relative", "year", "past")
 WINDOW = 400            # characters of context read on each side of a value or a time expression
-MAX_SENTENCE = 1000     # a longer "sentence" (text without punctuation) is cut to ±WINDOW in the sentence column
 _CLAUSE_END = "，,；;。！？!?：:\n"
 _NEWLINE = regex.compile("\n")
 
@@ -183,12 +182,10 @@ class TimeContext:
         return max(start, offset - WINDOW), min(end, offset + WINDOW)
 
     def sentence_text(self, offset: int) -> str:
-        """The ``sentence`` column: the sentence containing ``offset``; for a pathological one (no punctuation
-        over more than MAX_SENTENCE characters) the part of it within ±WINDOW characters of ``offset``."""
+        """The ``sentence`` column: the full sentence containing ``offset`` (SCHEMA.md), else its paragraph. Never
+        cut, so that every table carries the same sentence for the same offset."""
         s = self.doc.sentence_at(offset)
         start, end = (s.start, s.end) if s is not None else self.paragraph(offset)
-        if end - start > MAX_SENTENCE:
-            start, end = max(start, offset - WINDOW), min(end, offset + WINDOW)
         return self.doc.text[start:end]
 
     def section_chain(self, offset: int) -> list[Section]:
