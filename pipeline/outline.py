@@ -70,28 +70,26 @@ def cn_to_int(s: str) -> int:
 
 
 def _label_of(m: regex.Match) -> tuple[str, int, str] | None:
-    """(kind, number, normalized label) of a label match."""
+    """(kind, number, label) of a label match; the label as written in the normalized text (SCHEMA.md:
+    ``1．`` stays ``1．``, ``⑴`` stays ``⑴``), so that ``text[char_start:]`` starts with it."""
     if m.group("chapter"):
         unit = m.group("unit")
-        return f"chapter_{unit}", cn_to_int(m.group("cnum")), f"第{m.group('cnum')}{unit}"
+        return f"chapter_{unit}", cn_to_int(m.group("cnum")), m.group("chapter")
     if m.group("cn_dun"):
-        return "cn_dun", cn_to_int(m.group("n_dun")), f"{m.group('n_dun')}、"
+        return "cn_dun", cn_to_int(m.group("n_dun")), m.group("cn_dun")
     if m.group("cn_paren"):
-        return "cn_paren", cn_to_int(m.group("n_cp")), f"（{m.group('n_cp')}）"
+        return "cn_paren", cn_to_int(m.group("n_cp")), m.group("cn_paren")
     if m.group("ar_paren"):
-        n = int(m.group("n_ap"))
-        return "ar_paren", n, f"（{n}）"
+        return "ar_paren", int(m.group("n_ap")), m.group("ar_paren")
     if m.group("ar"):
-        n = int(m.group("n_ar"))
-        return ("ar_dun" if m.group("p_ar") == "、" else "ar_dot"), n, f"{n}."
+        kind = "ar_dun" if m.group("p_ar") == "、" else "ar_dot"
+        return kind, int(m.group("n_ar")), m.group("ar")
     if m.group("circled"):
         return "circled", ord(m.group("circled")) - ord("①") + 1, m.group("circled")
     if m.group("paren_digit"):          # ⑴ is one character for （1）
-        n = ord(m.group("paren_digit")) - ord("⑴") + 1
-        return "ar_paren", n, f"（{n}）"
+        return "ar_paren", ord(m.group("paren_digit")) - ord("⑴") + 1, m.group("paren_digit")
     if m.group("dot_digit"):            # ⒈ is one character for 1.
-        n = ord(m.group("dot_digit")) - ord("⒈") + 1
-        return "ar_dot", n, f"{n}."
+        return "ar_dot", ord(m.group("dot_digit")) - ord("⒈") + 1, m.group("dot_digit")
     return None
 
 

@@ -46,7 +46,7 @@ _TABLES: dict[str, list[tuple[pa.Field, str]]] = {
         _f("section_id", _I32, False, "order in the document, from 0"),
         _f("parent_id", _I32, True, "enclosing section"),
         _f("level", _I8, False, "1 = top"),
-        _f("label", _STR, False, "一、 （一） 1. （1） ① … as normalized"),
+        _f("label", _STR, False, "一、 （一） 1． （1） ① … as written in documents.text"),
         _f("heading", _STR, False, "heading text without the label"),
         _f("char_start", _I32, False, "start of the whole section in documents.text"),
         _f("char_end", _I32, False, "end of the whole section in documents.text"),

@@ -38,13 +38,13 @@ def test_000_hierarchy_and_run_in_heading():
     goals = find(sections, "（三）", "发展目标")
     assert (top.level, top.parent_id) == (1, None)
     assert (goals.level, goals.parent_id) == (2, top.section_id)
-    item = find(sections, "1.", "持续推进工业强基，实施产业基础再造")
+    item = find(sections, "1．", "持续推进工业强基，实施产业基础再造")
     parent = sections[item.parent_id]
     assert (parent.label, parent.heading, item.level) == ("（一）", "提升高端制造创新能力", 3)
     # Spans: the heading text and the whole item up to the next item.
     assert text[item.heading_start:item.heading_end] == "持续推进工业强基，实施产业基础再造"
     assert text[item.char_start:].startswith("1．持续推进工业强基，实施产业基础再造。围绕")
-    nxt = find(sections, "2.", "支持创新平台建设，打造特色创新载体")
+    nxt = find(sections, "2．", "支持创新平台建设，打造特色创新载体")
     assert item.char_end == nxt.char_start
     assert text[item.char_start:item.char_end].rstrip().endswith("（责任单位：区经委、区科委）")
     # A top section ends where the next top section starts; the last one at the end of the text.
@@ -55,10 +55,10 @@ def test_000_hierarchy_and_run_in_heading():
     assert last_top.char_end == len(text)
 
 
-def test_001_ascii_brackets_normalized_and_numbering_across_parents():
+def test_001_ascii_bracket_labels_as_written_and_numbering_across_parents():
     text, sections = sample("001")
     assert len(sections) == 33
-    goals = find(sections, "（三）", "发展目标")
+    goals = find(sections, "(三)", "发展目标")
     assert sections[goals.parent_id].heading == "明确制造业发展思路与目标"
     five = find(sections, "5.", "全力打响“南上海高新智造带”品牌影响力")
     assert sections[five.parent_id].heading == "创新能力提升工程"
@@ -70,7 +70,7 @@ def test_001_ascii_brackets_normalized_and_numbering_across_parents():
 def test_002_traditional_sample_outline():
     _, sections = sample("002")
     assert len(sections) == 49
-    tenth = find(sections, "（十）", "绿色创先专项行动")
+    tenth = find(sections, "(十)", "绿色创先专项行动")
     assert sections[tenth.parent_id].heading == "专项行动"
     assert find(sections, "2.", "加快绿色示范引领").parent_id == tenth.section_id
 
@@ -79,7 +79,7 @@ def test_003_table_and_false_headings():
     text, sections = sample("003")
     assert len(sections) == 51
     assert [s.label for s in sections if s.level == 1] == ["一、", "二、", "三、", "四、"]
-    goals = find(sections, "（四）", "主要目标")
+    goals = find(sections, "(四)", "主要目标")
     nxt = sections[goals.section_id + 1]
     assert (nxt.label, nxt.heading) == ("二、", "聚焦重点,形成产业发展新格局")
     table = text.index("类别\t序号")
@@ -137,11 +137,14 @@ def test_chapters_sections_articles_and_circled():
     ]
 
 
-def test_label_forms_normalized():
+def test_label_forms_as_written():
+    # a label is what the text has at char_start (SCHEMA: as normalized), whatever its bracket or stop
     text = "一、总体要求\n(一)指导思想\n1．坚持创新\n(1)加强研发\n（2）强化应用\n1、坚持开放\n二、其他"
-    assert [(s.label, s.heading) for s in parse_outline(text)] == [
-        ("一、", "总体要求"), ("（一）", "指导思想"), ("1.", "坚持创新"), ("（1）", "加强研发"),
-        ("（2）", "强化应用"), ("1.", "坚持开放"), ("二、", "其他")]
+    sections = parse_outline(text)
+    assert [(s.label, s.heading) for s in sections] == [
+        ("一、", "总体要求"), ("(一)", "指导思想"), ("1．", "坚持创新"), ("(1)", "加强研发"),
+        ("（2）", "强化应用"), ("1、", "坚持开放"), ("二、", "其他")]
+    assert all(text[s.char_start:].startswith(s.label) for s in sections)
     # 1． and 1、 are different kinds; 1、 closes the open (2) (conventionally deeper)
     # and nests under the open 1．
     levels = {s.heading: s.level for s in parse_outline(text)}
@@ -154,14 +157,14 @@ def test_level_is_depth_under_the_open_section_not_the_kind_seen_first():
     text = ("一、总体要求\n到2025年完成。\n二、重点任务\n1．做强产业\n2．做优环境\n"
             "三、保障措施\n（一）加强组织领导\n（二）强化资金保障\n1．设立基金")
     assert outline_of(text) == [
-        ("一、", "总体要求", 1, None), ("二、", "重点任务", 1, None), ("1.", "做强产业", 2, 1),
-        ("2.", "做优环境", 2, 1), ("三、", "保障措施", 1, None),
-        ("（一）", "加强组织领导", 2, 4), ("（二）", "强化资金保障", 2, 4), ("1.", "设立基金", 3, 6)]
+        ("一、", "总体要求", 1, None), ("二、", "重点任务", 1, None), ("1．", "做强产业", 2, 1),
+        ("2．", "做优环境", 2, 1), ("三、", "保障措施", 1, None),
+        ("（一）", "加强组织领导", 2, 4), ("（二）", "强化资金保障", 2, 4), ("1．", "设立基金", 3, 6)]
 
 
 def test_a_higher_kind_seen_late_closes_deeper_open_sections():
     text = "1．前言事项\n2．另一事项\n一、总体要求\n（一）指导思想"
-    assert outline_of(text) == [("1.", "前言事项", 1, None), ("2.", "另一事项", 1, None),
+    assert outline_of(text) == [("1．", "前言事项", 1, None), ("2．", "另一事项", 1, None),
                                 ("一、", "总体要求", 1, None), ("（一）", "指导思想", 2, 2)]
 
 
@@ -204,9 +207,9 @@ def test_small_full_stop_and_enclosed_digit_labels():
     text = ("一、重点任务\n（一）壮大产业集群\n1﹒培育龙头企业。支持企业兼并重组。\n"
             "⑴开展梯度培育\n⑵建立企业库\n2﹒发展专精特新企业\n（二）强化要素保障\n⒈推进试点示范\n")
     assert outline_of(text) == [
-        ("一、", "重点任务", 1, None), ("（一）", "壮大产业集群", 2, 0), ("1.", "培育龙头企业", 3, 1),
-        ("（1）", "开展梯度培育", 4, 2), ("（2）", "建立企业库", 4, 2), ("2.", "发展专精特新企业", 3, 1),
-        ("（二）", "强化要素保障", 2, 0), ("1.", "推进试点示范", 3, 6)]
+        ("一、", "重点任务", 1, None), ("（一）", "壮大产业集群", 2, 0), ("1﹒", "培育龙头企业", 3, 1),
+        ("⑴", "开展梯度培育", 4, 2), ("⑵", "建立企业库", 4, 2), ("2﹒", "发展专精特新企业", 3, 1),
+        ("（二）", "强化要素保障", 2, 0), ("⒈", "推进试点示范", 3, 6)]
 
 
 def test_small_full_stop_in_a_number_is_not_a_label():
