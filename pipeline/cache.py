@@ -49,6 +49,9 @@ class ResultCache:
     def key(self, source_path: str, sha256: str) -> str:
         return hashlib.sha256(f"{self._salt}{source_path}\0{sha256}".encode()).hexdigest()
 
+    def has(self, key: str) -> bool:
+        return (self.dir / f"{key}.pickle").is_file()
+
     def get(self, key: str) -> DocumentResult | None:
         path = self.dir / f"{key}.pickle"
         try:

@@ -117,9 +117,17 @@ class RunSummary:
                 f"{self.n_errors} file(s) recorded in errors")
 
 
+# Errors that say nothing about the file's content (a read that failed, a crash or a timeout under load):
+# such a result is not cached, so the next run tries the file again.
+TRANSIENT_ERRORS = ("unreadable", "internal_error")
+
+
 def _results(paths: list[Path], input_dir: Path, engine: Engine, cache: ResultCache | None,
              stats: dict[str, int]) -> Iterator[DocumentResult]:
-    """Results in input order: cached ones reused, the others computed by the engine."""
+    """Results in input order: cached ones reused, the others computed by the engine.
+
+    Cached results are loaded one at a time as they are yielded, so a rerun over a large unchanged corpus
+    holds no more in memory than a first run; an entry that turns out unreadable is recomputed."""
     keyed: list[tuple[Path, str | None]] = []
     for path in paths:
         key = None
@@ -129,17 +137,20 @@ def _results(paths: list[Path], input_dir: Path, engine: Engine, cache: ResultCa
             except OSError:
                 key = None  # unreadable: let ingest report it
         keyed.append((path, key))
-    cached = {key: cache.get(key) for _, key in keyed if cache is not None and key is not None}
-    todo = [path for path, key in keyed if key is None or cached.get(key) is None]
-    computed = engine.map_files(todo, input_dir)
+    hits = {key for _, key in keyed if cache is not None and key is not None and cache.has(key)}
+    computed = engine.map_files([path for path, key in keyed if key not in hits], input_dir)
     for path, key in keyed:
-        hit = cached.get(key) if key is not None else None
-        if hit is not None:
-            stats["reused"] += 1
-            yield hit
-            continue
-        result = next(computed)
-        if cache is not None and key is not None:
+        if key in hits:
+            hit = cache.get(key)
+            if hit is not None:
+                stats["reused"] += 1
+                yield hit
+                continue
+            result = next(engine.map_files([path], input_dir))    # a damaged entry: compute it now
+        else:
+            result = next(computed)
+        if cache is not None and key is not None and \
+                not any(e.error in TRANSIENT_ERRORS for e in result.errors):
             cache.put(key, result)
         yield result
 

@@ -147,6 +147,40 @@ def test_incremental_runs_reuse_unchanged_inputs(corpus, tmp_path):
     assert len(list((out / ".cache").iterdir())) == 1  # the removed input's entry is pruned
 
 
+def test_a_damaged_cache_entry_is_recomputed(corpus, tmp_path):
+    out = tmp_path / "out"
+    run_extract(corpus, out, workers=1)
+    full = table_bytes(out)
+    entries = sorted((out / ".cache").iterdir())
+    assert len(entries) == 2
+    entries[0].write_bytes(b"not a pickle")
+    again = run_extract(corpus, out, workers=1)
+    assert again.n_reused == 1 and table_bytes(out) == full
+    assert run_extract(corpus, out, workers=1).n_reused == 2      # the entry was rewritten
+
+
+def test_a_transient_error_is_not_cached(corpus, tmp_path, monkeypatch):
+    # a crash (internal_error) says nothing about the file: the next run must try it again
+    out = tmp_path / "out"
+    real_extract = run_module.Extractors.__call__
+    calls = {"n": 0}
+
+    def crash_once(self, doc):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("simulated crash")
+        return real_extract(self, doc)
+
+    monkeypatch.setattr(run_module.Extractors, "__call__", crash_once)
+    first = run_extract(corpus, out, workers=1)
+    errors = pd.read_parquet(out / "errors.parquet")
+    assert first.n_errors == 1 and list(errors.error) == ["internal_error"]
+    assert len(list((out / ".cache").iterdir())) == 1             # only the good result is cached
+    second = run_extract(corpus, out, workers=1)
+    assert (second.n_reused, second.n_errors) == (1, 0)
+    assert pd.read_parquet(out / "errors.parquet").empty
+
+
 def test_a_changed_rule_file_reprocesses_everything(corpus, tmp_path):
     rules = tmp_path / "rules"
     shutil.copytree(DEFAULT_RULES_DIR, rules)
