@@ -4,13 +4,16 @@ A result is reused only when the input's path and SHA-256, the rules
 fingerprint and the pipeline version are all unchanged: editing any rule
 file or upgrading the pipeline re-processes everything. The version includes
 a hash of the package's own source (:func:`code_fingerprint`), so an edited
-module between releases cannot serve stale rows. Entries live in
+module between releases cannot serve stale rows, and the versions of the
+libraries whose output the rows depend on (:data:`RESULT_LIBRARIES`), so an
+upgraded jieba or OpenCC re-processes too. Entries live in
 ``<output>/.cache/`` and entries no input used in a run are pruned after it,
 so removed inputs disappear.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import pickle
 import tempfile
@@ -19,16 +22,28 @@ from pathlib import Path
 from .models import DocumentResult
 
 CACHE_DIRNAME = ".cache"
+# Libraries whose behaviour shapes the rows: segmentation, script conversion, matching, parsing of inputs.
+RESULT_LIBRARIES = ("jieba", "opencc", "spacy", "regex", "lxml", "pdfminer.six", "python-docx")
 
 
 def code_fingerprint() -> str:
-    """SHA-256 over the pipeline package's Python sources (relative path and bytes)."""
+    """SHA-256 over the pipeline package's Python sources (relative path and bytes) and the versions of
+    RESULT_LIBRARIES."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
+    for name in RESULT_LIBRARIES:
+        digest.update(f"{name}={_version(name)}\0".encode())
     return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
 
 
 def file_sha256(path: Path) -> str:

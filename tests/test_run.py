@@ -237,3 +237,12 @@ def test_batched_keeps_order_and_the_short_tail():
     from pipeline.engines import batched
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []
+
+
+def test_code_fingerprint_changes_with_a_library_version(monkeypatch):
+    from pipeline import cache
+    before = cache.code_fingerprint()
+    real = cache._version
+    monkeypatch.setattr(cache, "_version", lambda name: "9.9" if name == "jieba" else real(name))
+    assert cache.code_fingerprint() != before
+    assert real("jieba").startswith("0.42") and real("no-such-distribution") == "absent"
