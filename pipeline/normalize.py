@@ -140,7 +140,6 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 @functools.lru_cache(maxsize=65536)
-@functools.lru_cache(maxsize=None)
 def _char_script(ch: str) -> str:
     """'t' for a Traditional-only character, 's' for a Simplified-only one, '' otherwise."""
     if _converter("t2s").convert(ch) != ch:

@@ -42,11 +42,17 @@ EXCEL_MAX_ROWS = 1_048_576  # including the header row
 TRUNCATION_MARKER = "…[truncated by policy.xlsx: {kept} of {total} characters; full value in {table}.parquet]"
 
 
+def _check_tables(output_dir: Path) -> None:
+    """Every table of a run is there: a missing file is an error, never an empty table (that would publish
+    no rows for a table the run did not write). Checked before anything is written."""
+    for name in SCHEMAS:
+        path = output_dir / f"{name}.parquet"
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is missing: run `python -m pipeline extract` into {output_dir} first")
+
+
 def _read_table(output_dir: Path, name: str) -> pa.Table:
-    path = output_dir / f"{name}.parquet"
-    if not path.exists():
-        return SCHEMAS[name].empty_table()
-    return pq.read_table(path)
+    return pq.read_table(output_dir / f"{name}.parquet")
 
 
 # --- data dictionary --------------------------------------------------------------------------
@@ -89,6 +95,7 @@ def write_duckdb(output_dir: Path, path: Path | None = None) -> Path:
     import duckdb
 
     output_dir = Path(output_dir)
+    _check_tables(output_dir)
     path = Path(path) if path else output_dir / DUCKDB_NAME
     manifest = {}
     if (output_dir / "manifest.json").exists():
@@ -190,6 +197,7 @@ def write_xlsx(output_dir: Path, path: Path | None = None) -> dict[str, Any]:
     from openpyxl.styles import Font
 
     output_dir = Path(output_dir)
+    _check_tables(output_dir)
     path = Path(path) if path else output_dir / XLSX_NAME
     notes: list[list[Any]] = []
     sheets: dict[str, int] = {}

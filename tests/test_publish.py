@@ -94,6 +94,18 @@ def test_duckdb_rewrite_is_atomic_and_repeatable(samples, tmp_path):
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".cache") == []
 
 
+def test_a_missing_table_is_an_error_not_an_empty_table(samples, tmp_path):
+    out = tmp_path / "o"
+    shutil.copytree(samples, out)
+    (out / "targets.parquet").unlink()
+    before = (out / "policy.duckdb").read_bytes()
+    with pytest.raises(FileNotFoundError, match="targets.parquet is missing"):
+        write_duckdb(out)
+    assert (out / "policy.duckdb").read_bytes() == before
+    with pytest.raises(FileNotFoundError, match="targets.parquet is missing"):
+        write_xlsx(out, out / "policy.xlsx")
+
+
 def test_duckdb_failure_leaves_previous_file(samples, tmp_path, monkeypatch):
     out = tmp_path / "o"
     shutil.copytree(samples, out)
@@ -245,6 +257,9 @@ def test_xlsx_truncates_long_cells_and_cleans_illegal_characters(tmp_path):
            "script": "simplified", "title": "=SUM(A1:A2)", "issuer": None, "doc_number": None,
            "issue_date": None, "period_start": 2021, "period_end": None, "n_chars": len(text), "text": text}
     pq.write_table(pa.Table.from_pylist([doc], schema=SCHEMAS["documents"]), tmp_path / "documents.parquet")
+    for name, schema in SCHEMAS.items():
+        if name != "documents":
+            pq.write_table(schema.empty_table(), tmp_path / f"{name}.parquet")
     result = write_xlsx(tmp_path)
     wb = load_workbook(tmp_path / "policy.xlsx")
     ws = wb["documents"]
@@ -259,7 +274,7 @@ def test_xlsx_truncates_long_cells_and_cleans_illegal_characters(tmp_path):
     assert cells["source_path"].value == "a\ufffdb.txt"
     assert cells["title"].value == "=SUM(A1:A2)" and cells["title"].data_type == "s"  # text, not a formula
     assert cells["period_start"].value == 2021 and cells["issuer"].value is None
-    # tables without a parquet file still get their sheet, with a header
+    # an empty table still gets its sheet, with a header
     assert [c.value for c in wb["entities"][1]] == SCHEMAS["entities"].names and wb["entities"].max_row == 1
     notes = [tuple(c.value for c in r) for r in wb["notes"].iter_rows(min_row=2)]
     kinds = {(n[0], n[1], n[2], n[3]) for n in notes}
