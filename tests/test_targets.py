@@ -671,3 +671,15 @@ def test_the_sentence_column_is_the_whole_sentence_however_long():
     assert len(sentence) > 2000
     assert row.sentence == sentence and row.value_text == "50家"
     assert [d.sentence for d in deadlines] == [sentence]
+
+
+def test_a_population_threshold_is_not_a_target_and_an_indicator_may_say_has():
+    text = """一、主要目标
+到2027年，65岁及以上老年人健康管理率达到65%以上，人均预期寿命达到79岁，建成示范学校5所以上，每年开展对接活动不少于10场次。
+二、重点任务
+推进优质医疗资源扩容下沉，每千人口拥有执业（助理）医师数达到3.6人。全市拥有国家级企业技术中心63家。
+"""
+    rows = extract(text, period_start=2025, period_end=2027)
+    # 65岁及以上老年人 sorts a population; 拥有…达到 names an indicator; 拥有…63家 is a fact
+    assert [(r.value_text, r.unit) for r in rows] == [
+        ("65%以上", "%"), ("79岁", "岁"), ("5所以上", "所"), ("不少于10场次", "场次"), ("3.6人", "人")]
