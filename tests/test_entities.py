@@ -437,3 +437,10 @@ def test_second_platform_after_and_and_city_brain_platforms(extractor):
         ("恒瑞", "enterprise", True), ("恒瑞—临江大学联合实验室", "platform", False),
         ("药明康德", "enterprise", True), ("药明康德临江研发中心", "platform", False),
         ("阿里云", "enterprise", True), ("阿里云滨海工业大脑", "platform", False)}
+
+
+def test_partner_company_before_cooperation_and_no_owner_from_a_field_word(extractor):
+    ms = found(extractor, "支持县文旅企业与华住集团合作建设品牌酒店，与中国科学技术大学共建澄州先进技术研究院。")
+    assert ("华住集团", "enterprise", False) in {(t, m.type, m.embedded) for t, m in ms.items()}
+    # 澄州 + 先进 is a place and a field word: the institute has no company inside it
+    assert not [t for t, m in ms.items() if m.type == "enterprise" and t != "华住集团"]

@@ -570,6 +570,9 @@ class OrgRecognizer:
             return None        # 上海 + 分析 (a place and a field): not a company
         if self.common_word(owner) or self.owner_stop.pattern.search(owner):
             return None        # 形成 + 上海…, 新增 + 2个…: a verb, not an owner
+        if not strong and len(owner) > 2 and self.common_word(owner[-2:]) and \
+                self.owner_boundary.pattern.fullmatch(owner[-2:]):
+            return None        # 澄州 + 先进 (技术研究院): a field word closes a description, not a name
         return "enterprise"
 
     def _enumeration(self, text: str, m: regex.Match, rule: Rule,
