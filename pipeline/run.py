@@ -31,7 +31,7 @@ from .models import (TABLES, Document, DocumentResult, DocumentRow, ErrorRow, In
                      PipelineError, SectionRow)
 from .normalize import normalize
 from .outline import parse_outline
-from .schema import SCHEMAS, to_table
+from .schema import SCHEMAS, row_problem, to_table
 from .segment import split_sentences
 
 log = logging.getLogger(__name__)
@@ -93,12 +93,18 @@ def process_file(path: Path, input_dir: Path, extractors: Extractors) -> Documen
                                       message=f"{rel}: unexpected {type(exc).__name__} in the {stage} "
                                               f"stage: {exc}. Please report it with this file."))
         return result
-    result.documents.append(document_row(doc))
-    result.sections.extend(section_rows(doc))
-    result.targets.extend(extraction.targets)
-    result.deadlines.extend(extraction.deadlines)
-    result.responsibilities.extend(extraction.responsibilities)
-    result.entities.extend(extraction.entities)
+    tables = {"documents": [document_row(doc)], "sections": section_rows(doc), "targets": extraction.targets,
+              "deadlines": extraction.deadlines, "responsibilities": extraction.responsibilities,
+              "entities": extraction.entities}
+    for name, rows in tables.items():
+        problem = row_problem(name, rows)
+        if problem is not None:     # checked here so that the run names this file and goes on
+            result.errors.append(ErrorRow(source_path=rel, stage="export", error="internal_error",
+                                          message=f"{rel}: a row breaks the output contract ({problem}); the "
+                                                  f"file's rows were left out. Please report it with this file."))
+            return result
+    for name, rows in tables.items():
+        getattr(result, name).extend(rows)
     return result
 
 

@@ -190,3 +190,39 @@ def to_table(name: str, rows: Iterable[Any]) -> pa.Table:
             raise ValueError(f"{name}.{f.name} is declared non-null but has "
                              f"{table.column(f.name).null_count} null value(s)")
     return table
+
+
+def _column_checks(name: str) -> list[tuple[str, bool, frozenset | None, tuple[int, int] | None]]:
+    """(column, nullable, allowed values, integer bounds) for every column of ``name``."""
+    checks = []
+    for f in SCHEMAS[name]:
+        bounds = None
+        if pa.types.is_integer(f.type):
+            bits = f.type.bit_width
+            bounds = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if pa.types.is_signed_integer(f.type) \
+                else (0, 2 ** bits - 1)
+        allowed = ENUMS.get(name, {}).get(f.name)
+        checks.append((f.name, f.nullable, frozenset(allowed) if allowed else None, bounds))
+    return checks
+
+
+_CHECKS = {name: _column_checks(name) for name in SCHEMAS}
+
+
+def row_problem(name: str, rows: Iterable[Any]) -> str | None:
+    """The first way ``rows`` would break ``SCHEMAS[name]`` (a null in a non-null column, a value outside an
+    enum, an integer out of range), else None. Cheap: run per document in the worker, so a bad row becomes
+    that document's ``errors`` row instead of failing the whole run when the tables are written."""
+    checks = _CHECKS[name]
+    for row in rows:
+        for column, nullable, allowed, bounds in checks:
+            value = getattr(row, column)
+            if value is None:
+                if not nullable:
+                    return f"{name}.{column} is null"
+                continue
+            if allowed is not None and value not in allowed:
+                return f"{name}.{column} = {value!r} is outside the contract's {sorted(allowed)}"
+            if bounds is not None and isinstance(value, int) and not bounds[0] <= value <= bounds[1]:
+                return f"{name}.{column} = {value} does not fit the column's integer type"
+    return None

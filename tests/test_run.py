@@ -1,6 +1,7 @@
 """End to end: bad inputs, atomic and deterministic outputs, incremental runs, engines, CLI."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -179,6 +180,26 @@ def test_a_transient_error_is_not_cached(corpus, tmp_path, monkeypatch):
     second = run_extract(corpus, out, workers=1)
     assert (second.n_reused, second.n_errors) == (1, 0)
     assert pd.read_parquet(out / "errors.parquet").empty
+
+
+def test_a_row_breaking_the_contract_becomes_that_files_error_row(corpus, tmp_path, monkeypatch):
+    # a bug that yields a bad value must name the file and spare the rest of the run
+    real_extract = run_module.Extractors.__call__
+
+    def bad_year(self, doc):
+        extraction = real_extract(self, doc)
+        if doc.source_path == "plan.txt":
+            extraction.targets[0] = dataclasses.replace(extraction.targets[0], target_year=40000)
+        return extraction
+
+    monkeypatch.setattr(run_module.Extractors, "__call__", bad_year)
+    summary = run_extract(corpus, tmp_path / "out", workers=1, incremental=False)
+    errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
+    assert (list(errors.source_path), list(errors.stage), list(errors.error)) == (
+        ["plan.txt"], ["export"], ["internal_error"])
+    assert "targets.target_year = 40000 does not fit" in errors.message[0]
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert list(docs.source_path) == ["sub/plan_gbk.txt"] and summary.n_errors == 1
 
 
 def test_a_changed_rule_file_reprocesses_everything(corpus, tmp_path):

@@ -106,3 +106,10 @@ def test_to_table_rejects_a_value_outside_the_enum():
         to_table("targets", [_target(change="annual-average")])
     assert str(exc.value) == ("targets.change: value(s) ['annual-average'] outside the contract's "
                               "['level', 'increase', 'decrease', 'new', 'cumulative', 'annual_avg', 'share']")
+
+
+def test_row_problem_names_the_first_contract_break():
+    from pipeline.schema import row_problem
+    row = models.ErrorRow(source_path="a.txt", stage="ingest", error="empty", message="a.txt is empty")
+    assert row_problem("errors", [row]) is None
+    assert row_problem("errors", [dataclasses.replace(row, stage=None)]) == "errors.stage is null"
