@@ -34,7 +34,6 @@ import io
 import math
 import os
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -172,7 +171,8 @@ _MIN_PLAUSIBLE_SHARE = 0.5
 # ... but only judged once there are enough non-ASCII characters to judge by.
 _MIN_CHARS_TO_JUDGE = 3
 _COMMON_CHAR_COUNT = 3500
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+# Unicode category Cc (C0 and C1 controls) except the layout ones \t \n \v \f \r
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 _NOT_TEXT = (
     "the bytes are not valid UTF-8, GB18030/GBK/GB2312 or Big5 text "
@@ -248,7 +248,7 @@ def _decode_legacy_cjk(data: bytes) -> tuple[str, str]:
 
 
 def _reject_control_characters(text: str) -> None:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    controls = len(_CONTROL.findall(text))
     if "\x00" in text or controls > max(3, len(text) // 100):
         raise _fail("undecodable", "it contains many NUL or control characters, so it looks like a binary file, not text.")
 

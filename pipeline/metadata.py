@@ -127,10 +127,11 @@ def find_period(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _prepare_raw(raw_text: str) -> list[str]:
-    """Raw lines in the normalized alphabet: NFC, Simplified, ASCII digits; stripped."""
+def _prepare_raw(raw_text: str, script: str | None = None) -> list[str]:
+    """Raw lines in the normalized alphabet: NFC, Simplified, ASCII digits; stripped. ``script`` is the raw
+    text's script when the caller has detected it already (normalize does)."""
     text = unicodedata.normalize("NFC", raw_text.lstrip("\ufeff"))
-    if detect_script(text) != "simplified":
+    if (script or detect_script(text)) != "simplified":
         text = to_simplified(text)
     return [line.strip() for line in fold_characters(text).split("\n") if line.strip()]
 
@@ -331,15 +332,16 @@ def find_plan_period(title: str | None, lines: list[str]) -> tuple[int, int] | N
 
 
 def extract_metadata(text: str, raw_text: str | None = None, *,
-                     vocabulary_path: Path | None = None) -> DocumentMeta:
+                     vocabulary_path: Path | None = None, raw_script: str | None = None) -> DocumentMeta:
     """Title, issuer, 文号, issue date and plan period of a normalized document.
 
     ``raw_text`` (optional) lets the issue date and issuer come from header
-    and footer lines that boilerplate removal took out of ``text``.
+    and footer lines that boilerplate removal took out of ``text``; ``raw_script``
+    is its script if already known (saves a second detection).
     """
     vocab = load_vocabulary(vocabulary_path or DEFAULT_VOCABULARY)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    raw_lines = _prepare_raw(raw_text) if raw_text else []
+    raw_lines = _prepare_raw(raw_text, raw_script) if raw_text else []
     title = find_title(lines, vocab)
     period = find_plan_period(title, lines)
     return DocumentMeta(

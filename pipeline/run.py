@@ -52,7 +52,7 @@ def build_document(ingested: IngestedDocument) -> Document:
         encoding=ingested.encoding,
         script=normalized.script,
         text=normalized.text,
-        meta=extract_metadata(normalized.text, raw_text=ingested.raw_text),
+        meta=extract_metadata(normalized.text, raw_text=ingested.raw_text, raw_script=normalized.script),
         sections=parse_outline(normalized.text),
         sentences=split_sentences(normalized.text),
     )
