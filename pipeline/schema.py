@@ -177,11 +177,11 @@ def to_table(name: str, rows: Iterable[Any]) -> pa.Table:
             raise ValueError(f"{name}: {row_type.__name__} fields {row_fields} do not match the schema {schema.names}")
     # attribute access, not dataclasses.asdict: rows hold only flat values and tuples
     columns = {column: [getattr(row, column) for row in rows] for column in schema.names}
-    for column, values in columns.items():
-        if any(isinstance(value, tuple) for value in values):
-            columns[column] = [list(value) if isinstance(value, tuple) else value for value in values]
+    for f in schema:
+        if pa.types.is_list(f.type):   # rows hold tuples (immutable); pyarrow wants lists
+            columns[f.name] = [list(v) if isinstance(v, tuple) else v for v in columns[f.name]]
     for column, allowed in ENUMS.get(name, {}).items():
-        bad = sorted({v for v in columns[column] if v is not None and v not in allowed})
+        bad = sorted(v for v in set(columns[column]) - set(allowed) if v is not None)
         if bad:
             raise ValueError(f"{name}.{column}: value(s) {bad} outside the contract's {list(allowed)}")
     table = pa.Table.from_pydict(columns, schema=schema)

@@ -86,7 +86,12 @@ class Rule:
             raise RuleError(self.source, self.id, f"matching timed out after {MATCH_TIMEOUT_S}s") from exc
 
     def search(self, text: str) -> regex.Match | None:
-        return next(self.finditer(text), None)
+        # directly, not next(finditer()): called ~100,000 times per 200 documents on short strings, where a
+        # generator and a scanner object cost more than the match
+        try:
+            return self.pattern.search(text, timeout=MATCH_TIMEOUT_S)
+        except TimeoutError as exc:
+            raise RuleError(self.source, self.id, f"matching timed out after {MATCH_TIMEOUT_S}s") from exc
 
 
 @dataclass(frozen=True)
