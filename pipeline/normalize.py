@@ -160,16 +160,27 @@ def detect_script(text: str) -> str:
     mixed: a share of at most 10 %, or fewer than 5 such characters in a
     mostly Simplified text, is noise.
     """
+    return _script_of(*_script_counts(text))
+
+
+def _script_counts(text: str) -> tuple[int, int]:
+    """(Traditional-only, Simplified-only) Han characters in ``text``, occurrences counted."""
+    # classify the distinct Han characters (a set at C speed); count occurrences only when some
+    # character is Traditional-only, which most documents have none of
+    kinds = {ch: _char_script(ch) for ch in _HAN.findall("".join(set(text)))}
+    if "t" not in kinds.values():
+        return 0, 0
     trad = simp = 0
-    # count every character once at C speed, then classify the distinct Han ones
     for ch, n in Counter(text).items():
-        if ch < "\u2e80" or not _HAN.match(ch):
-            continue
-        kind = _char_script(ch)
+        kind = kinds.get(ch)
         if kind == "t":
             trad += n
         elif kind == "s":
             simp += n
+    return trad, simp
+
+
+def _script_of(trad: int, simp: int) -> str:
     if trad == 0:
         return "simplified"
     share = trad / (trad + simp)
@@ -635,10 +646,11 @@ def normalize(raw_text: str, *, vocabulary_path: Path | None = None) -> Normaliz
     vocab = load_vocabulary(vocabulary_path or DEFAULT_VOCABULARY)
     text = raw_text.lstrip("\ufeff")
     text = unicodedata.normalize("NFC", text)
-    script = detect_script(text)
+    trad, simp = _script_counts(text)
+    script = _script_of(trad, simp)
     if script != "simplified":
         text = to_simplified(text)
-    else:
+    elif trad:          # a Simplified document with some Traditional lines (a quoted notice)
         text = "\n".join(map(_simplify_traditional_line, text.split("\n")))
     text = fold_characters(text)
     lines = remove_boilerplate(_prepare_lines(text), vocab)
