@@ -223,7 +223,7 @@ def write_xlsx(output_dir: Path, path: Path | None = None) -> dict[str, Any]:
                 rows = table.slice(part * per_sheet, per_sheet).to_pylist()
                 for i, row in enumerate(rows):
                     excel_row = i + 2
-                    values = [_excel_value(row[c], name, c, excel_row, notes) for c in columns]
+                    values = [_excel_value(row[c], title, c, excel_row, notes) for c in columns]  # notes name the sheet
                     ws.append([_text_cell(ws, v) if isinstance(v, str) and v.startswith("=") else v
                                for v in values])
                 sheets[title] = len(rows)
