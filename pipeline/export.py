@@ -2,8 +2,11 @@
 
 Every file is written to a temporary name in the output folder and renamed
 over the old one (``os.replace`` is atomic on POSIX), so an interrupted run
-leaves the previous outputs readable. The manifest is written last: it
-describes a complete set of tables.
+leaves the previous outputs readable. The tables of a run are renamed into
+place one after another only once every one is complete, so only an
+interruption inside that loop of renames (microseconds) can mix two runs; the
+manifest, written last, gives each table's row count, against which a reader
+can check the set.
 """
 from __future__ import annotations
 
