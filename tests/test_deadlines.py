@@ -274,9 +274,10 @@ def test_a_work_report_dated_in_its_byline_resolves_this_year_and_next_year():
             "“十四五”时期工作回顾\n五年来，全市地区生产总值年均增长6%。\n"
             "今年主要预期目标是：地区生产总值增长5%左右。明年基本建成数据平台。当年新增高新技术企业200家。"
             "今后五年，全市研发投入年均增长10%。")
-    # metadata took the heading “十三五”…; a plan that ended before the report is not its plan
+    # metadata took the heading “十三五”…; a plan that ended before the report is not its plan: a 政府工作报告
+    # is about the year it is delivered in
     doc = make_doc(text, period_start=2016, period_end=2020)
-    assert EXTRACT.plan_period(doc) is None
+    assert EXTRACT.plan_period(doc) == (2025, 2025)
     found = [(r.text, r.end_date) for r in EXTRACT(doc)]
     assert ("今年", D(2025, 12, 31)) in found
     assert ("明年", D(2026, 12, 31)) in found

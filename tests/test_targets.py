@@ -683,3 +683,17 @@ def test_a_population_threshold_is_not_a_target_and_an_indicator_may_say_has():
     # 65岁及以上老年人 sorts a population; 拥有…达到 names an indicator; 拥有…63家 is a fact
     assert [(r.value_text, r.unit) for r in rows] == [
         ("65%以上", "%"), ("79岁", "岁"), ("5所以上", "所"), ("不少于10场次", "场次"), ("3.6人", "人")]
+
+
+def test_a_work_report_without_a_year_in_its_title_is_about_the_year_it_is_delivered():
+    text = """政府工作报告
+——2025年1月15日在某市第十七届人民代表大会第四次会议上
+一、2024年工作回顾
+过去一年，地区生产总值增长5.2%。
+二、今年主要预期目标
+全市地区生产总值增长5%左右。
+三、加强政府自身建设
+坚持过紧日子，一般性支出再压减5%。
+"""
+    rows = extract(text, title="政府工作报告")
+    assert [(r.value_text, r.target_year) for r in rows] == [("5%左右", 2025), ("5%", 2025)]

@@ -122,6 +122,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
     "title_year": RuleSpec(groups=("year",)),
     "background_heading": RuleSpec(),
     "goal_heading": RuleSpec(),
+    "one_year_title": RuleSpec(),
 }
 
 
@@ -309,7 +310,8 @@ class DeadlineExtractor:
         1. a period in the title; 2. the year of a one-year plan or report in the title (2024年工作要点; of
         2021年计划执行情况与2022年计划草案, the later); 3. ``doc.meta``'s period, unless it ended before the
         document's year (a body line near the top such as 实现了“十三五”良好开局, or a heading “十三五”时期的工作回顾,
-        names a past plan, not this one); 4. a period, else a title year, in the title zone."""
+        names a past plan, not this one); 4. a period, else a title year, in the title zone; 5. the document's
+        own year when its title names a one-year document without a year (政府工作报告 on a dated byline)."""
         meta = doc.meta
         title_rules = [r for r in self.rules if r.attrs.get("role") == "title_year"]
 
@@ -334,7 +336,15 @@ class DeadlineExtractor:
             if doc_year is None or meta.period_end >= doc_year:
                 return meta.period_start, meta.period_end
         zone = _title_zone(doc.text)
-        return period_in(zone) or year_in(zone)
+        found = period_in(zone) or year_in(zone)
+        if found:
+            return found
+        # 5. a report or work plan about one year that does not write it (政府工作报告 on a dated byline)
+        doc_year = self.document_year(doc)
+        one_year = [r for r in self.rules if r.attrs.get("role") == "one_year_title"]
+        if doc_year is not None and any(r.search(title or zone) for r in one_year):
+            return doc_year, doc_year
+        return None
 
     @staticmethod
     def document_year(doc: Document) -> int | None:
