@@ -41,6 +41,9 @@ eval: $(STAMP)
 	test -f $(OUTPUT)/documents.parquet || $(MAKE) extract
 	$(PY) -m pipeline eval --predicted $(OUTPUT) --gold tests/gold --output $(OUTPUT)/eval.json
 	$(PY) -m pipeline lodo --input $(INPUT) --gold tests/gold --output $(OUTPUT)/lodo.json
+	@echo "held-out set (tests/heldout: other styles; see its README for how it was used)"
+	$(PY) -m pipeline extract --input tests/heldout/raw --output $(OUTPUT)/heldout --no-publish
+	$(PY) -m pipeline eval --predicted $(OUTPUT)/heldout --gold tests/heldout/gold --output $(OUTPUT)/eval_heldout.json
 
 rules-check: $(STAMP)
 	$(PY) -m pipeline rules-check
