@@ -1,25 +1,25 @@
 """Heading hierarchy of normalized text.
 
-A heading line starts with a label:
+A heading line starts with a label of one of these kinds; ``Section.label`` is
+the label as written in the text (``text[char_start:]`` starts with it):
 
-=========  =========================  ====================
-kind       as written                 ``Section.label``
-=========  =========================  ====================
-chapter    第一章 / 第一节 / 第一条 …   as written (第一章)
-cn_dun     一、 十一、                 一、
-cn_paren   （一） (一)                  （一）
-ar_dot     1. 1． 1﹒ ⒈               1.
-ar_dun     1、                        1.
-ar_paren   （1） (1) ⑴                （1）
-circled    ①                          ①
-=========  =========================  ====================
+=========  ==============================
+kind       written as
+=========  ==============================
+chapter    第一章 / 第一节 / 第一条 …
+cn_dun     一、 十一、
+cn_paren   （一） (一)
+ar_dot     1. 1． 1﹒ ⒈
+ar_dun     1、
+ar_paren   （1） (1) ⑴
+circled    ①
+=========  ==============================
 
-``1.`` and ``1、`` share the label form ``1.`` but count as two kinds, because
-a document using both uses them at different depths. Levels follow the order
-in which the kinds first appear (1 = top), so a document may start at
-``（一）``. The 第X章/节/条/篇/部分 forms are one kind per unit; among
-themselves they rank 篇/部分 > 章 > 节 > 条 whatever their order of appearance
-(they take the level slots their first appearances gave them, re-dealt).
+``1.`` and ``1、`` are two kinds, because a document using both uses them at
+different depths. A section's level is its depth under the sections open
+when it starts (1 = top; see ``_nest``), so a document may start at ``（一）``
+and a kind first seen under one parent does not fix the level of another. The
+第X章/节/条/篇/部分 forms are one kind per unit and rank 篇/部分 > 章 > 节 > 条.
 
 The heading text is the rest of the line when short (≤ 40 characters, no
 ``。``); when the item runs on into its text (``1．持续推进工业强基，实施产业基础

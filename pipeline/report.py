@@ -496,6 +496,9 @@ def build_pages(tables: dict[str, list[dict[str, Any]]]) -> tuple[list[DocPage],
 REPORT_MARKER = ".policy-report"
 
 
+_LEGACY_REPORT_FILE = regex.compile(r"index\.html|summary\.json|dictionary\.html|doc-[^/]+\.html")
+
+
 class ReportOutputError(ValueError):
     """The output folder exists and is not a report this tool wrote."""
 
@@ -509,6 +512,8 @@ def check_report_output(output_dir: Path) -> None:
         raise ReportOutputError(f"{output_dir} exists and is not a folder")
     if (output_dir / REPORT_MARKER).is_file() or not any(output_dir.iterdir()):
         return
+    if all(_LEGACY_REPORT_FILE.fullmatch(p.name) for p in output_dir.iterdir()):
+        return      # a report written before the marker existed: only the report's own files
     raise ReportOutputError(f"{output_dir} is not empty and holds no earlier report ({REPORT_MARKER} is "
                             f"missing); the report replaces its output folder as a whole, so choose a "
                             f"new or empty folder")

@@ -99,7 +99,7 @@ def process_file(path: Path, input_dir: Path, extractors: Extractors) -> Documen
     for name, rows in tables.items():
         problem = row_problem(name, rows)
         if problem is not None:     # checked here so that the run names this file and goes on
-            result.errors.append(ErrorRow(source_path=rel, stage="export", error="internal_error",
+            result.errors.append(ErrorRow(source_path=rel, stage="export", error="contract",
                                           message=f"{rel}: a row breaks the output contract ({problem}); the "
                                                   f"file's rows were left out. Please report it with this file."))
             return result

@@ -209,6 +209,15 @@ def test_report_never_replaces_a_folder_it_did_not_write(tmp_path):
     assert write_report(constructed_tables(), empty)["documents"] == 1
 
 
+def test_a_report_written_before_the_marker_is_replaced(tmp_path):
+    old = tmp_path / "report"
+    old.mkdir()
+    for name in ("index.html", "summary.json", "dictionary.html", "doc-D1.html"):
+        (old / name).write_text("old report")
+    assert write_report(constructed_tables(), old)["documents"] == 1
+    assert (old / REPORT_MARKER).is_file() and (old / "index.html").read_text() != "old report"
+
+
 def test_report_cli_refuses_its_input_folder_as_output(tmp_path):
     assert main(["extract", "--input", str(ROOT / "raw"), "--output", str(tmp_path), "--no-publish"]) == 0
     before = sorted(p.name for p in tmp_path.iterdir())

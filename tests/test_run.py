@@ -196,7 +196,7 @@ def test_a_row_breaking_the_contract_becomes_that_files_error_row(corpus, tmp_pa
     summary = run_extract(corpus, tmp_path / "out", workers=1, incremental=False)
     errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
     assert (list(errors.source_path), list(errors.stage), list(errors.error)) == (
-        ["plan.txt"], ["export"], ["internal_error"])
+        ["plan.txt"], ["export"], ["contract"])
     assert "targets.target_year = 40000 does not fit" in errors.message[0]
     docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
     assert list(docs.source_path) == ["sub/plan_gbk.txt"] and summary.n_errors == 1
@@ -266,4 +266,4 @@ def test_code_fingerprint_changes_with_a_library_version(monkeypatch):
     real = cache._version
     monkeypatch.setattr(cache, "_version", lambda name: "9.9" if name == "jieba" else real(name))
     assert cache.code_fingerprint() != before
-    assert real("jieba").startswith("0.42") and real("no-such-distribution") == "absent"
+    assert real("jieba") != "absent" and real("no-such-distribution") == "absent"

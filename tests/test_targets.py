@@ -697,3 +697,14 @@ def test_a_work_report_without_a_year_in_its_title_is_about_the_year_it_is_deliv
 """
     rows = extract(text, title="政府工作报告")
     assert [(r.value_text, r.target_year) for r in rows] == [("5%左右", 2025), ("5%", 2025)]
+
+
+def test_a_long_range_vision_is_not_an_undated_documents_plan_end():
+    text = OPINION.replace("到2028年，社会物流总费用", "到2035年，社会物流总费用")
+    doc = make_doc(text, issue_date=D(2023, 5, 4))
+    deadlines = DEADLINES(doc)
+    rows = TARGETS(doc, deadlines)
+    # 到2035年 lies beyond a plan's reach from 2023: the goals' horizon is 2025, the latest within it
+    assert [(r.value_text, r.target_year) for r in rows] == [("13%左右", 2035), ("8个左右", 2025), ("50家以上", 2025)]
+    [within] = [d for d in deadlines if d.text == "三年内"]
+    assert within.end_date == D(2025, 12, 31)

@@ -40,6 +40,7 @@ RULES_FILE = "deadlines.toml"
 DEADLINE_KINDS = ENUMS["deadlines"]["kind"]      # by | period | relative | recurring: the rows' kinds
 CONTEXT_KINDS = ("year", "past")                 # mentions that are context only, never rows
 GOVERNING_KINDS = ("by", "period", "relative", "year", "past")
+HORIZON_YEARS = 6        # the farthest an undated document's goals reach for its plan end (a five-year span)
 WINDOW = 400            # characters of context read on each side of a value or a time expression
 _CLAUSE_END = "，,；;。！？!?：:\n"
 _NEWLINE = regex.compile("\n")
@@ -379,7 +380,7 @@ class DeadlineExtractor:
         background = self._sections_headed(doc, "background_heading")
         horizon = None
         if plan is None:
-            horizon = self._horizon(mentions, self._sections_headed(doc, "goal_heading"), background)
+            horizon = self._horizon(mentions, self._sections_headed(doc, "goal_heading"), background, doc_year)
             if horizon is not None:
                 # relative times (三年内, 未来三年) resolve to the plan's end, here the horizon
                 pseudo_plan = (min(doc_year or horizon, horizon), horizon)
@@ -396,11 +397,15 @@ class DeadlineExtractor:
 
     @staticmethod
     def _horizon(mentions: list[TimeMention], goal_sections: list[tuple[int, int]],
-                 background: list[tuple[int, int]]) -> int | None:
+                 background: list[tuple[int, int]], doc_year: int | None) -> int | None:
         """The latest year a document's goal sections (总体要求, 主要目标) set a goal by (到2027年): an undated
-        document's plan end. Only goal sections count: a year in a task (2026年底前制修订…) is that task's own."""
+        document's plan end. Only goal sections count: a year in a task (2026年底前制修订…) is that task's own;
+        a long-range vision (展望2035年, 到2035年 in a 2022 opinion: more than HORIZON_YEARS after the document)
+        is not the plan's end."""
         years = [m.year for m in mentions
                  if m.kind == "by" and not m.historical and m.year is not None
+                 and m.rule_id != "deadline.outlook"
+                 and (doc_year is None or m.year <= doc_year + HORIZON_YEARS)
                  and any(a <= m.start < b for a, b in goal_sections)
                  and not any(a <= m.start < b for a, b in background)]
         return max(years) if years else None

@@ -527,6 +527,10 @@ class OrgRecognizer:
         if "的" in name or not _HAN_START.match(name) or self.owner_stop.pattern.search(name) \
                 or self.generic_brand.pattern.search(name[:2]):
             return False
+        body = next((name[:m.start()] for m in self.needles["platform"].finditer(name) if m.end() == len(name)),
+                    None)
+        if body and self.generic_brand.pattern.fullmatch(body):
+            return False           # 新材料产业 + 研究院: field words only, a description
         if self.place_prefix(name) or self.gazetteer.get(name) is not None:
             return True
         k = next((k for k in range(min(len(name) - 2, 6), 1, -1) if self.gazetteer.get(name[:k])), 0)
