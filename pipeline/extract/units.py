@@ -23,7 +23,7 @@ the type is the main unit's.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -80,6 +80,9 @@ class UnitLexicon:
     org_rule: Rule
     bare_prefix: regex.Pattern                 # 区 / 市 / 省 … opening a name
     place_segment: regex.Pattern               # 上海市 / 松江区 / 浦东新区 …
+    # unit_type and split_prefix of a name, remembered: pure functions of the rules, asked many times per clause
+    _types: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _splits: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------ loading
 
@@ -114,6 +117,12 @@ class UnitLexicon:
         Among the possible cuts, the longest whose core is a known core wins (``区市场监管局``
         → ``区`` + ``市场监管局``, not ``区市`` + …); with no known core, the longest cut.
         """
+        found = self._splits.get(name)
+        if found is None:
+            found = self._splits[name] = self._split_prefix(name)
+        return found
+
+    def _split_prefix(self, name: str) -> tuple[str, str]:
         starts = [0]
         m = self.bare_prefix.match(name)
         if m:
@@ -173,10 +182,11 @@ class UnitLexicon:
     def unit_type(self, name: str) -> str:
         """Type of a (canonical) unit name from its form; the sub-unit is ignored."""
         main = UnitName.parse(name).main
-        for rule in self.type_rules:
-            if rule.search(main):
-                return rule.attrs["type"]
-        return "other"
+        found = self._types.get(main)
+        if found is None:
+            found = next((rule.attrs["type"] for rule in self.type_rules if rule.search(main)), "other")
+            self._types[main] = found
+        return found
 
     def is_org_like(self, name: str) -> bool:
         """True when a name has the form of an organisation or is a known alias."""
