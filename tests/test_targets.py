@@ -708,3 +708,22 @@ def test_a_long_range_vision_is_not_an_undated_documents_plan_end():
     assert [(r.value_text, r.target_year) for r in rows] == [("13%左右", 2035), ("8个左右", 2025), ("50家以上", 2025)]
     [within] = [d for d in deadlines if d.text == "三年内"]
     assert within.end_date == D(2025, 12, 31)
+
+
+def test_targets_in_a_task_table_take_the_rows_deadline_and_a_statistics_table_stays_out():
+    text = """某市制造业数字化转型实施方案（2025—2027年）
+一、主要目标
+到2027年，全市规模以上工业企业数字化改造全覆盖。
+二、重点任务
+序号\t重点任务\t牵头单位\t配合单位\t完成时限
+1\t推进企业上云用数，新增上云企业1500家。\t市经济和信息化局\t市财政局\t2026年底前
+2\t建设数字化车间，新建市级数字化车间40个以上。\t市经济和信息化局\t市科技局\t2025年6月底前
+三、发展基础
+年份\t企业数\t产值
+2023年\t120家\t800亿元
+"""
+    doc = make_doc(text, period_start=2025, period_end=2027)
+    doc = dataclasses.replace(doc, sentences=split_sentences(doc.text))   # a table row is one sentence
+    rows = TARGETS(doc, DEADLINES(doc))
+    # the task cells are read as text; each target takes its row's 完成时限; the statistics rows are no targets
+    assert [(r.value_text, r.target_year) for r in rows] == [("1500家", 2026), ("40个以上", 2025)]

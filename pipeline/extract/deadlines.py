@@ -226,13 +226,19 @@ class TimeContext:
 
     def governing(self, offset: int, *, sentence: tuple[int, int] | None = None) -> TimeMention | None:
         """The time that governs ``offset`` (see the module docstring); None if nothing does."""
-        s_start, _ = sentence or self.sentence_span(offset)
+        s_start, s_end = sentence or self.sentence_span(offset)
         i = bisect.bisect_left(self._mention_starts, offset) - 1     # the nearest mention before offset…
         while i >= 0 and self.mentions[i].start >= s_start:          # …within its sentence
             m = self.mentions[i]
             if m.kind in GOVERNING_KINDS and m.end <= offset:
                 return m
             i -= 1
+        if "\t" in self.doc.text[s_start:s_end]:
+            # a row of a task table: its own deadline column (完成时限: 2026年底前) comes after the task's text
+            later = [m for m in self.mentions_between(offset, s_end)
+                     if m.kind in GOVERNING_KINDS and "\t" in self.doc.text[offset:m.start]]
+            if later:
+                return later[-1]
         p_start, p_end = self.paragraph(offset)
         opener = self._opener(p_start, p_end)
         if opener is not None and opener.end <= offset:

@@ -46,7 +46,10 @@ from .numbers import UnitTable, parse_number
 from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
 
 RULES_FILE = "targets.toml"
-_CLAUSE_END = "，,；;。！？!?：:\n"
+_CLAUSE_END = "，,；;。！？!?：:\n\t"            # a table cell is a clause of its own
+# A cell of running text (a task described in a table): a clause of four Han characters or more followed by
+# a comma or stop (an indicator's name or a statistic has none)
+_TASK_CELL = regex.compile(r"\p{Han}{4,}[，,；;。]")
 _PHRASE_BREAK = regex.compile(r"[、，,；;。：:\n]|和|及|与|或")
 # the noun between a threshold amount and the count of the things it sorts (10亿元以上新能源项目30个): a few
 # characters, no digits; a verb in it (投资10亿元建设项目3个) makes the amount a goal of its own
@@ -516,12 +519,15 @@ class TargetExtractor:
             if line.count("\t") < 2:
                 header = None
                 continue
-            spans.append((line_start, line_start + len(line)))
             cells, starts = _cells(line, line_start)
             roles = self._header_roles(cells)
             if roles is not None:
                 header, n_header = roles, len(cells)
+                spans.append((line_start, line_start + len(line)))
                 continue
+            if header is None and any(_TASK_CELL.search(c) for c in cells):
+                continue       # a row of a task table (重点任务 | 牵头单位 | 完成时限): its cells are read as text
+            spans.append((line_start, line_start + len(line)))
             if header is None or ctx.in_background(line_start):
                 continue
             shift = n_header - len(cells)                  # rows that lost leading (merged) cells: align right
@@ -575,7 +581,8 @@ class TargetExtractor:
         if col_change == "annual_avg" and not m.group("bracket") and not m.group("unit") \
                 and self.units.kind(unit) != "percent":
             unit = "%"                                      # an average growth rate of a level indicator
-        pre, post = m.group("pre") or "", m.group("post") or ""
+        # 力争 may open the cell before its verb (力争提高到15) or come with the number (力争保持25左右)
+        pre, post = (m.groupdict().get("aim") or "") + (m.group("pre") or ""), m.group("post") or ""
         qualifiers = []
         if "力争" in pre:
             qualifiers.append("力争")
