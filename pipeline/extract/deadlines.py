@@ -346,7 +346,7 @@ class DeadlineExtractor:
         found = period_in(zone) or year_in(zone)
         if found:
             return found
-        # 5. a report or work plan about one year that does not write it (政府工作报告 on a dated byline)
+        # 5. a report about one year that does not write it (政府工作报告 on a dated byline)
         doc_year = self.document_year(doc)
         one_year = [r for r in self.rules if r.attrs.get("role") == "one_year_title"]
         if doc_year is not None and any(r.search(title or zone) for r in one_year):
