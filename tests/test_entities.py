@@ -444,3 +444,13 @@ def test_partner_company_before_cooperation_and_no_owner_from_a_field_word(extra
     assert ("华住集团", "enterprise", False) in {(t, m.type, m.embedded) for t, m in ms.items()}
     # 澄州 + 先进 is a place and a field word: the institute has no company inside it
     assert not [t for t, m in ms.items() if m.type == "enterprise" and t != "华住集团"]
+
+
+def test_a_legal_name_after_qizhong_starts_after_it(extractor):
+    ms = found(extractor, "培育龙头企业5家，其中青禾丰源米业有限公司建设加工项目。")
+    assert {(t, m.type) for t, m in ms.items()} == {("青禾丰源米业有限公司", "enterprise")}
+
+
+def test_a_list_after_qizhong_starts_after_it(extractor):
+    ms = found(extractor, "全县共有龙头企业23家，其中青禾丰源米业有限公司、温氏食品集团股份有限公司等2家为国家级。")
+    assert {t for t, m in ms.items() if m.type == "enterprise"} == {"青禾丰源米业有限公司", "温氏食品集团股份有限公司"}
