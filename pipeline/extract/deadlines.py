@@ -233,10 +233,11 @@ class TimeContext:
             if m.kind in GOVERNING_KINDS and m.end <= offset:
                 return m
             i -= 1
-        if "\t" in self.doc.text[s_start:s_end]:
+        text = self.doc.text
+        if text.find("\t", s_start, s_end) >= 0:     # find, not a slice: this runs for every value
             # a row of a task table: its own deadline column (完成时限: 2026年底前) comes after the task's text
             later = [m for m in self.mentions_between(offset, s_end)
-                     if m.kind in GOVERNING_KINDS and "\t" in self.doc.text[offset:m.start]]
+                     if m.kind in GOVERNING_KINDS and text.find("\t", offset, m.start) >= 0]
             if later:
                 return later[-1]
         p_start, p_end = self.paragraph(offset)
