@@ -37,13 +37,17 @@ xlsx: $(STAMP)
 	test -f $(OUTPUT)/documents.parquet || $(MAKE) extract
 	$(PY) -m pipeline xlsx --input $(OUTPUT) --output $(OUTPUT)/policy.xlsx
 
-# eval re-runs extract first (incremental: only what changed is processed), so it never scores stale tables
+# eval re-runs extract first (incremental: only what changed is processed), so it never scores stale tables.
+# Each set's scores go to eval*.json (overall, per document, per document kind) and eval*.misses.md.
 eval: extract
 	$(PY) -m pipeline eval --predicted $(OUTPUT) --gold tests/gold --output $(OUTPUT)/eval.json
 	$(PY) -m pipeline lodo --input $(INPUT) --gold tests/gold --output $(OUTPUT)/lodo.json
 	@echo "held-out set (tests/heldout: other styles; see its README for how it was used)"
 	$(PY) -m pipeline extract --input tests/heldout/raw --output $(OUTPUT)/heldout --no-publish
 	$(PY) -m pipeline eval --predicted $(OUTPUT)/heldout --gold tests/heldout/gold --output $(OUTPUT)/eval_heldout.json
+	@echo "real documents (tests/real: the development measure; see its README)"
+	$(PY) -m pipeline extract --input tests/real/raw --output $(OUTPUT)/real --no-publish
+	$(PY) -m pipeline eval --predicted $(OUTPUT)/real --gold tests/real/gold --output $(OUTPUT)/eval_real.json
 
 rules-check: $(STAMP)
 	$(PY) -m pipeline rules-check

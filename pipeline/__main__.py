@@ -80,13 +80,16 @@ def _cmd_xlsx(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, format_report
-    from .export import write_json
+    from .evaluate import evaluate, format_misses, format_report
+    from .export import write_json, write_text
 
     result = evaluate(Path(args.predicted), Path(args.gold))
     print(format_report(result))
     if args.output:
-        write_json(result, Path(args.output))
+        output = Path(args.output)
+        write_json(result, output)
+        # the misses, for a person: beside the JSON (eval.json → eval.misses.md)
+        write_text(format_misses(result), output.with_suffix(".misses.md"))
     return EXIT_OK
 
 

@@ -111,6 +111,29 @@ def load_gold(gold_dir: Path) -> dict[str, dict[str, list[dict]]]:
     return gold
 
 
+KINDS_FILE = "kinds.tsv"     # doc<TAB>kind: the kind a person gave each gold document
+
+
+def load_kinds(gold_dir: Path) -> dict[str, str]:
+    """The documents' kinds as declared beside the gold (``kinds.tsv``); {} when the set declares none."""
+    path = Path(gold_dir) / KINDS_FILE
+    if not path.exists():
+        return {}
+    kinds = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            doc, kind = line.split("\t")[:2]
+            kinds[doc.strip()] = kind.strip()
+    return kinds
+
+
+def predicted_kinds(pred_dir: Path) -> dict[str, str]:
+    documents = _read(pred_dir, "documents")
+    if documents.empty or "kind" not in documents:
+        return {}
+    return {row.source_path.rsplit("/", 1)[-1]: row.kind for row in documents.itertuples() if not _isnull(row.kind)}
+
+
 def _read(pred_dir: Path, name: str) -> pd.DataFrame:
     path = Path(pred_dir) / f"{name}.parquet"
     return pd.read_parquet(path) if path.exists() else pd.DataFrame()
@@ -293,12 +316,19 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict[str, Any]:
     overlaps: list[float] = []
     per_doc: dict[str, dict[str, Any]] = {}
     errors: dict[str, dict[str, list]] = {}
+    no_enterprise_docs = rows_on_none = 0
     for doc in docs:
         t = score_targets(gold["targets"][doc], pred["targets"].get(doc, []))
         d, d_missed, d_spurious = score_deadlines(gold["deadlines"][doc], pred["deadlines"].get(doc, []))
         r, r_lead, r_clauses = score_responsibilities(gold["responsibilities"][doc],
                                                       pred["responsibilities"].get(doc, []))
+        r_pred = _clauses(pred["responsibilities"].get(doc, []))
+        r_pairs = align_clauses(gold["responsibilities"][doc], r_pred)
         e, e_missed, e_spurious = score_enterprises(gold["enterprises"][doc], pred["enterprises"].get(doc, []), True)
+        if not gold["enterprises"][doc]:
+            # companies invented on a document that names none: the rows a researcher would wrongly count
+            no_enterprise_docs += 1
+            rows_on_none += len(pred["enterprises"].get(doc, []))
         e_ne, _, _ = score_enterprises(gold["enterprises"][doc], pred["enterprises"].get(doc, []), False)
         scores = {"targets": t.score, "deadlines": d, "responsibilities": r, "enterprises": e,
                   "enterprises_no_embedded": e_ne, "responsibility_clauses": r_clauses}
@@ -317,13 +347,35 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict[str, Any]:
                                                          "rule_id", "sentence")} for p in t.spurious],
             "deadlines_missed": [list(x) for x in d_missed],
             "deadlines_spurious": [list(x) for x in d_spurious],
+            "clauses_missed": [g["clause"] for i, g in enumerate(gold["responsibilities"][doc]) if i not in r_pairs],
+            "clauses_spurious": [c["clause"] for j, c in enumerate(r_pred) if j not in set(r_pairs.values())],
             "enterprises_missed": sorted(e_missed),
             "enterprises_spurious": sorted(e_spurious),
         }
+    # per kind, by the kind declared beside the gold (else the predicted one): a collapse on one kind of
+    # document cannot hide in a total
+    declared, predicted = load_kinds(gold_dir), predicted_kinds(pred_dir)
+    per_kind_scores: dict[str, dict[str, Score]] = {}
+    for doc in docs:
+        kind = declared.get(doc) or predicted.get(doc) or "unknown"
+        bucket = per_kind_scores.setdefault(kind, {k: Score() for k in overall})
+        for k in overall:
+            d = per_doc[doc][k]
+            bucket[k].add(Score(tp=d["tp"], fp=d["fp"], fn=d["fn"]))
     result: dict[str, Any] = {"overall": {k: s.as_dict() for k, s in overall.items()}}
+    result["per_kind"] = {kind: {"n_docs": sum(1 for d in docs if (declared.get(d) or predicted.get(d)
+                                                                  or "unknown") == kind),
+                                 **{k: s.as_dict() for k, s in scores.items()}}
+                          for kind, scores in sorted(per_kind_scores.items())}
+    if declared:
+        agree = sum(1 for d in docs if predicted.get(d) == declared.get(d))
+        result["overall"]["kind_accuracy"] = {"accuracy": round(agree / len(docs), 4) if docs else None,
+                                              "correct": agree, "total": len(docs)}
+        result["kinds"] = {d: {"declared": declared.get(d), "predicted": predicted.get(d)} for d in docs}
     result["overall"]["target_year_accuracy"] = _acc_dict(year)
     result["overall"]["lead_accuracy"] = _acc_dict(lead)
     result["overall"]["indicator_overlap"] = round(sum(overlaps) / len(overlaps), 4) if overlaps else None
+    result["overall"]["enterprise_rows_on_docs_naming_none"] = {"docs": no_enterprise_docs, "rows": rows_on_none}
     result["per_document"] = per_doc
     result["errors"] = errors
     return result
@@ -345,12 +397,56 @@ def format_report(result: dict[str, Any]) -> str:
         val = "n/a" if a["accuracy"] is None else f"{a['accuracy']:.3f}"
         lines.append(f"{name:26s} {val:>6s}  ({a['correct']}/{a['total']})")
     lines.append(f"{'indicator_overlap':26s} {result['overall']['indicator_overlap']}")
+    if "kind_accuracy" in result["overall"]:
+        a = result["overall"]["kind_accuracy"]
+        lines.append(f"{'document kind accuracy':26s} {a['accuracy']:6.3f}  ({a['correct']}/{a['total']})")
+    none = result["overall"]["enterprise_rows_on_docs_naming_none"]
+    lines.append(f"{'enterprise rows on docs naming none':36s} {none['rows']} (on {none['docs']} docs)")
+    lines.append("")
+    lines.append(f"{'F1 per document kind':28s}" + "".join(f"{n[:12]:>13s}" for n in tables))
+    for kind, scores in result.get("per_kind", {}).items():
+        lines.append(f"{kind + ' (' + str(scores['n_docs']) + ')':28s}" + "".join(_doc_cell(scores[n]) for n in tables))
     lines.append("")
     lines.append(f"{'F1 per document':28s}" + "".join(f"{n[:12]:>13s}" for n in tables))
     for doc, scores in result["per_document"].items():
         lines.append(f"{doc:28s}" + "".join(_doc_cell(scores[n]) for n in tables))
     lines.append("(— : the document has no such gold rows and none were predicted)")
     return "\n".join(lines)
+
+
+def format_misses(result: dict[str, Any]) -> str:
+    """Every miss and spurious row, per document, for a person to read (``make eval`` writes it beside the JSON)."""
+    out = ["# Misses and spurious rows", "",
+           "Per document: gold lines not matched (missed) and predicted rows matching no gold line (spurious).", ""]
+    for doc, errs in result["errors"].items():
+        if not any(errs.values()):
+            continue
+        kind = result.get("kinds", {}).get(doc, {}).get("declared")
+        out.append(f"## {doc}" + (f" ({kind})" if kind else ""))
+        for g in errs["targets_missed"]:
+            out.append(f"- target missed: {g['value_text']} [{g['low']}–{g['high']} {g['unit']}] in 「{g['snippet']}」")
+        for p in errs["targets_spurious"]:
+            out.append(f"- target spurious: {p['value_text']} [{p['value_low']}–{p['value_high']} {p['unit']}] "
+                       f"({p['rule_id']}) in 「{_clip(p['sentence'])}」")
+        for text, end in errs["deadlines_missed"]:
+            out.append(f"- deadline missed: {text} → {end}")
+        for text, end in errs["deadlines_spurious"]:
+            out.append(f"- deadline spurious: {text} → {end}")
+        for clause in errs.get("clauses_missed", []):
+            out.append(f"- clause missed: （{clause}）")
+        for clause in errs.get("clauses_spurious", []):
+            out.append(f"- clause spurious: （{clause}）")
+        for name in errs["enterprises_missed"]:
+            out.append(f"- enterprise missed: {name}")
+        for name in errs["enterprises_spurious"]:
+            out.append(f"- enterprise spurious: {name}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _clip(text: Any, n: int = 90) -> str:
+    text = "" if _isnull(text) else str(text).replace("\n", " ")
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def _doc_cell(score: dict[str, Any]) -> str:

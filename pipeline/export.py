@@ -48,6 +48,10 @@ def write_json(data: Any, path: Path) -> None:
     write_atomically(path, write)
 
 
+def write_text(text: str, path: Path) -> None:
+    write_atomically(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+
 class StreamingTables:
     """One parquet writer per table, fed document by document, flushed in row groups.
 

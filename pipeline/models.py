@@ -133,6 +133,7 @@ class DocumentRow:
     issue_date: dt.date | None
     period_start: int | None
     period_end: int | None
+    kind: str | None           # plan | action_plan | work_report | statistical_bulletin | opinion | measures | notice | other
     n_chars: int
     text: str
 

@@ -58,12 +58,12 @@ def build_document(ingested: IngestedDocument) -> Document:
     )
 
 
-def document_row(doc: Document) -> DocumentRow:
+def document_row(doc: Document, kind: str | None = None) -> DocumentRow:
     m = doc.meta
     return DocumentRow(doc_id=doc.doc_id, source_path=doc.source_path, source_format=doc.source_format,
                        encoding=doc.encoding, script=doc.script, title=m.title, issuer=m.issuer,
                        doc_number=m.doc_number, issue_date=m.issue_date, period_start=m.period_start,
-                       period_end=m.period_end, n_chars=len(doc.text), text=doc.text)
+                       period_end=m.period_end, kind=kind, n_chars=len(doc.text), text=doc.text)
 
 
 def section_rows(doc: Document) -> list[SectionRow]:
@@ -93,7 +93,7 @@ def process_file(path: Path, input_dir: Path, extractors: Extractors) -> Documen
                                       message=f"{rel}: unexpected {type(exc).__name__} in the {stage} "
                                               f"stage: {exc}. Please report it with this file."))
         return result
-    tables = {"documents": [document_row(doc)], "sections": section_rows(doc), "targets": extraction.targets,
+    tables = {"documents": [document_row(doc, extraction.passages.kind)], "sections": section_rows(doc), "targets": extraction.targets,
               "deadlines": extraction.deadlines, "responsibilities": extraction.responsibilities,
               "entities": extraction.entities}
     for name, rows in tables.items():

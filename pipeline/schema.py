@@ -38,6 +38,8 @@ _TABLES: dict[str, list[tuple[pa.Field, str]]] = {
         _f("issue_date", _DATE, True, "date of issue or publication"),
         _f("period_start", _I16, True, "first year of the plan period"),
         _f("period_end", _I16, True, "last year of the plan period"),
+        _f("kind", _STR, True, "plan | action_plan | work_report | statistical_bulletin | opinion | measures | "
+                               "notice | other"),
         _f("n_chars", _I32, False, "length of text"),
         _f("text", _STR, False, "normalized text (Simplified script, cleaned); all offsets point here"),
     ],
@@ -135,6 +137,8 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     "documents": {
         "source_format": ("txt", "html", "docx", "pdf"),
         "script": ("simplified", "traditional", "mixed"),
+        "kind": ("plan", "action_plan", "work_report", "statistical_bulletin", "opinion", "measures", "notice",
+                 "other"),
     },
     "targets": {
         "bound": ("exact", "approx", "min", "max", "range"),

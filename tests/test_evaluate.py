@@ -139,7 +139,7 @@ def test_evaluate_end_to_end_on_written_tables(tmp_path):
         (gold_dir / f"{DOC}.{table}.jsonl").write_text("", "utf-8")
     doc = models.DocumentRow(doc_id="abc", source_path=f"sub/{DOC}", source_format="txt", encoding="utf-8",
                              script="simplified", title=None, issuer=None, doc_number=None, issue_date=None,
-                             period_start=None, period_end=None, n_chars=10, text="x")
+                             period_start=None, period_end=None, kind=None, n_chars=10, text="x")
     target = models.TargetRow(doc_id="abc", target_id="abc-T1", section_id=None,
                               sentence="到2024年，力争培育30-40家专精特新企业。", char_start=0, char_end=1,
                               indicator="专精特新企业", value_text="30-40家", value_low=30.0, value_high=40.0,
@@ -156,3 +156,37 @@ def test_evaluate_end_to_end_on_written_tables(tmp_path):
     # per document: a table with nothing to find and nothing found is shown as —, not as 0.000
     doc_line = next(line for line in format_report(result).splitlines() if line.startswith(DOC))
     assert doc_line.split()[1:] == ["1.000", "—", "—", "—", "—"]
+
+
+def test_eval_reports_per_declared_kind_and_writes_the_misses(tmp_path):
+    from pipeline.evaluate import format_misses
+    gold_dir, pred_dir = tmp_path / "gold", tmp_path / "pred"
+    gold_dir.mkdir()
+    other = "bulletin.html"
+    (gold_dir / f"{DOC}.targets.jsonl").write_text(json.dumps(gold_target(), ensure_ascii=False) + "\n", "utf-8")
+    for table in ("targets", "deadlines", "responsibilities", "enterprises"):
+        (gold_dir / f"{other}.{table}.jsonl").write_text("", "utf-8")
+    for table in ("deadlines", "responsibilities", "enterprises"):
+        (gold_dir / f"{DOC}.{table}.jsonl").write_text("", "utf-8")
+    (gold_dir / "kinds.tsv").write_text(f"# doc\tkind\n{DOC}\taction_plan\n{other}\tstatistical_bulletin\n", "utf-8")
+    docs = [models.DocumentRow(doc_id=i, source_path=name, source_format="txt", encoding="utf-8",
+                               script="simplified", title=None, issuer=None, doc_number=None, issue_date=None,
+                               period_start=None, period_end=None, kind=kind, n_chars=1, text="x")
+            for i, name, kind in (("a", DOC, "action_plan"), ("b", other, "notice"))]
+    # the bulletin gets one invented target: it must show under its declared kind, not in a total only
+    invented = models.TargetRow(doc_id="b", target_id="b-T1", section_id=None, sentence="全年增长5.0%。",
+                                char_start=0, char_end=4, indicator=None, value_text="5.0%", value_low=5.0,
+                                value_high=5.0, unit="%", value_base=5.0, unit_base="%", bound="exact",
+                                aspirational=False, change=None, target_year=None, baseline_year=None,
+                                binding=None, rule_id="target.value", qualifiers=())
+    write_table(to_table("documents", docs), pred_dir / "documents.parquet")
+    write_table(to_table("targets", [invented]), pred_dir / "targets.parquet")
+    result = evaluate(pred_dir, gold_dir)
+    assert result["per_kind"]["statistical_bulletin"]["targets"] == {
+        "p": 0.0, "r": 0.0, "f1": 0.0, "tp": 0, "fp": 1, "fn": 0}
+    assert result["per_kind"]["action_plan"]["targets"]["fn"] == 1
+    assert result["overall"]["kind_accuracy"] == {"accuracy": 0.5, "correct": 1, "total": 2}
+    misses = format_misses(result)
+    assert "## bulletin.html (statistical_bulletin)" in misses
+    assert "- target spurious: 5.0% [5.0–5.0 %] (target.value) in 「全年增长5.0%。」" in misses
+    assert "- target missed: 30-40家" in misses

@@ -7,12 +7,14 @@ pure function returning rows.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import DeadlineRow, Document, EntityRow, ResponsibilityRow, TargetRow
 from .deadlines import DeadlineExtractor
 from .entities import EntityExtractor
+from .passages import PassageClassifier, Passages
 from .responsibilities import ResponsibilityExtractor
 from .rules import load_rules_dir
 from .targets import TargetExtractor
@@ -24,6 +26,7 @@ class Extraction:
     deadlines: list[DeadlineRow]
     responsibilities: list[ResponsibilityRow]
     entities: list[EntityRow]
+    passages: Passages
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Extractors:
     targets: TargetExtractor
     responsibilities: ResponsibilityExtractor
     entities: EntityExtractor
+    passages: PassageClassifier
 
     @classmethod
     def from_rules(cls, rules_dir: Path) -> "Extractors":
@@ -42,15 +46,21 @@ class Extractors:
             targets=TargetExtractor.from_rules(rules_dir),
             responsibilities=ResponsibilityExtractor.from_rules(rules_dir),
             entities=EntityExtractor.from_rules(rules_dir),
+            passages=PassageClassifier.from_rules(rules_dir),
         )
 
     def __call__(self, doc: Document) -> Extraction:
         # one time context per document, shared: target years are resolved against the document's own
         # deadline expressions
         time_context = self.deadlines.context(doc)
+        # passages that report results (a bulletin, a work report's review) hold no goal and no deadline
+        passages = self.passages(doc, time_context.doc_year)
+        if passages.reporting:
+            time_context = dataclasses.replace(
+                time_context, background=sorted(set(time_context.background) | set(passages.reporting)))
         deadlines = self.deadlines(doc, time_context)
         targets = self.targets(doc, deadlines, context=time_context)
         responsibilities = self.responsibilities(doc)
         # units named in responsibility clauses are organisations too (责任单位：…、南滨江公司)
         return Extraction(targets=targets, deadlines=deadlines, responsibilities=responsibilities,
-                          entities=self.entities(doc, responsibilities))
+                          entities=self.entities(doc, responsibilities), passages=passages)

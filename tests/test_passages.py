@@ -1,0 +1,99 @@
+"""Document kind and passage status: which passages set goals, which report results."""
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import Extractors
+from pipeline.models import IngestedDocument
+from pipeline.run import build_document
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+EXTRACTORS = Extractors.from_rules(RULES)
+
+
+def run(text: str, name: str = "doc.txt"):
+    doc = build_document(IngestedDocument(doc_id="d" * 16, sha256="0" * 64, source_path=name,
+                                          source_format="txt", encoding="utf-8", raw_text=text.strip("\n")))
+    return doc, EXTRACTORS(doc)
+
+
+def kind_of(text: str) -> str:
+    return run(text)[1].passages.kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("某省2023年国民经济和社会发展统计公报\n某省统计局\n2024年3月1日\n全年地区生产总值5000亿元，比上年增长5.0%。", "statistical_bulletin"),
+    ("政 府 工 作 报 告\n——2024年1月20日在某市第十届人民代表大会第三次会议上\n各位代表：\n今年全市地区生产总值增长6%左右。", "work_report"),
+    ("某市人民政府关于印发《某市制造业数字化转型行动方案（2024—2026年）》的通知\n各区人民政府：\n现将方案印发给你们。", "action_plan"),
+    ("某省人民政府办公厅关于促进民营经济发展壮大的实施意见\n各市人民政府：\n为促进民营经济发展，提出如下意见。", "opinion"),
+    ("某州人民政府办公室关于印发《某州公共数据管理暂行办法》的通知\n各县人民政府：\n现印发给你们。", "measures"),
+    ("某市“十四五”现代产业体系发展规划\n第一章 发展基础\n到2025年，全市工业增加值达到3000亿元。", "plan"),
+    ("关于做好2024年元旦春节期间安全生产工作的通知\n各区县：\n现就有关事项通知如下。", "notice"),
+    ("会议纪要\n会议研究了有关事项。", "other"),
+])
+def test_document_kind(text, kind):
+    assert kind_of(text) == kind
+
+
+def test_a_bulletin_sets_no_target_however_its_figures_read():
+    _, ex = run("""某县2023年国民经济和社会发展统计公报
+某县统计局
+一、综合
+全年地区生产总值达到320.5亿元，比上年增长6.1%。
+新增高新技术企业15家，总数达到80家。""")
+    assert ex.passages.kind == "statistical_bulletin"
+    assert ex.targets == []
+
+
+REPORT = """政府工作报告
+——2026年1月20日在某省第十四届人民代表大会第五次会议上
+各位代表：
+一、2025年和“十四五”时期工作回顾
+过去一年，全省地区生产总值增长5.6%，新增国家高新技术企业1200家。
+“十四五”时期，全省城镇新增就业累计达到600万人。
+二、2026年工作安排
+今年经济社会发展的主要预期目标是：地区生产总值增长5%左右，城镇新增就业110万人以上。
+"""
+
+
+def test_a_work_report_review_section_is_not_read_as_goals():
+    doc, ex = run(REPORT)
+    assert ex.passages.kind == "work_report"
+    assert [(t.value_low, t.unit) for t in ex.targets] == [(5.0, "%"), (110.0, "万人")]
+    review_start = doc.text.index("一、2025年")
+    assert ex.passages.is_reporting(review_start + 20)
+    assert not ex.passages.is_reporting(doc.text.index("二、2026年") + 10)
+
+
+def test_a_review_under_bare_heading_lines_ends_at_the_bare_forward_heading():
+    # no 一、二、 labels: the heading lines stand alone
+    _, ex = run("""2026年某自治区政府工作报告
+各位代表：
+2025年工作回顾
+2025年是“十四五”规划收官之年。全区地区生产总值增长6.3%，粮食产量突破110万吨。
+2026年工作安排
+今年是“十五五”规划开局之年。全区地区生产总值增长7%以上，粮食产量稳定在100万吨以上。
+""")
+    assert [(t.value_low, t.unit) for t in ex.targets] == [(7.0, "%"), (100.0, "万吨")]
+
+
+def test_a_review_opened_by_a_phrase_runs_until_the_text_turns_to_this_year():
+    # a 2026 report: 2025年是…收官之年 is the past year's, not a turn to this year's work
+    _, ex = run("""某市人民政府工作报告
+——2026年2月1日在某市第九届人民代表大会第五次会议上
+各位代表：
+过去的一年，我们攻坚克难，全市规模以上工业增加值增长8.2%。
+2025年是“十四五”收官之年，全市完成固定资产投资1500亿元。
+今年是“十五五”开局之年，全市规模以上工业增加值增长6%以上。
+""")
+    assert [(t.value_low, t.unit) for t in ex.targets] == [(6.0, "%")]
+
+
+def test_a_plan_without_review_passages_keeps_its_goals():
+    _, ex = run("""某市加快发展数字经济三年行动方案（2024—2026年）
+一、主要目标
+到2026年，全市数字经济核心产业增加值达到1000亿元，培育省级专精特新企业100家。
+""")
+    assert ex.passages.kind == "action_plan"
+    assert ex.passages.reporting == ()
+    assert [(t.value_low, t.unit) for t in ex.targets] == [(1000.0, "亿元"), (100.0, "家")]
