@@ -727,3 +727,37 @@ def test_targets_in_a_task_table_take_the_rows_deadline_and_a_statistics_table_s
     rows = TARGETS(doc, DEADLINES(doc))
     # the task cells are read as text; each target takes its row's 完成时限; the statistics rows are no targets
     assert [(r.value_text, r.target_year) for r in rows] == [("1500家", 2026), ("40个以上", 2025)]
+
+
+# ---------------------------------------------------------------- comparisons and subsidies in real documents
+
+def test_from_x_to_y_keeps_only_the_new_levels_even_in_a_list():
+    text = "到2026年，城乡低保补助标准分别从每人每月500元、380元提高到520元、400元。"
+    assert [(r.value_low, r.unit) for r in extract(text)] == [(520.0, "元"), (400.0, "元")]
+
+
+def test_a_start_level_introduced_by_you_is_dropped_but_you_as_agent_is_not():
+    assert [r.value_low for r in extract("到2025年，县域托管帮扶范围由20个县扩大到45个县。")] == [45.0]
+    assert [r.value_low for r in extract("到2025年，由市财政安排专项资金500万元。")] == [500.0]
+
+
+def test_a_count_reached_by_a_subsidy_is_a_goal_but_its_threshold_and_caps_are_not():
+    assert [r.value_text for r in extract("2026年，开展补贴性职业技能培训超20万人次。")] == ["超20万人次"]
+    assert [r.value_text for r in extract("2026年，为超200万名婴幼儿发放育儿补贴。")] == ["超200万名"]
+    assert extract("对年接待游客超5万人次的民宿给予每家3万元奖励。") == []
+    assert extract("到2026年，创业担保贷款个人最高额度提高至30万元。") == []
+
+
+def test_compared_with_the_year_before_gives_the_previous_year_as_baseline():
+    [row] = extract("2026年，全市粮食产量比上年增加10万吨。")
+    assert (row.value_low, row.unit, row.target_year, row.baseline_year) == (10.0, "万吨", 2026, 2025)
+
+
+def test_sessions_are_counted_and_phase_names_are_not():
+    assert [r.value_text for r in extract("2026年，举办专业技术培训班超10期。")] == ["超10期"]
+    assert extract("2026年，加快推进产业园二期建设。") == []
+
+
+def test_an_attributive_already_built_does_not_make_the_sentence_a_statement_of_fact():
+    text = "2026年，改造提升已建成村庄的污水治理设施，项目区群众满意度不低于85%。"
+    assert [r.value_text for r in extract(text)] == ["不低于85%"]

@@ -105,7 +105,8 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
     **{role: RuleSpec() for role in (
         "mask", "incentive_cue", "incentive_after", "threshold_after", "structure_after", "descriptor_after",
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
-        "table_unit", "table_binding", "table_name")},
+        "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
+        "baseline_previous")},
 }
 
 
@@ -278,7 +279,14 @@ class TargetExtractor:
         after = text[c.end:clause_end]
         if self._any("baseline_prefix", prefix):
             return None
-        if self._any("incentive_cue", ext_prefix + after) or self._any("incentive_after", text[c.end:c.end + 12]):
+        if self._any("comparison_from", prefix) and self._any("comparison_to", after):
+            return None                                    # 从209元提高到217元: 209元 is where it starts
+        # a standard raised to a level is a goal (补贴标准提高到217元); so is a count of the people a subsidy
+        # reaches (为超300万名婴幼儿发放补贴) — unless the count is the threshold of the rule (对接待超10万人次的…给予)
+        incentive_context = ext_prefix + (after if kind != "count" or after.lstrip().startswith("的") else "")
+        if not self._any("raise_to", prefix) and (
+                self._any("incentive_cue", incentive_context)
+                or self._any("incentive_after", text[c.end:c.end + 12])):
             return None
         if self._any("threshold_after", text[c.end:c.end + 12]) or self._any("structure_after", text[c.end:c.end + 8]):
             return None
@@ -301,6 +309,9 @@ class TargetExtractor:
 
         year = self._target_year(ctx, gov, deadline_years)
         baseline = self._baseline_year(ext_prefix)
+        if baseline is None and self._any("baseline_previous", ext_prefix):
+            reference = year or ctx.doc_year               # 比上年增加N: against the year before the target's
+            baseline = reference - 1 if reference else None
         sentence_prefix = text[s_start:c.start]
         item_prefix = _item_prefix(ext_prefix)
         aspirational, qualifiers = self._qualifiers(sentence_prefix[:len(sentence_prefix) - len(ext_prefix)]
