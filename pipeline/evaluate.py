@@ -30,6 +30,8 @@ from typing import Any, Iterable
 import pandas as pd
 
 GOLD_TABLES = ("targets", "deadlines", "responsibilities", "enterprises")
+# scored only on the documents that have a gold file for it (the sets annotated so far)
+OPTIONAL_TABLES = ("achievements",)
 _WS = re.compile(r"\s+")
 
 
@@ -96,9 +98,13 @@ def load_gold(gold_dir: Path) -> dict[str, dict[str, list[dict]]]:
     docs: set[str] = set()
     for path in sorted(Path(gold_dir).glob("*.jsonl")):
         doc, table = path.name[: -len(".jsonl")].rsplit(".", 1)
-        if table not in GOLD_TABLES:
+        if table in OPTIONAL_TABLES:
+            gold.setdefault(table, defaultdict(list))
+            gold[table].setdefault(doc, [])
+        elif table not in GOLD_TABLES:
             continue
-        docs.add(doc)
+        else:
+            docs.add(doc)
         for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 try:
@@ -145,7 +151,7 @@ def load_predictions(pred_dir: Path) -> dict[str, dict[str, list[dict]]]:
     doc_names = {} if documents.empty else {
         row.doc_id: row.source_path.rsplit("/", 1)[-1] for row in documents.itertuples()}
     out: dict[str, dict[str, list[dict]]] = {}
-    for table, source in (("targets", "targets"), ("deadlines", "deadlines"),
+    for table, source in (("targets", "targets"), ("achievements", "achievements"), ("deadlines", "deadlines"),
                           ("responsibilities", "responsibilities"), ("enterprises", "entities")):
         frame = _read(pred_dir, source)
         grouped: dict[str, list[dict]] = defaultdict(list)
@@ -223,6 +229,24 @@ def score_targets(gold: list[dict], pred: list[dict]) -> TargetReport:
     matched_pred = set(pairs.values())
     report.spurious = [pred[j] for j in range(len(pred)) if j not in matched_pred]
     return report
+
+
+def achievement_matches(gold: dict, pred: dict) -> bool:
+    """As for targets: same low/high, same unit, the predicted sentence contains the gold snippet."""
+    return target_matches(gold, pred)
+
+
+def score_achievements(gold: list[dict], pred: list[dict]) -> tuple[Score, Accuracy, list[dict], list[dict]]:
+    edges = {i: [j for j, p in enumerate(pred) if achievement_matches(g, p)] for i, g in enumerate(gold)}
+    pairs = _max_matching(len(gold), len(pred), edges)
+    year = Accuracy()
+    for gi, pj in pairs.items():
+        g, p = gold[gi].get("period_year"), pred[pj].get("period_year")
+        year.add(_isnull(p) if _isnull(g) else not _isnull(p) and int(g) == int(p))
+    matched = set(pairs.values())
+    return (Score(tp=len(pairs), fp=len(pred) - len(pairs), fn=len(gold) - len(pairs)), year,
+            [gold[i] for i in range(len(gold)) if i not in pairs],
+            [pred[j] for j in range(len(pred)) if j not in matched])
 
 
 def _isnull(v: Any) -> bool:
@@ -312,7 +336,9 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict[str, Any]:
     docs = sorted(set().union(*(gold[t].keys() for t in GOLD_TABLES)))
     overall = {k: Score() for k in ("targets", "deadlines", "responsibilities", "enterprises",
                                     "enterprises_no_embedded", "responsibility_clauses")}
-    year, lead = Accuracy(), Accuracy()
+    if gold.get("achievements"):
+        overall["achievements"] = Score()
+    year, lead, period_year = Accuracy(), Accuracy(), Accuracy()
     overlaps: list[float] = []
     per_doc: dict[str, dict[str, Any]] = {}
     errors: dict[str, dict[str, list]] = {}
@@ -332,6 +358,14 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict[str, Any]:
         e_ne, _, _ = score_enterprises(gold["enterprises"][doc], pred["enterprises"].get(doc, []), False)
         scores = {"targets": t.score, "deadlines": d, "responsibilities": r, "enterprises": e,
                   "enterprises_no_embedded": e_ne, "responsibility_clauses": r_clauses}
+        a_missed: list[dict] = []
+        a_spurious: list[dict] = []
+        if doc in gold.get("achievements", {}):
+            a, a_year, a_missed, a_spurious = score_achievements(gold["achievements"][doc],
+                                                                 pred["achievements"].get(doc, []))
+            scores["achievements"] = a
+            period_year.correct += a_year.correct
+            period_year.total += a_year.total
         for k, s in scores.items():
             overall[k].add(s)
         year.correct += t.year.correct
@@ -345,6 +379,10 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict[str, Any]:
                                for g in t.missed],
             "targets_spurious": [{k: p.get(k) for k in ("value_text", "value_low", "value_high", "unit",
                                                          "rule_id", "sentence")} for p in t.spurious],
+            "achievements_missed": [{k: g.get(k) for k in ("snippet", "value_text", "low", "high", "unit")}
+                                    for g in a_missed],
+            "achievements_spurious": [{k: p.get(k) for k in ("value_text", "value_low", "value_high", "unit",
+                                                              "rule_id", "sentence")} for p in a_spurious],
             "deadlines_missed": [list(x) for x in d_missed],
             "deadlines_spurious": [list(x) for x in d_spurious],
             "clauses_missed": [g["clause"] for i, g in enumerate(gold["responsibilities"][doc]) if i not in r_pairs],
@@ -360,8 +398,9 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict[str, Any]:
         kind = declared.get(doc) or predicted.get(doc) or "unknown"
         bucket = per_kind_scores.setdefault(kind, {k: Score() for k in overall})
         for k in overall:
-            d = per_doc[doc][k]
-            bucket[k].add(Score(tp=d["tp"], fp=d["fp"], fn=d["fn"]))
+            d = per_doc[doc].get(k)
+            if d is not None:
+                bucket[k].add(Score(tp=d["tp"], fp=d["fp"], fn=d["fn"]))
     result: dict[str, Any] = {"overall": {k: s.as_dict() for k, s in overall.items()}}
     result["per_kind"] = {kind: {"n_docs": sum(1 for d in docs if (declared.get(d) or predicted.get(d)
                                                                   or "unknown") == kind),
@@ -374,6 +413,8 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict[str, Any]:
         result["kinds"] = {d: {"declared": declared.get(d), "predicted": predicted.get(d)} for d in docs}
     result["overall"]["target_year_accuracy"] = _acc_dict(year)
     result["overall"]["lead_accuracy"] = _acc_dict(lead)
+    if "achievements" in overall:
+        result["overall"]["achievement_period_year_accuracy"] = _acc_dict(period_year)
     result["overall"]["indicator_overlap"] = round(sum(overlaps) / len(overlaps), 4) if overlaps else None
     result["overall"]["enterprise_rows_on_docs_naming_none"] = {"docs": no_enterprise_docs, "rows": rows_on_none}
     result["per_document"] = per_doc
@@ -387,12 +428,15 @@ def _acc_dict(acc: Accuracy) -> dict[str, Any]:
 
 
 def format_report(result: dict[str, Any]) -> str:
-    tables = ("targets", "deadlines", "responsibilities", "enterprises", "enterprises_no_embedded")
+    tables = ("targets", "deadlines", "responsibilities", "enterprises", "enterprises_no_embedded") + (
+        ("achievements",) if "achievements" in result["overall"] else ())
     lines = [f"{'table':26s} {'P':>6s} {'R':>6s} {'F1':>6s} {'TP':>5s} {'FP':>5s} {'FN':>5s}"]
     for name in tables:
         s = result["overall"][name]
         lines.append(f"{name:26s} {s['p']:6.3f} {s['r']:6.3f} {s['f1']:6.3f} {s['tp']:5d} {s['fp']:5d} {s['fn']:5d}")
-    for name in ("target_year_accuracy", "lead_accuracy"):
+    for name in ("target_year_accuracy", "lead_accuracy", "achievement_period_year_accuracy"):
+        if name not in result["overall"]:
+            continue
         a = result["overall"][name]
         val = "n/a" if a["accuracy"] is None else f"{a['accuracy']:.3f}"
         lines.append(f"{name:26s} {val:>6s}  ({a['correct']}/{a['total']})")
@@ -409,8 +453,9 @@ def format_report(result: dict[str, Any]) -> str:
     lines.append("")
     lines.append(f"{'F1 per document':28s}" + "".join(f"{n[:12]:>13s}" for n in tables))
     for doc, scores in result["per_document"].items():
-        lines.append(f"{doc:28s}" + "".join(_doc_cell(scores[n]) for n in tables))
-    lines.append("(— : the document has no such gold rows and none were predicted)")
+        lines.append(f"{doc:28s}" + "".join(_doc_cell(scores[n]) if n in scores else f"{'·':>13s}"
+                                            for n in tables))
+    lines.append("(— : the document has no such gold rows and none were predicted; · : not annotated for this table)")
     return "\n".join(lines)
 
 
@@ -428,6 +473,11 @@ def format_misses(result: dict[str, Any]) -> str:
         for p in errs["targets_spurious"]:
             out.append(f"- target spurious: {p['value_text']} [{p['value_low']}–{p['value_high']} {p['unit']}] "
                        f"({p['rule_id']}) in 「{_clip(p['sentence'])}」")
+        for g in errs.get("achievements_missed", []):
+            out.append(f"- achievement missed: {g['value_text']} [{g['low']}–{g['high']} {g['unit']}] in 「{g['snippet']}」")
+        for p in errs.get("achievements_spurious", []):
+            out.append(f"- achievement spurious: {p['value_text']} [{p['value_low']}–{p['value_high']} {p['unit']}] "
+                       f"in 「{_clip(p['sentence'])}」")
         for text, end in errs["deadlines_missed"]:
             out.append(f"- deadline missed: {text} → {end}")
         for text, end in errs["deadlines_spurious"]:

@@ -171,8 +171,32 @@ class TargetRow:
     target_year: int | None
     baseline_year: int | None
     binding: str | None        # 约束性 | 预期性
+    indicator_code: str | None  # code from rules/indicators.toml, None when none fits
     rule_id: str
     qualifiers: tuple[str, ...] = ()   # extra column: qualifiers as written (GUIDELINE.md §1)
+
+
+@dataclass(frozen=True)
+class AchievementRow:
+    """A figure the document reports as the result of a past year or period (the same reading as a target)."""
+
+    doc_id: str
+    achievement_id: str
+    section_id: int | None
+    sentence: str
+    char_start: int
+    char_end: int
+    indicator: str | None
+    indicator_code: str | None
+    value_text: str
+    value_low: float | None
+    value_high: float | None
+    unit: str
+    value_base: float | None
+    unit_base: str | None
+    change: str | None
+    period_year: int | None    # the year (or last year of the period) the figure is for
+    rule_id: str
 
 
 @dataclass(frozen=True)
@@ -241,10 +265,11 @@ class DocumentResult:
     documents: list[DocumentRow] = field(default_factory=list)
     sections: list[SectionRow] = field(default_factory=list)
     targets: list[TargetRow] = field(default_factory=list)
+    achievements: list[AchievementRow] = field(default_factory=list)
     deadlines: list[DeadlineRow] = field(default_factory=list)
     responsibilities: list[ResponsibilityRow] = field(default_factory=list)
     entities: list[EntityRow] = field(default_factory=list)
     errors: list[ErrorRow] = field(default_factory=list)
 
 
-TABLES = ("documents", "sections", "targets", "deadlines", "responsibilities", "entities", "errors")
+TABLES = ("documents", "sections", "targets", "achievements", "deadlines", "responsibilities", "entities", "errors")

@@ -94,6 +94,7 @@ def process_file(path: Path, input_dir: Path, extractors: Extractors) -> Documen
                                               f"stage: {exc}. Please report it with this file."))
         return result
     tables = {"documents": [document_row(doc, extraction.passages.kind)], "sections": section_rows(doc), "targets": extraction.targets,
+              "achievements": extraction.achievements,
               "deadlines": extraction.deadlines, "responsibilities": extraction.responsibilities,
               "entities": extraction.entities}
     for name, rows in tables.items():

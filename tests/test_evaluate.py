@@ -144,7 +144,7 @@ def test_evaluate_end_to_end_on_written_tables(tmp_path):
                               sentence="到2024年，力争培育30-40家专精特新企业。", char_start=0, char_end=1,
                               indicator="专精特新企业", value_text="30-40家", value_low=30.0, value_high=40.0,
                               unit="家", value_base=30.0, unit_base="家", bound="range", aspirational=True,
-                              change="level", target_year=2024, baseline_year=None, binding=None,
+                              change="level", target_year=2024, baseline_year=None, binding=None, indicator_code=None,
                               rule_id="r", qualifiers=("力争",))
     write_table(to_table("documents", [doc]), pred_dir / "documents.parquet")
     write_table(to_table("targets", [target]), pred_dir / "targets.parquet")
@@ -177,7 +177,7 @@ def test_eval_reports_per_declared_kind_and_writes_the_misses(tmp_path):
     invented = models.TargetRow(doc_id="b", target_id="b-T1", section_id=None, sentence="全年增长5.0%。",
                                 char_start=0, char_end=4, indicator=None, value_text="5.0%", value_low=5.0,
                                 value_high=5.0, unit="%", value_base=5.0, unit_base="%", bound="exact",
-                                aspirational=False, change=None, target_year=None, baseline_year=None,
+                                aspirational=False, change=None, target_year=None, baseline_year=None, indicator_code=None,
                                 binding=None, rule_id="target.value", qualifiers=())
     write_table(to_table("documents", docs), pred_dir / "documents.parquet")
     write_table(to_table("targets", [invented]), pred_dir / "targets.parquet")

@@ -97,3 +97,27 @@ def test_a_plan_without_review_passages_keeps_its_goals():
     assert ex.passages.kind == "action_plan"
     assert ex.passages.reporting == ()
     assert [(t.value_low, t.unit) for t in ex.targets] == [(1000.0, "亿元"), (100.0, "家")]
+
+
+def test_the_review_becomes_achievements_with_the_year_it_reports():
+    _, ex = run(REPORT)
+    got = [(a.value_low, a.unit, a.period_year) for a in ex.achievements]
+    # the review's figures, for 2025 (the year before the report's); the five-year total for its last year
+    assert got == [(5.6, "%", 2025), (1200.0, "家", 2025), (600.0, "万人", 2025)]
+    assert {a.change for a in ex.achievements[:1]} == {"increase"}
+
+
+def test_a_bulletin_reports_the_year_in_its_name():
+    _, ex = run("""某县2023年国民经济和社会发展统计公报
+某县统计局 2024年3月20日
+全年地区生产总值达到320.5亿元，比上年增长6.1%。""")
+    assert [(a.value_low, a.unit, a.period_year) for a in ex.achievements] == [(320.5, "亿元", 2023), (6.1, "%", 2023)]
+
+
+def test_a_forecast_of_the_coming_year_is_neither_goal_nor_result_but_a_planned_effect_is_a_goal():
+    _, ex = run("""某市人民政府工作报告
+——2026年2月1日在某市第九届人民代表大会第五次会议上
+二、2026年工作安排
+预计今年全市高校毕业生超过12万人。实施城市更新，预计腾出建设用地3000亩。""")
+    assert [(t.value_low, t.unit) for t in ex.targets] == [(3000.0, "亩")]
+    assert ex.achievements == []

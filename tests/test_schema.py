@@ -91,7 +91,8 @@ def _target(**changes):
     row = models.TargetRow(doc_id="d", target_id="d-T0-3", section_id=None, sentence="新增30家", char_start=2,
                            char_end=5, indicator=None, value_text="30家", value_low=30.0, value_high=30.0,
                            unit="家", value_base=30.0, unit_base="家", bound="exact", aspirational=False,
-                           change="new", target_year=2025, baseline_year=None, binding=None, rule_id="r")
+                           change="new", target_year=2025, baseline_year=None, binding=None, indicator_code=None,
+                           rule_id="r")
     return dataclasses.replace(row, **changes)
 
 

@@ -761,3 +761,31 @@ def test_sessions_are_counted_and_phase_names_are_not():
 def test_an_attributive_already_built_does_not_make_the_sentence_a_statement_of_fact():
     text = "2026年，改造提升已建成村庄的污水治理设施，项目区群众满意度不低于85%。"
     assert [r.value_text for r in extract(text)] == ["不低于85%"]
+
+
+def test_descriptions_that_are_not_amounts_to_reach():
+    # ages delimiting a group, a service's hours, a plant's rating, weights of a scoring formula
+    assert extract("2026年，为0—6岁儿童、65岁以上老年人提供健康管理服务，每天24小时开放热线。") == []
+    assert extract("2026年，加快推进某能源公司2×35万千瓦热电联产项目和某矿业公司300万吨露天矿前期工作。") == []
+    assert extract("考评分值=日常监测（60%）+实地调研（30%）+第三方评估（10%）") == []
+    assert extract("推动一二三次产业融合发展。") == []
+    # the work a project consists of is an amount of work
+    assert [r.value_text for r in extract("2026年，实施新建20公里给排水管网等项目。")] == ["20公里"]
+
+
+def test_a_procedure_is_no_goal_in_any_clause_of_its_sentence():
+    assert extract("政务部门应当自情形发生之日起10个工作日内更新目录，并在3个工作日内报送主管部门。") == []
+    assert [r.value_text for r in extract("到2025年，审批时限压缩至15个工作日。")] == ["15个工作日"]
+
+
+def test_a_half_and_bandwidths_written_in_words_are_numbers():
+    [half] = extract("到2026年，拖欠中小企业账款清偿一半以上。")
+    assert (half.value_low, half.unit) == (0.5, "")
+    rows = extract("2026年，骨干网络达到万兆到县、千兆到乡镇、百兆到村，力争实现50兆进户。")
+    assert [(r.value_low, r.unit) for r in rows] == [(10000.0, "兆"), (1000.0, "兆"), (100.0, "兆"), (50.0, "兆")]
+    assert extract("2026年，推进千兆光网和千兆城市建设。") == []
+
+
+def test_a_forecast_with_a_goal_verb_is_a_goal():
+    assert [r.value_text for r in extract("2016年，预计全年旅游接待人数达到700万人次。")] == ["700万人次"]
+    assert extract("预计今年高校毕业生超过1170万人。") == []

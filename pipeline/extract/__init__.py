@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..models import DeadlineRow, Document, EntityRow, ResponsibilityRow, TargetRow
+from ..models import AchievementRow, DeadlineRow, Document, EntityRow, ResponsibilityRow, TargetRow
 from .deadlines import DeadlineExtractor
 from .entities import EntityExtractor
 from .passages import PassageClassifier, Passages
@@ -23,6 +23,7 @@ from .targets import TargetExtractor
 @dataclass(frozen=True)
 class Extraction:
     targets: list[TargetRow]
+    achievements: list[AchievementRow]
     deadlines: list[DeadlineRow]
     responsibilities: list[ResponsibilityRow]
     entities: list[EntityRow]
@@ -60,7 +61,9 @@ class Extractors:
                 time_context, background=sorted(set(time_context.background) | set(passages.reporting)))
         deadlines = self.deadlines(doc, time_context)
         targets = self.targets(doc, deadlines, context=time_context)
+        achievements = self.targets.achievements(doc, deadlines, context=time_context,
+                                                 reported_year=passages.reported_year)
         responsibilities = self.responsibilities(doc)
         # units named in responsibility clauses are organisations too (责任单位：…、南滨江公司)
-        return Extraction(targets=targets, deadlines=deadlines, responsibilities=responsibilities,
+        return Extraction(targets=targets, achievements=achievements, deadlines=deadlines, responsibilities=responsibilities,
                           entities=self.entities(doc, responsibilities), passages=passages)

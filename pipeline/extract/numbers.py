@@ -70,9 +70,14 @@ def _simple_number(text: str) -> float | None:
     if m:
         value = float(m.group("n").replace(",", ""))
         return value * _MAGNITUDE_WORD[m.group("mag")] if m.group("mag") else value
+    if text in _BARE_MAGNITUDE:               # 百场, 千兆, 突破万亿元: a magnitude word alone is its own number
+        return _BARE_MAGNITUDE[text]
     if _CN_NUMBER.fullmatch(text):
         return _cn_number(text)
     return None
+
+
+_BARE_MAGNITUDE = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 1e4, "亿": 1e8}
 
 
 def parse_number(text: str) -> float | None:

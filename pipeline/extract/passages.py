@@ -31,6 +31,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
 # A notice that issues another document is of that document's kind: 关于印发《…实施意见》的通知
 _ISSUED = re.compile(r"(?:印发|转发|发布)[《〈“\"]?(.+?)[》〉”\"]?的(?:通知|决定|公告)")
 _WS = re.compile(r"\s+")
+_NAMED_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _HEAD_LINES = 12          # lines of the text head that may carry the name when the title is missing
 _NAME_MAX = 80
 _BARE_HEADING_MAX = 30    # a line this short that reads as a heading is one, labelled or not
@@ -42,6 +43,9 @@ class Passages:
 
     kind: str
     reporting: tuple[tuple[int, int], ...] = ()
+    # the year a reporting passage is about when its text names none: a bulletin's year (江西省2022年…统计公报),
+    # the year before a work report's own (its review)
+    reported_year: int | None = None
 
     def is_reporting(self, offset: int) -> bool:
         i = bisect.bisect_right([a for a, _ in self.reporting], offset) - 1
@@ -64,7 +68,7 @@ class PassageClassifier:
 
     # ------------------------------------------------------------------ kind
 
-    def kind_rule(self, doc: Document) -> Rule | None:
+    def kind_rule(self, doc: Document) -> tuple[Rule, str] | tuple[None, None]:
         """The kind rule of the document's name: the title (or the document a notice issues), else the first
         short lines of the text (a portal page whose title was not found)."""
         names: list[str] = []
@@ -78,20 +82,23 @@ class PassageClassifier:
             for candidate in ((issued.group(1), name) if issued else (name,)):
                 for rule in self.kind_rules:
                     if rule.pattern.search(candidate):
-                        return rule
-        return None
+                        return rule, candidate
+        return None, None
 
     # ------------------------------------------------------------------ passages
 
     def __call__(self, doc: Document, doc_year: int | None = None) -> Passages:
-        rule = self.kind_rule(doc)
+        rule, name = self.kind_rule(doc)
         kind = str(rule.attrs["kind"]) if rule is not None else "other"
         if rule is not None and rule.attrs.get("status") == "reporting":
-            return Passages(kind=kind, reporting=((0, len(doc.text)),))
+            named = _NAMED_YEAR.search(name or "")
+            year = int(named.group(1)) if named else (doc_year - 1 if doc_year else None)
+            return Passages(kind=kind, reporting=((0, len(doc.text)),), reported_year=year)
         spans = [(s.char_start, s.char_end) for s in doc.sections if self._heading(s.heading, "review_heading")]
         forward = [(s.char_start, s.char_end) for s in doc.sections if self._heading(s.heading, "forward_heading")]
         spans.extend(self._opened_reviews(doc, doc_year, spans, forward, openings=kind == "work_report"))
-        return Passages(kind=kind, reporting=tuple(_merge(spans)))
+        reported = doc_year - 1 if kind == "work_report" and doc_year else None
+        return Passages(kind=kind, reporting=tuple(_merge(spans)), reported_year=reported)
 
     def _heading(self, heading: str, role: str) -> bool:
         return any(r.pattern.search(heading) for r in self.by_role.get(role, ()))

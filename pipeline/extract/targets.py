@@ -39,13 +39,14 @@ from pathlib import Path
 
 import regex
 
-from ..models import DeadlineRow, Document, TargetRow
+from ..models import AchievementRow, DeadlineRow, Document, TargetRow
 from ..schema import ENUMS
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
 from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
 
 RULES_FILE = "targets.toml"
+GOAL, REPORTED = "goal", "reported"          # how a value reads: a target, or an achievement
 _CLAUSE_END = "，,；;。！？!?：:\n\t"            # a table cell is a clause of its own
 # A cell of running text (a task described in a table): a clause of four Han characters or more followed by
 # a comma or stop (an indicator's name or a statistic has none)
@@ -93,7 +94,8 @@ def _value_reads_low(rule: Rule) -> str | None:
 # What this module reads from each role of rules/targets.toml (attrs.role); see RuleSpec. A value read into a
 # column must be one of the contract's (schema.ENUMS); a role or attribute not listed here is a typo.
 ROLE_SPECS: dict[str | None, RuleSpec] = {
-    "value": RuleSpec(optional={"unit": str}, groups_any=(("low",), ("num", "den")), check=_value_reads_low),
+    "value": RuleSpec(optional={"unit": str, "value": float}, groups_any=(("low",), ("num", "den"), ("word",)),
+                      check=_value_reads_low),
     "past_cue": RuleSpec(optional={"strength": ("strong", "weak", "comparison")}),
     "qualifier": RuleSpec(attrs={"q": _QUALIFIER_WORDS}),
     "change": RuleSpec(attrs={"change": ENUMS["targets"]["change"]}),
@@ -106,7 +108,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
         "mask", "incentive_cue", "incentive_after", "threshold_after", "structure_after", "descriptor_after",
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
         "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
-        "baseline_previous")},
+        "baseline_previous", "forecast", "existing_whole")},
 }
 
 
@@ -168,11 +170,39 @@ class TargetExtractor:
         counts = [c for c in candidates if self.units.kind(c.unit) == "count" and not self._name_count(c)]
         count_ends = [c.end for c in counts]
         for i, cand in enumerate(candidates):
-            row = self._inline_row(doc, ctx, cand, counts, count_ends, deadline_years,
-                                   candidates[i - 1] if i else None)
-            if row is not None:
-                rows.append(row)
+            read = self._inline_row(doc, ctx, cand, counts, count_ends, deadline_years,
+                                    candidates[i - 1] if i else None)
+            if read is not None and read[0] == GOAL:
+                rows.append(read[1])
         rows.sort(key=lambda r: r.char_start)
+        return rows
+
+    def achievements(self, doc: Document, deadlines: list[DeadlineRow], context: TimeContext | None = None,
+                     reported_year: int | None = None) -> list[AchievementRow]:
+        """The values the document reports as results (a review, a bulletin, a 发展基础 section, a clause in the
+        past tense): read with the same number, unit and structure rules as targets; only the status differs.
+        ``reported_year`` is the year a reporting passage is about when no time in the text says (a 2026
+        report's review: 2025)."""
+        ctx = context or self.time.context(doc)
+        deadline_years = {d.char_start: d.end_date.year for d in deadlines if d.end_date}
+        _, table_spans = self._tables(doc, ctx)
+        candidates = self._candidates(doc.text, table_spans)
+        counts = [c for c in candidates if self.units.kind(c.unit) == "count" and not self._name_count(c)]
+        count_ends = [c.end for c in counts]
+        rows: list[AchievementRow] = []
+        for i, cand in enumerate(candidates):
+            read = self._inline_row(doc, ctx, cand, counts, count_ends, deadline_years,
+                                    candidates[i - 1] if i else None)
+            if read is None or read[0] == GOAL:
+                continue
+            status, t, gov = read
+            year = gov.year if gov is not None and gov.historical and gov.year else reported_year
+            rows.append(AchievementRow(
+                doc_id=t.doc_id, achievement_id=f"{doc.doc_id}-A{t.char_start}-{t.char_end}",
+                section_id=t.section_id, sentence=t.sentence, char_start=t.char_start, char_end=t.char_end,
+                indicator=t.indicator, indicator_code=None, value_text=t.value_text, value_low=t.value_low,
+                value_high=t.value_high, unit=t.unit, value_base=t.value_base, unit_base=t.unit_base,
+                change=t.change, period_year=year, rule_id=t.rule_id))
         return rows
 
     # ------------------------------------------------------------------ candidates
@@ -228,9 +258,12 @@ class TargetExtractor:
     def _parse(self, rule: Rule, m: regex.Match) -> _Candidate | None:
         g = m.groupdict()
         pre, post, approx = g.get("pre") or "", g.get("post") or "", g.get("approx") or ""
-        if "unit" in rule.attrs:                      # fractions, 百分之…
+        if "unit" in rule.attrs:                      # fractions, 百分之…, words that are a number (一半)
             unit = str(rule.attrs["unit"])
-            if g.get("den"):
+            if "value" in rule.attrs:
+                low = high = float(rule.attrs["value"])
+                low_text = g.get("word") or m.group(0)
+            elif g.get("den"):
                 num, den = parse_number(g["num"]), parse_number(g["den"])
                 if num is None or not den or num >= den:
                     return None
@@ -255,7 +288,9 @@ class TargetExtractor:
 
     def _inline_row(self, doc: Document, ctx: TimeContext, c: _Candidate, counts: list[_Candidate],
                     count_ends: list[int], deadline_years: dict[int, int],
-                    previous: _Candidate | None = None) -> TargetRow | None:
+                    previous: _Candidate | None = None) -> tuple[str, TargetRow, TimeMention | None] | None:
+        """How one value reads: (GOAL, row, None); (REPORTED, row, governing time) for a result; None when it is
+        no value at all (a name, a threshold, a cap, a starting level) or a forecast."""
         text = doc.text
         if previous is not None and not c.pre and previous.pre and text[previous.end:c.start].strip() == "、":
             c = dataclasses.replace(c, pre=previous.pre)   # 分别超过90%、75%: the qualifier is shared
@@ -264,8 +299,7 @@ class TargetExtractor:
             return None
         if self._name_count(c):
             return None                                    # 十个专项行动, 两个…: names, not values
-        if ctx.in_background(c.start):
-            return None
+        status = REPORTED if ctx.in_background(c.start) else GOAL
         s_start, s_end = ctx.sentence_span(c.start)
         clause_start = _clause_start(text, s_start, c.start)
         clause_end = _clause_end(text, c.end, s_end)
@@ -279,11 +313,15 @@ class TargetExtractor:
         after = text[c.end:clause_end]
         if self._any("baseline_prefix", prefix):
             return None
+        if c.unit not in ("%", "％") and self._any("existing_whole", prefix):
+            return None                                    # 全省320家食堂…全覆盖: the size of what exists
         if self._any("comparison_from", prefix) and self._any("comparison_to", after):
             return None                                    # 从209元提高到217元: 209元 is where it starts
         # a standard raised to a level is a goal (补贴标准提高到217元); so is a count of the people a subsidy
         # reaches (为超300万名婴幼儿发放补贴) — unless the count is the threshold of the rule (对接待超10万人次的…给予)
         incentive_context = ext_prefix + (after if kind != "count" or after.lstrip().startswith("的") else "")
+        if self._procedural(text[s_start:clause_start]):
+            return None                                    # 应当…，并在3个工作日内: the sentence is a procedure
         if not self._any("raise_to", prefix) and (
                 self._any("incentive_cue", incentive_context)
                 or self._any("incentive_after", text[c.end:c.end + 12])):
@@ -300,12 +338,12 @@ class TargetExtractor:
             if self._precedes_count(text, c, counts, count_ends, clause_end):
                 return None
         gov = ctx.governing(c.start, sentence=(s_start, s_end))
-        if gov is not None and gov.historical:
-            return None
-        if self._past(ext_prefix, ctx, s_start, c.start, gov):
-            return None
-        if self._past_scope(text, s_start, clause_start, c.start, gov):
-            return None
+        if status == GOAL and self._any("forecast", ext_prefix):
+            return None                                    # 预计今年…: a forecast is neither goal nor result
+        if status == GOAL and ((gov is not None and gov.historical)
+                               or self._past(ext_prefix, ctx, s_start, c.start, gov)
+                               or self._past_scope(text, s_start, clause_start, c.start, gov)):
+            status = REPORTED
 
         year = self._target_year(ctx, gov, deadline_years)
         baseline = self._baseline_year(ext_prefix)
@@ -330,15 +368,15 @@ class TargetExtractor:
             if subject and not subject.startswith("占"):
                 # …增加值年均增长12%，占地区生产总值比重达到12%: the share of the subject before
                 indicator = subject + indicator if indicator else subject
-        return TargetRow(
+        return status, TargetRow(
             doc_id=doc.doc_id, target_id=f"{doc.doc_id}-T{c.start}-{c.end}",
             section_id=section.section_id if section else None,
             sentence=ctx.sentence_text(c.start), char_start=c.start, char_end=c.end,
             indicator=self._topic(ctx, c.start, indicator), value_text=text[c.start:c.end],
             value_low=c.low, value_high=c.high, unit=c.unit, value_base=value_base, unit_base=unit_base,
             bound=_bound(c.low, c.high, c.pre, c.post, c.approx), aspirational=aspirational, change=change,
-            target_year=year, baseline_year=baseline, binding=binding, rule_id=c.rule.id,
-            qualifiers=qualifiers)
+            target_year=year, baseline_year=baseline, binding=binding, indicator_code=None, rule_id=c.rule.id,
+            qualifiers=qualifiers), gov
 
     @staticmethod
     def _indicator_without_time(ctx: TimeContext, text: str, clause_start: int, offset: int, after: str,
@@ -375,10 +413,15 @@ class TargetExtractor:
             return section.heading.strip(" 。") + indicator
         return indicator
 
+    def _procedural(self, sentence_head: str) -> bool:
+        rule = next((r for r in self._role("incentive_cue") if r.id == "cue.procedural"), None)
+        return rule is not None and rule.pattern.search(sentence_head) is not None
+
     def _name_count(self, c: _Candidate) -> bool:
         """A small count in Chinese numerals without a qualifier (十个专项行动, 两个中心, 一名园) names or
         structures things; 一百个示范村 or 十家以上 are counts."""
-        return (self.units.kind(c.unit) == "count" and _is_chinese(c.low_text) and c.high <= _NAME_COUNT_MAX
+        return ((self.units.kind(c.unit) == "count" or c.unit == "元") and _is_chinese(c.low_text)
+                and c.high <= _NAME_COUNT_MAX
                 and not (c.pre or c.post or c.approx) and not _has_magnitude(c.unit))
 
     def _follows_count(self, text: str, c: _Candidate, counts: list[_Candidate], count_ends: list[int],
@@ -614,7 +657,7 @@ class TargetExtractor:
             value_low=low, value_high=high, unit=unit, value_base=value_base, unit_base=unit_base,
             bound=bound, aspirational="力争" in pre, change=change, target_year=year,
             baseline_year=int(m.group("base_year")) if m.group("base_year") else None, binding=binding,
-            rule_id="table.cell", qualifiers=tuple(qualifiers))
+            indicator_code=None, rule_id="table.cell", qualifiers=tuple(qualifiers))
 
 
 # ---------------------------------------------------------------------- helpers
