@@ -121,3 +121,8 @@ def test_a_forecast_of_the_coming_year_is_neither_goal_nor_result_but_a_planned_
 预计今年全市高校毕业生超过12万人。实施城市更新，预计腾出建设用地3000亩。""")
     assert [(t.value_low, t.unit) for t in ex.targets] == [(3000.0, "亩")]
     assert ex.achievements == []
+
+
+def test_the_goals_a_report_lists_as_main_expected_goals_are_expected_ones():
+    _, ex = run(REPORT)
+    assert [(t.value_low, t.binding, t.target_year) for t in ex.targets] == [(5.0, "预期性", 2026), (110.0, "预期性", 2026)]

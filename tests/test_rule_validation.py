@@ -88,10 +88,12 @@ TARGET_CASES = [
      "'annual_avg', 'share']"),
     # a misspelt role was silently ignored (the rule never ran)
     ('{ role = "qualifier", q = "新增" }', '{ role = "qualifer", q = "新增" }', "qualifier.new",
-     "attrs.role = 'qualifer' is not one of ['aspiration', 'baseline_prefix', 'baseline_year', 'binding', "
-     "'change', 'descriptor_after', 'goal_word', 'incentive_after', 'incentive_cue', 'mask', 'measure_after', "
-     "'measure_verb', 'past_cue', 'past_scope', 'qualifier', 'structure_after', 'table_binding', 'table_cell', "
-     "'table_change', 'table_name', 'table_target', 'table_unit', 'threshold_after', 'value']"),
+     "attrs.role = 'qualifer' is not one of ['aspiration', 'baseline_prefix', 'baseline_previous', "
+     "'baseline_year', 'binding', 'change', 'comparison_from', 'comparison_to', 'descriptor_after', "
+     "'existing_whole', 'expected_goals', 'forecast', 'goal_word', 'incentive_after', 'incentive_cue', 'mask', "
+     "'measure_after', 'measure_verb', 'past_cue', 'past_scope', 'qualifier', 'raise_to', 'structure_after', "
+     "'table_binding', 'table_cell', 'table_change', 'table_name', 'table_target', 'table_unit', "
+     "'threshold_after', 'value']"),
     # a misspelt attribute is not read: strength would silently fall back to a strong cue
     ('{ role = "past_cue", strength = "weak" }', '{ role = "past_cue", strenght = "weak" }', "cue.past_weak",
      "unknown attrs ['strenght'] for a 'past_cue' rule; allowed: ['role', 'strength']"),

@@ -71,6 +71,8 @@ def spec_enum(table: str, column: str) -> tuple[str, ...]:
     for line in block.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) >= 3 and column in [c.strip() for c in cells[0].split(",")]:
+            if cells[2].startswith("as in `"):       # achievements.change: "as in `targets`"
+                return spec_enum(re.match(r"as in `([a-z_]+)`", cells[2]).group(1), column)
             return tuple(re.findall(r"`([^`]+)`", cells[2].split("(")[0]))
     raise KeyError(f"{table}.{column}")
 

@@ -108,7 +108,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
         "mask", "incentive_cue", "incentive_after", "threshold_after", "structure_after", "descriptor_after",
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
         "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
-        "baseline_previous", "forecast", "existing_whole")},
+        "baseline_previous", "forecast", "existing_whole", "expected_goals")},
 }
 
 
@@ -355,7 +355,8 @@ class TargetExtractor:
         aspirational, qualifiers = self._qualifiers(sentence_prefix[:len(sentence_prefix) - len(ext_prefix)]
                                                     + item_prefix, item_prefix, c)
         change = self._change(item_prefix, c.unit)
-        binding = self._binding(text[clause_start:clause_end])
+        binding = self._binding(text[clause_start:clause_end]) or (
+            "预期性" if self._any("expected_goals", text[s_start:c.start]) else None)
         value_base, unit_base = self.units.to_base(c.low, c.unit)
         section = ctx.section_at(c.start)
         indicator = _respective(prefix, text[c.end:clause_end]) or self._indicator_without_time(
