@@ -126,3 +126,16 @@ def test_a_forecast_of_the_coming_year_is_neither_goal_nor_result_but_a_planned_
 def test_the_goals_a_report_lists_as_main_expected_goals_are_expected_ones():
     _, ex = run(REPORT)
     assert [(t.value_low, t.binding, t.target_year) for t in ex.targets] == [(5.0, "预期性", 2026), (110.0, "预期性", 2026)]
+
+
+def test_a_plan_report_reviews_the_plan_executed_and_sets_the_next():
+    text = """关于某市2024年国民经济和社会发展计划执行情况与2025年计划草案的报告
+一、2024年国民经济和社会发展计划执行情况
+全市地区生产总值增长5.2%，城镇新增就业12.5万人。
+二、2025年经济社会发展的总体要求和主要目标
+全市地区生产总值增长5%左右，城镇新增就业12万人以上。
+"""
+    _, ex = run(text)
+    assert ex.passages.kind == "plan"
+    assert [(t.value_low, t.unit) for t in ex.targets] == [(5.0, "%"), (12.0, "万人")]
+    assert [(a.value_low, a.unit) for a in ex.achievements] == [(5.2, "%"), (12.5, "万人")]
