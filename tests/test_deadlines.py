@@ -130,8 +130,8 @@ CITY_PLAN = """某市推进新能源汽车产业发展三年行动计划（2023�
 def test_city_plan_deadlines_resolve_against_the_plan_period():
     assert triples(CITY_PLAN) == [
         ("（2023—2025年）", "period", D(2023, 1, 1), D(2025, 12, 31)),
-        # another plan that covers the same years is a period of this document too
-        ("（2021-2025年）", "period", D(2021, 1, 1), D(2025, 12, 31)),
+        # the period inside a cited plan's name (为落实《…规划（2021-2025年）》) is that plan's, not a deadline here
+        # (GUIDELINE, decisions on hard cases)
         ("未来三年", "relative", None, D(2025, 12, 31)),
         ("经过三年努力", "relative", None, D(2025, 12, 31)),
         ("到2024年6月底前", "by", None, D(2024, 6, 30)),
@@ -295,7 +295,9 @@ def test_the_year_of_a_reports_goals_is_a_deadline():
 
 def test_within_n_years_in_a_one_year_plan_counts_from_its_year():
     text = "2022年全市重点工作计划\n一、重点工作\n三年内建成5个省级产业平台。"
-    assert triples(text) == [("三年内", "relative", None, D(2024, 12, 31))]
+    # the year in a one-year plan's own title is its period (GUIDELINE's decisions: only a report's title year is not)
+    assert triples(text) == [("2022年", "period", D(2022, 1, 1), D(2022, 12, 31)),
+                             ("三年内", "relative", None, D(2024, 12, 31))]
 
 
 def test_last_years_plan_execution_section_is_background():
@@ -318,6 +320,7 @@ def test_half_years_quarters_every_n_years_and_this_and_next_year():
     text = ("2024年全市重点工作计划\n一、重点工作\n2024年上半年完成摸底，第三季度末前开展评估，下半年完成验收。"
             "每三年开展一次评估。今明两年重点推进。\n二、回顾\n上半年，全市工业增加值增长5%。")
     assert triples(text) == [
+        ("2024年", "period", D(2024, 1, 1), D(2024, 12, 31)),
         ("2024年上半年", "by", None, D(2024, 6, 30)),
         ("第三季度末前", "by", None, D(2024, 9, 30)),
         ("下半年", "by", None, D(2024, 12, 31)),
@@ -326,12 +329,12 @@ def test_half_years_quarters_every_n_years_and_this_and_next_year():
     ]
 
 
-def test_the_whole_year_of_a_one_year_report_is_a_period_of_its_year():
+def test_the_whole_year_of_a_one_year_report_is_relative_to_its_year():
     text = ("2025年某区政府工作报告\n——2025年1月10日在区人民代表大会上\n各位代表：\n"
             "一、2024年工作回顾\n全年完成固定资产投资300亿元，去年全年新增企业50家。\n"
             "二、今年重点工作\n（一）扩大投资。全年新建改造城市道路20公里，全年无休开放政务窗口。")
     assert triples(text) == [("今年", "relative", D(2025, 1, 1), D(2025, 12, 31)),
-                             ("全年", "period", D(2025, 1, 1), D(2025, 12, 31))]
+                             ("全年", "relative", D(2025, 1, 1), D(2025, 12, 31))]
 
 
 def test_the_whole_year_means_no_year_in_a_multi_year_plan():
