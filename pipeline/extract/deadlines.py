@@ -396,7 +396,7 @@ class DeadlineExtractor:
         issue = doc.meta.issue_date
         mentions = [x for x in (self._resolve(rule, m, plan, doc_year, ref_year, issue) for rule, m in scanned)
                     if x is not None]
-        background = self._sections_headed(doc, "background_heading")
+        background = self._sections_headed(doc, "background_heading") + self._unlabeled_background(doc)
         horizon = None
         if plan is None:
             horizon = self._horizon(mentions, self._sections_headed(doc, "goal_heading"), background, doc_year)
@@ -428,6 +428,28 @@ class DeadlineExtractor:
             inner = _BOOK_NAME.findall(zone)
             names.extend(inner if inner else [ln.strip() for ln in zone.split("\n")[:1] if ln.strip()])
         return [n for n in dict.fromkeys(names) if len(n) >= 4]
+
+    def _unlabeled_background(self, doc: Document) -> list[tuple[int, int]]:
+        """Review parts headed by a line without an outline label (2024年工作回顾 on a line of its own, as some
+        reports are laid out): from that line to the next heading-like line (short, no punctuation) that is not a
+        review heading (2025年工作安排). Labeled headings are sections already (_sections_headed)."""
+        rules = self._role_rules("background_heading")
+        text = doc.text
+        lines = [(m.start(), m.group(0)) for m in _LINE.finditer(text)]
+        out = []
+        open_at = None
+        for start, line in lines:
+            stripped = line.strip()
+            if not stripped or len(stripped) > _HEADING_MAX or _ANY_PUNCT.search(stripped) or _LABELED.match(stripped):
+                continue
+            is_bg = any(r.search(stripped) for r in rules)
+            if is_bg and open_at is None:
+                open_at = start
+            elif not is_bg and open_at is not None:
+                out.append((open_at, start))
+                open_at = None
+        # a review heading never followed by another heading: where the review ends is unknown, so none is assumed
+        return out
 
     def _sections_headed(self, doc: Document, role: str) -> list[tuple[int, int]]:
         """Spans of the sections whose heading a rule of ``role`` matches."""
@@ -656,6 +678,10 @@ _BOOK_NAME_SPAN = _BOOK_NAME
 _YEAR_SPAN_RULES = ("deadline.period_bracketed", "deadline.period_span")
 _HEAD_LINES = 20         # the lines of a page read for a bulletin's title (site name and filing fields come first)
 _HEAD_CHARS = 1500
+_LINE = regex.compile(r"[^\n]+")
+_HEADING_MAX = 30         # a heading line is short
+_ANY_PUNCT = regex.compile(r"[，。；,;！？!?：:、]")
+_LABELED = regex.compile(r"(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[．.、])")
 _BODY_PUNCT = regex.compile(r"[，。；,;]")
 _SALUTATION = regex.compile(r"[:：]\s*$")
 _BODY_HEADING = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节篇部])")
