@@ -130,8 +130,8 @@ CITY_PLAN = """某市推进新能源汽车产业发展三年行动计划（2023�
 def test_city_plan_deadlines_resolve_against_the_plan_period():
     assert triples(CITY_PLAN) == [
         ("（2023—2025年）", "period", D(2023, 1, 1), D(2025, 12, 31)),
-        # another plan that covers the same years is a period of this document too
-        ("（2021-2025年）", "period", D(2021, 1, 1), D(2025, 12, 31)),
+        # the period inside a cited plan's name (为落实《…规划（2021-2025年）》) is that plan's, not a deadline here
+        # (GUIDELINE, decisions on hard cases)
         ("未来三年", "relative", None, D(2025, 12, 31)),
         ("经过三年努力", "relative", None, D(2025, 12, 31)),
         ("到2024年6月底前", "by", None, D(2024, 6, 30)),
@@ -295,7 +295,9 @@ def test_the_year_of_a_reports_goals_is_a_deadline():
 
 def test_within_n_years_in_a_one_year_plan_counts_from_its_year():
     text = "2022年全市重点工作计划\n一、重点工作\n三年内建成5个省级产业平台。"
-    assert triples(text) == [("三年内", "relative", None, D(2024, 12, 31))]
+    # the year in a one-year plan's own title is its period (GUIDELINE's decisions: only a report's title year is not)
+    assert triples(text) == [("2022年", "period", D(2022, 1, 1), D(2022, 12, 31)),
+                             ("三年内", "relative", None, D(2024, 12, 31))]
 
 
 def test_last_years_plan_execution_section_is_background():
@@ -318,6 +320,7 @@ def test_half_years_quarters_every_n_years_and_this_and_next_year():
     text = ("2024年全市重点工作计划\n一、重点工作\n2024年上半年完成摸底，第三季度末前开展评估，下半年完成验收。"
             "每三年开展一次评估。今明两年重点推进。\n二、回顾\n上半年，全市工业增加值增长5%。")
     assert triples(text) == [
+        ("2024年", "period", D(2024, 1, 1), D(2024, 12, 31)),
         ("2024年上半年", "by", None, D(2024, 6, 30)),
         ("第三季度末前", "by", None, D(2024, 9, 30)),
         ("下半年", "by", None, D(2024, 12, 31)),
@@ -326,12 +329,12 @@ def test_half_years_quarters_every_n_years_and_this_and_next_year():
     ]
 
 
-def test_the_whole_year_of_a_one_year_report_is_a_period_of_its_year():
+def test_the_whole_year_of_a_one_year_report_is_relative_to_its_year():
     text = ("2025年某区政府工作报告\n——2025年1月10日在区人民代表大会上\n各位代表：\n"
             "一、2024年工作回顾\n全年完成固定资产投资300亿元，去年全年新增企业50家。\n"
             "二、今年重点工作\n（一）扩大投资。全年新建改造城市道路20公里，全年无休开放政务窗口。")
     assert triples(text) == [("今年", "relative", D(2025, 1, 1), D(2025, 12, 31)),
-                             ("全年", "period", D(2025, 1, 1), D(2025, 12, 31))]
+                             ("全年", "relative", D(2025, 1, 1), D(2025, 12, 31))]
 
 
 def test_the_whole_year_means_no_year_in_a_multi_year_plan():
@@ -369,3 +372,115 @@ def test_work_report_year_headings_recurring_dates_and_rates():
         ("每季度", "recurring", None, None),
         ("2035年", "by", None, D(2035, 12, 31)),       # 展望 introduces the year; it is not part of it
     ]                                                  # 2023年工作回顾 is history; 每人每月240元 is a rate
+
+
+# ---------------------------------------------------------------- the guideline's decisions on hard cases
+
+def pairs(text, **meta):
+    return [(r.text, r.end_date) for r in rows(text, **meta)]
+
+
+def test_a_statistical_bulletin_sets_no_deadline():
+    text = ("某县2030年国民经济和社会发展统计公报\n某县统计局\n"
+            "全年地区生产总值120亿元，比上年增长5%。年末常住人口30万人。全年新增城镇就业2000人。")
+    assert rows(text, issue_date=D(2031, 3, 20)) == []
+
+
+def test_a_bulletin_on_a_portal_page_is_known_by_its_title_line():
+    # no <title>: filing fields of the portal come first, the bulletin's own title line below them
+    text = ("某市统计局\n公开方式：\n主动公开\n分类：\n统计公报\n某市2030年国民经济和社会发展统计公报\n"
+            "2031年3月1日\n全年粮食产量50万吨。今年将继续开展统计执法检查。")
+    assert rows(text) == []
+
+
+def test_a_review_heading_joining_two_times_is_background():
+    text = ("政府工作报告\n——2031年1月20日在某市人民代表大会上\n各位代表：\n"
+            "一、2030年和“十五五”时期工作回顾\n全年新增就业3万人，地区生产总值年均增长6%，五年累计投资800亿元。\n"
+            "二、2031年重点工作\n全年新增就业3.2万人。")
+    assert pairs(text) == [("2031年", D(2031, 12, 31)), ("全年", D(2031, 12, 31))]
+
+
+def test_a_review_headed_by_an_unlabeled_line_ends_at_the_next_heading():
+    text = ("政府工作报告\n——2031年1月20日在某区人民代表大会上\n各位代表：\n2030年工作回顾\n"
+            "全年招商引资到位资金80亿元，年内建成口岸。\n2031年工作安排\n年内建成物流园。")
+    assert pairs(text) == [("2031年", D(2031, 12, 31)), ("年内", D(2031, 12, 31))]
+
+
+def test_limits_counted_from_an_event_are_relative_without_an_end():
+    text = ("某市政务服务管理办法\n第五条 窗口应当自受理之日起五个工作日内予以答复；情况复杂的，延长期限不超过十个工作日。\n"
+            "第六条 材料齐全的，24小时内办结。\n第七条 企业开办时间压缩至2个工作日以内。")
+    assert triples(text, issue_date=D(2029, 6, 1)) == [
+        ("五个工作日内", "relative", None, None),
+        ("不超过十个工作日", "relative", None, None),
+        ("24小时内", "relative", None, None),
+    ]
+
+
+def test_a_validity_of_n_years_ends_the_day_before_the_issue_date_n_years_on():
+    text = "某县惠企政策兑现办法\n第二十条 本办法自印发之日起施行，有效期3年。"
+    assert triples(text, issue_date=D(2024, 5, 20)) == [("有效期3年", "relative", None, D(2027, 5, 19))]
+
+
+def test_months_of_an_assessment_task_list_without_qian():
+    text = ("某区2028年营商环境考核办法\n一、考核内容\n1．推行电子证照（9月底完成，牵头考核单位：区数据局）\n"
+            "2．上线一网通办专区（11月份取得明显成效，牵头考核单位：区政务服务中心）")
+    assert triples(text, issue_date=D(2028, 3, 1)) == [
+        ("2028年", "period", D(2028, 1, 1), D(2028, 12, 31)),     # the year in the document's own name
+        ("9月底", "by", None, D(2028, 9, 30)),
+        ("11月份", "by", None, D(2028, 11, 30)),
+    ]
+
+
+def test_the_own_names_year_is_a_row_wherever_the_name_is_written():
+    text = ("某市人民政府办公室关于印发《某市2029年数字政府建设考评办法》的通知\n各区人民政府：\n"
+            "现将《某市2029年数字政府建设考评办法》印发给你们，请认真贯彻执行。\n某市2029年数字政府建设考评办法\n"
+            "一、考评对象\n各区人民政府。")
+    doc = make_doc(text, title="某市人民政府办公室关于印发《某市2029年数字政府建设考评办法》的通知",
+                   issue_date=D(2029, 3, 2))
+    assert [(r.text, r.kind, r.end_date) for r in EXTRACT(doc)] == [("2029年", "period", D(2029, 12, 31))] * 3
+
+
+def test_names_of_cited_documents_are_not_deadlines():
+    text = ("关于印发《某市数字经济促进办法》的通知\n"
+            "根据《某省“十四五”数字经济发展规划》和《某市智慧城市行动方案（2021—2023年）》，制定本办法。\n"
+            "“十四五”期间，全市建成10个数据中心。")
+    assert pairs(text, issue_date=D(2022, 5, 6)) == [("“十四五”期间", D(2025, 12, 31))]
+
+
+def test_a_span_of_years_right_after_a_date_ends_on_that_date():
+    text = ("政府工作报告\n——2024年1月20日在某省人民代表大会上\n各位代表：\n"
+            "二、2024年重点工作\n从现在到二〇三五年，用12年时间基本实现现代化。"
+            "2025年底前实现乡镇全覆盖，三年内新增充电桩1万台。")
+    found = pairs(text)
+    assert ("用12年时间", D(2035, 12, 31)) in found
+    assert ("三年内", D(2026, 12, 31)) in found       # not the 2025 of the clause before: it counts from the year
+
+
+def test_work_within_a_five_year_plan_written_with_nei():
+    text = "政府工作报告\n——2026年1月20日在某省人民代表大会上\n各位代表：\n二、2026年工作安排\n“十五五”内基本消除断头路。"
+    assert ("“十五五”内", "period", D(2026, 1, 1), D(2030, 12, 31)) in triples(text)
+
+
+def test_the_new_year_as_a_time_for_work_not_as_a_description():
+    text = ("政府工作报告\n——2027年1月20日在某市人民代表大会上\n各位代表：\n二、2027年工作安排\n"
+            "新的一年，我们将迎来重大发展机遇。新的一年，要确保完成各项任务。")
+    assert [(r.text, r.sentence) for r in rows(text) if r.text == "新的一年"] == [
+        ("新的一年", "新的一年，要确保完成各项任务。")]
+
+
+def test_endnotes_of_a_report_define_terms_and_set_no_deadline():
+    text = ("政府工作报告\n——2027年1月20日在某市人民代表大会上\n各位代表：\n二、2027年工作安排\n年内建成物流园。\n"
+            "注释\n［1］两降一升：全年事故起数下降，年内亡人数下降。")
+    assert pairs(text) == [("2027年", D(2027, 12, 31)), ("年内", D(2027, 12, 31))]
+
+
+def test_a_year_named_as_the_year_of_a_goal_but_not_in_a_plans_name():
+    text = ("政府工作报告\n——2030年1月20日在某市人民代表大会上\n各位代表：\n二、2030年工作安排\n"
+            "确保完成2030年度债务化解目标。制定2030年度双随机检查计划。PM2.5年平均浓度下降到25微克/立方米。")
+    assert pairs(text) == [("2030年", D(2030, 12, 31)), ("2030年度", D(2030, 12, 31))]
+
+
+def test_within_n_years_as_an_attribute_of_goods_is_no_deadline():
+    text = ("某省对接区域全面经济伙伴关系协定行动方案（2022—2024年）\n一、重点任务\n"
+            "针对10年内关税降幅较大的1200种商品加大进口。三年内培育外贸龙头企业50家。")
+    assert pairs(text) == [("（2022—2024年）", D(2024, 12, 31)), ("三年内", D(2024, 12, 31))]

@@ -161,7 +161,7 @@ DEADLINE_CASES = [
      "unknown attrs ['as_off'] for a 'by' rule; allowed: ['as_of', 'doc_year_offset', 'kind', 'plan_end', "
      "'year_or_doc_year']"),
     (None, '{ role = "title_year" }', '{ role = "title" }', "context.title_year",
-     "attrs.role = 'title' is not one of ['background_heading', 'goal_heading', 'one_year_title', 'title_year']"),
+     "attrs.role = 'title' is not one of ['background_heading', 'bulletin_title', 'goal_heading', 'notes_heading', 'one_year_title', 'own_name_year', 'report_title', 'title_year']"),
 ]
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +115,10 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "by": RuleSpec(optional=_YEAR_ATTRS, check=_reads_a_year),
     "year": RuleSpec(optional=_YEAR_ATTRS, check=_reads_a_year),
     "period": RuleSpec(optional={"as_of": bool, "doc_year_offset": int}, check=_reads_a_period),
-    "relative": RuleSpec(optional={"doc_year_offset": int, "span_from_doc_year": bool}),
+    # event: a limit counted from an event (7个工作日内答复), no date; from_issue_date: 有效期2年 counts from the issue
+    # date; one_year_only: 全年 names a year only in a document about one year
+    "relative": RuleSpec(optional={"doc_year_offset": int, "span_from_doc_year": bool, "event": bool,
+                                   "from_issue_date": bool, "one_year_only": bool}),
     "recurring": RuleSpec(),
     "past": RuleSpec(),
 }
@@ -124,6 +128,10 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
     "background_heading": RuleSpec(),
     "goal_heading": RuleSpec(),
     "one_year_title": RuleSpec(),
+    "bulletin_title": RuleSpec(),
+    "report_title": RuleSpec(),
+    "notes_heading": RuleSpec(),
+    "own_name_year": RuleSpec(groups=("year",)),
 }
 
 
@@ -147,6 +155,9 @@ class TimeContext:
     # The end of an undated document's horizon (an 意见 whose 主要目标 run 到2025年…到2027年): the plan's end
     # when the document names no plan period; None when it has one or states no goal years.
     horizon: int | None = None
+    # a statistical bulletin (统计公报): the whole text reports a past year, so it sets no deadline. A local check of
+    # the document's kind from its title lines (the lead's documents.kind may replace it)
+    reports_past: bool = False
     _mention_starts: list[int] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
     _children: dict[int | None, list[Section]] = field(default_factory=dict)
@@ -382,9 +393,10 @@ class DeadlineExtractor:
             doc_year = plan[0]                 # a one-year plan or report: 今年 is its year
         ref_year = plan[0] if plan else doc_year
         scanned = [(self.rules.rules[raw.rule_index], m) for raw, m in self._scan(doc.text)]
-        mentions = [x for x in (self._resolve(rule, m, plan, doc_year, ref_year) for rule, m in scanned)
+        issue = doc.meta.issue_date
+        mentions = [x for x in (self._resolve(rule, m, plan, doc_year, ref_year, issue) for rule, m in scanned)
                     if x is not None]
-        background = self._sections_headed(doc, "background_heading")
+        background = self._sections_headed(doc, "background_heading") + self._unlabeled_background(doc)
         horizon = None
         if plan is None:
             horizon = self._horizon(mentions, self._sections_headed(doc, "goal_heading"), background, doc_year)
@@ -392,10 +404,52 @@ class DeadlineExtractor:
                 # relative times (三年内, 未来三年) resolve to the plan's end, here the horizon
                 pseudo_plan = (min(doc_year or horizon, horizon), horizon)
                 mentions = [x for x in (self._resolve(rule, m, pseudo_plan if rule.attrs.get("kind") == "relative"
-                                                      else None, doc_year, ref_year) for rule, m in scanned)
+                                                      else None, doc_year, ref_year, issue) for rule, m in scanned)
                             if x is not None]
         return TimeContext(doc=doc, plan=plan, doc_year=doc_year, ref_year=ref_year,
-                           mentions=mentions, background=background, horizon=horizon)
+                           mentions=mentions, background=background, horizon=horizon,
+                           reports_past=self.is_bulletin(doc))
+
+    def _role_rules(self, role: str) -> list[Rule]:
+        return [r for r in self.rules if r.attrs.get("role") == role]
+
+    def is_bulletin(self, doc: Document) -> bool:
+        """A statistical bulletin: its title, or a title line among the first lines of the page (portal pages
+        put the site's name and filing fields first), names a 统计公报."""
+        rules = self._role_rules("bulletin_title")
+        head = "\n".join([doc.meta.title or ""] + doc.text[:_HEAD_CHARS].split("\n")[:_HEAD_LINES])
+        return any(r.search(head) for r in rules)
+
+    def own_names(self, doc: Document) -> list[str]:
+        """The document's own name as it is written in its text: the name in 《》 of a 关于印发《…》的通知 title,
+        else the title itself. Looked up in the title and in the title zone (the title may be missing)."""
+        names = []
+        for zone in (doc.meta.title or "", _title_zone(doc.text)):
+            inner = _BOOK_NAME.findall(zone)
+            names.extend(inner if inner else [ln.strip() for ln in zone.split("\n")[:1] if ln.strip()])
+        return [n for n in dict.fromkeys(names) if len(n) >= 4]
+
+    def _unlabeled_background(self, doc: Document) -> list[tuple[int, int]]:
+        """Review parts headed by a line without an outline label (2024年工作回顾 on a line of its own, as some
+        reports are laid out): from that line to the next heading-like line (short, no punctuation) that is not a
+        review heading (2025年工作安排). Labeled headings are sections already (_sections_headed)."""
+        rules = self._role_rules("background_heading")
+        text = doc.text
+        lines = [(m.start(), m.group(0)) for m in _LINE.finditer(text)]
+        out = []
+        open_at = None
+        for start, line in lines:
+            stripped = line.strip()
+            if not stripped or len(stripped) > _HEADING_MAX or _ANY_PUNCT.search(stripped) or _LABELED.match(stripped):
+                continue
+            is_bg = any(r.search(stripped) for r in rules)
+            if is_bg and open_at is None:
+                open_at = start
+            elif not is_bg and open_at is not None:
+                out.append((open_at, start))
+                open_at = None
+        # a review heading never followed by another heading: where the review ends is unknown, so none is assumed
+        return out
 
     def _sections_headed(self, doc: Document, role: str) -> list[tuple[int, int]]:
         """Spans of the sections whose heading a rule of ``role`` matches."""
@@ -417,7 +471,7 @@ class DeadlineExtractor:
                  and not any(a <= m.start < b for a, b in background)]
         return max(years) if years else None
 
-    def _resolve(self, rule, m, plan, doc_year, ref_year) -> TimeMention | None:
+    def _resolve(self, rule, m, plan, doc_year, ref_year, issue_date: dt.date | None = None) -> TimeMention | None:
         kind = rule.attrs.get("kind")
         groups = m.groupdict()
         start_date = end_date = None
@@ -454,8 +508,19 @@ class DeadlineExtractor:
             end_date = _last_day(year, month, _year(groups.get("day")))
             if end_date is None:
                 return None
+        elif kind == "relative" and rule.attrs.get("event"):
+            pass                                  # 7个工作日内: counted from an event, no date
+        elif kind == "relative" and rule.attrs.get("from_issue_date"):
+            n = _year(groups.get("n"))
+            if issue_date is not None and n:
+                try:
+                    end_date = issue_date.replace(year=issue_date.year + n) - dt.timedelta(days=1)
+                except ValueError:                # issued on 29 February
+                    end_date = dt.date(issue_date.year + n, 2, 28)
         elif kind == "relative":
             offset = rule.attrs.get("doc_year_offset")
+            if rule.attrs.get("one_year_only") and (doc_year is None or (plan is not None and plan[0] != plan[1])):
+                return None                       # 全年 in a multi-year plan names no year of its own
             if offset is not None:
                 if doc_year is not None:
                     first = doc_year if rule.attrs.get("span_from_doc_year") else doc_year + offset
@@ -491,10 +556,24 @@ class DeadlineExtractor:
 
     def __call__(self, doc: Document, context: TimeContext | None = None) -> list[DeadlineRow]:
         ctx = context or self.context(doc)
+        if ctx.reports_past:
+            return []
+        own = self.own_names(doc)
+        cited = _cited_spans(doc.text, own)
+        notes = self._notes_start(doc)
         rows = []
-        for m in ctx.mentions:
+        mentions = self._own_name_years(doc, ctx, own) + ctx.mentions
+        mentions.sort(key=lambda x: x.start)
+        for m in mentions:
             if m.kind not in DEADLINE_KINDS or m.historical or ctx.in_background(m.start):
                 continue
+            if m.start >= notes:
+                continue            # the endnotes define terms
+            if any(a <= m.start < b for a, b in cited) and not _same_plan_span(ctx, m):
+                # 根据《“十四五”数字经济发展规划》: a cited document's name, not this one's time; a cited plan for this
+                # plan's own years (为落实《…三年行动计划（2021-2023年）》 in a 2021-2023 plan) is its period too
+                continue
+            m = _span_to_governing_date(ctx, m)
             if m.kind in ("relative", "recurring") or (m.kind == "period" and m.doc_relative):
                 gov = ctx.governing(m.start)
                 if gov is not None and gov.historical:
@@ -508,6 +587,69 @@ class DeadlineExtractor:
                 sentence=ctx.sentence_text(m.start), char_start=m.start, char_end=m.end, text=m.text,
                 kind=m.kind, start_date=m.start_date, end_date=m.end_date, rule_id=m.rule_id))
         return rows
+
+
+    def _notes_start(self, doc: Document) -> int:
+        """Where the endnotes of a report begin (a line 注释), else the end of the text."""
+        starts = [m.start() for r in self._role_rules("notes_heading") for m in r.finditer(doc.text)]
+        return min(starts) if starts else len(doc.text) + 1
+
+    def _own_name_years(self, doc: Document, ctx: TimeContext, own: list[str]) -> list[TimeMention]:
+        """The year of a one-year document's own name (《某市2024年…考评办法》), at each place the name is written;
+        not a report's (its title year is the year reported on or delivered)."""
+        report = self._role_rules("report_title")
+        year_rules = self._role_rules("own_name_year")
+        taken = {(m.start, m.end) for m in ctx.mentions if m.kind in DEADLINE_KINDS}
+        out: list[TimeMention] = []
+        for name in own:
+            if any(r.search(name) for r in report):
+                continue
+            for rule in year_rules:
+                hits = list(rule.finditer(name))
+                if len(hits) != 1:
+                    continue        # no year, or several (a span is a period rule's)
+                h = hits[0]
+                year = int(h.group("year"))
+                if ctx.ref_year is not None and year < ctx.ref_year:
+                    continue
+                pos = doc.text.find(name)
+                while pos >= 0:
+                    start, end = pos + h.start(), pos + h.end()
+                    if not any(a < end and start < b for a, b in taken):
+                        out.append(TimeMention(start=start, end=end, text=h.group(0), kind="period",
+                                               rule_id=rule.id, start_date=dt.date(year, 1, 1),
+                                               end_date=dt.date(year, 12, 31), historical=False))
+                        taken.add((start, end))
+                    pos = doc.text.find(name, pos + len(name))
+        return out
+
+
+def _span_to_governing_date(ctx: TimeContext, m: TimeMention) -> TimeMention:
+    """到二〇三五年，用13年时间…: a span of years after a date in its sentence ends on that date."""
+    if m.kind != "relative" or m.doc_relative or m.end_date is None:
+        return m
+    before = _nearest_in_sentence(ctx, m)
+    if before is not None and before.kind == "by" and not before.historical and before.end_date is not None \
+            and not ctx.doc.text[before.end:m.start].strip(" ，,、"):
+        return dataclasses.replace(m, end_date=before.end_date)
+    return m
+
+
+def _same_plan_span(ctx: TimeContext, m: TimeMention) -> bool:
+    """A span of years written out (（2021-2023年）, not “十四五”) equal to the document's own plan period."""
+    return (m.kind == "period" and ctx.plan is not None and ctx.plan[0] != ctx.plan[1]
+            and m.rule_id in _YEAR_SPAN_RULES and m.start_date is not None and m.end_date is not None
+            and (m.start_date.year, m.end_date.year) == ctx.plan)
+
+
+def _cited_spans(text: str, own: list[str]) -> list[tuple[int, int]]:
+    """Spans of 《…》 names that are not the document's own: the documents it cites."""
+    spans = []
+    for mm in _BOOK_NAME_SPAN.finditer(text):
+        inner = mm.group(1)
+        if not any(inner in name or name in inner for name in own):
+            spans.append((mm.start(), mm.end()))
+    return spans
 
 
 def _nearest_in_sentence(ctx: TimeContext, m: TimeMention) -> TimeMention | None:
@@ -531,6 +673,15 @@ def _title_zone(text: str, n_lines: int = 6, max_chars: int = 400) -> str:
     return "\n".join(kept)[:max_chars]
 
 
+_BOOK_NAME = regex.compile(r"《([^《》\n]{2,120})》")
+_BOOK_NAME_SPAN = _BOOK_NAME
+_YEAR_SPAN_RULES = ("deadline.period_bracketed", "deadline.period_span")
+_HEAD_LINES = 20         # the lines of a page read for a bulletin's title (site name and filing fields come first)
+_HEAD_CHARS = 1500
+_LINE = regex.compile(r"[^\n]+")
+_HEADING_MAX = 30         # a heading line is short
+_ANY_PUNCT = regex.compile(r"[，。；,;！？!?：:、]")
+_LABELED = regex.compile(r"(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[．.、])")
 _BODY_PUNCT = regex.compile(r"[，。；,;]")
 _SALUTATION = regex.compile(r"[:：]\s*$")
 _BODY_HEADING = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节篇部])")
