@@ -202,3 +202,23 @@ def test_a_run_folder_gets_panel_parquet_csv_and_a_duckdb_view(tmp_path):
                        "AND place_code = '000000' ORDER BY year").fetchall() == \
         [(y, lo, a) for y, lo, _, _, a, _, _ in EXPECTED]
     con.close()
+
+
+def test_readme_panel_recipe_runs_and_plots(tmp_path, monkeypatch):
+    import re
+
+    import matplotlib
+    matplotlib.use("Agg")   # no display in tests
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## The panel: targets vs outcomes\n(.*?)(?=^## )", readme, flags=re.S | re.M).group(1)
+    (code,) = re.findall(r"^```python\n(.*?)^```", section, flags=re.S | re.M)
+    assert len(code.strip().splitlines()) == 5
+    _write_run_folder(tmp_path / "extracted")
+    write_panel(tmp_path / "extracted")
+    monkeypatch.chdir(tmp_path)
+    env: dict = {}
+    exec(compile(code, "README.md", "exec"), env)
+    assert env["p"]["year"].tolist() == [y for y, *_ in EXPECTED]
+    assert (tmp_path / "panel_gdp_growth.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    import matplotlib.pyplot as plt
+    plt.close("all")
