@@ -57,7 +57,7 @@ def test_the_shipped_table_has_every_code_of_the_contract():
     ("赤字率", "%", "fiscal_deficit_ratio"),
     ("森林覆盖率", "％", "forest_coverage"),
     ("高新技术企业", "家", "high_tech_enterprises"),
-    ("地方一般公共预算收入", "%", "general_budget_revenue_growth"),
+    ("地方一般公共预算收入", "%", "fiscal_revenue_growth"),
     ("外贸进出口总额", "亿美元", "foreign_trade"),
     ("实际使用外资", "%", "fdi_actual_growth"),
     ("“地区生产总值” 增长", "%", "gdp_growth"),        # quotes and spaces are layout
