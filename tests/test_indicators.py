@@ -136,3 +136,10 @@ def test_a_rule_file_with_a_duplicate_code_or_unknown_unit_fails_at_load(tmp_pat
         IndicatorTable.from_rules(rules)
     assert exc.value.rule_id == "indicator.forest_coverage"
     assert "anchored" in exc.value.reason
+
+
+def test_missing_values_from_a_dataframe_are_no_text():
+    nan = float("nan")
+    assert indicator_code(nan, "全年地区生产总值1234亿元，比上年增长5.2%。", "%", value_text=nan) == "gdp_growth"
+    assert indicator_code("地区生产总值", nan, "%") == "gdp_growth"
+    assert indicator_code("地区生产总值", None, nan) is None

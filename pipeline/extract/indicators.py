@@ -136,6 +136,9 @@ class IndicatorTable:
     def code(self, indicator_text: str | None, sentence: str | None, unit: str | None,
              value_text: str | None = None) -> str | None:
         """The indicator code of one value, or None when no indicator fits (see the module docstring)."""
+        # a missing value from a DataFrame (NaN, None) is no text
+        indicator_text, sentence, unit, value_text = (v if isinstance(v, str) else None
+                                                      for v in (indicator_text, sentence, unit, value_text))
         info = self.units.resolve(unit or "")
         if info is None or info.kind == "none":
             return None
