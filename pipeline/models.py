@@ -256,6 +256,26 @@ class ErrorRow:
     message: str
 
 
+# ---------------------------------------------------------------- panel (derived from all documents)
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One (place, year, indicator) of the panel: the target set for the year and the outcome reported."""
+
+    place_code: str
+    place_name: str
+    year: int
+    indicator_code: str
+    target_low: float | None
+    target_high: float | None
+    target_doc_id: str | None
+    target_id: str | None
+    actual: float | None
+    actual_doc_id: str | None
+    achievement_id: str | None
+    unit: str
+
+
 @dataclass
 class DocumentResult:
     """Everything one input file contributes to the output tables."""

@@ -4,8 +4,10 @@
 document shows ``documents.text`` with every extracted span highlighted by
 table (targets, deadlines, responsibility clauses and their units, entities),
 each highlight carrying its fields in a ``title`` tooltip, and sortable tables
-of the rows. ``dictionary.html`` is the data dictionary. No server, no
-network: plain files with a little inline CSS and JavaScript.
+of the rows. ``dictionary.html`` is the data dictionary. ``panel.html`` (when
+the run has a panel) draws, for each place and the chosen indicator, the target
+band against the outcome by year as static SVG. No server, no network: plain
+files with a little inline CSS and JavaScript.
 
 Overlapping and nested spans: the text is cut at every span boundary into
 segments; a segment is wrapped in one ``<mark>`` per span covering it
@@ -434,7 +436,7 @@ def render_dictionary_page() -> str:
 
 
 def render_index(pages: list[DocPage], errors: list[dict[str, Any]], orphans: dict[str, int],
-                 generated: str) -> str:
+                 generated: str, has_panel: bool = False) -> str:
     cols = ["document", "source_path", "n_chars", "sections", "targets", "deadlines", "responsibilities",
             "clauses", "entities", "highlighted", "offset problems"]
     rows = []
@@ -446,7 +448,8 @@ def render_index(pages: list[DocPage], errors: list[dict[str, Any]], orphans: di
                      _cell(d["n_chars"]), _cell(len(p.rows["sections"])), _cell(len(p.rows["targets"])),
                      _cell(len(p.rows["deadlines"])), _cell(len(p.rows["responsibilities"])), _cell(n_clauses),
                      _cell(len(p.rows["entities"])), _cell(len(p.spans)), _cell(len(p.problems))])
-    parts = ['<nav><a href="dictionary.html">data dictionary</a></nav>',
+    nav = '<a href="dictionary.html">data dictionary</a>' + (f'<a href="{PANEL_PAGE}">panel</a>' if has_panel else "")
+    parts = [f"<nav>{nav}</nav>",
              f"<h1>Extraction review: {len(pages)} document(s)</h1>",
              f"<p>Generated {esc(generated)} from the parquet tables. Each document page shows its text with "
              f"the extracted spans highlighted in context.</p>",
@@ -463,6 +466,171 @@ def render_index(pages: list[DocPage], errors: list[dict[str, Any]], orphans: di
     else:
         parts.append("<p>None.</p>")
     return _page("Extraction review", "\n".join(parts))
+
+
+# --- panel page: target band vs outcome by year, drawn here as SVG ---------------------------------
+
+PANEL_PAGE = "panel.html"
+DEFAULT_INDICATOR = "gdp_growth"
+# chart geometry (SVG user units)
+_W, _H = 560, 260
+_LEFT, _RIGHT, _TOP, _BOTTOM = 60, 16, 18, 40
+
+
+def _num(value: Any) -> float | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return float(value)
+
+
+def _indicator_names() -> dict[str, str]:
+    try:
+        from .extract.indicators import load_indicators
+        return {code: i.name for code, i in load_indicators().codes.items()}
+    except Exception:  # the report of an old run must not fail on a rules folder it does not need
+        return {}
+
+
+def _svg_chart(rows: list[dict[str, Any]], unit: str) -> str:
+    """One place × indicator: a band (rect) per year with a target, a point (circle) per year with an outcome,
+    the points joined by a line. Static SVG: the browser draws it without any script."""
+    years = sorted({int(r["year"]) for r in rows})
+    y0, y1 = years[0], years[-1]
+    values = [v for r in rows for v in (_num(r.get("target_low")), _num(r.get("target_high")), _num(r.get("actual")))
+              if v is not None]
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * 0.15 if hi > lo else max(abs(hi) * 0.1, 1.0)
+    lo, hi = lo - pad, hi + pad
+    plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
+    step = plot_w / (y1 - y0 + 1)
+
+    def x(year: int) -> float:
+        return round(_LEFT + (year - y0 + 0.5) * step, 2)
+
+    def y(v: float) -> float:
+        return round(_TOP + (hi - v) / (hi - lo) * plot_h, 2)
+
+    out = [f'<svg class="panel-svg" viewBox="0 0 {_W} {_H}" width="{_W}" height="{_H}" role="img" '
+           f'xmlns="http://www.w3.org/2000/svg">',
+           f'<rect class="frame" x="{_LEFT}" y="{_TOP}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#ccc"/>']
+    for k in range(5):   # y grid and labels
+        v = lo + (hi - lo) * k / 4
+        out.append(f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y(v)}" y2="{y(v)}" stroke="#eee"/>'
+                   f'<text class="ytick" x="{_LEFT - 6}" y="{y(v) + 4}" text-anchor="end" font-size="11">'
+                   f'{esc(f"{v:.3g}")}</text>')
+    every = max(1, -(-(y1 - y0 + 1) // 12))
+    for year in range(y0, y1 + 1, every):
+        out.append(f'<text class="xtick" x="{x(year)}" y="{_H - _BOTTOM + 16}" text-anchor="middle" '
+                   f'font-size="11">{year}</text>')
+    out.append(f'<text x="{_LEFT - 46}" y="{_TOP + plot_h / 2}" font-size="11" '
+               f'transform="rotate(-90 {_LEFT - 46} {_TOP + plot_h / 2})" text-anchor="middle">{esc(unit)}</text>')
+    band = step * 0.6
+    for r in rows:
+        low, high = _num(r.get("target_low")), _num(r.get("target_high"))
+        if low is None and high is None:
+            continue
+        low, high = (high if low is None else low), (low if high is None else high)
+        top, bottom = y(max(low, high)), y(min(low, high))
+        height = max(bottom - top, 3.0)     # a point target is drawn as a thin band
+        tip = (f"{r['year']} target {_fmt(low)}" + (f"–{_fmt(high)}" if high != low else "") + f" {unit}"
+               f" ({r.get('target_doc_id')} {r.get('target_id')})")
+        out.append(f'<rect class="target" data-year="{int(r["year"])}" data-low="{esc(_fmt(low))}" '
+                   f'data-high="{esc(_fmt(high))}" x="{round(x(int(r["year"])) - band / 2, 2)}" '
+                   f'y="{round((top + bottom) / 2 - height / 2, 2)}" width="{round(band, 2)}" height="{round(height, 2)}" '
+                   f'fill="#74c0fc" fill-opacity="0.55" stroke="#1c7ed6"><title>{esc(tip)}</title></rect>')
+    points = sorted((int(r["year"]), _num(r.get("actual")), r) for r in rows if _num(r.get("actual")) is not None)
+    if len(points) > 1:
+        path = " ".join(f"{x(year)},{y(v)}" for year, v, _ in points)
+        out.append(f'<polyline class="actual-line" points="{path}" fill="none" stroke="#e8590c" stroke-width="1.5"/>')
+    for year, v, r in points:
+        tip = f"{year} outcome {_fmt(v)} {unit} ({r.get('actual_doc_id')} {r.get('achievement_id')})"
+        out.append(f'<circle class="actual" data-year="{year}" data-value="{esc(_fmt(v))}" cx="{x(year)}" '
+                   f'cy="{y(v)}" r="4.5" fill="#e8590c"><title>{esc(tip)}</title></circle>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+_PANEL_JS = r"""
+(function(){
+  var select = document.getElementById('indicator-select');
+  var out = document.getElementById('panel-check');
+  function show(code){
+    Array.prototype.forEach.call(document.querySelectorAll('section.panel-indicator'), function(s){
+      s.style.display = s.getAttribute('data-indicator') === code ? '' : 'none';
+    });
+    // what the browser drew for the chosen indicator: shapes with a size, inside their chart
+    var figures = 0, points = 0, bands = 0;
+    Array.prototype.forEach.call(document.querySelectorAll('section.panel-indicator[data-indicator="' + code + '"] svg'),
+      function(svg){
+        figures++;
+        var box = svg.getBoundingClientRect();
+        function inside(el){
+          var b = el.getBoundingClientRect();
+          return b.width > 0 && b.height > 0 && b.left >= box.left - 1 && b.right <= box.right + 1 &&
+                 b.top >= box.top - 1 && b.bottom <= box.bottom + 1;
+        }
+        Array.prototype.forEach.call(svg.querySelectorAll('circle.actual'), function(c){ if (inside(c)) points++; });
+        Array.prototype.forEach.call(svg.querySelectorAll('rect.target'), function(r){ if (inside(r)) bands++; });
+      });
+    if (out) {
+      out.setAttribute('data-indicator', code); out.setAttribute('data-figures', String(figures));
+      out.setAttribute('data-points', String(points)); out.setAttribute('data-bands', String(bands));
+      out.textContent = 'Drawn for ' + code + ': ' + figures + ' chart(s), ' + bands + ' target band(s), ' +
+                        points + ' outcome point(s)';
+    }
+  }
+  if (select) {
+    var fromHash = decodeURIComponent((location.hash || '').replace(/^#/, ''));
+    if (fromHash && document.querySelector('section.panel-indicator[data-indicator="' + fromHash + '"]')) select.value = fromHash;
+    select.addEventListener('change', function(){ show(select.value); });
+    show(select.value);
+  }
+})();
+"""
+
+
+def render_panel_page(panel: list[dict[str, Any]]) -> str:
+    """The panel page: an indicator selector; for each indicator, one chart per place and the rows."""
+    names = _indicator_names()
+    by_indicator: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for row in panel:
+        by_indicator.setdefault(row["indicator_code"], {}).setdefault(row["place_code"], []).append(row)
+    codes = sorted(by_indicator, key=lambda c: (c != DEFAULT_INDICATOR, -len(by_indicator[c]), c))
+    chosen = codes[0]
+    options = "".join(f'<option value="{esc(c)}"{" selected" if c == chosen else ""}>{esc(c)} — '
+                      f'{esc(names.get(c, c))} ({len(by_indicator[c])} place(s))</option>' for c in codes)
+    parts = ['<nav><a href="index.html">← all documents</a><a href="dictionary.html">data dictionary</a></nav>',
+             f"<h1>Panel: target vs outcome ({len(panel)} row(s))</h1>",
+             "<p>One chart per place for the chosen indicator: the blue band is the target set for the year "
+             "(from the earliest document setting it), the orange point the outcome reported for it (from the "
+             "latest document reporting it). Hover a band or point for its value and provenance.</p>",
+             f'<p><label for="indicator-select">Indicator </label><select id="indicator-select">{options}</select></p>',
+             '<p id="panel-check" data-points="" data-bands="">Charts are static SVG; the count of drawn shapes '
+             'needs JavaScript.</p>']
+    columns = [f.name for f in SCHEMAS["panel"] if f.name not in ("indicator_code",)]
+    for code in codes:
+        places = by_indicator[code]
+        hidden = "" if code == chosen else ' style="display:none"'   # the script shows the chosen one
+        parts.append(f'<section class="panel-indicator" data-indicator="{esc(code)}" id="ind-{esc(code)}"{hidden}>')
+        parts.append(f"<h2>{esc(names.get(code, code))} (<code>{esc(code)}</code>)</h2>")
+        all_rows: list[dict[str, Any]] = []
+        for place_code in sorted(places):
+            rows = sorted(places[place_code], key=lambda r: r["year"])
+            all_rows.extend(rows)
+            unit = next((r["unit"] for r in rows if r.get("unit")), "")
+            n_points = sum(1 for r in rows if _num(r.get("actual")) is not None)
+            n_bands = sum(1 for r in rows if _num(r.get("target_low")) is not None
+                          or _num(r.get("target_high")) is not None)
+            place_name = rows[0].get("place_name") or place_code
+            parts.append(f'<figure class="panel-chart" data-place="{esc(place_code)}" data-indicator="{esc(code)}" '
+                         f'data-points="{n_points}" data-bands="{n_bands}">'
+                         f"<figcaption>{esc(place_name)} ({esc(place_code)}): {esc(names.get(code, code))}, "
+                         f"{esc(unit)}</figcaption>{_svg_chart(rows, unit)}</figure>")
+        body = [[_cell(r.get(c)) for c in columns] for r in all_rows]
+        parts.append(_rows_table(f"rows-panel-{code}", columns, body, check="year"))
+        parts.append("</section>")
+    parts.append(f"<script>{_PANEL_JS}</script>")
+    return _page("Panel: target vs outcome", "\n".join(parts))
 
 
 def _read(input_dir: Path, name: str) -> list[dict[str, Any]]:
@@ -496,7 +664,7 @@ def build_pages(tables: dict[str, list[dict[str, Any]]]) -> tuple[list[DocPage],
 REPORT_MARKER = ".policy-report"
 
 
-_LEGACY_REPORT_FILE = regex.compile(r"index\.html|summary\.json|dictionary\.html|doc-[^/]+\.html")
+_LEGACY_REPORT_FILE = regex.compile(r"index\.html|summary\.json|dictionary\.html|panel\.html|doc-[^/]+\.html")
 
 
 class ReportOutputError(ValueError):
@@ -535,9 +703,11 @@ def write_report(tables: dict[str, list[dict[str, Any]]], output_dir: Path, gene
     try:
         for page in pages:
             (tmp / _doc_filename(page.doc["doc_id"])).write_text(render_doc_page(page), encoding="utf-8")
-        (tmp / "index.html").write_text(render_index(pages, tables.get("errors", []), orphans, generated),
-                                        encoding="utf-8")
+        (tmp / "index.html").write_text(render_index(pages, tables.get("errors", []), orphans, generated,
+                                                     has_panel=bool(tables.get("panel"))), encoding="utf-8")
         (tmp / "dictionary.html").write_text(render_dictionary_page(), encoding="utf-8")
+        if tables.get("panel"):
+            (tmp / PANEL_PAGE).write_text(render_panel_page(tables["panel"]), encoding="utf-8")
         summary = {"documents": len(pages), "spans": sum(len(p.spans) for p in pages),
                    "offset_problems": sum(len(p.problems) for p in pages), "orphan_rows": orphans}
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
@@ -560,7 +730,7 @@ def write_report(tables: dict[str, list[dict[str, Any]]], output_dir: Path, gene
 def build_report(input_dir: Path, output_dir: Path) -> dict:
     """Read the parquet tables in ``input_dir`` and write the report to ``output_dir``."""
     input_dir = Path(input_dir)
-    tables = {name: _read(input_dir, name) for name in ("documents", "sections", *SPAN_TABLES, "errors")}
+    tables = {name: _read(input_dir, name) for name in ("documents", "sections", *SPAN_TABLES, "errors", "panel")}
     generated = None
     manifest = input_dir / "manifest.json"
     if manifest.exists():

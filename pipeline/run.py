@@ -31,6 +31,7 @@ from .models import (TABLES, Document, DocumentResult, DocumentRow, ErrorRow, In
                      PipelineError, SectionRow)
 from .normalize import normalize
 from .outline import parse_outline
+from .panel import write_panel
 from .schema import SCHEMAS, row_problem, to_table
 from .segment import split_sentences
 
@@ -190,7 +191,8 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
     stats = {"reused": 0}
     inputs: list[dict] = []
     show = sys.stderr.isatty() if progress is None else progress
-    with StreamingTables(output_dir, SCHEMAS, to_table) as tables:
+    # the per-document tables; the panel is derived from them once they are in place
+    with StreamingTables(output_dir, {n: SCHEMAS[n] for n in TABLES}, to_table) as tables:
         for result in tqdm(_results(paths, input_dir, runner, cache, stats), total=len(paths),
                            unit="doc", disable=not show, file=sys.stderr):
             for name in TABLES:
@@ -201,6 +203,7 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
     if cache is not None:
         cache.prune()
     counts = tables.counts
+    counts["panel"] = write_panel(output_dir)
     manifest = {
         "pipeline_version": __version__,
         "code_fingerprint": code,

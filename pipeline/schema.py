@@ -148,6 +148,26 @@ _TABLES: dict[str, list[tuple[pa.Field, str]]] = {
     ],
 }
 
+# ---- panel: derived from targets and achievements of all documents (pipeline/panel.py), written after the
+# per-document tables; not fed by the document workers (not in models.TABLES).
+_TABLES["panel"] = [
+    _f("place_code", _STR, False, "administrative division code of the issuing government (6 digits), "
+                                  "000000 for the central government"),
+    _f("place_name", _STR, False, "e.g. 四川省, 上海市闵行区"),
+    _f("year", _I16, False, "the year the target is set for and the outcome is reported for"),
+    _f("indicator_code", _STR, False, "code from rules/indicators.toml"),
+    _f("target_low", _F64, True, "the target set for that year, lower bound (from the earliest document setting it)"),
+    _f("target_high", _F64, True, "the target set for that year, upper bound"),
+    _f("target_doc_id", _STR, True, "provenance: the document that set the target"),
+    _f("target_id", _STR, True, "provenance: targets.target_id"),
+    _f("actual", _F64, True, "the outcome reported for that year (from the latest document reporting it), "
+                             "in the row's unit"),
+    _f("actual_doc_id", _STR, True, "provenance: the document that reported the outcome"),
+    _f("achievement_id", _STR, True, "provenance: achievements.achievement_id"),
+    _f("unit", _STR, False, "unit of target_low/target_high/actual, as written in the target (else the outcome)"),
+]
+# ---- end panel
+
 SCHEMAS: dict[str, pa.Schema] = {name: pa.schema([f for f, _ in cols]) for name, cols in _TABLES.items()}
 
 # Closed value sets of SCHEMA.md (the backquoted words of a column's meaning, when the list has no "…").
@@ -192,6 +212,7 @@ ROW_TYPES: dict[str, type] = {
     "responsibilities": models.ResponsibilityRow,
     "entities": models.EntityRow,
     "errors": models.ErrorRow,
+    "panel": models.PanelRow,
 }
 
 

@@ -381,3 +381,72 @@ def test_constructed_entities_overlaps_and_escaping_in_chromium(tmp_path):
     assert dom.get_element_by_id("n-problems").text_content() == "3"
     assert "indicator: 产值<\"&'>" in next(s.get("title") for s in text_el.find_class("seg")
                                            if "TARGET T-ok" in (s.get("title") or ""))
+
+
+# --- the panel page -------------------------------------------------------------------------
+
+def _panel_row(place, name, year, code, low, high, actual, unit="%"):
+    return dict(place_code=place, place_name=name, year=year, indicator_code=code, target_low=low,
+                target_high=high, target_doc_id=None if low is None else f"doc{year}",
+                target_id=None if low is None else f"t{year}", actual=actual,
+                actual_doc_id=None if actual is None else f"doc{year + 1}",
+                achievement_id=None if actual is None else f"a{year}", unit=unit)
+
+
+PANEL = [  # the country: outcomes 2020-2024, targets 2021-2025; a province: two years; cpi for the country
+    _panel_row("000000", "中华人民共和国", 2020, "gdp_growth", None, None, 2.3),
+    _panel_row("000000", "中华人民共和国", 2021, "gdp_growth", 6.0, 6.0, 8.1),
+    _panel_row("000000", "中华人民共和国", 2022, "gdp_growth", 5.5, 5.5, 3.0),
+    _panel_row("000000", "中华人民共和国", 2023, "gdp_growth", 5.0, 5.0, 5.2),
+    _panel_row("000000", "中华人民共和国", 2024, "gdp_growth", 5.0, 5.0, 5.0),
+    _panel_row("000000", "中华人民共和国", 2025, "gdp_growth", 5.0, 5.0, None),
+    _panel_row("440000", "广东省", 2025, "gdp_growth", 5.0, 5.0, 3.9),
+    _panel_row("440000", "广东省", 2026, "gdp_growth", 4.5, 5.0, None),
+    _panel_row("000000", "中华人民共和国", 2023, "cpi", 3.0, 3.0, 0.2),
+    _panel_row("000000", "中华人民共和国", 2024, "cpi", 3.0, 3.0, 0.2),
+    _panel_row("000000", "中华人民共和国", 2025, "cpi", 2.0, 2.0, None),
+]
+
+
+def test_panel_page_draws_a_band_per_target_and_a_point_per_outcome():
+    from pipeline.report import render_panel_page
+
+    page = lhtml.fromstring(render_panel_page(PANEL))
+    figures = {(f.get("data-indicator"), f.get("data-place")): f for f in page.find_class("panel-chart")}
+    assert sorted(figures) == [("cpi", "000000"), ("gdp_growth", "000000"), ("gdp_growth", "440000")]
+    country = figures[("gdp_growth", "000000")]
+    assert [c.get("data-year") for c in country.iter("circle")] == ["2020", "2021", "2022", "2023", "2024"]
+    assert [c.get("data-value") for c in country.iter("circle")] == ["2.3", "8.1", "3", "5.2", "5"]
+    assert [r.get("data-year") for r in country.iter("rect") if r.get("class") == "target"] == \
+        ["2021", "2022", "2023", "2024", "2025"]
+    # a higher outcome is drawn higher (smaller y); the band of a range target has a height
+    cy = {c.get("data-year"): float(c.get("cy")) for c in country.iter("circle")}
+    assert cy["2021"] < cy["2023"] < cy["2022"] < cy["2020"]
+    gd = [r for r in figures[("gdp_growth", "440000")].iter("rect") if r.get("class") == "target"]
+    assert [(r.get("data-low"), r.get("data-high")) for r in gd] == [("5", "5"), ("4.5", "5")]
+    assert float(gd[1].get("height")) > float(gd[0].get("height")) == 3.0
+    # gdp_growth is chosen first; no script or resource from the network
+    select = page.get_element_by_id("indicator-select")
+    assert [o.get("value") for o in select.iter("option")] == ["gdp_growth", "cpi"]
+    assert not [e for e in page.iter("script", "link", "img") if e.get("src") or e.get("href")]
+
+
+def test_panel_page_renders_its_points_in_chromium(tmp_path):
+    out = tmp_path / "report"
+    tables = constructed_tables()
+    tables["panel"] = PANEL
+    write_report(tables, out)
+    assert (out / "panel.html").is_file()
+    assert 'href="panel.html"' in (out / "index.html").read_text(encoding="utf-8")
+    dom = dump_dom(tmp_path, out / "panel.html")
+    check = dom.get_element_by_id("panel-check")
+    # what Chromium drew for the chosen indicator: 2 charts, 5 + 1 outcome points, 5 + 2 target bands
+    assert (check.get("data-indicator"), check.get("data-figures"), check.get("data-points"),
+            check.get("data-bands")) == ("gdp_growth", "2", "6", "7")
+    assert len(dom.get_element_by_id("ind-gdp_growth").findall(".//circle")) == 6
+    assert dom.get_element_by_id("selfcheck").get("data-result") == "pass"
+    # another indicator chosen through the address: its chart is shown and drawn
+    proc = run_chromium(tmp_path, (out / "panel.html").resolve().as_uri() + "#cpi", "--dump-dom")
+    check = lhtml.fromstring(proc.stdout).get_element_by_id("panel-check")
+    assert (check.get("data-indicator"), check.get("data-figures"), check.get("data-points"),
+            check.get("data-bands")) == ("cpi", "1", "2", "3")
