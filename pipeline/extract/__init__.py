@@ -14,6 +14,7 @@ from pathlib import Path
 from ..models import AchievementRow, DeadlineRow, Document, EntityRow, ResponsibilityRow, TargetRow
 from .deadlines import DeadlineExtractor
 from .entities import EntityExtractor
+from .indicators import IndicatorTable
 from .passages import PassageClassifier, Passages
 from .responsibilities import ResponsibilityExtractor
 from .rules import load_rules_dir
@@ -37,6 +38,7 @@ class Extractors:
     responsibilities: ResponsibilityExtractor
     entities: EntityExtractor
     passages: PassageClassifier
+    indicators: IndicatorTable
 
     @classmethod
     def from_rules(cls, rules_dir: Path) -> "Extractors":
@@ -48,7 +50,11 @@ class Extractors:
             responsibilities=ResponsibilityExtractor.from_rules(rules_dir),
             entities=EntityExtractor.from_rules(rules_dir),
             passages=PassageClassifier.from_rules(rules_dir),
+            indicators=IndicatorTable.from_rules(rules_dir),
         )
+
+    def _code(self, row: TargetRow | AchievementRow) -> str | None:
+        return self.indicators.code(row.indicator, row.sentence, row.unit, value_text=row.value_text)
 
     def __call__(self, doc: Document) -> Extraction:
         # one time context per document, shared: target years are resolved against the document's own
@@ -63,6 +69,9 @@ class Extractors:
         targets = self.targets(doc, deadlines, context=time_context)
         achievements = self.targets.achievements(doc, deadlines, context=time_context,
                                                  reported_year=passages.reported_year)
+        # the standard indicator each value measures (rules/indicators.toml); None when none fits
+        targets = [dataclasses.replace(t, indicator_code=self._code(t)) for t in targets]
+        achievements = [dataclasses.replace(a, indicator_code=self._code(a)) for a in achievements]
         responsibilities = self.responsibilities(doc)
         # units named in responsibility clauses are organisations too (责任单位：…、南滨江公司)
         return Extraction(targets=targets, achievements=achievements, deadlines=deadlines, responsibilities=responsibilities,
