@@ -139,3 +139,9 @@ def test_a_plan_report_reviews_the_plan_executed_and_sets_the_next():
     assert ex.passages.kind == "plan"
     assert [(t.value_low, t.unit) for t in ex.targets] == [(5.0, "%"), (12.0, "万人")]
     assert [(a.value_low, a.unit) for a in ex.achievements] == [(5.2, "%"), (12.5, "万人")]
+
+
+def test_targets_and_achievements_carry_the_standard_indicator_code():
+    _, ex = run(REPORT)
+    assert [t.indicator_code for t in ex.targets] == ["gdp_growth", "urban_jobs_new"]
+    assert [a.indicator_code for a in ex.achievements][:2] == ["gdp_growth", "high_tech_enterprises"]
