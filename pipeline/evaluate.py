@@ -417,9 +417,55 @@ def evaluate(pred_dir: Path, gold_dir: Path) -> dict[str, Any]:
         result["overall"]["achievement_period_year_accuracy"] = _acc_dict(period_year)
     result["overall"]["indicator_overlap"] = round(sum(overlaps) / len(overlaps), 4) if overlaps else None
     result["overall"]["enterprise_rows_on_docs_naming_none"] = {"docs": no_enterprise_docs, "rows": rows_on_none}
+    panel = score_panel(pred_dir, gold_dir)
+    if panel is not None:
+        result["overall"]["panel"] = {k: v for k, v in panel.items() if k != "problems"}
+        result["panel_problems"] = panel["problems"]
     result["per_document"] = per_doc
     result["errors"] = errors
     return result
+
+
+PANEL_GOLD = "panel.csv"       # place_name,year,indicator,target_low,target_high,actual,unit — made by hand
+
+
+def score_panel(pred_dir: Path, gold_dir: Path) -> dict[str, Any] | None:
+    """The predicted panel against a hand-made one: every gold value (a target bound or an outcome) is right,
+    wrong (a different number) or missing; a predicted value for a gold (place, year, indicator) the gold leaves
+    empty is extra. None when the set has no panel gold."""
+    path = Path(gold_dir) / PANEL_GOLD
+    if not path.exists():
+        return None
+    gold = pd.read_csv(path, dtype={"place_name": str, "indicator": str})
+    pred = _read(pred_dir, "panel")
+    by_key = {} if pred.empty else {(r.place_name, int(r.year), r.indicator_code): r for r in pred.itertuples()}
+    counts = Counter()
+    problems: list[dict[str, Any]] = []
+    for g in gold.itertuples():
+        p = by_key.get((g.place_name, int(g.year), g.indicator))
+        for gold_col, pred_col in (("target_low", "target_low"), ("target_high", "target_high"),
+                                   ("actual", "actual")):
+            want = getattr(g, gold_col)
+            got = None if p is None else getattr(p, pred_col)
+            if _isnull(want):
+                if not _isnull(got):
+                    counts["extra"] += 1
+                    problems.append({"key": [g.place_name, int(g.year), g.indicator], "column": gold_col,
+                                     "gold": None, "predicted": float(got)})
+                continue
+            if _isnull(got):
+                counts["missing"] += 1
+            elif abs(float(got) - float(want)) <= 1e-6:
+                counts["correct"] += 1
+                continue
+            else:
+                counts["wrong"] += 1
+            problems.append({"key": [g.place_name, int(g.year), g.indicator], "column": gold_col,
+                             "gold": float(want), "predicted": None if _isnull(got) else float(got)})
+    n = counts["correct"] + counts["wrong"] + counts["missing"]
+    return {"gold_values": n, "correct": counts["correct"], "wrong": counts["wrong"],
+            "missing": counts["missing"], "extra": counts["extra"],
+            "recall": round(counts["correct"] / n, 4) if n else None, "problems": problems}
 
 
 def _acc_dict(acc: Accuracy) -> dict[str, Any]:
@@ -444,6 +490,10 @@ def format_report(result: dict[str, Any]) -> str:
     if "kind_accuracy" in result["overall"]:
         a = result["overall"]["kind_accuracy"]
         lines.append(f"{'document kind accuracy':26s} {a['accuracy']:6.3f}  ({a['correct']}/{a['total']})")
+    if "panel" in result["overall"]:
+        pn = result["overall"]["panel"]
+        lines.append(f"{'panel values (hand-made gold)':36s} {pn['correct']}/{pn['gold_values']} right, "
+                     f"{pn['wrong']} wrong, {pn['missing']} missing, {pn['extra']} extra")
     none = result["overall"]["enterprise_rows_on_docs_naming_none"]
     lines.append(f"{'enterprise rows on docs naming none':36s} {none['rows']} (on {none['docs']} docs)")
     lines.append("")
@@ -490,6 +540,11 @@ def format_misses(result: dict[str, Any]) -> str:
             out.append(f"- enterprise missed: {name}")
         for name in errs["enterprises_spurious"]:
             out.append(f"- enterprise spurious: {name}")
+        out.append("")
+    if result.get("panel_problems"):
+        out.append("## panel (against the hand-made panel.csv)")
+        for p in result["panel_problems"]:
+            out.append(f"- {' '.join(map(str, p['key']))} {p['column']}: gold {p['gold']}, predicted {p['predicted']}")
         out.append("")
     return "\n".join(out)
 

@@ -190,3 +190,26 @@ def test_eval_reports_per_declared_kind_and_writes_the_misses(tmp_path):
     assert "## bulletin.html (statistical_bulletin)" in misses
     assert "- target spurious: 5.0% [5.0–5.0 %] (target.value) in 「全年增长5.0%。」" in misses
     assert "- target missed: 30-40家" in misses
+
+
+def test_the_panel_is_scored_value_by_value_against_a_hand_made_one(tmp_path):
+    import pandas as pd
+    from pipeline.evaluate import score_panel
+    gold_dir, pred_dir = tmp_path / "gold", tmp_path / "pred"
+    gold_dir.mkdir()
+    pred_dir.mkdir()
+    (gold_dir / "panel.csv").write_text(
+        "place_name,year,indicator,target_low,target_high,actual,unit\n"
+        "某省,2025,gdp_growth,5,5,5.2,%\n"
+        "某省,2026,gdp_growth,4.5,5,,%\n"
+        "某省,2025,cpi,,,0.3,%\n", "utf-8")
+    pd.DataFrame([
+        {"place_code": "1", "place_name": "某省", "year": 2025, "indicator_code": "gdp_growth",
+         "target_low": 5.0, "target_high": 5.0, "actual": 5.1},
+        {"place_code": "1", "place_name": "某省", "year": 2026, "indicator_code": "gdp_growth",
+         "target_low": 4.5, "target_high": 5.0, "actual": 4.9},
+    ]).to_parquet(pred_dir / "panel.parquet")
+    result = score_panel(pred_dir, gold_dir)
+    # 5, 5 right and 5.1 wrong (2025); 4.5, 5 right and an outcome the gold has not (2026); cpi missing
+    assert {k: result[k] for k in ("gold_values", "correct", "wrong", "missing", "extra")} == {
+        "gold_values": 6, "correct": 4, "wrong": 1, "missing": 1, "extra": 1}
