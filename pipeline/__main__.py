@@ -116,7 +116,7 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
         rulesets = load_rules_dir(Path(args.rules))
         # what a run loads, with each extractor's own checks: attributes and groups it reads, units.toml,
         # unit_aliases.tsv, the gazetteers; a file that passes here cannot fail `extract` at load
-        Extractors.from_rules(Path(args.rules))
+        extractors = Extractors.from_rules(Path(args.rules))
     except RuleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_RULES
@@ -125,7 +125,18 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
     for msg in failures:
         print(msg, file=sys.stderr)
     print(f"{n_rules} rules in {len(rulesets)} files: {len(failures)} failing example(s)")
-    return EXIT_RULES if failures else EXIT_OK
+    spec_failures: list[str] = []
+    if args.specs and Path(args.specs).is_dir():
+        from .specs import run_specs
+        try:
+            n_cases, spec_failures = run_specs(Path(args.specs), extractors)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_RULES
+        for msg in spec_failures:
+            print(msg, file=sys.stderr)
+        print(f"{n_cases} behaviour cases in {args.specs}: {len(spec_failures)} failing")
+    return EXIT_RULES if failures or spec_failures else EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -152,6 +163,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from .run import DEFAULT_RULES_DIR
+    default_specs = DEFAULT_RULES_DIR.parent / "specs"    # behaviour cases beside rules/
 
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail to stderr")
@@ -184,8 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default=None, help="write the full result as JSON here")
     p.set_defaults(func=_cmd_lodo)
 
-    p = sub.add_parser("rules-check", help="validate every rule file and run its examples")
+    p = sub.add_parser("rules-check", help="validate every rule file, run its examples and the behaviour specs")
     p.add_argument("--rules", default=str(DEFAULT_RULES_DIR))
+    p.add_argument("--specs", default=str(default_specs),
+                   help="folder of behaviour cases (<table>.jsonl); skipped when it does not exist")
     p.set_defaults(func=_cmd_rules_check)
 
     p = sub.add_parser("report", help="write a static HTML review report of extracted tables")
