@@ -59,12 +59,9 @@ class Extractors:
     def __call__(self, doc: Document) -> Extraction:
         # one time context per document, shared: target years are resolved against the document's own
         # deadline expressions
-        time_context = self.deadlines.context(doc)
         # passages that report results (a bulletin, a work report's review) hold no goal and no deadline
-        passages = self.passages(doc, time_context.doc_year)
-        if passages.reporting:
-            time_context = dataclasses.replace(
-                time_context, background=sorted(set(time_context.background) | set(passages.reporting)))
+        passages = self.passages(doc, DeadlineExtractor.document_year(doc))
+        time_context = self.deadlines.context(doc, reporting=passages.reporting, reports_all=passages.reports_all)
         deadlines = self.deadlines(doc, time_context)
         targets = self.targets(doc, deadlines, context=time_context)
         achievements = self.targets.achievements(doc, deadlines, context=time_context,

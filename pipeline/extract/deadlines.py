@@ -384,9 +384,12 @@ class DeadlineExtractor:
             return y1, y2
         return None
 
-    def context(self, doc: Document) -> TimeContext:
+    def context(self, doc: Document, reporting: tuple[tuple[int, int], ...] = (),
+                reports_all: bool = False) -> TimeContext:
         """The time context of ``doc``: every time mention, the plan period and the document's year. Callers
-        that run several extractors on one document compute it once and pass it on (Extractors.__call__)."""
+        that run several extractors on one document compute it once and pass it on (Extractors.__call__).
+        ``reporting`` spans (passages that report results, from :mod:`.passages`) are background;
+        ``reports_all`` (a statistical bulletin) means the document sets no deadline at all."""
         plan = self.plan_period(doc)
         doc_year = self.document_year(doc)
         if doc_year is None and plan and plan[0] == plan[1]:
@@ -396,7 +399,8 @@ class DeadlineExtractor:
         issue = doc.meta.issue_date
         mentions = [x for x in (self._resolve(rule, m, plan, doc_year, ref_year, issue) for rule, m in scanned)
                     if x is not None]
-        background = self._sections_headed(doc, "background_heading") + self._unlabeled_background(doc)
+        background = sorted(set(self._sections_headed(doc, "background_heading") + self._unlabeled_background(doc))
+                            | set(reporting))
         horizon = None
         if plan is None:
             horizon = self._horizon(mentions, self._sections_headed(doc, "goal_heading"), background, doc_year)
@@ -408,17 +412,10 @@ class DeadlineExtractor:
                             if x is not None]
         return TimeContext(doc=doc, plan=plan, doc_year=doc_year, ref_year=ref_year,
                            mentions=mentions, background=background, horizon=horizon,
-                           reports_past=self.is_bulletin(doc))
+                           reports_past=reports_all)
 
     def _role_rules(self, role: str) -> list[Rule]:
         return [r for r in self.rules if r.attrs.get("role") == role]
-
-    def is_bulletin(self, doc: Document) -> bool:
-        """A statistical bulletin: its title, or a title line among the first lines of the page (portal pages
-        put the site's name and filing fields first), names a 统计公报."""
-        rules = self._role_rules("bulletin_title")
-        head = "\n".join([doc.meta.title or ""] + doc.text[:_HEAD_CHARS].split("\n")[:_HEAD_LINES])
-        return any(r.search(head) for r in rules)
 
     def own_names(self, doc: Document) -> list[str]:
         """The document's own name as it is written in its text: the name in 《》 of a 关于印发《…》的通知 title,
@@ -676,8 +673,6 @@ def _title_zone(text: str, n_lines: int = 6, max_chars: int = 400) -> str:
 _BOOK_NAME = regex.compile(r"《([^《》\n]{2,120})》")
 _BOOK_NAME_SPAN = _BOOK_NAME
 _YEAR_SPAN_RULES = ("deadline.period_bracketed", "deadline.period_span")
-_HEAD_LINES = 20         # the lines of a page read for a bulletin's title (site name and filing fields come first)
-_HEAD_CHARS = 1500
 _LINE = regex.compile(r"[^\n]+")
 _HEADING_MAX = 30         # a heading line is short
 _ANY_PUNCT = regex.compile(r"[，。；,;！？!?：:、]")

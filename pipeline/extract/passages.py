@@ -32,7 +32,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
 _ISSUED = re.compile(r"(?:印发|转发|发布)[《〈“\"]?(.+?)[》〉”\"]?的(?:通知|决定|公告)")
 _WS = re.compile(r"\s+")
 _NAMED_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_HEAD_LINES = 12          # lines of the text head that may carry the name when the title is missing
+_HEAD_LINES = 20          # lines of the text head that may carry the name (a portal puts site and filing fields first)
 _NAME_MAX = 80
 _BARE_HEADING_MAX = 30    # a line this short that reads as a heading is one, labelled or not
 
@@ -46,6 +46,7 @@ class Passages:
     # the year a reporting passage is about when its text names none: a bulletin's year (江西省2022年…统计公报),
     # the year before a work report's own (its review)
     reported_year: int | None = None
+    reports_all: bool = False           # the whole document reports (a bulletin): no goal, no deadline
 
     def is_reporting(self, offset: int) -> bool:
         i = bisect.bisect_right([a for a, _ in self.reporting], offset) - 1
@@ -93,7 +94,7 @@ class PassageClassifier:
         if rule is not None and rule.attrs.get("status") == "reporting":
             named = _NAMED_YEAR.search(name or "")
             year = int(named.group(1)) if named else (doc_year - 1 if doc_year else None)
-            return Passages(kind=kind, reporting=((0, len(doc.text)),), reported_year=year)
+            return Passages(kind=kind, reporting=((0, len(doc.text)),), reported_year=year, reports_all=True)
         spans = [(s.char_start, s.char_end) for s in doc.sections if self._heading(s.heading, "review_heading")]
         forward = [(s.char_start, s.char_end) for s in doc.sections if self._heading(s.heading, "forward_heading")]
         spans.extend(self._opened_reviews(doc, doc_year, spans, forward, openings=kind == "work_report"))
