@@ -87,7 +87,7 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "legal_suffix": RuleSpec(groups=("suffix",)),
     "partner": RuleSpec(groups=("name", "partner")),
     **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand",
-                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix")},
+                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence")},
     "project_head": RuleSpec(groups=("name",)),
 }
 
@@ -98,7 +98,7 @@ def norm_name(name: str) -> str:
 
 # Part-of-speech tags of jieba's own dictionary that mark a word as context, never the start of a
 # brand: verbs (关停, 争取, 来自), adverbs (相继), prepositions, conjunctions, particles, pronouns.
-CONTEXT_TAGS = frozenset({"v", "vd", "d", "ad", "p", "c", "u", "ul", "uj", "uz", "ug", "uv", "r"})
+CONTEXT_TAGS = frozenset({"v", "vd", "d", "ad", "p", "c", "u", "ul", "uj", "uz", "ug", "uv", "r", "b"})
 MIN_CONTEXT_FREQ = 10         # a rare dictionary entry tagged v (包商) says little
 
 
@@ -277,6 +277,9 @@ class OrgRecognizer:
     place_form: Rule
     item_lead: Rule
     strong_suffix: Rule
+    owner_zone: Rule
+    place_like: Rule
+    head_evidence: Rule
     project_head: Rule
     needles: Mapping[str, regex.Pattern] = field(default_factory=dict)
     word_freq: Mapping[str, int] = field(default_factory=dict)
@@ -318,7 +321,8 @@ class OrgRecognizer:
                    roles=some("role"), type_rules=some("type"), legal_suffix=one("legal_suffix"),
                    name_left=one("name_left"), name_bracket=one("name_bracket"), name_tail=one("name_tail"),
                    partner=one("partner"), place_form=one("place_form"), item_lead=one("item_lead"),
-                   strong_suffix=one("strong_suffix"), project_head=one("project_head"),
+                   strong_suffix=one("strong_suffix"), owner_zone=one("owner_zone"), place_like=one("place_like"),
+                   head_evidence=one("head_evidence"), project_head=one("project_head"),
                    needles=needles, word_freq=word_freq or {}, context=context_words())
 
     # ------------------------------------------------------------ small questions
@@ -388,9 +392,8 @@ class OrgRecognizer:
         """The name is followed by a short token closing a place (海尔 + 汗区): part of a place name."""
         if not boundaries:
             return False
-        nxt = min((b for b in boundaries if b > e), default=None)
-        return nxt is not None and nxt - e <= 2 and text[nxt - 1] in "区县市旗盟乡镇村州省" \
-            and _HAN_ONLY.match(text[e:nxt]) is not None
+        return any(b in boundaries and text[b - 1] in "区县市旗盟乡镇村州省" and _HAN_ONLY.match(text[e:b])
+                   for b in range(e + 1, min(e + 2, len(text)) + 1))
 
     def _project_head(self, text: str, m: regex.Match, boundaries: set[int] | None) -> Mention | None:
         """A company heading a project by its capacity (江岭 + 200万吨…): a rare, company-shaped
@@ -420,8 +423,9 @@ class OrgRecognizer:
     def trim_start(self, text: str, s: int, limit: int, boundaries: set[int] | None) -> int:
         """Start of a name read up to ``limit`` (where its ending starts) once leading context tokens
         are cut (关停 + 晨鸣公司, 相继 + 关停 + 蒙西水泥有限公司), and once the text before a
-        conjunction or a context word followed by a place is cut (华能 + 和 + 双良公司; 数据 +
-        来自 + 中国铁路…): at least two characters stay before ``limit``."""
+        conjunction, or before a context word followed by a place, a level or a known company, is cut
+        (华能 + 和 + 双良公司; 数据 + 来自 + 中国铁路…, 来自 + 县邮政公司): at least two characters
+        stay before ``limit``."""
         if not boundaries:
             return s
         cuts = sorted(b for b in boundaries if s < b <= limit - 2)
@@ -432,14 +436,14 @@ class OrgRecognizer:
             else:
                 break
         prev = pos
-        for b in cuts:                      # a context token in the middle: cut when a place follows,
-            if b <= pos:                    # or always after a one-character conjunction
+        for b in cuts:                      # a context word further in (数据 + 来自 + 县邮政公司) or a
+            if b <= pos:                    # one-character conjunction (华能 + 和 + 双良公司)
                 prev = max(prev, b)
                 continue
             token = text[prev:b]
-            if token in ("和", "与", "及", "同", "跟") or \
-                    self.is_context(token) and len(token) >= 2 and self._place_len(text[b:limit]):
-                pos = b
+            if token in "和与及同跟" or len(token) >= 2 and self.is_context(token) and (
+                    self._place_len(text[b:limit]) or text[b] in "省市县区" or self._anchored(text[b:limit])):
+                pos = b                     # (a verb inside a name, 山东 + 如意 + 科技, is not cut)
             prev = b
         return pos
 
@@ -545,7 +549,7 @@ class OrgRecognizer:
                 if not aligned(s, e) or not _latin_bounded(text, s, e):
                     continue
                 entry = self.gazetteer.entries[m.group()]
-                if entry.type == "place" or self._before_place_word(text, e, boundaries):
+                if entry.type == "place" or entry.type == "enterprise" and self._before_place_word(text, e, boundaries):
                     continue
                 add(Mention(s, e, m.group(), entry.canonical, entry.type, embedded=in_platform(s, e),
                             method="gazetteer", rule_id="gazetteer"))
@@ -562,9 +566,13 @@ class OrgRecognizer:
                 add(mention)
 
         listed: list[tuple[int, int]] = list(legal)
+        holders: list[tuple[int, int]] = []        # list members that are platforms or parks
         for rule, m in scan.enumerations:
             for mention in self._enumeration(text, m, rule, legal, boundaries):
-                listed.append((mention.start, mention.end))
+                if mention.type in ("platform", "park"):
+                    holders.append((mention.start, mention.end))
+                else:
+                    listed.append((mention.start, mention.end))
                 add(mention)
 
         for m in scan.partners:
@@ -579,6 +587,8 @@ class OrgRecognizer:
                     continue
                 mention = self._morphology(text, s, e, m.group("suffix"), rule, aligned, boundaries)
                 if mention is not None:
+                    if any(hs <= mention.start and mention.end < he for hs, he in holders):
+                        mention = Mention(**{**mention.__dict__, "embedded": True})    # 江州银行 + 培训中心
                     add(mention)
         for m in scan.projects:
             mention = self._project_head(text, m, boundaries)
@@ -608,6 +618,8 @@ class OrgRecognizer:
         owner_types = []
         for o_s, o_e, strong in owners:
             owner = text[o_s:o_e]
+            if self.owner_zone.pattern.match(text, o_e, e):
+                continue           # 江州经济 + 技术开发区…: the start of a zone's name, not an owner
             typ = self._owner_type(owner, strong)
             if typ is None:
                 continue
@@ -683,9 +695,8 @@ class OrgRecognizer:
             return None        # 上海 + 分析 (a place and a field): not a company
         if self.common_word(owner) or self.owner_stop.pattern.search(owner):
             return None        # 形成 + 上海…, 新增 + 2个…: a verb, not an owner
-        if any(self.is_context(owner[:j]) for j in range(2, len(owner))) or owner[-1] in "区省市县州盟旗" \
-                or k and self.common_word(owner[k:]):
-            return None        # 争取 + 更多…, 大湾区 + 国际…, 江州 + 经济 (技术开发区): not an owner
+        if any(self.is_context(owner[:j]) for j in range(2, len(owner))) or owner[-1] in "区省市县州盟旗":
+            return None        # 争取 + 更多…, 大湾区 + 国际…: not an owner
         if not strong and len(owner) > 2 and self.common_word(owner[-2:]) and \
                 self.owner_boundary.pattern.fullmatch(owner[-2:]):
             return None        # 澄州 + 先进 (技术研究院): a field word closes a description, not a name
@@ -715,6 +726,10 @@ class OrgRecognizer:
                 s += lead.end()           # 引进了 + 恒远精工
             elif not items and boundaries:
                 s = self.trim_start(text, s, e, boundaries)     # 抓好 + 恒远精工 (the first member)
+                first = min((b for b in boundaries if s < b <= e - 2), default=None)
+                if first is not None and first - s <= 3 and text[first - 1] in "区县市" \
+                        and not self._legal_close(text, e):
+                    s = first                 # 主城区 + 华德牧业: where the company stands, not its name
             if e - s >= 2:
                 items.append((s, e))
         names = [(s, e, text[s:e]) for s, e in items if not self.is_generic(text[s:e])
@@ -728,7 +743,12 @@ class OrgRecognizer:
             return (s, e) in legal or (entry is not None and entry.type == "enterprise") \
                 or self._well_formed(n) or self._sub_brand(n) is not None
 
+        head = m.groupdict().get("head") or ""
+        shaped = [self._company_shaped(n) or self._form_typed(n) for _, _, n in names]
         evidence = role is not None or bool(rule.attrs.get("head_is_evidence")) or \
+            self.head_evidence.pattern.match(head) is not None or \
+            len(names) >= 2 and all(shaped) and sum(self._form_typed(n) or self._rare_brand(n)
+                                                    for _, _, n in names) >= 1 or \
             any(own_evidence(s, e, n) for s, e, n in names) or all(
             2 <= len(n) <= 6 and _HAN_ONLY.match(n) and self._rare_brand(n) for _, _, n in names)
         # every member reads as a name: 华峰智联、渝新精工等配套企业, 江州来福等物流企业
@@ -751,6 +771,21 @@ class OrgRecognizer:
             out.append(Mention(s, e, name, canonical, typ, role=role if typ == "enterprise" else None,
                                method="gazetteer" if entry else "pattern", rule_id=rule.id))
         return out
+
+    def _legal_close(self, text: str, e: int) -> bool:
+        """A registered legal form ends at ``e`` (the place before it belongs to the name)."""
+        return _LEGAL.search(text, 0, e) is not None and _LEGAL.search(text, 0, e).end() == e and \
+            text[max(0, e - 4):e].endswith(("有限公司", "分公司"))
+
+    def _form_typed(self, name: str) -> bool:
+        """A company by its ending, with a brand of its own before it (强力 + 水泥): the list's
+        head confirms what the ending says."""
+        m = next((r.pattern.search(name) for r in self.type_rules if r.pattern.search(name)), None)
+        if m is None or self.type_of(name) != "enterprise" or self.gazetteer.get(name) is not None:
+            return False
+        brand = name[:m.start()]
+        return 2 <= len(brand) <= 6 and _HAN_ONLY.match(brand) is not None and not self.is_generic(brand) \
+            and self._place_len(brand) < len(brand) and brand not in self.context
 
     def _rare_brand(self, name: str) -> bool:
         """Rare as a whole, or a place + a rare brand of 2+ characters (江州 + 来福)."""
@@ -939,7 +974,8 @@ class OrgRecognizer:
                     k = self._place_len(brand)
                     rest = brand[k:]
                     return 0 < k and 2 <= len(rest) <= 6 and not self.is_generic(rest) \
-                        and not self.common_word(rest) and not self.not_name.pattern.search(rest)
+                        and (not self.common_word(rest) or len(rest) == 2 and rest not in self.context) \
+                        and not self.not_name.pattern.search(rest)     # 江岭 + 森工 + 集团
                 if self.strong_suffix.pattern.match(name[m.start():]) and self._strong_brand(brand):
                     return True           # 世纪天伦 + 酒店: judged as a whole
                 return self.brand_ok(brand)
@@ -949,6 +985,7 @@ class OrgRecognizer:
         """A brand before a strong ending: 2–6 characters, not generic, not a context or common word
         as a whole, not only a place, and not two common words (发展 + 银行 is no name)."""
         if not (2 <= len(brand) <= 6) or self.is_generic(brand) or brand in self.context \
+                or self.place_like.pattern.search(brand) \
                 or self.common_word(brand, MAX_RARE_FREQ) or self.not_name.pattern.search(brand):
             return False
         k = self._place_len(brand)
@@ -957,13 +994,20 @@ class OrgRecognizer:
         rest = brand[k:]
         if len(rest) < 2 or self.is_generic(rest) or self.common_word(rest, MAX_RARE_FREQ):
             return False
+        if any(rest[i:i + n] in self.context for n in (2, 3) for i in range(1, len(rest) - n + 1)):
+            return False              # 城区 + 所有 + 燃煤 (电厂): a phrase, not a brand
         return not (len(rest) >= 4 and self.common_word(rest[:2], MAX_RARE_FREQ) and
                     self.common_word(rest[2:], MAX_RARE_FREQ))
 
     def _morphology(self, text: str, s: int, e: int, suffix: str, rule: Rule, aligned,
                     boundaries: set[int] | None = None) -> Mention | None:
         s = self.trim_start(text, s, e - len(suffix), boundaries)
+        if s and text[s - 1] == "和" and boundaries is not None and s - 1 not in boundaries:
+            return None               # 和 + 辉光电: 和 opens the name
         name = text[s:e]
+        entry = self.gazetteer.get(name)
+        if entry is not None and entry.type != "enterprise":
+            return None               # 世界银行: an international body
         if not _LEGAL.search(name):          # 上海市 + 名称: the place is context unless a legal form follows
             lp = _LEVEL_PLACE.match(name)
             if lp and len(name) - lp.end() >= len(suffix) + 2:
