@@ -378,7 +378,7 @@ class OrgRecognizer:
 
     def brand_ok(self, brand: str) -> bool:
         """A brand standing alone in running text: not generic, not a common word, not a place."""
-        if len(brand) < 2 or self.is_generic(brand) or brand in self.context:
+        if len(brand) < 2 or self.is_generic(brand) or brand in self.context or self.place_like.pattern.search(brand):
             return False
         entry = self.gazetteer.get(brand)
         if entry is not None and entry.type in ("place", "park"):
@@ -392,7 +392,8 @@ class OrgRecognizer:
         """The name is followed by a short token closing a place (海尔 + 汗区): part of a place name."""
         if not boundaries:
             return False
-        return any(b in boundaries and text[b - 1] in "区县市旗盟乡镇村州省" and _HAN_ONLY.match(text[e:b])
+        # (a city's name after a company, 国轩高科 + 江州, is context: only 区, 旗 and below count)
+        return any(b in boundaries and text[b - 1] in "区旗乡镇村" and _HAN_ONLY.match(text[e:b])
                    for b in range(e + 1, min(e + 2, len(text)) + 1))
 
     def _project_head(self, text: str, m: regex.Match, boundaries: set[int] | None) -> Mention | None:
