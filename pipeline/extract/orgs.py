@@ -87,7 +87,8 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "legal_suffix": RuleSpec(groups=("suffix",)),
     "partner": RuleSpec(groups=("name", "partner")),
     **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand",
-                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence")},
+                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence", "short_ending")},
+    "short_declared": RuleSpec(groups=("short",)),
     "project_head": RuleSpec(groups=("name",)),
 }
 
@@ -280,6 +281,8 @@ class OrgRecognizer:
     owner_zone: Rule
     place_like: Rule
     head_evidence: Rule
+    short_declared: Rule
+    short_ending: Rule
     project_head: Rule
     needles: Mapping[str, regex.Pattern] = field(default_factory=dict)
     word_freq: Mapping[str, int] = field(default_factory=dict)
@@ -322,7 +325,8 @@ class OrgRecognizer:
                    name_left=one("name_left"), name_bracket=one("name_bracket"), name_tail=one("name_tail"),
                    partner=one("partner"), place_form=one("place_form"), item_lead=one("item_lead"),
                    strong_suffix=one("strong_suffix"), owner_zone=one("owner_zone"), place_like=one("place_like"),
-                   head_evidence=one("head_evidence"), project_head=one("project_head"),
+                   head_evidence=one("head_evidence"), short_declared=one("short_declared"),
+                   short_ending=one("short_ending"), project_head=one("project_head"),
                    needles=needles, word_freq=word_freq or {}, context=context_words())
 
     # ------------------------------------------------------------ small questions
@@ -378,7 +382,7 @@ class OrgRecognizer:
 
     def brand_ok(self, brand: str) -> bool:
         """A brand standing alone in running text: not generic, not a common word, not a place."""
-        if len(brand) < 2 or self.is_generic(brand) or brand in self.context or self.place_like.pattern.search(brand):
+        if len(brand) < 2 or self.is_generic(brand) or brand in self.context:
             return False
         entry = self.gazetteer.get(brand)
         if entry is not None and entry.type in ("place", "park"):
@@ -413,6 +417,22 @@ class OrgRecognizer:
                 or name in self.context:
             return None
         return Mention(s, e, name, name, "enterprise", method="pattern", rule_id=self.project_head.id)
+
+    def short_brand(self, name: str) -> str | None:
+        """The brand a company's name is also written as alone (北岭 of 北岭公司): 2–4 Han characters
+        before a short-name ending, rare, not a place, a category, a context word or a known other body."""
+        m = self.short_ending.pattern.search(name)
+        if m is None:
+            return None
+        brand = name[:m.start()]
+        if not (2 <= len(brand) <= 4) or not _HAN_ONLY.match(brand) or not self.rare(brand) \
+                or self.place_prefix(brand + "　") or self._place_len(brand) or self.is_generic(brand) \
+                or brand in self.context or brand[0] in "省市县区州盟旗":
+            return None
+        entry = self.gazetteer.get(brand)
+        if entry is not None and entry.type != "enterprise":
+            return None
+        return brand
 
     def is_context(self, token: str) -> bool:
         """A token that is context, never the start of a brand: a verb, adverb or function word
@@ -959,6 +979,9 @@ class OrgRecognizer:
         """A company by its form alone: a legal form, or an industry word after a real brand."""
         if self._place_named(name) and self.type_of(name) == "enterprise":
             return True
+        hotel = next((m for m in (self.head_evidence.pattern.search(name[-k:]) for k in (2, 3)) if m), None)
+        if hotel is not None and self.place_like.pattern.search(name[:-len(hotel.group())]):
+            return False              # 翠湖 + 酒店 among lakes and parks: a facility named by its place
         for rule in self.type_rules:
             m = rule.pattern.search(name)
             if m is not None:
@@ -986,7 +1009,6 @@ class OrgRecognizer:
         """A brand before a strong ending: 2–6 characters, not generic, not a context or common word
         as a whole, not only a place, and not two common words (发展 + 银行 is no name)."""
         if not (2 <= len(brand) <= 6) or self.is_generic(brand) or brand in self.context \
-                or self.place_like.pattern.search(brand) \
                 or self.common_word(brand, MAX_RARE_FREQ) or self.not_name.pattern.search(brand):
             return False
         k = self._place_len(brand)
