@@ -71,6 +71,7 @@ _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9·]")
 _BRACKETED = regex.compile(r"[（(][^（）()]*[）)]")
 # one-character words that never open a brand: conjunctions, particles, prepositions
 _CONTEXT_CHARS = frozenset("和与及同跟了的将把被由以在对向从为让使经")
+_PREPOSITIONS = frozenset("以把将被由对向从为让使经在")     # (和, 同 also open names: 和辉光电)
 _PROJECT = regex.compile(r"项目|投产|开工|竣工|建成|完工")    # a sentence about projects
 _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 
@@ -1027,6 +1028,11 @@ class OrgRecognizer:
         s = self.trim_start(text, s, e - len(suffix), boundaries)
         if s and text[s - 1] == "和" and boundaries is not None and s - 1 not in boundaries:
             return None               # 和 + 辉光电: 和 opens the name
+        if boundaries is not None and text[s] in _PREPOSITIONS and s + 1 in boundaries:
+            return None               # 以 + 农牧业…, 把 + 农牧业…: a preposition opens a phrase
+        if not _LEGAL.search(text, s, e) and e - len(suffix) - 1 > s and \
+                self.common_word(text[e - len(suffix) - 1:e], MAX_RARE_FREQ):
+            return None               # 农 + 牧业: the ending is part of a common word (农牧业)
         name = text[s:e]
         entry = self.gazetteer.get(name)
         if entry is not None and entry.type != "enterprise":
