@@ -29,6 +29,17 @@ boundary and leaves a real brand. A company before ``与…大学共建`` is rea
 a member that opens with a known company (``腾讯云``) is evidence for the list, and a
 member with no evidence of its own is typed by its siblings only when it has the shape
 of a company name (``树根互联``; not a place, a body or a category).
+
+Business endings (``rules/entities.toml``): a *strong* ending (bank, hotel, plant, group:
+``STRONG_SUFFIX``) closes a name whatever follows (``包商银行`` + 培训中心) and its brand is judged
+as a whole (``世纪天伦`` + 酒店); a *place form* (``place_form``: 农村商业银行, 热电厂, 邮政公司) may
+be named by a place alone. Leading context words are cut at token boundaries with the part-of-speech
+tags of jieba's own dictionary (verbs, adverbs, function words: 关停 + 晨鸣公司, 来自 + 中国铁路…).
+A list closed by ``等…企业`` types its members when they all have the shape of names and one
+has an ending or a rare brand; ``等酒店`` types them by its head. A rare name before a capacity
+(``亘富`` + 200万吨…) heads a project. Across a document (:mod:`pipeline.extract.entities`),
+a declared short name (``（以下简称“某钢”）``) and the brand of a form-read name (``麦福劳`` of
+``麦福劳公司``) are the company wherever they stand alone.
 """
 from __future__ import annotations
 
