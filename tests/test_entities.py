@@ -454,3 +454,70 @@ def test_a_legal_name_after_qizhong_starts_after_it(extractor):
 def test_a_list_after_qizhong_starts_after_it(extractor):
     ms = found(extractor, "全县共有龙头企业23家，其中青禾丰源米业有限公司、温氏食品集团股份有限公司等2家为国家级。")
     assert {t for t, m in ms.items() if m.type == "enterprise"} == {"青禾丰源米业有限公司", "温氏食品集团股份有限公司"}
+
+
+# ---------------------------------------------------------------- business endings, context words, short names
+# (issue 12: forms of real work reports and bulletins; names invented unless they are public bodies)
+
+def ents(extractor, text):
+    return {m.text: m for m in extractor.mentions(text) if m.type == "enterprise"}
+
+
+def test_place_named_bank_plant_and_hotel(extractor):
+    assert set(ents(extractor, "赣州农村商业银行顺利挂牌，驻市金融机构达到30家。")) == {"赣州农村商业银行"}
+    assert set(ents(extractor, "，东赣州发电厂2×35万千瓦热电联产项目开工")) == {"东赣州发电厂"}
+    assert set(ents(extractor, "县邮政公司完成改制。")) == {"县邮政公司"}
+    # the central bank and an international bank are no companies
+    ms = found(extractor, "人民银行赣州中心支行牵头，全面对照世界银行营商环境评价体系。")
+    assert ms["世界银行"].type == "other"
+    assert extractor.recognizer.type_of("中国人民银行赣州分行") == "government"
+    assert ents(extractor, "，中国人民银行加大再贷款支持。") == {}
+    assert ents(extractor, "人民银行赣州中心支行牵头，全面对照世界银行营商环境评价体系。") == {}
+
+
+def test_leading_context_words_and_conjunctions_are_cut(extractor):
+    assert set(ents(extractor, "，关停鸣泉公司3万吨造纸生产线。")) == {"鸣泉公司"}
+    assert set(ents(extractor, "相继关停岭西水泥有限公司日产500吨熟料生产线。")) == {"岭西水泥有限公司"}
+    assert "双泉公司" in ents(extractor, "，岭丰和双泉公司实现供热管网互联互通。")
+    assert "岭丰和双泉公司" not in ents(extractor, "，岭丰和双泉公司实现供热管网互联互通。")
+    # a verb inside a registered name is not cut (山东 + 如意 + 科技 …)
+    assert "山东如意科技集团有限公司" in ents(extractor, "支持山东如意科技集团有限公司扩大产能。")
+
+
+def test_strong_endings_close_a_name_whatever_follows(extractor):
+    ms = ents(extractor, "包兴银行培训中心、赣州大饭店等酒店主体完工。")
+    assert set(ms) == {"包兴银行", "赣州大饭店"} and ms["包兴银行"].embedded and not ms["赣州大饭店"].embedded
+    assert set(ents(extractor, "大兴安岭森工集团棚户区改造项目一期达到入住条件。")) == {"大兴安岭森工集团"}
+
+
+def test_lists_typed_by_their_members_endings_or_a_hotel_head(extractor):
+    assert set(ents(extractor, "，主城区恒达牧业机械、坚石水泥、旺达锅炉等企业退城入园。")) == \
+        {"恒达牧业机械", "坚石水泥", "旺达锅炉"}
+    assert set(ents(extractor, "加快云裳天阁、嘉世豪等酒店星级创评工作。")) == {"云裳天阁", "嘉世豪"}
+    assert set(ents(extractor, "成功引进了岭丰、赣能新能源等一批知名工业企业。")) == {"岭丰", "赣能新能源"}
+    # categories closed by 等企业 stay categories
+    assert ents(extractor, "支持国有、民营、外资等各类企业公平竞争。") == {}
+
+
+def test_company_heading_a_project_by_its_capacity(extractor):
+    assert set(ents(extractor, "，岭丰200万吨褐煤提质项目主体完工。")) == {"岭丰"}
+    assert ents(extractor, "，全市新增产能200万吨，项目全部开工。") == {}
+
+
+def test_phrases_and_places_are_no_companies(extractor):
+    for text in ("关停城区所有燃煤电厂。", "加快建设大湾区国际科技创新中心。", "争取更多全国重点实验室在粤布局。",
+                 "依托江州经济技术开发区食品产业园培育龙头企业。", "科创板公司5家，北交所公司1家。",
+                 "吸引更多头部跨国公司来粤投资。", "加快推动滨湖半岛、翠屏湖酒店、翠屏湖公园建设。"):
+        assert ents(extractor, text) == {}, text
+
+
+def test_short_names_hold_across_the_document(extractors):
+    text = ("江岭钢铁（集团）有限公司（以下简称“江钢”）完成重组。\n"
+            "支持江钢建设智能工厂。\n"
+            "鸣泉公司二期扩建项目开工。\n"
+            "鸣泉3万吨生产线投产。\n")
+    rows = extractors(make_doc(text)).entities
+    names = enterprises(rows)
+    assert {"江岭钢铁（集团）有限公司", "江钢", "鸣泉公司", "鸣泉"} <= names
+    jg = [r for r in rows if r.text == "江钢"]
+    assert jg and all(r.type == "enterprise" and not r.embedded for r in jg)

@@ -197,10 +197,12 @@ KIND_CASES = [
      "ent.type.park", "attrs.type = 'zone' is not one of ['enterprise', 'research', 'university', 'platform', "
      "'park', 'government', 'other']"),
     # before, a misspelt kind gave "needs at least one rule of kind 'morphology'", naming no rule
-    (OrgRecognizer, "entities.toml", None, '{ kind = "morphology" }', '{ kind = "morphologie" }',
+    (OrgRecognizer, "entities.toml", "ent.morph.suffix", '{ kind = "morphology" }', '{ kind = "morphologie" }',
      "ent.morph.suffix", "attrs.kind = 'morphologie' is not one of ['candidate', 'enumeration', "
-     "'generic_brand', 'hyphen_pair', 'legal_suffix', 'morphology', 'name_bracket', 'name_left', 'name_tail', "
-     "'not_name', 'owner_boundary', 'owner_stop', 'partner', 'platform', 'role', 'type']"),
+     "'generic_brand', 'head_evidence', 'hyphen_pair', 'item_lead', 'legal_suffix', 'morphology', "
+     "'name_bracket', 'name_left', 'name_tail', 'not_name', 'owner_boundary', 'owner_stop', 'owner_zone', "
+     "'partner', 'place_form', 'place_like', 'platform', 'project_head', 'role', 'short_declared', "
+     "'short_ending', 'strong_suffix', 'type']"),
     (OrgRecognizer, "entities.toml", "ent.hyphen_pair", "(?P<b>", "(?P<second>", "ent.hyphen_pair",
      "a 'hyphen_pair' rule needs the named group(s) ['b'] in its pattern"),
     # a type rule whose 'type' is misspelt was skipped: district bodies became 'other'

@@ -74,6 +74,10 @@ class EntityExtractor:
                 s, e = sentence.start + m.start, sentence.start + m.end
                 rows[(s, e)] = self._row(doc, sentence.text, s, e, m.text, m.canonical, m.type, m.embedded,
                                          m.role, m.method)
+        for s, e, text, canonical, role in self._short_names(doc, rows):
+            sentence = doc.sentence_at(s)
+            rows[(s, e)] = self._row(doc, sentence.text if sentence else text, s, e, text, canonical,
+                                     "enterprise", False, role, "pattern")
         for s, e, unit, canonical, typ in self._units(doc, responsibilities or []):
             old = rows.get((s, e))
             if typ is None and old is None:
@@ -86,6 +90,39 @@ class EntityExtractor:
                                      False, RESPONSIBLE_ROLE if typ == "enterprise" else None,
                                      old.method if old is not None else "pattern")
         return [rows[k] for k in sorted(rows)]
+
+    def _short_names(self, doc: Document, rows: dict[tuple[int, int], EntityRow]):
+        """Bare mentions of a company's short name elsewhere in the document: a short name declared
+        after the full name (（以下简称“江钢”）), or the brand of a name read by its form
+        (北岭公司 → 北岭); only at token boundaries and outside every other mention."""
+        recognizer = self.recognizer
+        shorts: dict[str, str] = {}                   # short name → canonical
+        for (s, e), row in sorted(rows.items()):
+            if row.type != "enterprise":
+                continue
+            m = recognizer.short_declared.pattern.match(doc.text[e:e + 14])
+            if m is not None:
+                shorts.setdefault(m.group("short"), row.canonical)
+            if row.method == "pattern" and not row.embedded:
+                brand = recognizer.short_brand(row.text)
+                if brand is not None:
+                    shorts.setdefault(brand, row.canonical if row.canonical != row.text else brand)
+        if not shorts:
+            return
+        taken = sorted(rows)
+        for short, canonical in shorts.items():
+            pos = doc.text.find(short)
+            while pos >= 0:
+                end = pos + len(short)
+                if not any(ts < end and pos < te for ts, te in taken):
+                    sentence = doc.sentence_at(pos)
+                    if sentence is not None:
+                        a, b = pos - sentence.start, end - sentence.start
+                        bounds = self.nlp.tokenizer.boundaries(sentence.text, [(a, b)])
+                        if a in bounds and b in bounds:
+                            taken.append((pos, end))
+                            yield pos, end, short, canonical, None
+                pos = doc.text.find(short, end)
 
     @staticmethod
     def _row(doc: Document, sentence: str, s: int, e: int, text: str, canonical: str, typ: str,

@@ -29,10 +29,22 @@ boundary and leaves a real brand. A company before ``与…大学共建`` is rea
 a member that opens with a known company (``腾讯云``) is evidence for the list, and a
 member with no evidence of its own is typed by its siblings only when it has the shape
 of a company name (``树根互联``; not a place, a body or a category).
+
+Business endings (``rules/entities.toml``): a *strong* ending (bank, hotel, plant, group:
+``STRONG_SUFFIX``) closes a name whatever follows (``包商银行`` + 培训中心) and its brand is judged
+as a whole (``世纪天伦`` + 酒店); a *place form* (``place_form``: 农村商业银行, 热电厂, 邮政公司) may
+be named by a place alone. Leading context words are cut at token boundaries with the part-of-speech
+tags of jieba's own dictionary (verbs, adverbs, function words: 关停 + 晨鸣公司, 来自 + 中国铁路…).
+A list closed by ``等…企业`` types its members when they all have the shape of names and one
+has an ending or a rare brand; ``等酒店`` types them by its head. A rare name before a capacity
+(``亘富`` + 200万吨…) heads a project. Across a document (:mod:`pipeline.extract.entities`),
+a declared short name (``（以下简称“某钢”）``) and the brand of a form-read name (``麦福劳`` of
+``麦福劳公司``) are the company wherever they stand alone.
 """
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +80,10 @@ _LEVEL_PLACE = regex.compile(r"^(?:\p{Han}{2,3}?(?:省|市|区|县))")
 _LEVEL = regex.compile(r"(?:省|市|区|县)")
 _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9·]")
 _BRACKETED = regex.compile(r"[（(][^（）()]*[）)]")
+# one-character words that never open a brand: conjunctions, particles, prepositions
+_CONTEXT_CHARS = frozenset("和与及同跟了的将把被由以在对向从为让使经")
+_PREPOSITIONS = frozenset("以把将被由对向从为让使经在")     # (和, 同 also open names: 和辉光电)
+_PROJECT = regex.compile(r"项目|投产|开工|竣工|建成|完工")    # a sentence about projects
 _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 
 
@@ -83,12 +99,35 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "legal_suffix": RuleSpec(groups=("suffix",)),
     "partner": RuleSpec(groups=("name", "partner")),
     **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand",
-                                     "name_left", "name_bracket", "name_tail")},
+                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence", "short_ending")},
+    "short_declared": RuleSpec(groups=("short",)),
+    "project_head": RuleSpec(groups=("name",)),
 }
 
 
 def norm_name(name: str) -> str:
     return _WS.sub("", name)
+
+
+# Part-of-speech tags of jieba's own dictionary that mark a word as context, never the start of a
+# brand: verbs (关停, 争取, 来自), adverbs (相继), prepositions, conjunctions, particles, pronouns.
+CONTEXT_TAGS = frozenset({"v", "vd", "d", "ad", "p", "c", "u", "ul", "uj", "uz", "ug", "uv", "r", "b"})
+MIN_CONTEXT_FREQ = 10         # a rare dictionary entry tagged v (包商) says little
+
+
+@functools.lru_cache(maxsize=1)
+def context_words() -> frozenset[str]:
+    """Words of 2+ characters that jieba's dictionary tags as verbs, adverbs or function words
+    (read once from the dictionary file that ships in the jieba package; immutable)."""
+    import jieba
+    out = set()
+    with jieba.get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3 and len(parts[0]) >= 2 and parts[2] in CONTEXT_TAGS \
+                    and int(parts[1]) >= MIN_CONTEXT_FREQ:
+                out.add(parts[0])
+    return frozenset(out)
 
 
 # ---------------------------------------------------------------- gazetteers
@@ -185,19 +224,24 @@ class Scan:
     @property
     def empty(self) -> bool:
         return not (self.platforms or self.gazetteer or self.enumerations or self.morphology or self.legal
-                    or self.partners)
+                    or self.partners or self.projects)
 
     text: str = ""
     legal: list = field(default_factory=list)       # LegalSpan: full names read leftwards from a legal form
     partners: list = field(default_factory=list)    # partner-rule matches (X与Y大学共建)
+    projects: list = field(default_factory=list)    # project-head matches (X + 200万吨…)
 
     @property
     def token_spans(self) -> list[tuple[int, int]]:
         """The gazetteer, morphology and full-name spans whose edges touch Han characters (a full
         name's context words are cut only at token boundaries)."""
-        spans = [m.span() for m in self.gazetteer] + [m.span("name") for _, m in self.morphology]
+        spans = [m.span() for m in self.gazetteer if not _clear_edges(self.text, *m.span())]
+        # morphology and full-name runs are segmented even between punctuation: their leading
+        # context words (关停, 相继, 来自) are cut at token boundaries
+        spans += [m.span("name") for _, m in self.morphology]
         spans += [(x.run_start, x.suffix_end) for x in self.legal]
-        return [(s, e) for s, e in spans if not _clear_edges(self.text, s, e)]
+        spans += [m.span("list") for _, m in self.enumerations] + [m.span("name") for m in self.projects]
+        return spans
 
     @property
     def needs_tokens(self) -> bool:
@@ -243,8 +287,18 @@ class OrgRecognizer:
     name_bracket: Rule
     name_tail: Rule
     partner: Rule
+    place_form: Rule
+    item_lead: Rule
+    strong_suffix: Rule
+    owner_zone: Rule
+    place_like: Rule
+    head_evidence: Rule
+    short_declared: Rule
+    short_ending: Rule
+    project_head: Rule
     needles: Mapping[str, regex.Pattern] = field(default_factory=dict)
     word_freq: Mapping[str, int] = field(default_factory=dict)
+    context: frozenset = frozenset()       # context_words(): verbs, adverbs, function words
 
     @classmethod
     def from_rules(cls, rules_dir: Path, exclude: Iterable[str] = (), gazetteer: Gazetteer | None = None,
@@ -281,7 +335,11 @@ class OrgRecognizer:
                    hyphen_pair=one("hyphen_pair"), owner_stop=one("owner_stop"), not_name=one("not_name"), generic_brand=one("generic_brand"),
                    roles=some("role"), type_rules=some("type"), legal_suffix=one("legal_suffix"),
                    name_left=one("name_left"), name_bracket=one("name_bracket"), name_tail=one("name_tail"),
-                   partner=one("partner"), needles=needles, word_freq=word_freq or {})
+                   partner=one("partner"), place_form=one("place_form"), item_lead=one("item_lead"),
+                   strong_suffix=one("strong_suffix"), owner_zone=one("owner_zone"), place_like=one("place_like"),
+                   head_evidence=one("head_evidence"), short_declared=one("short_declared"),
+                   short_ending=one("short_ending"), project_head=one("project_head"),
+                   needles=needles, word_freq=word_freq or {}, context=context_words())
 
     # ------------------------------------------------------------ small questions
 
@@ -336,7 +394,7 @@ class OrgRecognizer:
 
     def brand_ok(self, brand: str) -> bool:
         """A brand standing alone in running text: not generic, not a common word, not a place."""
-        if len(brand) < 2 or self.is_generic(brand):
+        if len(brand) < 2 or self.is_generic(brand) or brand in self.context:
             return False
         entry = self.gazetteer.get(brand)
         if entry is not None and entry.type in ("place", "park"):
@@ -345,6 +403,82 @@ class OrgRecognizer:
         if k and (len(brand) - k < 2 or not self.rare(brand[k:]) or self.is_generic(brand[k:])):
             return False
         return len(brand) - k <= 4 and self.rare(brand[k:] if k else brand)
+
+    def _before_place_word(self, text: str, e: int, boundaries: set[int] | None) -> bool:
+        """The name is followed by a short token closing a place (海尔 + 汗区): part of a place name."""
+        if not boundaries:
+            return False
+        # (a city's name after a company, 国轩高科 + 江州, is context: only 区, 旗 and below count)
+        return any(b in boundaries and text[b - 1] in "区旗乡镇村" and _HAN_ONLY.match(text[e:b])
+                   for b in range(e + 1, min(e + 2, len(text)) + 1))
+
+    def _project_head(self, text: str, m: regex.Match, boundaries: set[int] | None) -> Mention | None:
+        """A company heading a project by its capacity (江岭 + 200万吨…): a rare, company-shaped
+        Han name at token boundaries, not a place, a category, a verb or a common word."""
+        s, e = m.span("name")
+        if boundaries is None or s not in boundaries or e not in boundaries:
+            return None
+        s = self.trim_start(text, s, e, boundaries)
+        name = text[s:e]
+        entry = self.gazetteer.get(name)
+        if entry is not None:
+            return None if entry.type != "enterprise" else \
+                Mention(s, e, name, entry.canonical, "enterprise", method="gazetteer", rule_id=self.project_head.id)
+        if len(name) < 2 or not self._company_shaped(name) or not self.rare(name) or self.place_prefix(name + "　") \
+                or any(self.is_context(name[:j]) or self.is_context(name[j:]) for j in range(1, len(name))) \
+                or name in self.context:
+            return None
+        return Mention(s, e, name, name, "enterprise", method="pattern", rule_id=self.project_head.id)
+
+    def short_brand(self, name: str) -> str | None:
+        """The brand a company's name is also written as alone (北岭 of 北岭公司): 2–4 Han characters
+        before a short-name ending, rare, not a place, a category, a context word or a known other body."""
+        m = self.short_ending.pattern.search(name)
+        if m is None:
+            return None
+        brand = name[:m.start()]
+        if not (2 <= len(brand) <= 4) or not _HAN_ONLY.match(brand) or not self.rare(brand) \
+                or self.place_prefix(brand + "　") or self._place_len(brand) or self.is_generic(brand) \
+                or brand in self.context or brand[0] in "省市县区州盟旗":
+            return None
+        entry = self.gazetteer.get(brand)
+        if entry is not None and entry.type != "enterprise":
+            return None
+        return brand
+
+    def is_context(self, token: str) -> bool:
+        """A token that is context, never the start of a brand: a verb, adverb or function word
+        of the dictionary (关停, 相继, 来自), a one-character conjunction, or a list particle."""
+        if self.gazetteer.get(token) is not None:
+            return False
+        return token in self.context or token in _CONTEXT_CHARS
+
+    def trim_start(self, text: str, s: int, limit: int, boundaries: set[int] | None) -> int:
+        """Start of a name read up to ``limit`` (where its ending starts) once leading context tokens
+        are cut (关停 + 晨鸣公司, 相继 + 关停 + 蒙西水泥有限公司), and once the text before a
+        conjunction, or before a context word followed by a place, a level or a known company, is cut
+        (华能 + 和 + 双良公司; 数据 + 来自 + 中国铁路…, 来自 + 县邮政公司): at least two characters
+        stay before ``limit``."""
+        if not boundaries:
+            return s
+        cuts = sorted(b for b in boundaries if s < b <= limit - 2)
+        pos = s
+        for b in cuts:                      # leading context tokens
+            if self.is_context(text[pos:b]):
+                pos = b
+            else:
+                break
+        prev = pos
+        for b in cuts:                      # a context word further in (数据 + 来自 + 县邮政公司) or a
+            if b <= pos:                    # one-character conjunction (华能 + 和 + 双良公司)
+                prev = max(prev, b)
+                continue
+            token = text[prev:b]
+            if token in "和与及同跟" or len(token) >= 2 and self.is_context(token) and (
+                    self._place_len(text[b:limit]) or text[b] in "省市县区" or self._anchored(text[b:limit])):
+                pos = b                     # (a verb inside a name, 山东 + 如意 + 科技, is not cut)
+            prev = b
+        return pos
 
     # ------------------------------------------------------------ the sentence
 
@@ -360,7 +494,8 @@ class OrgRecognizer:
             enumerations=[(r, m) for r in self.enumerations for m in r.finditer(text)]
             if self.needles["enumeration"].search(text) else [],
             morphology=self._morphology_scan(text), text=text, legal=self._legal_scan(text),
-            partners=list(self.partner.finditer(text)) if self.needles["partner"].search(text) else [])
+            partners=list(self.partner.finditer(text)) if self.needles["partner"].search(text) else [],
+            projects=list(self.project_head.finditer(text)) if _PROJECT.search(text) else [])
 
     def _platform_scan(self, text: str) -> list[regex.Match]:
         """Platform matches; a platform name ends with its suffix, so nothing after the last suffix is
@@ -447,7 +582,7 @@ class OrgRecognizer:
                 if not aligned(s, e) or not _latin_bounded(text, s, e):
                     continue
                 entry = self.gazetteer.entries[m.group()]
-                if entry.type == "place":
+                if entry.type == "place" or entry.type == "enterprise" and self._before_place_word(text, e, boundaries):
                     continue
                 add(Mention(s, e, m.group(), entry.canonical, entry.type, embedded=in_platform(s, e),
                             method="gazetteer", rule_id="gazetteer"))
@@ -464,9 +599,13 @@ class OrgRecognizer:
                 add(mention)
 
         listed: list[tuple[int, int]] = list(legal)
+        holders: list[tuple[int, int]] = []        # list members that are platforms or parks
         for rule, m in scan.enumerations:
-            for mention in self._enumeration(text, m, rule, legal):
-                listed.append((mention.start, mention.end))
+            for mention in self._enumeration(text, m, rule, legal, boundaries):
+                if mention.type in ("platform", "park"):
+                    holders.append((mention.start, mention.end))
+                else:
+                    listed.append((mention.start, mention.end))
                 add(mention)
 
         for m in scan.partners:
@@ -479,9 +618,16 @@ class OrgRecognizer:
                 s, e = m.span("name")
                 if any(ls <= s < le or ls < e <= le for ls, le in listed) or in_platform(s, e) or e in bare:
                     continue
-                mention = self._morphology(text, s, e, m.group("suffix"), rule, aligned)
+                mention = self._morphology(text, s, e, m.group("suffix"), rule, aligned, boundaries)
                 if mention is not None:
+                    if any(hs <= mention.start and mention.end < he for hs, he in holders):
+                        mention = Mention(**{**mention.__dict__, "embedded": True})    # 江州银行 + 培训中心
                     add(mention)
+        for m in scan.projects:
+            mention = self._project_head(text, m, boundaries)
+            if mention is not None and not any(ls <= mention.start < le for ls, le in listed) \
+                    and not any(o.start <= mention.start < o.end for o in found.values()):
+                add(mention)
         return sorted(_drop_nested(found.values()), key=lambda x: (x.start, x.end))
 
     # ------------------------------------------------------------ evidence
@@ -505,6 +651,8 @@ class OrgRecognizer:
         owner_types = []
         for o_s, o_e, strong in owners:
             owner = text[o_s:o_e]
+            if self.owner_zone.pattern.match(text, o_e, e):
+                continue           # 江州经济 + 技术开发区…: the start of a zone's name, not an owner
             typ = self._owner_type(owner, strong)
             if typ is None:
                 continue
@@ -580,13 +728,16 @@ class OrgRecognizer:
             return None        # 上海 + 分析 (a place and a field): not a company
         if self.common_word(owner) or self.owner_stop.pattern.search(owner):
             return None        # 形成 + 上海…, 新增 + 2个…: a verb, not an owner
+        if any(self.is_context(owner[:j]) for j in range(2, len(owner))) or owner[-1] in "区省市县州盟旗":
+            return None        # 争取 + 更多…, 大湾区 + 国际…: not an owner
         if not strong and len(owner) > 2 and self.common_word(owner[-2:]) and \
                 self.owner_boundary.pattern.fullmatch(owner[-2:]):
             return None        # 澄州 + 先进 (技术研究院): a field word closes a description, not a name
         return "enterprise"
 
     def _enumeration(self, text: str, m: regex.Match, rule: Rule,
-                     legal: Mapping[tuple[int, int], Mention] | None = None) -> list[Mention]:
+                     legal: Mapping[tuple[int, int], Mention] | None = None,
+                     boundaries: set[int] | None = None) -> list[Mention]:
         legal = legal or {}
         items: list[tuple[int, int]] = []
         for part in _ITEM.finditer(text, m.start("list"), m.end("list")):
@@ -603,6 +754,15 @@ class OrgRecognizer:
                 if le != e or ls < s:
                     continue
                 s = ls
+            lead = self.item_lead.pattern.match(text[s:e])
+            if lead is not None and e - s - lead.end() >= 2:
+                s += lead.end()           # 引进了 + 恒远精工
+            elif not items and boundaries:
+                s = self.trim_start(text, s, e, boundaries)     # 抓好 + 恒远精工 (the first member)
+                first = min((b for b in boundaries if s < b <= e - 2), default=None)
+                if first is not None and first - s <= 3 and text[first - 1] in "区县市" \
+                        and not self._legal_close(text, e):
+                    s = first                 # 主城区 + 华德牧业: where the company stands, not its name
             if e - s >= 2:
                 items.append((s, e))
         names = [(s, e, text[s:e]) for s, e in items if not self.is_generic(text[s:e])
@@ -616,10 +776,15 @@ class OrgRecognizer:
             return (s, e) in legal or (entry is not None and entry.type == "enterprise") \
                 or self._well_formed(n) or self._sub_brand(n) is not None
 
+        head = m.groupdict().get("head") or ""
+        shaped = [self._company_shaped(n) or self._form_typed(n) for _, _, n in names]
         evidence = role is not None or bool(rule.attrs.get("head_is_evidence")) or \
+            self.head_evidence.pattern.match(head) is not None or \
+            len(names) >= 2 and all(shaped) and sum(self._form_typed(n) or self._rare_brand(n)
+                                                    for _, _, n in names) >= 1 or \
             any(own_evidence(s, e, n) for s, e, n in names) or all(
-            2 <= len(n) <= 6 and _HAN_ONLY.match(n) and self.rare(n) and not self.place_prefix(n + "　")
-            for _, _, n in names)      # every member reads as a name: 华峰智联、渝新精工等配套企业
+            2 <= len(n) <= 6 and _HAN_ONLY.match(n) and self._rare_brand(n) for _, _, n in names)
+        # every member reads as a name: 华峰智联、渝新精工等配套企业, 江州来福等物流企业
         if not evidence:
             return []
         out = []
@@ -639,6 +804,29 @@ class OrgRecognizer:
             out.append(Mention(s, e, name, canonical, typ, role=role if typ == "enterprise" else None,
                                method="gazetteer" if entry else "pattern", rule_id=rule.id))
         return out
+
+    def _legal_close(self, text: str, e: int) -> bool:
+        """A registered legal form ends at ``e`` (the place before it belongs to the name)."""
+        return _LEGAL.search(text, 0, e) is not None and _LEGAL.search(text, 0, e).end() == e and \
+            text[max(0, e - 4):e].endswith(("有限公司", "分公司"))
+
+    def _form_typed(self, name: str) -> bool:
+        """A company by its ending, with a brand of its own before it (强力 + 水泥): the list's
+        head confirms what the ending says."""
+        m = next((r.pattern.search(name) for r in self.type_rules if r.pattern.search(name)), None)
+        if m is None or self.type_of(name) != "enterprise" or self.gazetteer.get(name) is not None:
+            return False
+        brand = name[:m.start()]
+        return 2 <= len(brand) <= 6 and _HAN_ONLY.match(brand) is not None and not self.is_generic(brand) \
+            and self._place_len(brand) < len(brand) and brand not in self.context
+
+    def _rare_brand(self, name: str) -> bool:
+        """Rare as a whole, or a place + a rare brand of 2+ characters (江州 + 来福)."""
+        k = self.place_prefix(name + "　")
+        if not k:
+            return self.rare(name)
+        rest = name[k:]
+        return len(rest) >= 2 and self.rare(rest) and not self.is_generic(rest)
 
     def _sub_brand(self, name: str) -> GazEntry | None:
         """The known company opening ``name`` when the rest is a short product line (腾讯 + 云)."""
@@ -683,6 +871,7 @@ class OrgRecognizer:
         if not stops or stops[0].start() > span.run_start:
             starts.append(span.run_start)
         for i, start in enumerate(starts):
+            start = self.trim_start(text, start, span.suffix_start, boundaries)
             body = text[start:span.suffix_start]
             if not body:
                 return None            # a bare legal form: 改制为股份有限公司, 设立有限责任公司
@@ -786,8 +975,25 @@ class OrgRecognizer:
         return Mention(s, e, name, self.canonical(name), "enterprise",
                        method="gazetteer" if entry else "pattern", rule_id=self.partner.id)
 
+    def _place_named(self, name: str) -> bool:
+        """A business form a place alone may name: 江州 + 农村商业银行, 东 + 江州 + 热电厂."""
+        m = self.place_form.pattern.search(name)
+        if m is None or m.start() == 0:
+            return False
+        body = name[:m.start()]
+        if body in ("省", "市", "县", "区", "州", "盟", "旗"):
+            return True               # 县 + 邮政公司: the county's own
+        if body[0] in "东西南北" and len(body) > 2 and self._place_len(body[1:]) == len(body) - 1:
+            return True
+        return self._place_len(body) == len(body)
+
     def _well_formed(self, name: str) -> bool:
         """A company by its form alone: a legal form, or an industry word after a real brand."""
+        if self._place_named(name) and self.type_of(name) == "enterprise":
+            return True
+        hotel = next((m for m in (self.head_evidence.pattern.search(name[-k:]) for k in (2, 3)) if m), None)
+        if hotel is not None and self.place_like.pattern.search(name[:-len(hotel.group())]):
+            return False              # 翠湖 + 酒店 among lakes and parks: a facility named by its place
         for rule in self.type_rules:
             m = rule.pattern.search(name)
             if m is not None:
@@ -804,12 +1010,44 @@ class OrgRecognizer:
                     k = self._place_len(brand)
                     rest = brand[k:]
                     return 0 < k and 2 <= len(rest) <= 6 and not self.is_generic(rest) \
-                        and not self.common_word(rest) and not self.not_name.pattern.search(rest)
+                        and (not self.common_word(rest) or len(rest) == 2 and rest not in self.context) \
+                        and not self.not_name.pattern.search(rest)     # 江岭 + 森工 + 集团
+                if self.strong_suffix.pattern.match(name[m.start():]) and self._strong_brand(brand):
+                    return True           # 世纪天伦 + 酒店: judged as a whole
                 return self.brand_ok(brand)
         return False
 
-    def _morphology(self, text: str, s: int, e: int, suffix: str, rule: Rule, aligned) -> Mention | None:
+    def _strong_brand(self, brand: str) -> bool:
+        """A brand before a strong ending: 2–6 characters, not generic, not a context or common word
+        as a whole, not only a place, and not two common words (发展 + 银行 is no name)."""
+        if not (2 <= len(brand) <= 6) or self.is_generic(brand) or brand in self.context \
+                or self.common_word(brand, MAX_RARE_FREQ) or self.not_name.pattern.search(brand):
+            return False
+        k = self._place_len(brand)
+        if k == len(brand):
+            return False
+        rest = brand[k:]
+        if len(rest) < 2 or self.is_generic(rest) or self.common_word(rest, MAX_RARE_FREQ):
+            return False
+        if any(rest[i:i + n] in self.context for n in (2, 3) for i in range(1, len(rest) - n + 1)):
+            return False              # 城区 + 所有 + 燃煤 (电厂): a phrase, not a brand
+        return not (len(rest) >= 4 and self.common_word(rest[:2], MAX_RARE_FREQ) and
+                    self.common_word(rest[2:], MAX_RARE_FREQ))
+
+    def _morphology(self, text: str, s: int, e: int, suffix: str, rule: Rule, aligned,
+                    boundaries: set[int] | None = None) -> Mention | None:
+        s = self.trim_start(text, s, e - len(suffix), boundaries)
+        if s and text[s - 1] == "和" and boundaries is not None and s - 1 not in boundaries:
+            return None               # 和 + 辉光电: 和 opens the name
+        if boundaries is not None and text[s] in _PREPOSITIONS and s + 1 in boundaries:
+            return None               # 以 + 农牧业…, 把 + 农牧业…: a preposition opens a phrase
+        if not _LEGAL.search(text, s, e) and e - len(suffix) - 1 > s and \
+                self.common_word(text[e - len(suffix) - 1:e], MAX_RARE_FREQ):
+            return None               # 农 + 牧业: the ending is part of a common word (农牧业)
         name = text[s:e]
+        entry = self.gazetteer.get(name)
+        if entry is not None and entry.type != "enterprise":
+            return None               # 世界银行: an international body
         if not _LEGAL.search(name):          # 上海市 + 名称: the place is context unless a legal form follows
             lp = _LEVEL_PLACE.match(name)
             if lp and len(name) - lp.end() >= len(suffix) + 2:
