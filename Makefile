@@ -48,6 +48,7 @@ eval: extract
 	@echo "real documents (tests/real: the development measure; see its README)"
 	$(PY) -m pipeline extract --input tests/real/raw --output $(OUTPUT)/real --no-publish
 	$(PY) -m pipeline eval --predicted $(OUTPUT)/real --gold tests/real/gold --output $(OUTPUT)/eval_real.json
+	$(PY) -m pipeline lodo --input tests/real/raw --gold tests/real/gold --output $(OUTPUT)/lodo_real.json
 
 rules-check: $(STAMP)
 	$(PY) -m pipeline rules-check
