@@ -44,7 +44,7 @@ import regex
 from ..models import Document, ResponsibilityRow, Section
 from ..schema import ENUMS
 from .rules import Rule, RuleError, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
-from .units import UnitLexicon
+from .units import UnitLexicon, UnitName
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
@@ -65,6 +65,9 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "note": RuleSpec(attrs={"role": ROLES}, groups=("note", "marker")),
     "join": RuleSpec(attrs={"left_role": ROLES, "right_role": ROLES}),
     "unbracketed": RuleSpec(groups=("marker",)),
+    "verb_unknown": RuleSpec(groups=("marker",)),
+    "not_verb": RuleSpec(),
+    "verb_unknown_unit": RuleSpec(),
     "named_lead": RuleSpec(groups=("unit",)),
     **{kind: RuleSpec() for kind in (
         "prefilter", "label_boundary", "table_task", "declare_first", "declare_scope", "strip_head",
@@ -88,6 +91,7 @@ _LOCAL_ISSUER = regex.compile(r"省|市|区|县|州|盟|旗")
 _MAX_CONTINUATION = 60      # characters of a next line that may finish a broken clause
 _MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task
 _MAX_UNIT_LEN = 40
+_MAX_UNMARKED_BODY = 80     # a bracket with no known marker is read for units and an unknown verb up to this
 
 
 # ---------------------------------------------------------------- parsed clauses
@@ -126,6 +130,7 @@ class _Group:
     rule_id: str
     first_is_lead: bool = True
     units: list["_Unit"] = field(default_factory=list)
+    unknown: bool = False       # made by an unknown verb (or 会同 alone): kept only in a clause of units and verbs
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,9 @@ class ResponsibilityExtractor:
     label_boundary: Rule
     table_task: Rule
     verbs: tuple[Rule, ...]            # by descending priority
+    verb_unknown: Rule                 # a verb no verb rule knows, after a unit list
+    not_verb: Rule                     # … unless the words after the unit make a thing of it
+    verb_unknown_unit: Rule            # … and only after units that end as bodies do
     declare_first: Rule
     declare_scope: Rule
     named_lead: Rule
@@ -193,7 +201,9 @@ class ResponsibilityExtractor:
         return cls(rules=ruleset, lexicon=UnitLexicon.from_rules(rules_dir),
                    prefilter=one("prefilter"), unbracketed=one("unbracketed"), labels=some("label"),
                    label_boundary=one("label_boundary"), table_task=one("table_task"),
-                   verbs=some("verb"), declare_first=one("declare_first"), declare_scope=one("declare_scope"),
+                   verbs=some("verb"), verb_unknown=one("verb_unknown"), not_verb=one("not_verb"),
+                   verb_unknown_unit=one("verb_unknown_unit"),
+                   declare_first=one("declare_first"), declare_scope=one("declare_scope"),
                    named_lead=one("named_lead"), notes=some("note"), joins=some("join"),
                    strip_head=one("strip_head"), strip_tail=one("strip_tail"), not_unit=one("not_unit"),
                    conjunction=one("conjunction"), protected=one("protected"), glued=one("glued"))
@@ -202,8 +212,6 @@ class ResponsibilityExtractor:
 
     def __call__(self, doc: Document) -> list[ResponsibilityRow]:
         text = doc.text
-        if self.prefilter.search(text) is None and self.prefilter.search(_WS.sub("", text)) is None:
-            return []
         found, note_declarations = self.find_clauses(text)
         if not found:
             return []
@@ -246,8 +254,9 @@ class ResponsibilityExtractor:
         todo = list(reversed(spans))
         while todo:
             open_pos, body_end, closed = todo.pop()
-            if closed and next(self.prefilter.finditer(text, open_pos + 1, body_end), None) is None:
-                continue
+            if closed and body_end - open_pos > _MAX_UNMARKED_BODY and \
+                    next(self.prefilter.finditer(text, open_pos + 1, body_end), None) is None:
+                continue    # a short bracket with no marker may still be units and an unknown verb
             clause = None
             if not closed:
                 clause = self._continued(text, open_pos, body_end)
@@ -274,7 +283,7 @@ class ResponsibilityExtractor:
 
     def _clause_at(self, text: str, open_pos: int, body_start: int, body_end: int, closed: bool) -> _Found | None:
         body = text[body_start:body_end]
-        if self.prefilter.search(_WS.sub("", body)) is None:
+        if len(body) > _MAX_UNMARKED_BODY and self.prefilter.search(_WS.sub("", body)) is None:
             return None
         parsed = self.parse_clause(body)
         if not parsed.units and not parsed.declares_first_lead:
@@ -391,24 +400,32 @@ class ResponsibilityExtractor:
     # ------------------------------------------------------------ reading one clause
 
     def parse_clause(self, body: str) -> ParsedClause:
-        """Read a clause body (the text inside its brackets) on its own."""
+        """Read a clause body (the text inside its brackets) on its own.
+
+        The grammar: items separated by 、，；, each a label opening a unit list (责任单位：…), a
+        unit, or a unit list closed by a role verb (…牵头, …按职责分工配合, …指导). A unit list
+        closed by a verb no rule knows (…审核) makes its units responsible, but only when nothing
+        else in the clause is left unread (dates and deadlines aside)."""
         items = self._items(body)
         groups: list[_Group] = []
-        pending: list[_Item] = []
+        pending: list[int] = []          # indices of unit items waiting for a verb
+        consumed: set[int] = set()
         label: _Group | None = None
         ignoring = False
         declares = scoped = False
         used_end = 0
-        for item in items:
+        for index, item in enumerate(items):
             t = item.text
             if self.declare_first.search(t):
                 declares = True
                 scoped = scoped or self.declare_scope.search(t) is not None
                 used_end = item.end
+                consumed.add(index)
                 continue
             if _full(self.declare_scope, t):
                 scoped = True
                 used_end = item.end
+                consumed.add(index)
                 continue
             m = self.named_lead.search(t)
             if m:
@@ -418,12 +435,14 @@ class ResponsibilityExtractor:
                     g.units.append(_Unit(unit))
                     groups.append(g)
                     used_end = item.end
+                    consumed.add(index)
                     label, pending, ignoring = None, [], False
                     continue
             lab = next((r for r in self.labels if r.search(t)), None)
             if lab is not None:
                 lm = lab.search(t)
                 pending = []
+                consumed.add(index)
                 if lab.attrs["role"] == "ignore":
                     label, ignoring = None, True
                     continue
@@ -438,14 +457,17 @@ class ResponsibilityExtractor:
             verb, vm = self._verb(t)
             if verb is not None:
                 unit_part = t[:vm.start()]
-                parts = [p.text for p in pending] + ([unit_part] if unit_part else [])
-                group = self._verb_group(verb, vm, parts)
+                parts = [items[i].text for i in pending] + ([unit_part] if unit_part else [])
+                group = self._verb_group(verb.attrs["role"], vm.group("marker"), verb.id,
+                                         bool(verb.attrs.get("first_is_lead", True)), parts)
                 if group:
                     groups.extend(group)
                     used_end = item.end
+                    consumed.update(pending + [index])
                 pending, label, ignoring = [], None, False
                 continue
             if ignoring:
+                consumed.add(index)
                 continue
             if label is not None:
                 # in a list after a label (、) any plausible name is a unit; after a ， or ； the
@@ -454,16 +476,65 @@ class ResponsibilityExtractor:
                 if units and (item.sep == "、" or all(self.lexicon.is_org_like(u.text) for u in units)):
                     label.units.extend(units)
                     used_end = item.end
-                else:
-                    label = None
-                continue
+                    consumed.add(index)
+                    continue
+                label = None
             if self._plausible(t) and all(self.lexicon.is_org_like(u.text) for u in self._units(t)):
-                pending.append(item)
-            else:
-                pending = []
+                joined = self._joined(t, [items[i].text for i in pending])
+                if joined:                   # 省发展改革委会同省财政厅: 会同 with no verb after it
+                    groups.extend(joined)
+                    used_end = item.end
+                    consumed.update(pending + [index])
+                    pending = []
+                else:
+                    pending.append(index)
+                continue
+            group = self._unknown_verb(t, [items[i].text for i in pending])
+            if group:
+                groups.extend(group)
+                used_end = item.end
+                consumed.update(pending + [index])
+            pending = []
+        if any(g.unknown for g in groups):
+            # an unknown verb makes a clause only of a bracket that is nothing but units and verbs
+            stray = any(i not in consumed and self.not_unit.search(item.text) is None
+                        for i, item in enumerate(items))
+            if stray:
+                groups = [g for g in groups if not g.unknown]
         units = self._assign(groups)
         return ParsedClause(units=units, declares_first_lead=declares, declaration_scoped=scoped,
                             used_end=used_end)
+
+    def _unknown_verb(self, text: str, pending: list[str]) -> list[_Group]:
+        """Groups of an item that is a unit list closed by a verb no verb rule knows (市文旅局审核)."""
+        for cut in range(len(text) - 2, 1, -1):       # the shortest tail that is a verb
+            tail = text[cut:]
+            m = self.verb_unknown.search(tail)
+            # 区经委所属企业: 所属 from the body's last character on is no verb, and neither is 属企业
+            if m is None or self.lexicon.is_org_like(tail) or self.not_verb.search(text[cut - 1:]) is not None \
+                    or not self._plausible(text[:cut]):
+                continue
+            group = self._verb_group("responsible", m.group("marker"), self.verb_unknown.id, True,
+                                     pending + [text[:cut]])
+            if group and all(self._body_unit(u.text) for g in group for u in g.units):
+                return [replace(g, unknown=True) for g in group]
+        return []
+
+    def _body_unit(self, unit: str) -> bool:
+        """A unit that can stand before an unknown verb: it ends as a body does, or is collective."""
+        main = UnitName.parse(unit).main
+        return self.verb_unknown_unit.search(main) is not None or \
+            self.lexicon.unit_type(self.lexicon.canonical(unit)) == "collective"
+
+    def _joined(self, text: str, pending: list[str]) -> list[_Group]:
+        """省发展改革委会同省财政厅 with no verb after it: the join alone assigns the roles."""
+        for join in self.joins:
+            jm = join.search(text)
+            if jm:
+                group = self._verb_group("responsible", jm.group(0), join.id, True, pending + [text])
+                if len(group) == 2:          # both sides are units
+                    return [replace(g, unknown=True) for g in group]
+        return []
 
     def _items(self, body: str) -> list[_Item]:
         protected = [(m.start(), m.end()) for m in self.protected.finditer(body)]
@@ -525,13 +596,12 @@ class ResponsibilityExtractor:
                 return rule, m
         return None, None
 
-    def _verb_group(self, verb: Rule, m: regex.Match, parts: list[str]) -> list[_Group]:
+    def _verb_group(self, role: str, marker: str, rule_id: str, first_is_lead: bool,
+                    parts: list[str]) -> list[_Group]:
         """Groups of a verb item; [] when what precedes the verb is not a list of units."""
         units = [u for p in parts for u in self._units(p)]
         if not units or not all(self.lexicon.is_org_like(u.text) for u in units):
             return []
-        first_is_lead = bool(verb.attrs.get("first_is_lead", True))
-        marker = m.group("marker")
         for join in self.joins:           # A会同B负责: A leads, B co
             for i, unit in enumerate(units):
                 jm = join.search(unit.text)
@@ -544,7 +614,7 @@ class ResponsibilityExtractor:
                     co = _Group(role=join.attrs["right_role"], marker=marker, rule_id=join.id)
                     co.units = [replace(unit, text=right)] + units[i + 1:]
                     return [lead, co]
-        group = _Group(role=verb.attrs["role"], marker=marker, rule_id=verb.id, first_is_lead=first_is_lead)
+        group = _Group(role=role, marker=marker, rule_id=rule_id, first_is_lead=first_is_lead)
         group.units = units
         return [group]
 
