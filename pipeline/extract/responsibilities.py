@@ -1,13 +1,22 @@
 """Responsibility clauses: who is made responsible for each task, and who leads.
 
-A clause is the text inside a bracket that assigns units to the task before it,
-in any of the forms of Chinese government documents::
+A clause is the text inside a bracket that assigns units to the task before it.
+It is read as a grammar, not as a list of forms: items separated by 、，；, each
+a label opening a unit list (``责任单位：`` ``牵头考核单位：`` — a role word, a word
+for the work, 单位/部门), or a unit list closed by a role verb with its manner
+(``…牵头`` ``…按职责分工配合`` ``…指导`` ``…参与``), or ``A会同B``. A unit list closed
+by a verb no rule knows (``（市文旅局审核）``) still makes a clause, its units
+responsible, when the bracket holds nothing but units and verbs (dates and
+deadlines aside) and every unit ends as a body does. Some of the forms::
 
     （责任单位：区经委、区科委）            (牵头部门:区经委、相关部门、相关街镇)
     （牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局，各区、县级市）
     （生态环境部牵头，国家发展改革委、工业和信息化部参与）
     （税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同）
     （各有关部门和单位，各省级人民政府按职责分工负责）
+    （省商务厅牵头，省发展改革委、省财政厅按职责分工配合）
+    （农业农村部指导，中华全国供销合作总社参与）
+    （6月底完成，牵头考核单位：市审批服务局）
 
 or, with no brackets, a label opening a line or following a sentence end
 (``责任单位：市经信委``; consecutive label lines make one clause), or the unit
@@ -17,8 +26,9 @@ plainly finishes it (a clause broken across lines).
 
 Roles: ``lead`` (marked 牵头, or first-listed under a declaration such as
 ``排在第一位的部门为牵头部门，下同``), ``co`` (配合/协同, and units marked 负责 in a
-clause that states a lead), ``participant`` (参与), ``responsible`` (no lead
-stated). A declaration with 下同 holds from its clause on; without, for its own
+clause that states a lead), ``participant`` (参与), ``responsible`` (负责, 指导,
+an unknown verb; no lead stated). A prose sentence that assigns work
+(``此项工作由公安机关负责。``) is no clause. A declaration with 下同 holds from its clause on; without, for its own
 clause; a note outside any clause (``注：…列第一位的为牵头单位``) from where it
 stands, or for every clause when it follows the last one. Under a declaration
 the first-listed unit leads even when it is a generic body (各有关部门), as the
@@ -67,7 +77,7 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "unbracketed": RuleSpec(groups=("marker",)),
     "verb_unknown": RuleSpec(groups=("marker",)),
     "not_verb": RuleSpec(),
-    "verb_unknown_unit": RuleSpec(),
+    "body_end": RuleSpec(),
     "named_lead": RuleSpec(groups=("unit",)),
     **{kind: RuleSpec() for kind in (
         "prefilter", "label_boundary", "table_task", "declare_first", "declare_scope", "strip_head",
@@ -165,7 +175,7 @@ class ResponsibilityExtractor:
     verbs: tuple[Rule, ...]            # by descending priority
     verb_unknown: Rule                 # a verb no verb rule knows, after a unit list
     not_verb: Rule                     # … unless the words after the unit make a thing of it
-    verb_unknown_unit: Rule            # … and only after units that end as bodies do
+    body_ending: Rule                  # … and only after units that end as bodies do
     declare_first: Rule
     declare_scope: Rule
     named_lead: Rule
@@ -202,7 +212,7 @@ class ResponsibilityExtractor:
                    prefilter=one("prefilter"), unbracketed=one("unbracketed"), labels=some("label"),
                    label_boundary=one("label_boundary"), table_task=one("table_task"),
                    verbs=some("verb"), verb_unknown=one("verb_unknown"), not_verb=one("not_verb"),
-                   verb_unknown_unit=one("verb_unknown_unit"),
+                   body_ending=one("body_end"),
                    declare_first=one("declare_first"), declare_scope=one("declare_scope"),
                    named_lead=one("named_lead"), notes=some("note"), joins=some("join"),
                    strip_head=one("strip_head"), strip_tail=one("strip_tail"), not_unit=one("not_unit"),
@@ -523,7 +533,7 @@ class ResponsibilityExtractor:
     def _body_unit(self, unit: str) -> bool:
         """A unit that can stand before an unknown verb: it ends as a body does, or is collective."""
         main = UnitName.parse(unit).main
-        return self.verb_unknown_unit.search(main) is not None or \
+        return self.body_ending.search(main) is not None or \
             self.lexicon.unit_type(self.lexicon.canonical(unit)) == "collective"
 
     def _joined(self, text: str, pending: list[str]) -> list[_Group]:
@@ -651,12 +661,19 @@ class ResponsibilityExtractor:
 
     def _split_conjunction(self, text: str) -> list[str]:
         lex = self.lexicon
-        if lex.canonical(text) != text or lex.split_prefix(text)[1] in lex.cores:
-            return [text]     # a known name (人力资源和社会保障局) is never split
+        prefix, core = lex.split_prefix(text)
+        # a known name (人力资源和社会保障局, 和平区教育局) is never split, unless a body ends before a
+        # conjunction in what was read as its place prefix (合肥海关和省商务厅)
+        body_first = any(self.body_ending.search(prefix[:m.start()])
+                         for m in self.conjunction.finditer(prefix))
+        if (lex.canonical(text) != text or core in lex.cores) and not body_first:
+            return [text]
+        def unit(name: str) -> bool:   # a typed body, or a named one (中华全国供销合作总社)
+            return lex.unit_type(lex.canonical(name)) != "other" or \
+                len(name) >= 3 and self.body_ending.search(name) is not None
         for m in self.conjunction.finditer(text):
             left, right = text[:m.start()], text[m.end():]
-            if left and right and lex.unit_type(lex.canonical(left)) != "other" \
-                    and lex.unit_type(lex.canonical(right)) != "other":
+            if left and right and unit(left) and unit(right):
                 return [left] + self._split_conjunction(right)
         return [text]
 
@@ -738,7 +755,17 @@ class ResponsibilityExtractor:
                             and not _inside_child(doc, section, c.start) for c in found)
             if _TRAILING_PUNCT.match(after) and alone:
                 return section.heading.strip()
-        return _sentence_before(doc, clause.open_pos, self._is_label_line)
+        task = _sentence_before(doc, clause.open_pos, self._is_label_line)
+        # （合肥海关负责）巩固…出口占比。（省商务厅牵头…）: a clause the sentence opens with closes the
+        # task before it, not this one
+        start = text.rfind(task, 0, clause.open_pos) if task else -1
+        if start >= 0:
+            end = start + len(task)
+            before = [c.close_end for c in found if start <= c.open_pos and c.close_end <= end]
+            rest = text[max(before):end].strip() if before else ""
+            if rest:
+                return rest
+        return task
 
     def _is_label_line(self, sentence: str) -> bool:
         compact = _WS.sub("", sentence)
