@@ -1,13 +1,22 @@
 """Responsibility clauses: who is made responsible for each task, and who leads.
 
-A clause is the text inside a bracket that assigns units to the task before it,
-in any of the forms of Chinese government documents::
+A clause is the text inside a bracket that assigns units to the task before it.
+It is read as a grammar, not as a list of forms: items separated by 、，；, each
+a label opening a unit list (``责任单位：`` ``牵头考核单位：`` — a role word, a word
+for the work, 单位/部门), or a unit list closed by a role verb with its manner
+(``…牵头`` ``…按职责分工配合`` ``…指导`` ``…参与``), or ``A会同B``. A unit list closed
+by a verb no rule knows (``（市文旅局审核）``) still makes a clause, its units
+responsible, when the bracket holds nothing but units and verbs (dates and
+deadlines aside) and every unit ends as a body does. Some of the forms::
 
     （责任单位：区经委、区科委）            (牵头部门:区经委、相关部门、相关街镇)
     （牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局，各区、县级市）
     （生态环境部牵头，国家发展改革委、工业和信息化部参与）
     （税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同）
     （各有关部门和单位，各省级人民政府按职责分工负责）
+    （省商务厅牵头，省发展改革委、省财政厅按职责分工配合）
+    （农业农村部指导，中华全国供销合作总社参与）
+    （6月底完成，牵头考核单位：市审批服务局）
 
 or, with no brackets, a label opening a line or following a sentence end
 (``责任单位：市经信委``; consecutive label lines make one clause), or the unit
@@ -17,8 +26,9 @@ plainly finishes it (a clause broken across lines).
 
 Roles: ``lead`` (marked 牵头, or first-listed under a declaration such as
 ``排在第一位的部门为牵头部门，下同``), ``co`` (配合/协同, and units marked 负责 in a
-clause that states a lead), ``participant`` (参与), ``responsible`` (no lead
-stated). A declaration with 下同 holds from its clause on; without, for its own
+clause that states a lead), ``participant`` (参与), ``responsible`` (负责, 指导,
+an unknown verb; no lead stated). A prose sentence that assigns work
+(``此项工作由公安机关负责。``) is no clause. A declaration with 下同 holds from its clause on; without, for its own
 clause; a note outside any clause (``注：…列第一位的为牵头单位``) from where it
 stands, or for every clause when it follows the last one. Under a declaration
 the first-listed unit leads even when it is a generic body (各有关部门), as the
@@ -44,7 +54,7 @@ import regex
 from ..models import Document, ResponsibilityRow, Section
 from ..schema import ENUMS
 from .rules import Rule, RuleError, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
-from .units import UnitLexicon
+from .units import UnitLexicon, UnitName
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
@@ -65,6 +75,9 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "note": RuleSpec(attrs={"role": ROLES}, groups=("note", "marker")),
     "join": RuleSpec(attrs={"left_role": ROLES, "right_role": ROLES}),
     "unbracketed": RuleSpec(groups=("marker",)),
+    "verb_unknown": RuleSpec(groups=("marker",)),
+    "not_verb": RuleSpec(),
+    "body_end": RuleSpec(),
     "named_lead": RuleSpec(groups=("unit",)),
     **{kind: RuleSpec() for kind in (
         "prefilter", "label_boundary", "table_task", "declare_first", "declare_scope", "strip_head",
@@ -88,6 +101,7 @@ _LOCAL_ISSUER = regex.compile(r"省|市|区|县|州|盟|旗")
 _MAX_CONTINUATION = 60      # characters of a next line that may finish a broken clause
 _MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task
 _MAX_UNIT_LEN = 40
+_MAX_UNMARKED_BODY = 80     # a bracket with no known marker is read for units and an unknown verb up to this
 
 
 # ---------------------------------------------------------------- parsed clauses
@@ -126,6 +140,7 @@ class _Group:
     rule_id: str
     first_is_lead: bool = True
     units: list["_Unit"] = field(default_factory=list)
+    unknown: bool = False       # made by an unknown verb (or 会同 alone): kept only in a clause of units and verbs
 
 
 @dataclass(frozen=True)
@@ -158,6 +173,9 @@ class ResponsibilityExtractor:
     label_boundary: Rule
     table_task: Rule
     verbs: tuple[Rule, ...]            # by descending priority
+    verb_unknown: Rule                 # a verb no verb rule knows, after a unit list
+    not_verb: Rule                     # … unless the words after the unit make a thing of it
+    body_ending: Rule                  # … and only after units that end as bodies do
     declare_first: Rule
     declare_scope: Rule
     named_lead: Rule
@@ -193,7 +211,9 @@ class ResponsibilityExtractor:
         return cls(rules=ruleset, lexicon=UnitLexicon.from_rules(rules_dir),
                    prefilter=one("prefilter"), unbracketed=one("unbracketed"), labels=some("label"),
                    label_boundary=one("label_boundary"), table_task=one("table_task"),
-                   verbs=some("verb"), declare_first=one("declare_first"), declare_scope=one("declare_scope"),
+                   verbs=some("verb"), verb_unknown=one("verb_unknown"), not_verb=one("not_verb"),
+                   body_ending=one("body_end"),
+                   declare_first=one("declare_first"), declare_scope=one("declare_scope"),
                    named_lead=one("named_lead"), notes=some("note"), joins=some("join"),
                    strip_head=one("strip_head"), strip_tail=one("strip_tail"), not_unit=one("not_unit"),
                    conjunction=one("conjunction"), protected=one("protected"), glued=one("glued"))
@@ -202,8 +222,6 @@ class ResponsibilityExtractor:
 
     def __call__(self, doc: Document) -> list[ResponsibilityRow]:
         text = doc.text
-        if self.prefilter.search(text) is None and self.prefilter.search(_WS.sub("", text)) is None:
-            return []
         found, note_declarations = self.find_clauses(text)
         if not found:
             return []
@@ -246,8 +264,9 @@ class ResponsibilityExtractor:
         todo = list(reversed(spans))
         while todo:
             open_pos, body_end, closed = todo.pop()
-            if closed and next(self.prefilter.finditer(text, open_pos + 1, body_end), None) is None:
-                continue
+            if closed and body_end - open_pos > _MAX_UNMARKED_BODY and \
+                    next(self.prefilter.finditer(text, open_pos + 1, body_end), None) is None:
+                continue    # a short bracket with no marker may still be units and an unknown verb
             clause = None
             if not closed:
                 clause = self._continued(text, open_pos, body_end)
@@ -274,7 +293,7 @@ class ResponsibilityExtractor:
 
     def _clause_at(self, text: str, open_pos: int, body_start: int, body_end: int, closed: bool) -> _Found | None:
         body = text[body_start:body_end]
-        if self.prefilter.search(_WS.sub("", body)) is None:
+        if len(body) > _MAX_UNMARKED_BODY and self.prefilter.search(_WS.sub("", body)) is None:
             return None
         parsed = self.parse_clause(body)
         if not parsed.units and not parsed.declares_first_lead:
@@ -391,24 +410,32 @@ class ResponsibilityExtractor:
     # ------------------------------------------------------------ reading one clause
 
     def parse_clause(self, body: str) -> ParsedClause:
-        """Read a clause body (the text inside its brackets) on its own."""
+        """Read a clause body (the text inside its brackets) on its own.
+
+        The grammar: items separated by 、，；, each a label opening a unit list (责任单位：…), a
+        unit, or a unit list closed by a role verb (…牵头, …按职责分工配合, …指导). A unit list
+        closed by a verb no rule knows (…审核) makes its units responsible, but only when nothing
+        else in the clause is left unread (dates and deadlines aside)."""
         items = self._items(body)
         groups: list[_Group] = []
-        pending: list[_Item] = []
+        pending: list[int] = []          # indices of unit items waiting for a verb
+        consumed: set[int] = set()
         label: _Group | None = None
         ignoring = False
         declares = scoped = False
         used_end = 0
-        for item in items:
+        for index, item in enumerate(items):
             t = item.text
             if self.declare_first.search(t):
                 declares = True
                 scoped = scoped or self.declare_scope.search(t) is not None
                 used_end = item.end
+                consumed.add(index)
                 continue
             if _full(self.declare_scope, t):
                 scoped = True
                 used_end = item.end
+                consumed.add(index)
                 continue
             m = self.named_lead.search(t)
             if m:
@@ -418,12 +445,14 @@ class ResponsibilityExtractor:
                     g.units.append(_Unit(unit))
                     groups.append(g)
                     used_end = item.end
+                    consumed.add(index)
                     label, pending, ignoring = None, [], False
                     continue
             lab = next((r for r in self.labels if r.search(t)), None)
             if lab is not None:
                 lm = lab.search(t)
                 pending = []
+                consumed.add(index)
                 if lab.attrs["role"] == "ignore":
                     label, ignoring = None, True
                     continue
@@ -438,14 +467,17 @@ class ResponsibilityExtractor:
             verb, vm = self._verb(t)
             if verb is not None:
                 unit_part = t[:vm.start()]
-                parts = [p.text for p in pending] + ([unit_part] if unit_part else [])
-                group = self._verb_group(verb, vm, parts)
+                parts = [items[i].text for i in pending] + ([unit_part] if unit_part else [])
+                group = self._verb_group(verb.attrs["role"], vm.group("marker"), verb.id,
+                                         bool(verb.attrs.get("first_is_lead", True)), parts)
                 if group:
                     groups.extend(group)
                     used_end = item.end
+                    consumed.update(pending + [index])
                 pending, label, ignoring = [], None, False
                 continue
             if ignoring:
+                consumed.add(index)
                 continue
             if label is not None:
                 # in a list after a label (、) any plausible name is a unit; after a ， or ； the
@@ -454,16 +486,65 @@ class ResponsibilityExtractor:
                 if units and (item.sep == "、" or all(self.lexicon.is_org_like(u.text) for u in units)):
                     label.units.extend(units)
                     used_end = item.end
-                else:
-                    label = None
-                continue
+                    consumed.add(index)
+                    continue
+                label = None
             if self._plausible(t) and all(self.lexicon.is_org_like(u.text) for u in self._units(t)):
-                pending.append(item)
-            else:
-                pending = []
+                joined = self._joined(t, [items[i].text for i in pending])
+                if joined:                   # 省发展改革委会同省财政厅: 会同 with no verb after it
+                    groups.extend(joined)
+                    used_end = item.end
+                    consumed.update(pending + [index])
+                    pending = []
+                else:
+                    pending.append(index)
+                continue
+            group = self._unknown_verb(t, [items[i].text for i in pending])
+            if group:
+                groups.extend(group)
+                used_end = item.end
+                consumed.update(pending + [index])
+            pending = []
+        if any(g.unknown for g in groups):
+            # an unknown verb makes a clause only of a bracket that is nothing but units and verbs
+            stray = any(i not in consumed and self.not_unit.search(item.text) is None
+                        for i, item in enumerate(items))
+            if stray:
+                groups = [g for g in groups if not g.unknown]
         units = self._assign(groups)
         return ParsedClause(units=units, declares_first_lead=declares, declaration_scoped=scoped,
                             used_end=used_end)
+
+    def _unknown_verb(self, text: str, pending: list[str]) -> list[_Group]:
+        """Groups of an item that is a unit list closed by a verb no verb rule knows (市文旅局审核)."""
+        for cut in range(len(text) - 2, 1, -1):       # the shortest tail that is a verb
+            tail = text[cut:]
+            m = self.verb_unknown.search(tail)
+            # 区经委所属企业: 所属 from the body's last character on is no verb, and neither is 属企业
+            if m is None or self.lexicon.is_org_like(tail) or self.not_verb.search(text[cut - 1:]) is not None \
+                    or not self._plausible(text[:cut]):
+                continue
+            group = self._verb_group("responsible", m.group("marker"), self.verb_unknown.id, True,
+                                     pending + [text[:cut]])
+            if group and all(self._body_unit(u.text) for g in group for u in g.units):
+                return [replace(g, unknown=True) for g in group]
+        return []
+
+    def _body_unit(self, unit: str) -> bool:
+        """A unit that can stand before an unknown verb: it ends as a body does, or is collective."""
+        main = UnitName.parse(unit).main
+        return self.body_ending.search(main) is not None or \
+            self.lexicon.unit_type(self.lexicon.canonical(unit)) == "collective"
+
+    def _joined(self, text: str, pending: list[str]) -> list[_Group]:
+        """省发展改革委会同省财政厅 with no verb after it: the join alone assigns the roles."""
+        for join in self.joins:
+            jm = join.search(text)
+            if jm:
+                group = self._verb_group("responsible", jm.group(0), join.id, True, pending + [text])
+                if len(group) == 2:          # both sides are units
+                    return [replace(g, unknown=True) for g in group]
+        return []
 
     def _items(self, body: str) -> list[_Item]:
         protected = [(m.start(), m.end()) for m in self.protected.finditer(body)]
@@ -525,13 +606,12 @@ class ResponsibilityExtractor:
                 return rule, m
         return None, None
 
-    def _verb_group(self, verb: Rule, m: regex.Match, parts: list[str]) -> list[_Group]:
+    def _verb_group(self, role: str, marker: str, rule_id: str, first_is_lead: bool,
+                    parts: list[str]) -> list[_Group]:
         """Groups of a verb item; [] when what precedes the verb is not a list of units."""
         units = [u for p in parts for u in self._units(p)]
         if not units or not all(self.lexicon.is_org_like(u.text) for u in units):
             return []
-        first_is_lead = bool(verb.attrs.get("first_is_lead", True))
-        marker = m.group("marker")
         for join in self.joins:           # A会同B负责: A leads, B co
             for i, unit in enumerate(units):
                 jm = join.search(unit.text)
@@ -544,7 +624,7 @@ class ResponsibilityExtractor:
                     co = _Group(role=join.attrs["right_role"], marker=marker, rule_id=join.id)
                     co.units = [replace(unit, text=right)] + units[i + 1:]
                     return [lead, co]
-        group = _Group(role=verb.attrs["role"], marker=marker, rule_id=verb.id, first_is_lead=first_is_lead)
+        group = _Group(role=role, marker=marker, rule_id=rule_id, first_is_lead=first_is_lead)
         group.units = units
         return [group]
 
@@ -581,12 +661,19 @@ class ResponsibilityExtractor:
 
     def _split_conjunction(self, text: str) -> list[str]:
         lex = self.lexicon
-        if lex.canonical(text) != text or lex.split_prefix(text)[1] in lex.cores:
-            return [text]     # a known name (人力资源和社会保障局) is never split
+        prefix, core = lex.split_prefix(text)
+        # a known name (人力资源和社会保障局, 和平区教育局) is never split, unless a body ends before a
+        # conjunction in what was read as its place prefix (合肥海关和省商务厅)
+        body_first = any(self.body_ending.search(prefix[:m.start()])
+                         for m in self.conjunction.finditer(prefix))
+        if (lex.canonical(text) != text or core in lex.cores) and not body_first:
+            return [text]
+        def unit(name: str) -> bool:   # a typed body, or a named one (中华全国供销合作总社)
+            return lex.unit_type(lex.canonical(name)) != "other" or \
+                len(name) >= 3 and self.body_ending.search(name) is not None
         for m in self.conjunction.finditer(text):
             left, right = text[:m.start()], text[m.end():]
-            if left and right and lex.unit_type(lex.canonical(left)) != "other" \
-                    and lex.unit_type(lex.canonical(right)) != "other":
+            if left and right and unit(left) and unit(right):
                 return [left] + self._split_conjunction(right)
         return [text]
 
@@ -668,7 +755,17 @@ class ResponsibilityExtractor:
                             and not _inside_child(doc, section, c.start) for c in found)
             if _TRAILING_PUNCT.match(after) and alone:
                 return section.heading.strip()
-        return _sentence_before(doc, clause.open_pos, self._is_label_line)
+        task = _sentence_before(doc, clause.open_pos, self._is_label_line)
+        # （合肥海关负责）巩固…出口占比。（省商务厅牵头…）: a clause the sentence opens with closes the
+        # task before it, not this one
+        start = text.rfind(task, 0, clause.open_pos) if task else -1
+        if start >= 0:
+            end = start + len(task)
+            before = [c.close_end for c in found if start <= c.open_pos and c.close_end <= end]
+            rest = text[max(before):end].strip() if before else ""
+            if rest:
+                return rest
+        return task
 
     def _is_label_line(self, sentence: str) -> bool:
         compact = _WS.sub("", sentence)
