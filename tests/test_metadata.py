@@ -157,7 +157,7 @@ def test_national_notice():
     m = meta_of(NATIONAL)
     assert m == DocumentMeta(title="国务院关于印发“十四五”数字经济发展规划的通知", issuer="国务院",
                              doc_number="国发〔2021〕29号", issue_date=dt.date(2021, 12, 12),
-                             period_start=2021, period_end=2025)
+                             period_start=2021, period_end=2025, place_code="000000", place_name="全国")
 
 
 def test_national_notice_number_on_the_title_line_and_chinese_date():
