@@ -513,7 +513,10 @@ def extract_metadata(text: str, raw_text: str | None = None, *,
     doc_number = find_doc_number(lines, vocab, sites)
     header = _header(lines, sites, vocab)
     page_parts = [part for line in header for part in _SPLIT_TITLE.split(line) if part.strip()]
-    place = find_place(issuer, title, doc_number, "\n".join(header) + "\n" + text, header=page_parts,
+    # the context that settles a shared name (朝阳区) includes the raw page header: a site's name
+    # (北京市朝阳区人民政府网站) is no issuer, but it does say which 朝阳区
+    context = "\n".join(header + raw_lines[:_HEADER_LINES]) + "\n" + text
+    place = find_place(issuer, title, doc_number, context, header=page_parts,
                        places_path=places_path or PLACES_FILE)
     return DocumentMeta(
         title=title,

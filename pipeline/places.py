@@ -170,13 +170,22 @@ def load_place_rules(path: Path = PLACES_FILE) -> PlaceRules:
 _UNDECIDED = object()       # the evidence names no place: look at the next piece
 
 
+def _context_names(division: Division, divisions: Divisions) -> list[str]:
+    """How an enclosing division may be named in running text: its forms and, for a city, its bare
+    name (长春现代化都市圈 names 长春市)."""
+    names = divisions.names_of(division.code)
+    if division.level == "prefecture" and division.name.endswith("市") and len(division.name) >= 3:
+        names.append(division.name[:-1])
+    return names
+
+
 def _settle(codes: Iterable[str], divisions: Divisions, context: str) -> str | None:
     """One code from several: the one whose enclosing division is named in ``context``."""
     codes = list(dict.fromkeys(codes))
     if len(codes) == 1:
         return codes[0]
     named = [c for c in codes if any(name in context for a in divisions.ancestors(c)
-                                     for name in divisions.names_of(a.code))]
+                                     for name in _context_names(a, divisions))]
     return named[0] if len(named) == 1 else None
 
 
