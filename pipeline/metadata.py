@@ -71,6 +71,12 @@ _LABELLED_DATE = regex.compile(rf"(?:发布时间|发布日期|成文日期|印�
 _PRINT_DATE = regex.compile(rf"(?:{_DATE_CN})\s*印发\s*$")
 _STAMP = regex.compile(rf"^(?:{_DATE_ISO})(?:\s|$)")
 _SOURCE = regex.compile(r"(?:来源|信息来源|发布机构|发文机关)\s*[:：]\s*(?P<org>[^\s|｜,，;；]{2,40})")
+# the labelled cells of a portal's metadata table (标　　题：<tab>X) or of a database export (【标题】X),
+# which page-furniture removal takes out of the text: read from the raw header when the text says nothing
+_LABELLED_TITLE = regex.compile(r"(?:^|\t)(?:标\s*题|文件名称|【标题】)\s*[:：]?\s*\t?(?P<v>[^\t]{4,120})")
+_LABELLED_NUMBER = regex.compile(r"(?:^|\t)(?:发文字号|文\s*号|【发文字号】)\s*[:：]?\s*\t?(?P<v>[^\t]{4,40})")
+_LABELLED_ISSUER = regex.compile(r"(?:^|\t)(?:【发布部门】|【制定机关】)\s*(?P<v>[^\t]{2,60})")
+_RAW_HEADER_LINES = 40
 
 _DOC_NUMBER = regex.compile(
     r"(?P<prefix>\p{Han}+)\s*[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*第?\s*(?P<n>\d{1,4})\s*号")
@@ -163,6 +169,12 @@ class SiteRules:
         for kind in _FURNITURE_KINDS:
             if any(rule.search(s) for rule in self.by_kind.get(kind, ())):
                 return kind
+        spans = self.separators(line)          # 中国政府网_中央人民政府门户网站: every part a site's name
+        if spans:
+            cuts = [0] + [p for span in sorted(set(spans)) for p in span] + [len(line)]
+            parts = [line[cuts[i]:cuts[i + 1]] for i in range(0, len(cuts), 2)]
+            if all(self.is_site_name(p) for p in parts if p.strip()):
+                return "site_name"
         return None
 
     def is_site_name(self, text: str) -> bool:
@@ -481,6 +493,28 @@ def find_plan_period(title: str | None, lines: list[str], sites: SiteRules | Non
     return None
 
 
+def _labelled(pattern: regex.Pattern, raw_lines: list[str]) -> str | None:
+    for line in raw_lines[:_RAW_HEADER_LINES]:
+        m = pattern.search(line)
+        if m:
+            return m.group("v").strip()
+    return None
+
+
+def _labelled_title(raw_lines: list[str], vocab: Vocabulary, sites: SiteRules) -> str | None:
+    """The title of a portal's metadata table (``标　　题：<tab>X``) when the text shows none."""
+    value = _labelled(_LABELLED_TITLE, raw_lines)
+    if value is None or not is_title_like(value, vocab) or sites.kind_of(value):
+        return None
+    return _clean_title(value, vocab, sites)[0] or None
+
+
+def _labelled_number(raw_lines: list[str], vocab: Vocabulary) -> str | None:
+    value = _labelled(_LABELLED_NUMBER, raw_lines)
+    found = doc_number_at_end(_compact(value), vocab) if value else None
+    return found[1] if found and found[0] == 0 else None
+
+
 @functools.lru_cache(maxsize=8)
 def metadata_vocabulary(vocabulary_path: Path = DEFAULT_VOCABULARY, words_path: Path = METADATA_WORDS_FILE) -> Vocabulary:
     """boilerplate.toml's vocabulary with the header reader's own title nouns and body endings
@@ -507,10 +541,10 @@ def extract_metadata(text: str, raw_text: str | None = None, *,
     sites = load_site_rules(sites_path or SITES_FILE)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     raw_lines = _prepare_raw(raw_text, raw_script) if raw_text else []
-    title = find_title(lines, vocab, sites)
+    title = find_title(lines, vocab, sites) or _labelled_title(raw_lines, vocab, sites)
     period = find_plan_period(title, lines, sites)
-    issuer = find_issuer(lines, raw_lines, vocab, title, sites)
-    doc_number = find_doc_number(lines, vocab, sites)
+    issuer = find_issuer(lines, raw_lines, vocab, title, sites) or _labelled(_LABELLED_ISSUER, raw_lines)
+    doc_number = find_doc_number(lines, vocab, sites) or _labelled_number(raw_lines, vocab)
     header = _header(lines, sites, vocab)
     page_parts = [part for line in header for part in _SPLIT_TITLE.split(line) if part.strip()]
     # the context that settles a shared name (朝阳区) includes the raw page header: a site's name

@@ -192,6 +192,57 @@ def test_district_page_site_name_is_not_the_issuer_and_settles_the_district(tmp_
     # 朝阳区 is also a district of 长春市: the page's header names 北京市
     assert (m.place_code, m.place_name) == ("110105", "北京市朝阳区")
 
+CENTRAL_PORTAL_METADATA_TABLE = """<html><head><meta charset="utf-8"><title>中国政府网_中央人民政府门户网站</title></head><body>
+<div class="header"><img alt="中国政府网" src="logo.png"><span>中华人民共和国中央人民政府</span></div>
+<div class="BreadcrumbNav"><a>首页</a> &gt; <a>政策</a> &gt; <a>国务院政策文件库</a> &gt; <a>国务院文件</a></div>
+<table class="pctoubu">
+<tr><td><b>索  引  号：</b></td><td>000014349/2023-00066</td><td><b>主题分类：</b></td><td>城乡建设、环境保护\其他</td></tr>
+<tr><td><b>发文机关：</b></td><td>国务院办公厅</td><td><b>成文日期：</b></td><td>2023年12月20日</td></tr>
+<tr><td><b>标　　题：</b></td><td colspan="3">国务院办公厅关于加快构建废弃物循环利用体系的意见</td></tr>
+<tr><td><b>发文字号：</b></td><td>国办发〔2023〕48号</td><td><b>发布日期：</b></td><td>2023年12月28日</td></tr>
+</table>
+<div class="pages_content">
+<p>国办发〔2023〕48号</p>
+<p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p>
+<p>加快构建废弃物循环利用体系，对提高资源利用效率具有重要意义。经国务院同意，现提出如下意见。</p>
+<p>一、总体要求</p>
+<p>到2025年，初步建成覆盖各领域的废弃物循环利用体系。</p>
+<p style="text-align:right">国务院办公厅</p><p style="text-align:right">2023年12月20日</p>
+<p>（本文有删减）</p>
+</div>
+<div class="footer">主办单位：国务院办公厅 运行维护单位：中国政府网运行中心 版权所有：中国政府网</div>
+</body></html>
+"""
+
+CENTRAL_PORTAL_BROKEN_TITLE = """<html><head><meta charset="utf-8"><title>中国政府网</title></head><body>
+<p>中国政府网</p>
+<p>国务院关于推动某产业高质量发展</p>
+<p>加快建设现代化产业体系的意见</p>
+<p>国发〔2024〕3号</p>
+<p>各省、自治区、直辖市人民政府，国务院各部委、各直属机构：</p>
+<p>为推动某产业高质量发展，现提出如下意见。</p>
+<p>国务院</p><p>2024年1月9日</p>
+</body></html>
+"""
+
+
+def test_central_portal_title_only_in_its_metadata_table(tmp_path):
+    # the <title> is two site names; furniture removal takes the 标题 row out of the text: the raw row says
+    m = page_meta(tmp_path, CENTRAL_PORTAL_METADATA_TABLE)
+    assert m.title == "国务院办公厅关于加快构建废弃物循环利用体系的意见"
+    assert m.issuer == "国务院办公厅"
+    assert m.doc_number == "国办发〔2023〕48号"
+    assert m.issue_date == dt.date(2023, 12, 20)
+    assert m.place_code == "000000"
+
+
+def test_central_portal_site_line_above_a_title_broken_over_two_lines(tmp_path):
+    m = page_meta(tmp_path, CENTRAL_PORTAL_BROKEN_TITLE)
+    assert m.title == "国务院关于推动某产业高质量发展加快建设现代化产业体系的意见"
+    assert m.issuer == "国务院"
+    assert m.doc_number == "国发〔2024〕3号"
+
+
 
 @pytest.mark.parametrize("line,kind", [
     ("中国政府网", "site_name"),
@@ -204,6 +255,8 @@ def test_district_page_site_name_is_not_the_issuer_and_settles_the_district(tmp_
     ("关于加强政府网站建设的通知", None),
     ("某某市人民政府文件", None),
     ("国务院办公厅", None),
+    ("中国政府网_中央人民政府门户网站", "site_name"),
+    ("国务院关于印发某规划的通知_国务院文件_中国政府网", None),
 ])
 def test_site_furniture_kinds(line, kind):
     assert load_site_rules().kind_of(line) == kind
