@@ -338,8 +338,8 @@ def _lone_body_above(line: str, below: str, vocab: Vocabulary) -> bool:
     ``某省2022年…统计公报``): a site's header or a column, not the start of the title. Issuers open a
     title only before 关于/印发 or before another issuer (joint issuers over lines)."""
     s, b = _compact(line), _compact(below)
-    if not vocab.org_end.search(s.split()[0] if s else s) or _OPENS_SUBJECT.match(b):
-        return False
+    if not vocab.org_end.search(s) or _OPENS_SUBJECT.match(b) or regex.search(r"关于|印发|转发|的", s):
+        return False              # 关于进一步加强基层医院 / 建设的实施意见: a title broken after a noun
     return not vocab.org_end.search(below.split()[0]) if below.split() else True
 
 
