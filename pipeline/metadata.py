@@ -27,16 +27,25 @@ Decisions:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import regex
 
+from .extract.rules import Rule, load_ruleset, read_toml
 from .models import DocumentMeta
 from .numerals import cn_integer
-from .normalize import (DEFAULT_VOCABULARY, Vocabulary, detect_script, fold_characters, is_title_like,
-                        load_vocabulary, to_simplified)
+from .normalize import (DEFAULT_VOCABULARY, Vocabulary, _alternation, detect_script, fold_characters,
+                        is_title_like, load_vocabulary, to_simplified)
+from .places import PLACES_FILE, byline_government, find_place
+
+SITES_FILE = Path(__file__).resolve().parent.parent / "rules" / "sites.toml"
+METADATA_WORDS_FILE = Path(__file__).resolve().parent.parent / "rules" / "metadata.toml"
+_FURNITURE_KINDS = ("site_name", "column", "breadcrumb", "database")
 
 _HEADER_LINES = 15
 _LABEL_LINE = regex.compile(
@@ -51,18 +60,29 @@ _DATE_CN = r"(?P<y>\d{4}|[〇○O零一二三四五六七八九]{4})\s*年\s*(?P
 _DATE_ISO = r"(?P<y2>\d{4})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
 _DATE = regex.compile(rf"{_DATE_CN}|{_DATE_ISO}")
 _DATE_LINE = regex.compile(rf"^(?:{_DATE_CN})$")
+# a bulletin signed with a month only: 某县统计局 / （2023年5月）; read for the signers, not as the date
+_MONTH_LINE = regex.compile(r"^[（(]?(?:19|20)\d{2}年\d{1,2}月[）)]?$")
 # the date under a title: （2023年1月5日）, （2023年3月5日第十四届全国人民代表大会第一次会议通过）,
 # ——2023年3月5日在第十四届全国人民代表大会第一次会议上 (a government work report)
-_UNDER_TITLE_DATE = regex.compile(rf"^(?:[（(](?:{_DATE_CN})[^（）()]{{0,40}}[）)]|——\s*(?:{_DATE_CN}).{{0,40}})$")
+# ----2013年2月28日在… (ASCII dashes), 2025年1月20日在某省第十四届人民代表大会第三次会议上 (no dash)
+_UNDER_TITLE_DATE = regex.compile(rf"^(?:[（(](?:{_DATE_CN})[^（）()]{{0,40}}[）)]|(?:——|-{{2,}}|－{{2,}})\s*(?:{_DATE_CN}).{{0,40}}"
+                                  rf"|(?:{_DATE_CN})在.{{2,60}}(?:会议|大会).{{0,30}})$")
 _LABELLED_DATE = regex.compile(rf"(?:发布时间|发布日期|成文日期|印发日期|发文日期|公布日期)\s*[:：]?\s*(?:{_DATE_CN}|{_DATE_ISO})")
 _PRINT_DATE = regex.compile(rf"(?:{_DATE_CN})\s*印发\s*$")
 _STAMP = regex.compile(rf"^(?:{_DATE_ISO})(?:\s|$)")
 _SOURCE = regex.compile(r"(?:来源|信息来源|发布机构|发文机关)\s*[:：]\s*(?P<org>[^\s|｜,，;；]{2,40})")
+# the labelled cells of a portal's metadata table (标　　题：<tab>X) or of a database export (【标题】X),
+# which page-furniture removal takes out of the text: read from the raw header when the text says nothing
+_LABELLED_TITLE = regex.compile(r"(?:^|\t)(?:标\s*题|文件名称|【标题】)\s*[:：]?\s*\t?(?P<v>[^\t]{4,120})")
+_LABELLED_NUMBER = regex.compile(r"(?:^|\t)(?:发文字号|文\s*号|【发文字号】)\s*[:：]?\s*\t?(?P<v>[^\t]{4,40})")
+_LABELLED_ISSUER = regex.compile(r"(?:^|\t)(?:【发布部门】|【制定机关】)\s*(?P<v>[^\t]{2,60})")
+_RAW_HEADER_LINES = 40
 
 _DOC_NUMBER = regex.compile(
     r"(?P<prefix>\p{Han}+)\s*[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*第?\s*(?P<n>\d{1,4})\s*号")
 _MAX_PREFIX = 8        # 机关代字 + 发/办/函…: 国发, 沪松府, 闵府办发, 沪发改规范
 _NOTICE = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|印发).*(?:的)?(?:通知|决定|意见|批复|通报|公告|通告|函|报告|命令|令)$")
+_NOTICE_OPEN = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|印发)")   # …关于…的若干措施: any document noun
 _RED_HEADER = regex.compile(r"^(?P<org>\S{2,30}?)文件$")
 _YEAR_RANGE = regex.compile(r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:[-—–－~～]+|至|到)\s*(?P<b>(?:19|20)\d{2})\s*年?")
 _FIVE_YEAR = regex.compile(r"十(?P<n>[一二三四五六七八九])五|第十(?P<n2>[一二三四五六七八九])个五年|[“\"「]十五[”\"」]")
@@ -70,6 +90,7 @@ _SPLIT_TITLE = regex.compile(r"[|｜_]")
 # a gov.cn metadata row: 标  题：X / 发文机关：X (the label is not part of the value)
 _META_LABEL = regex.compile(r"^(?:标\s*题|文件名称|名\s*称)\s*[:：]\s*")
 _LEADING_NUMBER = regex.compile(r"^\p{Han}{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号\s*(?=\S)")
+_BYLINE_LINES = 10         # a report's byline sits right under its title (below a news page's furniture)
 _MAX_TITLE_LINES = 4       # a title broken over at most this many lines
 _MAX_TITLE_LINE = 40
 _PERIOD_LINE = regex.compile(r"^[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:[-—–－~～]+|至|到)\s*(?:19|20)\d{2}\s*年?\s*[）)]$")
@@ -136,11 +157,97 @@ def _prepare_raw(raw_text: str, script: str | None = None) -> list[str]:
     return [line.strip() for line in fold_characters(text).split("\n") if line.strip()]
 
 
-def _header(lines: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class SiteRules:
+    """rules/sites.toml: what names a web site or a database around a document, by kind."""
+
+    by_kind: dict[str, tuple[Rule, ...]]
+
+    def kind_of(self, line: str) -> str | None:
+        """``site_name``, ``column``, ``breadcrumb`` or ``database`` when ``line`` is such furniture."""
+        s = _compact(line)
+        for kind in _FURNITURE_KINDS:
+            if any(rule.search(s) for rule in self.by_kind.get(kind, ())):
+                return kind
+        spans = self.separators(line)          # 中国政府网_中央人民政府门户网站: every part a site's name
+        if spans:
+            cuts = [0] + [p for span in sorted(set(spans)) for p in span] + [len(line)]
+            parts = [line[cuts[i]:cuts[i + 1]] for i in range(0, len(cuts), 2)]
+            if all(self.is_site_name(p) for p in parts if p.strip()):
+                return "site_name"
+        return None
+
+    def is_site_name(self, text: str) -> bool:
+        s = _compact(text)
+        return any(rule.search(s) for rule in self.by_kind.get("site_name", ()) + self.by_kind.get("column", ()))
+
+    def separators(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for rule in self.by_kind.get("separator", ()) for m in rule.finditer(text)]
+
+
+@functools.lru_cache(maxsize=4)
+def load_site_rules(path: Path = SITES_FILE) -> SiteRules:
+    by_kind: dict[str, list[Rule]] = {}
+    for rule in load_ruleset(path):
+        by_kind.setdefault(rule.attrs.get("kind", ""), []).append(rule)
+    return SiteRules(by_kind={k: tuple(v) for k, v in by_kind.items()})
+
+
+def _drop_site_parts(line: str, sites: SiteRules) -> tuple[str, bool]:
+    """A page title without its site's and columns' names: ``X_国务院文件_中国政府网`` → ``X_国务院文件``,
+    ``站点名-X`` → ``X``. True when something was dropped (the line is a page title)."""
+    spans = sorted(set(sites.separators(line)))
+    if not spans:
+        return line, False
+    cuts = [0] + [p for span in spans for p in span] + [len(line)]
+    parts = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]     # the text between separators
+    first, last = 0, len(parts) - 1
+    while first < last and sites.is_site_name(line[parts[first][0]:parts[first][1]]):
+        first += 1
+    while last > first and sites.is_site_name(line[parts[last][0]:parts[last][1]]):
+        last -= 1
+    if first == 0 and last == len(parts) - 1:
+        return line, False
+    return line[parts[first][0]:parts[last][1]].strip(), True
+
+
+def _strip_site_prefix(line: str, sites: SiteRules, vocab: Vocabulary) -> str:
+    """``中国政府网国务院办公厅关于…的意见`` → ``国务院办公厅关于…的意见``: a site's name glued to a title."""
+    s = line.strip()
+    for k in range(3, min(len(s) - 3, 40)):
+        if sites.is_site_name(s[:k]) and is_title_like(s[k:], vocab):
+            return s[k:].strip()
+    return s
+
+
+_PORTAL_LABEL = regex.compile(r"^[\p{Han} 　]{2,8}[：:]$")     # a label cell of a portal's metadata table
+_MAX_LABEL_VALUE = 20
+
+
+def _header(lines: list[str], sites: SiteRules | None = None, vocab: Vocabulary | None = None) -> list[str]:
     """The lines before the first outline heading (at most ``_HEADER_LINES``), a metadata label
-    (``标  题：``) taken off, a 文号 opening a title line (``京政办发〔2016〕26号《…的通知》``) too."""
+    (``标  题：``) taken off, a 文号 opening a title line (``京政办发〔2016〕26号《…的通知》``) too.
+    With ``sites``: a site's name, column, breadcrumb or database header is left out (it does not
+    count in the limit), and so is a portal's label cell (``公开方式：``) with its short value."""
     out: list[str] = []
-    for line in lines[:_HEADER_LINES]:
+    skip_value = False
+    kept = 0
+    for line in lines[:_HEADER_LINES * 3]:
+        if sites is not None:
+            if skip_value:
+                skip_value = False
+                if len(_compact(line)) <= _MAX_LABEL_VALUE and not _SENTENCE_PUNCT.search(line):
+                    continue
+            if sites.kind_of(line):
+                continue
+            if _PORTAL_LABEL.match(line.strip()):
+                skip_value = True
+                continue
+            if vocab is not None:
+                line = _strip_site_prefix(line, sites, vocab)
+        if kept >= _HEADER_LINES:
+            break
+        kept += 1
         if _LABEL_LINE.match(line):
             break
         line = _META_LABEL.sub("", line).strip()
@@ -152,8 +259,17 @@ def _header(lines: list[str]) -> list[str]:
     return out
 
 
-def _clean_title(title: str, vocab: Vocabulary) -> str:
-    parts = [p for p in _SPLIT_TITLE.split(title) if p.strip()]
+def _clean_title(title: str, vocab: Vocabulary, sites: SiteRules | None = None) -> tuple[str, bool]:
+    """The title without page-title parts, draft marks, a closing 文号 and stray spaces; True when
+    ``title`` was a page title (``X_站点名``, ``站点名|X``)."""
+    dropped = False
+    if sites is not None:
+        title, dropped = _drop_site_parts(title, sites)
+    # a page title loses its columns too (X_国务院文件): split at every separator, else at | ｜ _ only
+    splitter = regex.compile("|".join(r.pattern.pattern for r in sites.by_kind.get("separator", ()))) \
+        if dropped and sites is not None else _SPLIT_TITLE
+    parts = [p for p in splitter.split(title) if p and p.strip()]
+    page_title = dropped or len(parts) > 1
     with_kw = [p for p in parts if vocab.title_keyword.search(p)]
     title = max(with_kw or parts, key=len) if parts else title
     title = title.strip()
@@ -166,7 +282,10 @@ def _clean_title(title: str, vocab: Vocabulary) -> str:
     title = regex.sub(rf"[（(]\s*(?:{marks})\s*[）)]", "", title)
     # Spaces only between two Han characters, one at most.
     title = regex.sub(r"(?<!\p{Han}) +| +(?!\p{Han})", "", title.strip())
-    return regex.sub(r" {2,}", " ", title).strip()
+    title = regex.sub(r" {2,}", " ", title).strip()
+    if regex.fullmatch(r"\p{Han}(?: \p{Han}){2,}", title):
+        title = title.replace(" ", "")                # a letter-spaced title: 政 府 工 作 报 告
+    return title, page_title
 
 
 def _is_continuation(line: str, vocab: Vocabulary) -> bool:
@@ -196,6 +315,8 @@ def _broken_title(header: list[str], i: int, vocab: Vocabulary) -> str | None:
     ``奋力书写中国式现代化新篇章的意见``; the lines are joined until one ends with a document noun."""
     if not _title_piece(header[i], vocab) or _ends_title(header[i], vocab):
         return None
+    if i + 1 < len(header) and _lone_body_above(header[i], header[i + 1], vocab):
+        return None
     candidate = header[i]
     for line in header[i + 1:i + _MAX_TITLE_LINES]:
         if not _title_piece(line, vocab):
@@ -209,46 +330,84 @@ def _broken_title(header: list[str], i: int, vocab: Vocabulary) -> str | None:
     return None
 
 
+_OPENS_SUBJECT = regex.compile(r"^(?:关于|印发|转发|批转|联合印发)")
+
+
+def _lone_body_above(line: str, below: str, vocab: Vocabulary) -> bool:
+    """An organisation's name alone above a title that does not continue it (``某市统计局`` over
+    ``某省2022年…统计公报``): a site's header or a column, not the start of the title. Issuers open a
+    title only before 关于/印发 or before another issuer (joint issuers over lines)."""
+    s, b = _compact(line), _compact(below)
+    if not vocab.org_end.search(s) or _OPENS_SUBJECT.match(b) or regex.search(r"关于|印发|转发|的", s):
+        return False              # 关于进一步加强基层医院 / 建设的实施意见: a title broken after a noun
+    return not vocab.org_end.search(below.split()[0]) if below.split() else True
+
+
 def _ends_title(line: str, vocab: Vocabulary) -> bool:
     """Ends with a document noun (…的通知, …实施方案), perhaps followed by a period in brackets."""
     s = regex.sub(r"[（(][^（）()]*[）)]$", "", _compact(line)).rstrip("》>〉")
     return regex.search(rf"(?:{vocab.title_keyword.pattern})$", s) is not None
 
 
-def find_title(lines: list[str], vocab: Vocabulary) -> str | None:
-    header = _header(lines)
-    for i, line in enumerate(header):
+def _first_title(header: list[str], vocab: Vocabulary, sites: SiteRules | None, start: int = 0,
+                 before_text: bool = False) -> tuple[str, bool, int] | None:
+    """The first title in ``header`` from ``start``: (title, from a page title, index after its lines).
+    ``before_text``: only a title above the first sentence of running text."""
+    for i in range(start, len(header)):
+        line = header[i]
         s = _compact(line)
         number = doc_number_at_end(s, vocab)
+        if before_text and _SENTENCE_PUNCT.search(s):
+            return None
         if _SENTENCE_PUNCT.search(s) or _RED_HEADER.match(s) or (number and number[0] == 0) or _DATE_LINE.match(s):
             continue
         broken = _broken_title(header, i, vocab)
         if broken is not None:
-            return _clean_title(broken, vocab) or None
+            title, page = _clean_title(broken, vocab, sites)
+            return (title, page, i + 1) if title else None
         candidate = line
         j = i + 1
         while j < len(header) and _is_continuation(header[j], vocab):
             candidate += header[j]
             j += 1
         if is_title_like(candidate, vocab):
-            return _clean_title(candidate, vocab) or None
+            title, page = _clean_title(candidate, vocab, sites)
+            return (title, page, j) if title else None
     return None
 
 
-def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, title: str | None = None) -> str | None:
-    header = _header(lines)
+def find_title(lines: list[str], vocab: Vocabulary, sites: SiteRules | None = None) -> str | None:
+    """The document's title. A page title (``X_站点名``) gives way to a title line of the body below
+    it: the body's own title wins when the two differ."""
+    header = _header(lines, sites, vocab)
+    first = _first_title(header, vocab, sites)
+    if first is None:
+        return None
+    title, page, end = first
+    if page:
+        body = _first_title(header, vocab, sites, end, before_text=True)
+        if body is not None and not body[1]:
+            return body[0]
+    return title
+
+
+def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, title: str | None = None,
+                sites: SiteRules | None = None) -> str | None:
+    header = _header(lines, sites, vocab)
     for line in ([title] if title else []) + header:   # the title may have been broken over lines
-        m = _NOTICE.match(regex.sub(r"\s+", " ", line.strip()))
+        flat = regex.sub(r"\s+", " ", line.strip())
+        m = _NOTICE.match(flat) or (_NOTICE_OPEN.match(flat) if _ends_title(flat, vocab) else None)
         org = m.group("org").strip() if m else ""
-        if org and vocab.org_end.search(org):
+        if org and vocab.org_end.search(org) and not (sites and sites.kind_of(org)):
             return org               # joint issuers stay separated by their space
     for i, line in enumerate(lines[1:], 1):
-        if not _DATE_LINE.match(_compact(line)):
+        if not _DATE_LINE.match(_compact(line)) and not _MONTH_LINE.match(_compact(line)):
             continue
         signers: list[str] = []          # joint issuers sign on up to three lines above the date
         for prev in reversed(lines[max(0, i - 3):i]):
             names = prev.split()
             if not names or len(_compact(prev)) > 40 or _CLAUSE_PUNCT.search(prev) or \
+                    (sites is not None and sites.kind_of(prev)) or \
                     not all(vocab.org_end.search(n) for n in names) or (len(names) == 1 and len(names[0]) > 30):
                 break
             signers.insert(0, " ".join(names))
@@ -262,7 +421,8 @@ def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, title
         m = _SOURCE.search(line)
         if m and vocab.org_end.search(m.group("org")):
             return m.group("org")
-    return None
+    # a report delivered to a congress: the government of its byline (广东省省长 某某 → 广东省人民政府)
+    return byline_government(header[:_BYLINE_LINES])
 
 
 def doc_number_at_end(line: str, vocab: Vocabulary) -> tuple[int, str] | None:
@@ -289,10 +449,12 @@ def doc_number_at_end(line: str, vocab: Vocabulary) -> tuple[int, str] | None:
     return start, f"{prefix}〔{m.group('year')}〕{int(m.group('n'))}号"
 
 
-def find_doc_number(lines: list[str], vocab: Vocabulary) -> str | None:
-    """The document's own 文号: on its own line or closing a title line of the header."""
-    for line in _header(lines):
+def find_doc_number(lines: list[str], vocab: Vocabulary, sites: SiteRules | None = None) -> str | None:
+    """The document's own 文号: on its own line (perhaps in brackets: ``（皖开放办〔2022〕6号）``) or closing
+    a title line of the header."""
+    for line in _header(lines, sites, vocab):
         s = _compact(line)
+        s = regex.sub(r"^[（(](.+)[）)]$", r"\1", s)
         if _SENTENCE_PUNCT.search(s):
             continue                 # running text cites other documents' numbers
         found = doc_number_at_end(s, vocab)
@@ -301,11 +463,11 @@ def find_doc_number(lines: list[str], vocab: Vocabulary) -> str | None:
     return None
 
 
-def find_issue_date(lines: list[str], raw_lines: list[str]) -> dt.date | None:
+def find_issue_date(lines: list[str], raw_lines: list[str], sites: SiteRules | None = None) -> dt.date | None:
     date = _first_date(_DATE_LINE, [_compact(x) for x in lines])
     if date:
         return date
-    date = _first_date(_UNDER_TITLE_DATE, [_compact(x) for x in _header(lines)])
+    date = _first_date(_UNDER_TITLE_DATE, [_compact(x) for x in _header(lines, sites)])
     if date:
         return date
     for source in (lines, raw_lines):
@@ -319,36 +481,84 @@ def find_issue_date(lines: list[str], raw_lines: list[str]) -> dt.date | None:
     return _first_date(_STAMP, raw_lines[:8])
 
 
-def find_plan_period(title: str | None, lines: list[str]) -> tuple[int, int] | None:
+def find_plan_period(title: str | None, lines: list[str], sites: SiteRules | None = None) -> tuple[int, int] | None:
     if title:
         period = find_period(title)
         if period:
             return period
-    for line in _header(lines):
+    for line in _header(lines, sites):
         period = find_period(line)
         if period:
             return period
     return None
 
 
+def _labelled(pattern: regex.Pattern, raw_lines: list[str]) -> str | None:
+    for line in raw_lines[:_RAW_HEADER_LINES]:
+        m = pattern.search(line)
+        if m:
+            return m.group("v").strip()
+    return None
+
+
+def _labelled_title(raw_lines: list[str], vocab: Vocabulary, sites: SiteRules) -> str | None:
+    """The title of a portal's metadata table (``标　　题：<tab>X``) when the text shows none."""
+    value = _labelled(_LABELLED_TITLE, raw_lines)
+    if value is None or not is_title_like(value, vocab) or sites.kind_of(value):
+        return None
+    return _clean_title(value, vocab, sites)[0] or None
+
+
+def _labelled_number(raw_lines: list[str], vocab: Vocabulary) -> str | None:
+    value = _labelled(_LABELLED_NUMBER, raw_lines)
+    found = doc_number_at_end(_compact(value), vocab) if value else None
+    return found[1] if found and found[0] == 0 else None
+
+
+@functools.lru_cache(maxsize=8)
+def metadata_vocabulary(vocabulary_path: Path = DEFAULT_VOCABULARY, words_path: Path = METADATA_WORDS_FILE) -> Vocabulary:
+    """boilerplate.toml's vocabulary with the header reader's own title nouns and body endings
+    (rules/metadata.toml) added; page-furniture removal keeps the vocabulary without them."""
+    vocab = load_vocabulary(vocabulary_path)
+    extra = read_toml(words_path).get("document", {})
+    title_keywords = vocab.title_keywords + tuple(str(x) for x in extra.get("title_keywords", ()))
+    org_suffixes = vocab.org_suffixes + tuple(str(x) for x in extra.get("org_suffixes", ()))
+    return dataclasses.replace(vocab, title_keywords=title_keywords, org_suffixes=org_suffixes,
+                               title_keyword=regex.compile(_alternation(title_keywords)),
+                               org_end=regex.compile(rf"(?:{_alternation(org_suffixes)})$"))
+
+
 def extract_metadata(text: str, raw_text: str | None = None, *,
-                     vocabulary_path: Path | None = None, raw_script: str | None = None) -> DocumentMeta:
-    """Title, issuer, 文号, issue date and plan period of a normalized document.
+                     vocabulary_path: Path | None = None, raw_script: str | None = None,
+                     sites_path: Path | None = None, places_path: Path | None = None) -> DocumentMeta:
+    """Title, issuer, 文号, issue date, plan period and place of a normalized document.
 
     ``raw_text`` (optional) lets the issue date and issuer come from header
     and footer lines that boilerplate removal took out of ``text``; ``raw_script``
     is its script if already known (saves a second detection).
     """
-    vocab = load_vocabulary(vocabulary_path or DEFAULT_VOCABULARY)
+    vocab = metadata_vocabulary(vocabulary_path or DEFAULT_VOCABULARY)
+    sites = load_site_rules(sites_path or SITES_FILE)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     raw_lines = _prepare_raw(raw_text, raw_script) if raw_text else []
-    title = find_title(lines, vocab)
-    period = find_plan_period(title, lines)
+    title = find_title(lines, vocab, sites) or _labelled_title(raw_lines, vocab, sites)
+    period = find_plan_period(title, lines, sites)
+    issuer = find_issuer(lines, raw_lines, vocab, title, sites) or _labelled(_LABELLED_ISSUER, raw_lines)
+    doc_number = find_doc_number(lines, vocab, sites) or _labelled_number(raw_lines, vocab)
+    header = _header(lines, sites, vocab)
+    page_parts = [part for line in header for part in _SPLIT_TITLE.split(line) if part.strip()]
+    # the context that settles a shared name (朝阳区) includes the raw page header: a site's name
+    # (北京市朝阳区人民政府网站) is no issuer, but it does say which 朝阳区
+    context = "\n".join(header + raw_lines[:_HEADER_LINES]) + "\n" + text
+    place = find_place(issuer, title, doc_number, context, header=page_parts,
+                       places_path=places_path or PLACES_FILE)
     return DocumentMeta(
         title=title,
-        issuer=find_issuer(lines, raw_lines, vocab, title),
-        doc_number=find_doc_number(lines, vocab),
-        issue_date=find_issue_date(lines, raw_lines),
+        issuer=issuer,
+        doc_number=doc_number,
+        issue_date=find_issue_date(lines, raw_lines, sites),
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
+        place_code=place.code if place else None,
+        place_name=place.name if place else None,
     )

@@ -82,6 +82,9 @@ class DocumentMeta:
     issue_date: dt.date | None = None
     period_start: int | None = None
     period_end: int | None = None
+    # the issuing government's division (pipeline/places.py): 6-digit code, 000000 central
+    place_code: str | None = None
+    place_name: str | None = None
 
 
 @dataclass
@@ -134,6 +137,10 @@ class DocumentRow:
     period_start: int | None
     period_end: int | None
     kind: str | None           # plan | action_plan | work_report | statistical_bulletin | opinion | measures | notice | other
+    # issue 15: the issuing government's division; keyword-only with a default so that rows built
+    # without it still construct (the field keeps its place in the schema's column order)
+    place_code: str | None = field(default=None, kw_only=True)
+    place_name: str | None = field(default=None, kw_only=True)
     n_chars: int
     text: str
 

@@ -64,7 +64,8 @@ def document_row(doc: Document, kind: str | None = None) -> DocumentRow:
     return DocumentRow(doc_id=doc.doc_id, source_path=doc.source_path, source_format=doc.source_format,
                        encoding=doc.encoding, script=doc.script, title=m.title, issuer=m.issuer,
                        doc_number=m.doc_number, issue_date=m.issue_date, period_start=m.period_start,
-                       period_end=m.period_end, kind=kind, n_chars=len(doc.text), text=doc.text)
+                       period_end=m.period_end, kind=kind, place_code=m.place_code, place_name=m.place_name,
+                       n_chars=len(doc.text), text=doc.text)
 
 
 def section_rows(doc: Document) -> list[SectionRow]:

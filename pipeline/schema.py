@@ -40,6 +40,8 @@ _TABLES: dict[str, list[tuple[pa.Field, str]]] = {
         _f("period_end", _I16, True, "last year of the plan period"),
         _f("kind", _STR, True, "plan | action_plan | work_report | statistical_bulletin | opinion | measures | "
                                "notice | other"),
+        _f("place_code", _STR, True, "the issuing government's division: 6-digit code, 000000 for the central government"),
+        _f("place_name", _STR, True, "that division's full name, e.g. 上海市闵行区; 全国 for the central government"),
         _f("n_chars", _I32, False, "length of text"),
         _f("text", _STR, False, "normalized text (Simplified script, cleaned); all offsets point here"),
     ],

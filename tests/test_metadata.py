@@ -157,7 +157,7 @@ def test_national_notice():
     m = meta_of(NATIONAL)
     assert m == DocumentMeta(title="国务院关于印发“十四五”数字经济发展规划的通知", issuer="国务院",
                              doc_number="国发〔2021〕29号", issue_date=dt.date(2021, 12, 12),
-                             period_start=2021, period_end=2025)
+                             period_start=2021, period_end=2025, place_code="000000", place_name="全国")
 
 
 def test_national_notice_number_on_the_title_line_and_chinese_date():
@@ -373,3 +373,25 @@ def test_date_under_the_title():
     # counterexample: a date in running text of the header is not the issue date
     m = meta_of("某区行动方案\n为落实2023年1月5日会议精神，制定本方案。\n一、总体要求\n")
     assert m.issue_date is None
+
+
+def test_an_organisation_alone_above_a_title_is_not_part_of_it():
+    # a site's or bureau's name over a bulletin title that does not continue it
+    m = meta_of("某市统计局\n某省2022年国民经济和社会发展统计公报\n某省统计局\n2023年3月1日\n2022年，全省经济恢复向好。\n")
+    assert m.title == "某省2022年国民经济和社会发展统计公报"
+    assert m.issuer == "某省统计局"
+    # counterexample: a title broken after a word that ends like a body (医院) is still joined
+    m = meta_of("关于进一步加强基层医院\n建设的实施意见\n为加强基层医疗卫生服务能力，提出如下意见。\n")
+    assert m.title == "关于进一步加强基层医院建设的实施意见"
+
+
+def test_letter_spaced_title_and_bylines_without_an_issuer():
+    doc = ("政 府 工 作 报 告\n----2014年2月20日在某区第十五届人民代表大会第三次会议上\n某区人民政府区长 张三\n"
+           "各位代表：\n现在，我代表区人民政府向大会作工作报告。\n")
+    m = meta_of(doc)
+    assert m.title == "政府工作报告"
+    assert m.issue_date == dt.date(2014, 2, 20)            # ASCII dashes before the byline date
+    assert m.issuer == "某区人民政府"                        # the byline's government
+    m = meta_of("2025年某省政府工作报告\n2025年1月20日在某省第十四届人民代表大会第三次会议上某省省长某某作政府工作报告\n各位代表：\n")
+    assert m.issue_date == dt.date(2025, 1, 20)            # a byline date with no dash
+    assert m.issuer == "某省人民政府"
