@@ -438,11 +438,20 @@ def score_panel(pred_dir: Path, gold_dir: Path) -> dict[str, Any] | None:
         return None
     gold = pd.read_csv(path, dtype={"place_name": str, "indicator": str})
     pred = _read(pred_dir, "panel")
-    by_key = {} if pred.empty else {(r.place_name, int(r.year), r.indicator_code): r for r in pred.itertuples()}
+    # documents.place_name is the full chain (内蒙古自治区呼伦贝尔市海拉尔区); a hand-made panel may write the
+    # short form (呼伦贝尔市海拉尔区): a gold name matches the predicted chain it ends
+    by_key: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for r in ([] if pred.empty else pred.itertuples()):
+        by_key[(int(r.year), r.indicator_code)].append(r)
+
+    def find(name: str, year: int, code: str) -> Any:
+        rows = [r for r in by_key.get((year, code), []) if r.place_name == name or r.place_name.endswith(name)]
+        return rows[0] if len(rows) == 1 else None
+
     counts = Counter()
     problems: list[dict[str, Any]] = []
     for g in gold.itertuples():
-        p = by_key.get((g.place_name, int(g.year), g.indicator))
+        p = find(g.place_name, int(g.year), g.indicator)
         for gold_col, pred_col in (("target_low", "target_low"), ("target_high", "target_high"),
                                    ("actual", "actual")):
             want = getattr(g, gold_col)

@@ -202,14 +202,18 @@ def test_the_panel_is_scored_value_by_value_against_a_hand_made_one(tmp_path):
         "place_name,year,indicator,target_low,target_high,actual,unit\n"
         "某省,2025,gdp_growth,5,5,5.2,%\n"
         "某省,2026,gdp_growth,4.5,5,,%\n"
-        "某省,2025,cpi,,,0.3,%\n", "utf-8")
+        "某省,2025,cpi,,,0.3,%\n"
+        "某市某区,2025,gdp_growth,,,6.0,%\n", "utf-8")
     pd.DataFrame([
         {"place_code": "1", "place_name": "某省", "year": 2025, "indicator_code": "gdp_growth",
          "target_low": 5.0, "target_high": 5.0, "actual": 5.1},
         {"place_code": "1", "place_name": "某省", "year": 2026, "indicator_code": "gdp_growth",
          "target_low": 4.5, "target_high": 5.0, "actual": 4.9},
+        # the full chain of a district matches the short form a person wrote
+        {"place_code": "2", "place_name": "某省某市某区", "year": 2025, "indicator_code": "gdp_growth",
+         "target_low": None, "target_high": None, "actual": 6.0},
     ]).to_parquet(pred_dir / "panel.parquet")
     result = score_panel(pred_dir, gold_dir)
     # 5, 5 right and 5.1 wrong (2025); 4.5, 5 right and an outcome the gold has not (2026); cpi missing
     assert {k: result[k] for k in ("gold_values", "correct", "wrong", "missing", "extra")} == {
-        "gold_values": 6, "correct": 4, "wrong": 1, "missing": 1, "extra": 1}
+        "gold_values": 7, "correct": 5, "wrong": 1, "missing": 1, "extra": 1}
