@@ -88,11 +88,49 @@ def _alternation(terms: tuple[str, ...]) -> str:
     return "|".join(regex.escape(t.replace(" ", "")) for t in sorted(set(terms), key=lambda t: (-len(t), t)))
 
 
+# Every key of boilerplate.toml, by table: a misspelled or missing one fails at load (rules-check, extract).
+VOCABULARY_KEYS: dict[str, tuple[str, ...]] = {
+    "web": ("location_markers", "navigation", "nav_separators", "site_name_suffixes", "meta_labels",
+            "summary_labels", "footer", "cut_markers", "contact"),
+    "official": ("cc_labels", "record_markers", "closing_formulas", "attachment_labels"),
+    "document": ("title_keywords", "draft_marks", "org_suffixes"),
+}
+CHECK_KEYS = ("furniture", "not_furniture")
+
+
+def _vocabulary_error(path: Path, reason: str) -> Exception:
+    from .extract.rules import RuleError  # the error every rule file raises: rules-check and extract report it
+    return RuleError(path, None, reason)
+
+
+def _validated(data: dict, path: Path) -> dict:
+    tables = set(VOCABULARY_KEYS) | {"checks"}
+    unknown = sorted(set(data) - tables)
+    if unknown:
+        raise _vocabulary_error(path, f"unknown table(s) {unknown}; allowed: {sorted(tables)}")
+    for table, keys in (*VOCABULARY_KEYS.items(), ("checks", CHECK_KEYS)):
+        section = data.get(table, {} if table == "checks" else None)
+        if not isinstance(section, dict):
+            raise _vocabulary_error(path, f"needs a [{table}] table")
+        extra = sorted(set(section) - set(keys))
+        if extra:
+            raise _vocabulary_error(path, f"[{table}] has unknown key(s) {extra}; allowed: {list(keys)}")
+        for key in keys:
+            if key not in section:
+                if table == "checks":
+                    continue
+                raise _vocabulary_error(path, f"[{table}] needs {key} = [ … ]")
+            value = section[key]
+            if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+                raise _vocabulary_error(path, f"[{table}] {key} must be a list of non-empty strings")
+    return data
+
+
 @functools.lru_cache(maxsize=8)
 def load_vocabulary(path: Path = DEFAULT_VOCABULARY) -> Vocabulary:
-    """Read and compile the vocabulary file (cached per path)."""
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+    """Read, check and compile the vocabulary file (cached per path); a defect raises RuleError."""
+    from .extract.rules import read_toml
+    data = _validated(read_toml(Path(path)), Path(path))
     web, official, document = data["web"], data["official"], data["document"]
 
     def t(section: dict, key: str) -> tuple[str, ...]:
@@ -710,3 +748,16 @@ def normalize(raw_text: str, *, vocabulary_path: Path | None = None) -> Normaliz
     lines = remove_boilerplate(_prepare_lines(text), vocab)
     paragraphs = (clean_spaces(p) for p in _join_lines(lines, vocab))
     return NormalizedText(text="\n".join(p for p in paragraphs if p.strip()), script=script)
+
+
+def check_vocabulary(path: Path) -> list[str]:
+    """The ``[checks]`` lines of the vocabulary file that are misclassified: each ``furniture`` line must be
+    recognised as page furniture wherever it stands, each ``not_furniture`` line must not (rules-check)."""
+    with open(path, "rb") as fh:
+        checks = tomllib.load(fh).get("checks", {})
+    vocab = load_vocabulary(Path(path))
+    failures = [f"{path}: furniture example {line!r} is not recognised as furniture"
+                for line in checks.get("furniture", []) if not _is_furniture(line, vocab)]
+    failures += [f"{path}: counterexample {line!r} is taken for furniture"
+                 for line in checks.get("not_furniture", []) if _is_furniture(line, vocab)]
+    return failures
