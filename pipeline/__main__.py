@@ -1,17 +1,31 @@
 """Command line: ``python -m pipeline extract|eval|lodo|rules-check|report|xlsx``.
 
 Exit status: 0 when every input was processed or recorded in ``errors``;
-2 for bad arguments, 3 for unusable rules, 4 when the output cannot be written.
+2 for bad arguments, 3 for unusable rules, 4 when the output cannot be written,
+5 when the run finished but some input failed with ``internal_error`` (the
+tables are written), 130/143 when stopped by SIGINT/SIGTERM (the previous
+outputs are left as they were).
 """
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_USAGE, EXIT_RULES, EXIT_OUTPUT = 0, 2, 3, 4
+EXIT_OK, EXIT_USAGE, EXIT_RULES, EXIT_OUTPUT, EXIT_INTERNAL = 0, 2, 3, 4, 5
+EXIT_SIGINT, EXIT_SIGTERM = 128 + signal.SIGINT, 128 + signal.SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so that writers and workers are cleaned up on the way out."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)   # once: the cleanup must not be interrupted again
+    raise Terminated()
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -35,17 +49,36 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         print("error: --scheduler goes with --engine dask", file=sys.stderr)
         return EXIT_USAGE
+    if args.time_budget < 0 or args.memory_budget < 1 or args.max_docx_mb < 1:
+        print("error: --time-budget must be ≥ 0 (0: none), --memory-budget and --max-docx-mb ≥ 1",
+              file=sys.stderr)
+        return EXIT_USAGE
+    from .budget import Budget
+    from .ingest import IngestOptions
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         summary = run_extract(input_dir, output_dir, Path(args.rules), engine=args.engine,
                               workers=args.workers, scheduler=args.scheduler,
-                              incremental=not args.no_incremental)
+                              incremental=not args.no_incremental,
+                              budget=Budget(seconds=args.time_budget, memory_mb=args.memory_budget),
+                              ingest=IngestOptions(follow_symlinks=args.follow_symlinks,
+                                                   max_docx_bytes=args.max_docx_mb << 20))
+    except KeyboardInterrupt:
+        print("interrupted: no table was changed", file=sys.stderr)
+        return EXIT_SIGINT
+    except Terminated:
+        print("terminated: no table was changed", file=sys.stderr)
+        return EXIT_SIGTERM
     except RuleError as exc:
         print(f"error: bad rule file: {exc}", file=sys.stderr)
         return EXIT_RULES
     except OSError as exc:
         print(f"error: cannot write outputs to {output_dir}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(summary.format(), file=sys.stderr)
+    status = EXIT_INTERNAL if summary.n_internal_errors else EXIT_OK
     if not args.no_publish:
         from .publish import publish
 
@@ -56,7 +89,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
                   f"{type(exc).__name__}: {exc}", file=sys.stderr)
             return EXIT_OUTPUT
         print("also wrote " + ", ".join(str(p) for p in written), file=sys.stderr)
-    return EXIT_OK
+    return status
 
 
 def _cmd_xlsx(args: argparse.Namespace) -> int:
@@ -109,10 +142,14 @@ def _cmd_lodo(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules_check(args: argparse.Namespace) -> int:
+    from .budget import VOCABULARY_FILE
     from .extract import Extractors
     from .extract.rules import RuleError, check_rule, load_rules_dir
+    from .normalize import check_vocabulary, load_vocabulary
 
+    vocabulary = Path(args.rules) / VOCABULARY_FILE
     try:
+        load_vocabulary(vocabulary)     # the boilerplate vocabulary: keys checked like a rule file's
         rulesets = load_rules_dir(Path(args.rules))
         # what a run loads, with each extractor's own checks: attributes and groups it reads, units.toml,
         # unit_aliases.tsv, the gazetteers; a file that passes here cannot fail `extract` at load
@@ -121,10 +158,12 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_RULES
     failures = [msg for rs in rulesets.values() for rule in rs for msg in check_rule(rule)]
+    failures += check_vocabulary(vocabulary)
     n_rules = sum(len(rs) for rs in rulesets.values())
     for msg in failures:
         print(msg, file=sys.stderr)
-    print(f"{n_rules} rules in {len(rulesets)} files: {len(failures)} failing example(s)")
+    print(f"{n_rules} rules in {len(rulesets)} files and the vocabulary {VOCABULARY_FILE}: "
+          f"{len(failures)} failing example(s)")
     spec_failures: list[str] = []
     if args.specs and Path(args.specs).is_dir():
         from .specs import run_specs
@@ -162,6 +201,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .budget import Budget
+    from .ingest import DEFAULT_MAX_DOCX_BYTES
     from .run import DEFAULT_RULES_DIR
     default_specs = DEFAULT_RULES_DIR.parent / "specs"    # behaviour cases beside rules/
 
@@ -181,6 +222,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="re-process every input even when it, the rules and the pipeline are unchanged")
     p.add_argument("--no-publish", action="store_true",
                    help="write only the parquet tables and manifest (not policy.duckdb, DATA_DICTIONARY.md)")
+    p.add_argument("--time-budget", type=float, default=Budget().seconds, metavar="SECONDS",
+                   help="wall time one document may take, all stages; over it the document becomes a "
+                        "'timeout' errors row (default: %(default)g; 0: no limit)")
+    p.add_argument("--memory-budget", type=int, default=Budget().memory_mb, metavar="MB",
+                   help="memory a worker may take for one document; over it the document becomes a "
+                        "'too_large' errors row (default: %(default)d)")
+    p.add_argument("--max-docx-mb", type=int, default=DEFAULT_MAX_DOCX_BYTES >> 20, metavar="MB",
+                   help="largest decompressed size of a .docx (default: %(default)d)")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="read files behind symbolic links that lead out of the input folder (default: "
+                        "record them in errors, unread)")
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("eval", help="score extracted tables against gold annotations")

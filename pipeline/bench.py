@@ -10,6 +10,12 @@ Every figure is a ratio against a reference measured in the same run:
 ``jieba.lcut`` over the same texts in the same process (the segmentation
 floor) for throughput; the one-worker run for speed-up; the local engine for
 Dask. Nothing here asserts a time.
+
+The pathological case: the same sentences as one line of ``--pathological-chars``
+characters (no line break at all) vs as ordinary lines, and a run of 200,000
+digits vs as many characters of ordinary sentences; each is one document through
+every stage in this process, and the figure is the ratio of the two times (1.0:
+a long line costs what its characters cost).
 """
 from __future__ import annotations
 
@@ -102,6 +108,44 @@ def _timed_run(engine_name: str, workers: int, corpus_dir: Path, out_dir: Path, 
         engine.close()
 
 
+def _one_document_seconds(text: str, work_dir: Path, name: str, extractors: Any) -> float:
+    from .budget import Budget, RunOptions
+    from .run import process_file
+
+    path = work_dir / name
+    path.write_text(text, encoding="utf-8")
+    t = time.perf_counter()
+    result = process_file(path, work_dir, extractors, RunOptions(budget=Budget(seconds=0)))
+    seconds = time.perf_counter() - t
+    if not result.documents:
+        raise SystemExit(f"the pathological case {name} lost its document: {result.errors}")
+    return seconds
+
+
+def pathological(raw_dir: Path, rules_dir: Path, n_chars: int, work_dir: Path) -> dict[str, Any]:
+    """One long line vs the same sentences as lines; a digit run vs ordinary text of its length."""
+    from .extract import Extractors
+
+    extractors = Extractors.from_rules(rules_dir)
+    paras = _paragraphs(raw_dir)
+    rng = random.Random(20261203)
+    lines, size = [], 0
+    while size < n_chars:
+        para = rng.choice(paras)
+        lines.append(para)
+        size += len(para)
+    ordinary = _one_document_seconds("\n".join(lines), work_dir, "ordinary.txt", extractors)
+    one_line = _one_document_seconds("".join(lines), work_dir, "one_line.txt", extractors)
+    n_digits = 200_000
+    prose = "\n".join(lines)[:n_digits]
+    prose_s = _one_document_seconds(prose, work_dir, "prose.txt", extractors)
+    digits_s = _one_document_seconds("7" * n_digits, work_dir, "digits.txt", extractors)
+    return {"chars": size, "ratio_one_line_vs_lines": round(one_line / ordinary, 3),
+            "ratio_digit_run_vs_prose": round(digits_s / prose_s, 3),
+            "seconds": {"lines": round(ordinary, 2), "one_line": round(one_line, 2),
+                        "prose_200k": round(prose_s, 2), "digits_200k": round(digits_s, 2)}}
+
+
 def _peak_rss_mb() -> float:
     # ru_maxrss is in KiB on Linux; children = the largest finished worker process
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -109,7 +153,8 @@ def _peak_rss_mb() -> float:
     return round(max(own, kids) / 1024, 1)
 
 
-def run_bench(raw_dir: Path, rules_dir: Path, n_docs: int, chars_per_doc: int, work_dir: Path) -> dict[str, Any]:
+def run_bench(raw_dir: Path, rules_dir: Path, n_docs: int, chars_per_doc: int, work_dir: Path,
+              pathological_chars: int = 0) -> dict[str, Any]:
     corpus_dir = work_dir / "corpus"
     corpus = build_corpus(raw_dir, corpus_dir, n_docs, chars_per_doc)
     chars = corpus["chars"]
@@ -140,6 +185,8 @@ def run_bench(raw_dir: Path, rules_dir: Path, n_docs: int, chars_per_doc: int, w
                     "jieba_after": round(jieba_after, 2), "local_1": round(local1, 2), "local_2": round(local2, 2),
                     "dask_1": round(dask1, 2), "dask_2": round(dask2, 2)},
     }
+    if pathological_chars:
+        result["pathological"] = pathological(raw_dir, rules_dir, pathological_chars, work_dir)
     return result
 
 
@@ -155,6 +202,10 @@ def format_bench(r: dict[str, Any]) -> str:
         ("peak RSS (< 2048 MB)", f"{r['peak_rss_mb']} MB"),
         ("start-up (import + load)", f"{r['startup_s']} s"),
     ]
+    if "pathological" in r:
+        p = r["pathological"]
+        rows += [(f"{p['chars']:,}-char line vs as lines (≈ 1)", f"{p['ratio_one_line_vs_lines']:.3f}"),
+                 ("200,000-digit run vs prose (≈ 1)", f"{p['ratio_digit_run_vs_prose']:.3f}")]
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:{width}s}  {v}" for k, v in rows)
 
@@ -167,10 +218,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules", default=str(DEFAULT_RULES_DIR))
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--chars-per-doc", type=int, default=5000)
+    parser.add_argument("--pathological-chars", type=int, default=5_000_000,
+                        help="length of the one-line pathological document (0: skip the case)")
     parser.add_argument("--output", default="extracted/bench.json")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="policy-bench-") as tmp:
-        result = run_bench(Path(args.raw), Path(args.rules), args.docs, args.chars_per_doc, Path(tmp))
+        result = run_bench(Path(args.raw), Path(args.rules), args.docs, args.chars_per_doc, Path(tmp),
+                           args.pathological_chars)
     print(format_bench(result))
     write_json(result, Path(args.output))
     return 0

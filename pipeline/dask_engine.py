@@ -7,6 +7,12 @@ Documents go to the cluster in small batches: one task per document costs
 the scheduler more than extracting a short document does (Dask's advice is
 tasks of 100 ms or more), and on two cores that overhead competes with the
 workers for CPU.
+
+Budgets: each document runs under the time guard (``pipeline.run.guarded_process_file``,
+which stops Python code) and each worker's address space is capped at what it holds plus
+the memory budget; a batch with a document over budget gets its worker restarted. A batch
+whose worker dies (the nanny's memory limit, a crash) is retried one document per task, so
+that only the document that kills its worker is lost, as a ``too_large`` row.
 """
 from __future__ import annotations
 
@@ -16,18 +22,21 @@ from typing import Any, Iterable, Iterator
 from distributed import Client, LocalCluster, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from .engines import batched, ordered_window
+from .budget import BUDGET_ERRORS, RunOptions
+from .engines import _limit_memory, batched, ordered_window
 from .extract import Extractors
-from .models import DocumentResult
+from .ingest import relative_source_path
+from .models import DocumentResult, ErrorRow
 
 
 BATCH_SIZE = 8   # documents per task: ~5,000-character documents take ~25 ms each
 
 
-def _dask_batch(paths: list[Path], input_dir: Path) -> list[DocumentResult]:
-    from .run import process_file
-    extractors = get_worker().plugins[ExtractorsPlugin.name].extractors
-    return [process_file(path, input_dir, extractors) for path in paths]
+def _dask_batch(paths: list[Path], input_dir: Path, options: RunOptions) -> tuple[list[DocumentResult], str]:
+    from .run import guarded_process_file
+    worker = get_worker()
+    extractors = worker.plugins[ExtractorsPlugin.name].extractors
+    return [guarded_process_file(path, input_dir, extractors, options) for path in paths], worker.address
 
 
 class ExtractorsPlugin(WorkerPlugin):
@@ -35,20 +44,25 @@ class ExtractorsPlugin(WorkerPlugin):
 
     name = "policy-extractors"
 
-    def __init__(self, rules_dir: str):
+    def __init__(self, rules_dir: str, memory_mb: int = 0):
         self.rules_dir = rules_dir
+        self.memory_mb = memory_mb
         self.extractors: Extractors | None = None
 
     def setup(self, worker: Any) -> None:
         self.extractors = Extractors.from_rules(Path(self.rules_dir))
+        if self.memory_mb:
+            _limit_memory(self.memory_mb)
 
     def teardown(self, worker: Any) -> None:
         self.extractors = None
 
 
 class DaskEngine:
-    def __init__(self, workers: int, rules_dir: Path, scheduler: str | None = None):
+    def __init__(self, workers: int, rules_dir: Path, scheduler: str | None = None,
+                 options: RunOptions | None = None):
         self.workers = max(1, workers)
+        self.options = options or RunOptions.for_rules(rules_dir)
         self._cluster = None
         if scheduler:
             self._client = Client(scheduler)
@@ -56,16 +70,44 @@ class DaskEngine:
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None, silence_logs=40)
             self._client = Client(self._cluster)
-        self._client.register_plugin(ExtractorsPlugin(str(Path(rules_dir).resolve())))
+        self._client.register_plugin(ExtractorsPlugin(str(Path(rules_dir).resolve()),
+                                                      self.options.budget.memory_mb))
         n = len(self._client.scheduler_info().get("workers", {})) or self.workers
         self._window = 3 * n   # batches in flight: every worker busy, memory bounded
+        self._inputs: dict[str, tuple[list[Path], Path]] = {}
 
     def map_files(self, paths: Iterable[Path], input_dir: Path) -> Iterator[DocumentResult]:
-        client = self._client
-        batches = ordered_window(lambda batch: client.submit(_dask_batch, batch, input_dir, pure=False),
-                                 batched(paths, BATCH_SIZE), self._window)
-        for results in batches:
+        for results in ordered_window(lambda batch: self._submit(batch, input_dir), batched(paths, BATCH_SIZE),
+                                      self._window, self._collect):
             yield from results
+
+    def _submit(self, batch: list[Path], input_dir: Path) -> Any:
+        future = self._client.submit(_dask_batch, batch, input_dir, self.options, pure=False)
+        self._inputs[future.key] = (batch, input_dir)
+        return future
+
+    def _collect(self, future: Any) -> list[DocumentResult]:
+        """A batch's results; its worker restarted after a document over budget; a batch that killed its
+        worker retried one document at a time."""
+        batch, input_dir = self._inputs.pop(future.key)
+        try:
+            results, address = future.result()
+        except Exception as exc:   # the worker died (KilledWorker), or the task could not run
+            if len(batch) > 1:
+                return [r for path in batch for r in self._collect(self._submit([path], input_dir))]
+            rel = relative_source_path(batch[0], input_dir)
+            result = DocumentResult(source_path=rel)
+            result.errors.append(ErrorRow(
+                source_path=rel, stage="unknown", error="too_large",
+                message=f"{rel}: its Dask worker died while processing it ({type(exc).__name__}), most likely "
+                        f"over the memory limit; it was left out (--memory-budget sets the budget)."))
+            return [result]
+        if any(e.error in BUDGET_ERRORS for r in results for e in r.errors):
+            try:
+                self._client.restart_workers([address])
+            except Exception:      # an older distributed, or a worker already gone: the run goes on
+                pass
+        return results
 
     def close(self) -> None:
         self._client.close()

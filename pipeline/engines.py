@@ -17,13 +17,22 @@ keeps them for every document it processes.
 from __future__ import annotations
 
 import collections
+import ctypes
+import multiprocessing
+import multiprocessing.connection
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+import resource
+import signal
+import time
+from concurrent.futures import Future
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from .extract import Extractors
+from .ingest import relative_source_path
 from .models import DocumentResult
+from .budget import BUDGET_ERRORS, STAGES, RunOptions
 
 ENGINES = ("local", "dask")
 LOCAL_BATCH_SIZE = 4
@@ -65,67 +74,235 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 # ------------------------------------------------------------------ local
 
-# Per-process state of a pool worker: set once by the pool's initializer.
-_worker_extractors: Extractors | None = None
+# Extractors loaded in the parent before the workers are forked: a new worker (at start, or replacing one
+# stopped over budget) inherits them instead of loading rules and models again.
+_fork_extractors: Extractors | None = None
+_STAGE_CODES = {name: i for i, name in enumerate(STAGES)}
+_PR_SET_PDEATHSIG = 1
 
 
-def _init_local_worker(rules_dir: str) -> None:
-    global _worker_extractors
-    _worker_extractors = Extractors.from_rules(Path(rules_dir))
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this worker when the process that started it dies, even by kill -9."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):   # not Linux: the pipe's EOF still ends an idle worker
+        pass
 
 
-def _local_batch(paths: list[Path], input_dir: Path) -> list[DocumentResult]:
+def _limit_memory(megabytes: int) -> None:
+    """Address space of this worker capped at what it holds now plus the budget: an allocation past it
+    raises MemoryError, which process_file turns into a ``too_large`` row."""
+    try:
+        with open("/proc/self/statm") as fh:
+            held = int(fh.read().split()[0]) * resource.getpagesize()
+        limit = held + megabytes * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (OSError, ValueError):       # no /proc, or the hard limit is lower: the supervisor's kill remains
+        pass
+
+
+def _worker_main(conn: Connection, rules_dir: str, options: RunOptions, stage: Any) -> None:
     from .run import process_file
-    assert _worker_extractors is not None, "pool worker was not initialized"
-    return [process_file(path, input_dir, _worker_extractors) for path in paths]
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C goes to the whole group: the parent decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    extractors = _fork_extractors or Extractors.from_rules(Path(rules_dir))
+    _limit_memory(options.budget.memory_mb)
+
+    def on_stage(name: str) -> None:
+        stage.value = _STAGE_CODES[name]
+
+    conn.send("ready")
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        paths, input_dir = task
+        for path in paths:
+            result = process_file(path, input_dir, extractors, options, on_stage=on_stage)
+            conn.send(result)
+            if any(e.error in BUDGET_ERRORS for e in result.errors):
+                return      # memory may be fragmented or a lock left held: the supervisor starts a new one
 
 
-def _ready() -> bool:
-    return _worker_extractors is not None
+class _Worker:
+    """One worker process, its pipe, the stage it is in, and the batch it is working on."""
+
+    def __init__(self, ctx: Any, rules_dir: Path, options: RunOptions):
+        self.conn, child = ctx.Pipe()
+        self.stage = ctx.RawValue("i", 0)
+        self.proc = ctx.Process(target=_worker_main, args=(child, str(rules_dir), options, self.stage),
+                                daemon=True, name="policy-extract-worker")
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.batch: list[tuple[int, Path]] = []    # (position in the run, path) still to come back
+        self.since = 0.0                          # when the document now in progress started
+
+    def send(self, batch: list[tuple[int, Path]], input_dir: Path) -> None:
+        self.batch = list(batch)
+        self.since = time.monotonic()
+        self.stage.value = 0
+        self.conn.send(([p for _, p in batch], input_dir))
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.proc.join(2)
+        self.kill()
 
 
 class LocalEngine:
-    def __init__(self, workers: int, rules_dir: Path, extractors: Extractors | None = None):
+    """A pool of supervised worker processes on this machine.
+
+    The supervisor gives each worker a few documents at a time and watches every document's wall time:
+    past the budget it kills the worker (whatever it is doing, C code included), records a ``timeout``
+    row naming the stage, starts a new worker and goes on with the rest of the batch. A worker that dies
+    (out of memory, a crash) costs the document it was on, likewise. With one worker the documents are
+    processed in this process, under a time guard that stops Python code only.
+    """
+
+    def __init__(self, workers: int, rules_dir: Path, extractors: Extractors | None = None,
+                 options: RunOptions | None = None):
+        global _fork_extractors
         self.workers = max(1, workers)
+        self.rules_dir = Path(rules_dir)
+        self.options = options or RunOptions.for_rules(rules_dir)
         self._extractors = extractors
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: list[_Worker] = []
         if self.workers == 1:
             if self._extractors is None:
                 self._extractors = Extractors.from_rules(rules_dir)
-        else:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_local_worker,
-                                             initargs=(str(rules_dir),))
-            # Start every worker now, so start-up is paid (and measured) before the first document.
-            for f in [self._pool.submit(_ready) for _ in range(self.workers)]:
-                f.result()
+            return
+        self._ctx = multiprocessing.get_context("fork")
+        _fork_extractors = extractors
+        try:
+            self._pool = [_Worker(self._ctx, self.rules_dir, self.options) for _ in range(self.workers)]
+            for w in self._pool:        # start-up is paid (and measured) before the first document
+                self._await_ready(w)
+        except BaseException:
+            self.close()
+            raise
+
+    def _await_ready(self, worker: _Worker) -> None:
+        if not worker.conn.poll(600) or worker.conn.recv() != "ready":
+            raise RuntimeError("a worker process did not start")
+        worker.ready = True
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        fresh = _Worker(self._ctx, self.rules_dir, self.options)
+        self._pool[self._pool.index(worker)] = fresh
+        self._await_ready(fresh)
+        return fresh
 
     def map_files(self, paths: Iterable[Path], input_dir: Path) -> Iterator[DocumentResult]:
-        from .run import process_file
-        if self._pool is None:
+        from .run import guarded_process_file
+        if not self._pool:
             assert self._extractors is not None
             for path in paths:
-                yield process_file(path, input_dir, self._extractors)
+                yield guarded_process_file(path, input_dir, self._extractors, self.options)
             return
-        pool = self._pool
-        # a few documents per task: fewer round trips through the pool's pipes
-        for results in ordered_window(lambda batch: pool.submit(_local_batch, batch, input_dir),
-                                      batched(paths, LOCAL_BATCH_SIZE), 3 * self.workers):
-            yield from results
+        yield from self._supervise(list(paths), input_dir)
+
+    def _supervise(self, paths: list[Path], input_dir: Path) -> Iterator[DocumentResult]:
+        from .run import timeout_row, too_large_row
+        budget = self.options.budget
+        todo: collections.deque[list[tuple[int, Path]]] = collections.deque(
+            batched(list(enumerate(paths)), LOCAL_BATCH_SIZE))
+        done: dict[int, DocumentResult] = {}
+        window = 3 * self.workers * LOCAL_BATCH_SIZE     # documents ahead of the next one yielded
+        next_out = 0
+
+        def lost(worker: _Worker, row_for: Callable[[str, str], Any]) -> None:
+            """The document the worker was on is recorded; the rest of its batch goes back to the queue."""
+            (i, path), rest = worker.batch[0], worker.batch[1:]
+            rel = relative_source_path(path, input_dir)
+            result = DocumentResult(source_path=rel)
+            result.errors.append(row_for(rel, STAGES[worker.stage.value]))
+            done[i] = result
+            worker.batch = []
+            if rest:
+                todo.appendleft(rest)
+
+        while next_out < len(paths):
+            for w in self._pool:
+                if not w.batch and todo and todo[0][0][0] < next_out + window:
+                    w.send(todo.popleft(), input_dir)
+            busy = [w for w in self._pool if w.batch]
+            now = time.monotonic()
+            wait = min((w.since + budget.seconds - now for w in busy), default=1.0) if budget.seconds > 0 else 1.0
+            multiprocessing.connection.wait([w.conn for w in busy] + [w.proc.sentinel for w in busy],
+                                                    timeout=max(0.0, min(wait, 1.0)))
+            now = time.monotonic()
+            for w in busy:
+                retire = dead = False
+                try:
+                    while w.batch and w.conn.poll():
+                        result = w.conn.recv()
+                        (i, _), w.batch = w.batch[0], w.batch[1:]
+                        done[i] = result
+                        w.since = time.monotonic()
+                        retire = any(e.error in BUDGET_ERRORS for e in result.errors)
+                        if retire:
+                            break
+                except (EOFError, OSError):
+                    dead = True
+                if retire:                      # the worker ends itself after an over-budget document
+                    if w.batch:
+                        todo.appendleft(w.batch)
+                        w.batch = []
+                    self._replace(w)
+                elif not w.batch:
+                    continue
+                elif dead or not w.proc.is_alive():
+                    w.proc.join(1)
+                    code = w.proc.exitcode
+                    if code == -signal.SIGKILL:    # the kernel's out-of-memory killer, most likely
+                        lost(w, lambda rel, st: too_large_row(rel, st, budget, " (the system killed its worker)"))
+                    else:
+                        lost(w, lambda rel, st: _crash_row(rel, st, code))
+                    self._replace(w)
+                elif budget.seconds > 0 and now - w.since > budget.seconds:
+                    lost(w, lambda rel, st: timeout_row(rel, st, budget))
+                    self._replace(w)
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for w in self._pool:      # a worker still on a batch (an interrupted run) is killed at once
+            w.kill() if w.batch else w.stop()
+        self._pool = []
+
+
+def _crash_row(rel: str, stage: str, code: int | None) -> Any:
+    from .models import ErrorRow
+    return ErrorRow(source_path=rel, stage=stage, error="internal_error",
+                    message=f"{rel}: the worker process stopped (exit status {code}) in the {stage} stage. "
+                            "Please report it with this file.")
 
 
 def make_engine(name: str, workers: int, rules_dir: Path, scheduler: str | None = None,
-                extractors: Extractors | None = None) -> Engine:
+                extractors: Extractors | None = None, options: RunOptions | None = None) -> Engine:
     """``extractors`` already loaded in this process are used when the work stays in this process."""
     if name == "local":
         if scheduler:
             raise ValueError("--scheduler goes with --engine dask")
-        return LocalEngine(workers, rules_dir, extractors)
+        return LocalEngine(workers, rules_dir, extractors, options)
     if name == "dask":
         from .dask_engine import DaskEngine  # dask is imported only when asked for
-        return DaskEngine(workers, rules_dir, scheduler)
+        return DaskEngine(workers, rules_dir, scheduler, options)
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

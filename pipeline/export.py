@@ -7,11 +7,18 @@ place one after another only once every one is complete, so only an
 interruption inside that loop of renames (microseconds) can mix two runs; the
 manifest, written last, gives each table's row count, against which a reader
 can check the set.
+
+Where the system allows (Linux, ``O_TMPFILE``), a file being written has no
+name at all until it is committed: a run killed with ``kill -9`` leaves
+nothing behind in the output folder. Elsewhere it is a hidden ``.*.tmp``
+file, removed on any exception or signal the process can catch.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -20,17 +27,70 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp_path)`` then move the finished file into ``path``."""
+_AT_FDCWD, _AT_SYMLINK_FOLLOW = -100, 0x400
+
+
+class StagedFile:
+    """A file written under ``path`` (a name to write to) that appears as ``target`` only on :meth:`commit`.
+
+    Anonymous (``O_TMPFILE``, written through ``/proc/self/fd/N``) when the system allows, so that not even
+    ``kill -9`` leaves a temporary file; else a hidden named temporary file next to the target."""
+
+    def __init__(self, target: Path, named: bool = False):
+        self.target = Path(target)
+        self._fd: int | None = None
+        try:
+            if named:
+                raise OSError("a named temporary file was asked for")
+            self._fd = os.open(self.target.parent, os.O_TMPFILE | os.O_WRONLY, 0o644)
+            self.path = Path(f"/proc/self/fd/{self._fd}")
+            self._libc = ctypes.CDLL(None, use_errno=True)
+        except (AttributeError, OSError):    # no O_TMPFILE here (or no /proc): a named temporary file
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            fd, name = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent)
+            os.close(fd)
+            self.path = Path(name)
+
+    def commit(self) -> None:
+        if self._fd is None:
+            os.replace(self.path, self.target)
+            return
+        # linkat cannot replace a file: link under a fresh hidden name, then rename over the target
+        while True:
+            visible = self.target.parent / f".{self.target.name}.{secrets.token_hex(6)}.tmp"
+            if self._libc.linkat(_AT_FDCWD, str(self.path).encode(), _AT_FDCWD, str(visible).encode(),
+                                 _AT_SYMLINK_FOLLOW) == 0:
+                break
+            err = ctypes.get_errno()
+            if err != 17:   # EEXIST: try another name
+                raise OSError(err, os.strerror(err), str(visible))
+        try:
+            os.replace(visible, self.target)
+        except BaseException:
+            visible.unlink(missing_ok=True)
+            raise
+        self.discard()
+
+    def discard(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        elif self.path.name.endswith(".tmp"):
+            self.path.unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, write: Callable[[Path], None], named: bool = False) -> None:
+    """Call ``write(tmp_path)`` then move the finished file into ``path``. ``named``: ``tmp_path`` is a real
+    name in the folder (for writers that create side files or replace the file themselves, like DuckDB)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    staged = StagedFile(path, named)
     try:
-        write(tmp)
-        os.replace(tmp, path)
+        write(staged.path)
+        staged.commit()
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        staged.discard()
         raise
 
 
@@ -78,13 +138,16 @@ class StreamingTables:
         self.counts = {name: 0 for name in schemas}
         self._rows: dict[str, list[Any]] = {name: [] for name in schemas}
         self._chunks: dict[str, list[pa.Table]] = {name: [] for name in schemas}
-        self._tmp: dict[str, Path] = {}
+        self._tmp: dict[str, StagedFile] = {}
         self._writers: dict[str, pq.ParquetWriter] = {}
-        for name, schema in schemas.items():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.parquet.", suffix=".tmp", dir=self.output_dir)
-            os.close(fd)
-            self._tmp[name] = Path(tmp_name)
-            self._writers[name] = pq.ParquetWriter(tmp_name, schema, compression="zstd", store_schema=True)
+        try:
+            for name, schema in schemas.items():
+                self._tmp[name] = StagedFile(self.output_dir / f"{name}.parquet")
+                self._writers[name] = pq.ParquetWriter(str(self._tmp[name].path), schema, compression="zstd",
+                                                       store_schema=True)
+        except BaseException:
+            self.abort()
+            raise
 
     def add(self, name: str, rows: list[Any]) -> None:
         if not rows:
@@ -117,8 +180,7 @@ class StreamingTables:
             self._flush(name)
             self._writers[name].close()
         for name in self.schemas:
-            os.replace(self._tmp[name], self.output_dir / f"{name}.parquet")
-        self._tmp.clear()
+            self._tmp.pop(name).commit()
 
     def abort(self) -> None:
         for writer in self._writers.values():
@@ -126,8 +188,8 @@ class StreamingTables:
                 writer.close()
             except Exception:  # already closed or broken: the temp file goes anyway
                 pass
-        for tmp in self._tmp.values():
-            tmp.unlink(missing_ok=True)
+        for staged in self._tmp.values():
+            staged.discard()
         self._tmp.clear()
 
     def __enter__(self) -> "StreamingTables":

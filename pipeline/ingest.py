@@ -14,6 +14,15 @@ raised as ``PipelineError(stage="ingest", kind=..., message=...)`` where
                             truncated, password-protected, malformed)
 - ``no_text``            -- a PDF without extractable text (scanned pages, or
                             fonts without a Unicode mapping): it needs OCR
+- ``symlink_outside``    -- a symbolic link that leads out of the input folder:
+                            not followed unless ``IngestOptions.follow_symlinks``
+- ``too_large``          -- a .docx whose parts decompress to more than
+                            ``IngestOptions.max_docx_bytes``
+
+A file that is read but loses something gets a note (``IngestNote``) next to its
+document: ``decoding_warning`` when a few bytes of an otherwise readable text are
+in no encoding of the rest (a GBK line pasted into a UTF-8 file) and were
+replaced by U+FFFD.
 
 Encoding detection (``decode_text``): byte-order marks first (UTF-8, UTF-32,
 UTF-16); then strict UTF-8; then both GB18030 and Big5 are tried strictly and
@@ -27,6 +36,7 @@ not decode failure, is what tells the two apart.
 from __future__ import annotations
 
 import codecs
+import contextvars
 import functools
 import hashlib
 import importlib.resources
@@ -38,6 +48,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from pipeline.models import IngestedDocument, PipelineError
@@ -63,28 +74,73 @@ def _fail(kind: str, message: str) -> PipelineError:
     return PipelineError(STAGE, kind, message)
 
 
+DEFAULT_MAX_DOCX_BYTES = 200 << 20
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    follow_symlinks: bool = False              # read files behind links that leave the input folder
+    max_docx_bytes: int = DEFAULT_MAX_DOCX_BYTES  # decompressed size of a .docx's parts, all together
+
+
+@dataclass(frozen=True)
+class IngestNote:
+    """Something a document lost on the way in; becomes an ``errors`` row of kind ``kind``."""
+    kind: str
+    message: str
+
+
+# Notes of the file being read (decoding sits below several layers of pure helpers that return text).
+_NOTES: "contextvars.ContextVar[list[IngestNote] | None]" = contextvars.ContextVar("ingest_notes", default=None)
+
+
+def _note(kind: str, message: str) -> None:
+    notes = _NOTES.get()
+    if notes is not None:
+        notes.append(IngestNote(kind, message))
+
+
 # ================================================================ discovery
 
 
-def discover(input_dir: Path) -> list[Path]:
+def discover(input_dir: Path, follow_symlinks: bool = False) -> list[Path]:
     """Every regular file below ``input_dir``, sorted by relative posix path.
 
     Names starting with '.' are skipped, and so is everything inside a hidden
-    directory (``.git``, ``.ipynb_checkpoints``). Symlinked directories are not
-    followed (no cycles). Raises ``NotADirectoryError`` if ``input_dir`` is not
+    directory (``.git``, ``.ipynb_checkpoints``). A symbolic link to a folder
+    outside ``input_dir`` is listed itself (ingest records that it was not
+    followed); with ``follow_symlinks`` linked folders are read, each real
+    folder once (no cycles). Raises ``NotADirectoryError`` if ``input_dir`` is not
     a directory, and ``OSError`` if a subdirectory cannot be listed -- silently
     missing inputs would be worse than stopping the run.
     """
     if not input_dir.is_dir():
         raise NotADirectoryError(f"input directory {input_dir} does not exist or is not a directory")
     found: list[tuple[str, Path]] = []
-    for dirpath, dirnames, filenames in os.walk(input_dir, onerror=_reraise):
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(input_dir, onerror=_reraise, followlinks=follow_symlinks):
+        real = os.path.realpath(dirpath)
+        if real in seen:          # a link back to a folder already read
+            dirnames[:] = []
+            continue
+        seen.add(real)
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # prune hidden dirs in place
+        if not follow_symlinks:
+            for d in dirnames:
+                path = Path(dirpath) / d
+                if path.is_symlink() and _outside(path, input_dir) is not None:
+                    found.append((relative_source_path(path, input_dir), path))
         for name in filenames:
             path = Path(dirpath) / name
-            if not name.startswith(".") and path.is_file():
+            if not name.startswith(".") and (path.is_file() or path.is_symlink()):
                 found.append((relative_source_path(path, input_dir), path))
     return [path for _, path in sorted(found)]
+
+
+def _outside(path: Path, input_dir: Path) -> str | None:
+    """Where ``path`` really leads, when that is outside ``input_dir``; else None."""
+    real, root = os.path.realpath(path), os.path.realpath(input_dir)
+    return None if real == root or real.startswith(root.rstrip(os.sep) + os.sep) else real
 
 
 def _reraise(error: OSError) -> None:
@@ -109,9 +165,22 @@ def _display_path(path: Path, input_dir: Path) -> str:
 # ================================================================ ingest_file
 
 
-def ingest_file(path: Path, input_dir: Path) -> IngestedDocument:
+def ingest_file(path: Path, input_dir: Path, options: IngestOptions = IngestOptions()) -> IngestedDocument:
     """Read, decode and extract one file. Raises ``PipelineError`` on any failure."""
+    return ingest_with_notes(path, input_dir, options)[0]
+
+
+def ingest_with_notes(path: Path, input_dir: Path,
+                      options: IngestOptions = IngestOptions()) -> tuple[IngestedDocument, list[IngestNote]]:
+    """``ingest_file`` and the notes (``decoding_warning`` …) of what the document lost on the way."""
     rel = _display_path(path, input_dir)
+    if not options.follow_symlinks:
+        target = _outside(path, input_dir)
+        if target is not None:
+            what = "folder" if os.path.isdir(path) else "file"
+            raise _fail("symlink_outside",
+                        f"{rel} is a symbolic link to the {what} {target}, outside the input folder; it was not "
+                        "followed (run with --follow-symlinks to read such links).")
     suffix = path.suffix.lower()
     source_format = SUPPORTED_FORMATS.get(suffix)
     if source_format is None:
@@ -124,10 +193,14 @@ def ingest_file(path: Path, input_dir: Path) -> IngestedDocument:
     data = _read_bytes(path, rel)
     if not data:
         raise _fail("empty", f"{rel} is empty (0 bytes).")
+    notes: list[IngestNote] = []
+    token = _NOTES.set(notes)
     try:
-        text, encoding = _EXTRACTORS[source_format](data)
+        text, encoding = _EXTRACTORS[source_format](data, options)
     except PipelineError as error:
         raise _fail(error.kind, f"{rel}: {error.message}") from error
+    finally:
+        _NOTES.reset(token)
     text = normalize_newlines(text)
     if not text.strip():
         raise _fail("empty", f"{rel} contains no text (nothing but whitespace after decoding and extraction).")
@@ -139,7 +212,7 @@ def ingest_file(path: Path, input_dir: Path) -> IngestedDocument:
         source_format=source_format,
         encoding=encoding,
         raw_text=text,
-    )
+    ), [IngestNote(n.kind, f"{rel}: {n.message}") for n in notes]
 
 
 def _read_bytes(path: Path, rel: str) -> bytes:
@@ -198,9 +271,52 @@ def decode_text(data: bytes) -> tuple[str, str]:
         if utf8 is not None:
             text, encoding = utf8, "utf-8"
         else:
-            text, encoding = _decode_legacy_cjk(data)
+            try:
+                text, encoding = _decode_legacy_cjk(data)
+            except PipelineError:
+                mostly = _decode_mostly(data)
+                if mostly is None:
+                    raise
+                text, encoding = mostly
     _reject_control_characters(text)
     return text, encoding
+
+
+# A text is "mostly" in one encoding when at most this share of its non-ASCII bytes are not: a genuine
+# GB18030 file read as UTF-8 fails on most of them, a UTF-8 file with a pasted GBK line on a few.
+_MAX_BAD_SHARE = 0.2
+_ESCAPED = re.compile(r"[\udc80-\udcff]+")
+_NAMES = {"utf-8": "UTF-8", "gb18030": "GB18030", "big5": "Big5"}
+
+
+def _decode_mostly(data: bytes) -> tuple[str, str] | None:
+    """The bytes in the encoding that reads all but a few of them, the others replaced by U+FFFD (one
+    per run) and a ``decoding_warning`` noted; None when no encoding comes close."""
+    non_ascii = len(data.translate(None, bytes(range(0x80)))) or 1
+    best: tuple[int, str, str, list[int]] | None = None
+    for codec in ("utf-8", "gb18030", "big5"):
+        text = data.decode(codec, errors="surrogateescape")
+        runs = list(_ESCAPED.finditer(text))
+        bad = sum(m.end() - m.start() for m in runs)
+        if bad > _MAX_BAD_SHARE * non_ascii or (best is not None and bad >= best[0]):
+            continue
+        lines, line, last = [], 1, 0
+        for m in runs:
+            line += text.count("\n", last, m.start())
+            last = m.start()
+            if not lines or lines[-1] != line:
+                lines.append(line)
+        replaced = _ESCAPED.sub("\ufffd", text)
+        if codec != "utf-8" and _is_junk(replaced):
+            continue
+        best = (bad, codec, replaced, lines)
+    if best is None:
+        return None
+    bad, codec, text, lines = best
+    shown = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+    _note("decoding_warning", f"{bad} byte(s) are not valid {_NAMES[codec]} like the rest of the file and were "
+                              f"replaced by U+FFFD, on line(s) {shown}.")
+    return text, codec
 
 
 def _decode_by_bom(data: bytes) -> tuple[str, str] | None:
@@ -386,7 +502,7 @@ def _to_traditional(chars: list[str]) -> list[str]:
 # ================================================================ txt
 
 
-def _extract_txt(data: bytes) -> tuple[str, str]:
+def _extract_txt(data: bytes, options: IngestOptions) -> tuple[str, str]:
     return decode_text(data)
 
 
@@ -440,7 +556,7 @@ class _Line(NamedTuple):
 _BREAK = _Break()
 
 
-def _extract_html(data: bytes) -> tuple[str, str]:
+def _extract_html(data: bytes, options: IngestOptions) -> tuple[str, str]:
     text, encoding = decode_html(data)
     if not text.strip():
         return "", encoding
@@ -747,9 +863,26 @@ _SKIP_IN_PARAGRAPH = frozenset({
 })
 
 
-def _extract_docx(data: bytes) -> tuple[str, str]:
+def _extract_docx(data: bytes, options: IngestOptions) -> tuple[str, str]:
+    _check_docx_size(data, options.max_docx_bytes)
     body = _open_docx_body(data)
     return "\n".join(_docx_lines(body)), DOCX_ENCODING
+
+
+def _check_docx_size(data: bytes, limit: int) -> None:
+    """Refuse a .docx whose parts decompress to more than ``limit`` bytes before any is read (a small file
+    can expand a thousandfold). zipfile reads no more than a member's declared size, so the declared
+    sizes bound what reading it can cost."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return          # _open_docx_body says what is wrong with it
+    if total > limit:
+        raise _fail("too_large", f"its parts decompress to {total / 2**20:.0f} MB, over the limit of "
+                                 f"{limit / 2**20:.0f} MB for a .docx (--max-docx-mb raises it).")
 
 
 def _open_docx_body(data: bytes):
@@ -868,7 +1001,7 @@ _CID_PLACEHOLDER = re.compile(r"\(cid:\d+\)")
 _MAX_UNMAPPED_SHARE = 0.5
 
 
-def _extract_pdf(data: bytes) -> tuple[str, str]:
+def _extract_pdf(data: bytes, options: IngestOptions) -> tuple[str, str]:
     if b"%PDF-" not in data[:_PDF_HEADER_WINDOW]:
         raise _fail("corrupt", "it has no PDF header, so it is not a PDF file (or is damaged).")
     if b"%%EOF" not in data[-_PDF_TRAILER_WINDOW:]:
@@ -994,7 +1127,7 @@ def _pdfminer_text(data: bytes) -> str:
 
 # ================================================================ dispatch
 
-_EXTRACTORS: Mapping[str, Callable[[bytes], tuple[str, str]]] = MappingProxyType({
+_EXTRACTORS: Mapping[str, Callable[[bytes, IngestOptions], tuple[str, str]]] = MappingProxyType({
     "txt": _extract_txt,
     "html": _extract_html,
     "docx": _extract_docx,

@@ -88,11 +88,49 @@ def _alternation(terms: tuple[str, ...]) -> str:
     return "|".join(regex.escape(t.replace(" ", "")) for t in sorted(set(terms), key=lambda t: (-len(t), t)))
 
 
+# Every key of boilerplate.toml, by table: a misspelled or missing one fails at load (rules-check, extract).
+VOCABULARY_KEYS: dict[str, tuple[str, ...]] = {
+    "web": ("location_markers", "navigation", "nav_separators", "site_name_suffixes", "meta_labels",
+            "summary_labels", "footer", "cut_markers", "contact"),
+    "official": ("cc_labels", "record_markers", "closing_formulas", "attachment_labels"),
+    "document": ("title_keywords", "draft_marks", "org_suffixes"),
+}
+CHECK_KEYS = ("furniture", "not_furniture")
+
+
+def _vocabulary_error(path: Path, reason: str) -> Exception:
+    from .extract.rules import RuleError  # the error every rule file raises: rules-check and extract report it
+    return RuleError(path, None, reason)
+
+
+def _validated(data: dict, path: Path) -> dict:
+    tables = set(VOCABULARY_KEYS) | {"checks"}
+    unknown = sorted(set(data) - tables)
+    if unknown:
+        raise _vocabulary_error(path, f"unknown table(s) {unknown}; allowed: {sorted(tables)}")
+    for table, keys in (*VOCABULARY_KEYS.items(), ("checks", CHECK_KEYS)):
+        section = data.get(table, {} if table == "checks" else None)
+        if not isinstance(section, dict):
+            raise _vocabulary_error(path, f"needs a [{table}] table")
+        extra = sorted(set(section) - set(keys))
+        if extra:
+            raise _vocabulary_error(path, f"[{table}] has unknown key(s) {extra}; allowed: {list(keys)}")
+        for key in keys:
+            if key not in section:
+                if table == "checks":
+                    continue
+                raise _vocabulary_error(path, f"[{table}] needs {key} = [ … ]")
+            value = section[key]
+            if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+                raise _vocabulary_error(path, f"[{table}] {key} must be a list of non-empty strings")
+    return data
+
+
 @functools.lru_cache(maxsize=8)
 def load_vocabulary(path: Path = DEFAULT_VOCABULARY) -> Vocabulary:
-    """Read and compile the vocabulary file (cached per path)."""
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+    """Read, check and compile the vocabulary file (cached per path); a defect raises RuleError."""
+    from .extract.rules import read_toml
+    data = _validated(read_toml(Path(path)), Path(path))
     web, official, document = data["web"], data["official"], data["document"]
 
     def t(section: dict, key: str) -> tuple[str, ...]:
@@ -281,11 +319,15 @@ _PRINT_LINE = regex.compile(
 _BRACKETED = regex.compile(r"^[（(][^（()）]+[）)]$")
 _RED_HEADER = regex.compile(r"^\S{2,30}文件$")
 _DOC_NUMBER = regex.compile(r"\p{Han}{1,10}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号")
-_CONTACT_VALUE = regex.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                           # e-mail
-    r"|(?:https?://|www\.)\S+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|edu)(?:\.cn)?\b"
-    r"|(?:\+?\d{2,3}[-\s]?)?(?:[(（]?0\d{2,3}[)）]?[-\s]?)?\d{7,8}(?!\d)"  # phone / fax
-    r"|(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)[48]00-?\d{3}-?\d{4}(?!\d)")
+# Contact values (e-mail, URL or domain, phone, fax), one pattern each: one alternation of them all is ten
+# times slower on a long digit run. Each starts only at the start of its run, so a scan is linear.
+_CONTACT_VALUES = tuple(regex.compile(p) for p in (
+    r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+",                                   # e-mail
+    r"(?:https?://|www\.)\S+",
+    r"(?<![A-Za-z0-9-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|edu)(?:\.cn)?\b",
+    r"(?<!\d)(?:\+?\d{2,3}[-\s]?)?(?:[(（]?0\d{2,3}[)）]?[-\s]?)?\d{7,8}(?!\d)",    # phone / fax
+    r"(?<!\d)1[3-9]\d{9}(?!\d)",
+    r"(?<!\d)[48]00-?\d{3}-?\d{4}(?!\d)"))
 
 
 def _compact(line: str) -> str:
@@ -320,30 +362,45 @@ def _is_long_body(line: str) -> bool:
     return "\t" not in line and len(_compact(line)) >= 40 and _LONG_BODY_PUNCT.search(line) is not None
 
 
+_FURNITURE_CHAR = regex.compile(
+    r"[\p{Numeric_Type=Decimal}\p{Numeric_Type=Digit}\x00-\x40\x5b-\x60\x7b-\x7f：【】|｜>»›＞→•·]", regex.V1)
+
+
+def _merged_spans(*iterators) -> list[tuple[int, int]]:
+    spans = sorted(m.span() for it in iterators for m in it)
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def _furniture_share(line: str, vocab: Vocabulary) -> tuple[float, bool]:
-    """Share of the line's characters that are furniture, and whether any term matched."""
+    """Share of the line's characters that are furniture, and whether any term matched.
+
+    Furniture characters are the spans of terms and contact values plus digits, ASCII non-letters and
+    separators elsewhere; counted by regex over merged spans, so the cost is linear in the line."""
     s = _compact(line)
     if not s:
         return 1.0, False
-    covered = bytearray(len(s))
-    found = False
-    for m in vocab.any_term.finditer(s):
-        found = True
-        covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    for m in _CONTACT_VALUE.finditer(s):
-        found = True
-        covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    for i, ch in enumerate(s):
-        if not covered[i] and (ch.isdigit() or (ord(ch) < 128 and not ch.isalpha()) or ch in "：【】|｜>»›＞→•·"):
-            covered[i] = 1
-    return sum(covered) / len(s), found
+    spans = _merged_spans(vocab.any_term.finditer(s), *(p.finditer(s) for p in _CONTACT_VALUES))
+    covered = sum(b - a for a, b in spans)
+    loose = len(_FURNITURE_CHAR.findall(s)) - sum(len(_FURNITURE_CHAR.findall(s, a, b)) for a, b in spans)
+    return (covered + loose) / len(s), bool(spans)
+
+
+@functools.lru_cache(maxsize=8)
+def _nav_separator_class(separators: tuple[str, ...]) -> regex.Pattern:
+    return regex.compile("[" + regex.escape("".join(separators)) + "]")
 
 
 def _is_nav(line: str, vocab: Vocabulary) -> bool:
     s = _compact(line)
     if any(term in s for term in vocab.location_markers):
         return True
-    seps = [c for c in s if c in vocab.nav_separators]
+    seps = _nav_separator_class(vocab.nav_separators).findall(s)
     if len(seps) >= 2 and not _SENTENCE_PUNCT.search(s):
         parts = regex.split("[" + regex.escape("".join(vocab.nav_separators)) + "]", s)
         return all(len(p) <= 12 for p in parts)
@@ -359,8 +416,10 @@ def _is_furniture(line: str, vocab: Vocabulary) -> bool:
         return True
     if _RULE_LINE.match(s):
         return True
+    if _SENTENCE_PUNCT.search(s.rstrip("。")):
+        return False
     share, found = _furniture_share(line, vocab)
-    return found and share >= 0.5 and not _SENTENCE_PUNCT.search(s.rstrip("。"))
+    return found and share >= 0.5
 
 
 def _is_site_name(line: str, vocab: Vocabulary) -> bool:
@@ -581,11 +640,13 @@ def should_join(a: str, b: str, vocab: Vocabulary) -> bool:
 
 
 def _join_lines(lines: list[str], vocab: Vocabulary) -> list[str]:
+    """Lines broken inside a sentence, joined; a paragraph never grows past MAX_LINE by joining, so the
+    pieces of a cut long line stay pieces (and no step downstream sees an unbounded line)."""
     paragraphs: list[str] = []
     for line in lines:
         if not line:
             continue
-        if paragraphs and should_join(paragraphs[-1], line, vocab):
+        if paragraphs and len(paragraphs[-1]) + len(line) <= MAX_LINE and should_join(paragraphs[-1], line, vocab):
             prev = paragraphs[-1]
             sep = " " if prev[-1].isascii() and prev[-1].isalpha() and line[0].isascii() and line[0].isalpha() else ""
             paragraphs[-1] = prev + sep + line
@@ -623,10 +684,41 @@ def clean_spaces(line: str) -> str:
 # ---------------------------------------------------------------- entry point
 
 
+# Longest line any later step sees. Real paragraphs stay far below it; a text without line breaks (a
+# whole file on one line, a run of digits) is cut into pieces so that every per-line step is bounded.
+MAX_LINE = 5_000
+_LINE_ENDS = "。！？；!?;"
+_SOFT_ENDS = "，,、 "
+
+
+def cut_long_line(line: str, limit: int = MAX_LINE) -> list[str]:
+    """``line`` in pieces of at most ``limit`` characters, each ending after a sentence end when there is
+    one in the window, else after a comma or space, else at the limit. Linear: each window is searched
+    once from its right end."""
+    if len(line) <= limit:
+        return [line]
+    pieces: list[str] = []
+    start = 0
+    while len(line) - start > limit:
+        end = start + limit
+        cut = max(line.rfind(ch, start + 1, end) for ch in _LINE_ENDS) + 1
+        if cut <= start + limit // 4:    # no sentence end in the last three quarters of the window
+            cut = max(cut, max(line.rfind(ch, start + 1, end) for ch in _SOFT_ENDS) + 1)
+        if cut <= start + 1:
+            cut = end
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return pieces
+
+
 def _prepare_lines(text: str) -> list[str]:
-    """Per-line cleanup before boilerplate detection: trim, page numbers, bullets, dashes."""
+    """Per-line cleanup before boilerplate detection: long lines cut, trim, page numbers, bullets, dashes."""
     out: list[str] = []
-    for raw in text.split("\n"):
+    raw_lines = text.split("\n")
+    if any(len(x) > MAX_LINE for x in raw_lines):
+        raw_lines = [piece for x in raw_lines for piece in cut_long_line(x)]
+    for raw in raw_lines:
         line = raw.strip(" ")
         if not line.strip():
             out.append("")
@@ -656,3 +748,16 @@ def normalize(raw_text: str, *, vocabulary_path: Path | None = None) -> Normaliz
     lines = remove_boilerplate(_prepare_lines(text), vocab)
     paragraphs = (clean_spaces(p) for p in _join_lines(lines, vocab))
     return NormalizedText(text="\n".join(p for p in paragraphs if p.strip()), script=script)
+
+
+def check_vocabulary(path: Path) -> list[str]:
+    """The ``[checks]`` lines of the vocabulary file that are misclassified: each ``furniture`` line must be
+    recognised as page furniture wherever it stands, each ``not_furniture`` line must not (rules-check)."""
+    with open(path, "rb") as fh:
+        checks = tomllib.load(fh).get("checks", {})
+    vocab = load_vocabulary(Path(path))
+    failures = [f"{path}: furniture example {line!r} is not recognised as furniture"
+                for line in checks.get("furniture", []) if not _is_furniture(line, vocab)]
+    failures += [f"{path}: counterexample {line!r} is taken for furniture"
+                 for line in checks.get("not_furniture", []) if _is_furniture(line, vocab)]
+    return failures

@@ -132,7 +132,7 @@ def write_duckdb(output_dir: Path, path: Path | None = None) -> Path:
         wal = Path(str(tmp) + ".wal")
         wal.unlink(missing_ok=True)
 
-    write_atomically(path, write)
+    write_atomically(path, write, named=True)
     return path
 
 
@@ -246,7 +246,7 @@ def write_xlsx(output_dir: Path, path: Path | None = None) -> dict[str, Any]:
         wb.save(tmp)
         _fix_zip_times(tmp)
 
-    write_atomically(path, write)
+    write_atomically(path, write, named=True)
     return {"path": str(path), "sheets": sheets, "notes": notes}
 
 

@@ -100,11 +100,11 @@ def test_interrupted_run_leaves_previous_outputs_intact(corpus, tmp_path, monkey
     if where == "while processing documents":
         real_process = run_module.process_file
 
-        def interrupt(path, input_dir, extractors):
+        def interrupt(path, input_dir, extractors, *args, **kw):
             calls["n"] += 1
             if calls["n"] == 2:  # the first document's rows are already buffered
                 raise KeyboardInterrupt
-            return real_process(path, input_dir, extractors)
+            return real_process(path, input_dir, extractors, *args, **kw)
 
         monkeypatch.setattr(run_module, "process_file", interrupt)
     else:

@@ -34,6 +34,8 @@ extractor, so a file it passes cannot fail a run at load.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
@@ -79,11 +81,30 @@ class Rule:
     priority: int = 0                # higher wins when two rules claim the same span
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
-        try:
-            yield from self.pattern.finditer(text, pos, len(text) if endpos is None else endpos,
-                                             timeout=MATCH_TIMEOUT_S)
-        except TimeoutError as exc:  # a pathological pattern on a pathological text
-            raise RuleError(self.source, self.id, f"matching timed out after {MATCH_TIMEOUT_S}s") from exc
+        """Matches of the rule, as ``pattern.finditer``; the timeout bounds each search, not the whole scan,
+        so a long document is not a timeout. Inside :func:`collect_timeouts`, a search that times out
+        skips one sentence (recorded), and the rest of the text is searched sentence by sentence; outside
+        it, a timeout raises :class:`RuleError`."""
+        end = len(text) if endpos is None else endpos
+        pattern, by_sentence = self.pattern, False
+        while pos < end or (pos == end and not by_sentence):
+            stop = _sentence_end(text, pos, end) if by_sentence else end
+            try:
+                m = pattern.search(text, pos, stop, timeout=MATCH_TIMEOUT_S)
+            except TimeoutError as exc:  # a pathological pattern on a pathological text
+                if by_sentence:
+                    _skip(self, text, pos, stop, exc)
+                    pos = stop
+                else:
+                    by_sentence = _skip_allowed(self, exc)   # find the sentence: search one at a time
+                continue
+            if m is None:
+                if not by_sentence:
+                    return
+                pos = stop
+                continue
+            yield m
+            pos = m.end() if m.end() > m.start() else m.end() + 1
 
     def search(self, text: str) -> regex.Match | None:
         # directly, not next(finditer()): called ~100,000 times per 200 documents on short strings, where a
@@ -91,7 +112,57 @@ class Rule:
         try:
             return self.pattern.search(text, timeout=MATCH_TIMEOUT_S)
         except TimeoutError as exc:
-            raise RuleError(self.source, self.id, f"matching timed out after {MATCH_TIMEOUT_S}s") from exc
+            _skip_allowed(self, exc)
+            _skip(self, text, 0, len(text), exc)
+            return None
+
+
+@dataclass(frozen=True)
+class SkippedMatch:
+    """A stretch of text one rule could not search within MATCH_TIMEOUT_S: it is left unmatched."""
+    file: str
+    rule_id: str
+    snippet: str          # the first characters of the skipped stretch, to find it
+    length: int
+
+
+_COLLECTOR: contextvars.ContextVar[list[SkippedMatch] | None] = contextvars.ContextVar("rule_timeouts",
+                                                                                      default=None)
+_SENTENCE_END = regex.compile(r"[。！？；!?;\n]")
+_MAX_SKIP = 2000          # characters: a sentence without an end is skipped in pieces of this size
+
+
+@contextlib.contextmanager
+def collect_timeouts() -> Iterator[list[SkippedMatch]]:
+    """Within this block, a rule search that times out skips the sentence it was in and is recorded in
+    the yielded list, instead of raising: one slow match costs a sentence, not the document."""
+    found: list[SkippedMatch] = []
+    token = _COLLECTOR.set(found)
+    try:
+        yield found
+    finally:
+        _COLLECTOR.reset(token)
+
+
+def _sentence_end(text: str, pos: int, end: int) -> int:
+    """End of the sentence at ``pos``: just after its terminator or line break (at most _MAX_SKIP on)."""
+    limit = min(end, pos + _MAX_SKIP)
+    m = _SENTENCE_END.search(text, pos, limit)
+    return m.end() if m is not None else limit
+
+
+def _skip_allowed(rule: Rule, exc: TimeoutError) -> bool:
+    if _COLLECTOR.get() is None:
+        raise RuleError(rule.source, rule.id, f"matching timed out after {MATCH_TIMEOUT_S}s") from exc
+    return True
+
+
+def _skip(rule: Rule, text: str, start: int, stop: int, exc: TimeoutError) -> None:
+    found = _COLLECTOR.get()
+    if found is None:
+        raise RuleError(rule.source, rule.id, f"matching timed out after {MATCH_TIMEOUT_S}s") from exc
+    found.append(SkippedMatch(file=rule.source, rule_id=rule.id, snippet=text[start:min(stop, start + 30)],
+                              length=stop - start))
 
 
 @dataclass(frozen=True)

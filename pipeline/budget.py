@@ -1,0 +1,39 @@
+"""Per-document budgets and the options a run hands to every worker (README "Budgets")."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .ingest import IngestOptions
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+VOCABULARY_FILE = "boilerplate.toml"
+STAGES = ("ingest", "normalize", "extract", "export")
+# Kinds of errors row that mean "over budget": the worker that produced one is replaced.
+BUDGET_ERRORS = ("timeout", "too_large")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one document may cost; settable with --time-budget / --memory-budget."""
+    seconds: float = 300.0     # wall time of one document, all stages (0: no limit)
+    memory_mb: int = 4096      # memory a worker may take on top of what it holds before the document
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    budget: Budget = field(default_factory=Budget)
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    vocabulary: Path = DEFAULT_RULES_DIR / VOCABULARY_FILE   # boilerplate.toml of the --rules folder
+
+    @classmethod
+    def for_rules(cls, rules_dir: Path, **kw) -> "RunOptions":
+        return cls(vocabulary=Path(rules_dir).resolve() / VOCABULARY_FILE, **kw)
+
+
+DEFAULT_OPTIONS = RunOptions()
+
+
+class DocumentTimeout(BaseException):
+    """Raised into the thread processing a document that ran past its time budget (BaseException: no
+    ``except Exception`` on the way swallows it)."""
