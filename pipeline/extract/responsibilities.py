@@ -261,9 +261,9 @@ class ResponsibilityExtractor:
         found: list[_Found] = []
         declarations: list[int] = []
         spans = _bracket_spans(text)
-        todo = list(reversed(spans))
+        todo = [(span, 0) for span in reversed(spans)]
         while todo:
-            open_pos, body_end, closed = todo.pop()
+            (open_pos, body_end, closed), depth = todo.pop()
             if closed and body_end - open_pos > _MAX_UNMARKED_BODY and \
                     next(self.prefilter.finditer(text, open_pos + 1, body_end), None) is None:
                 continue    # a short bracket with no marker may still be units and an unknown verb
@@ -276,8 +276,10 @@ class ResponsibilityExtractor:
                 found.append(clause)
             elif clause is not None and clause.parsed.declares_first_lead:
                 declarations.append(open_pos)
-            else:   # not a clause itself: one may sit inside it (（详见附件（责任单位：区经委））, a stray “(”)
-                todo.extend(reversed(_bracket_spans(text, open_pos + 1, body_end)))
+            elif depth < _MAX_NESTING:
+                # not a clause itself: one may sit inside it (（详见附件（责任单位：区经委））, a stray “(”); a
+                # few levels at most, so that brackets nested thousands deep cost linear time, not quadratic
+                todo.extend((span, depth + 1) for span in reversed(_bracket_spans(text, open_pos + 1, body_end)))
         inside = [(s, e) for s, e, _ in spans]
         found.extend(self._unbracketed(text, inside))
         tables = self._tables(text)
@@ -800,6 +802,9 @@ def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
         cells.append((cell, offset + pos, offset + pos + len(cell)))
         pos += len(cell) + 1
     return cells
+
+
+_MAX_NESTING = 4         # bracket levels searched for a clause inside a bracket that is none
 
 
 def _bracket_spans(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, bool]]:
