@@ -125,7 +125,7 @@ def test_a_malformed_folder_runs_to_completion_and_accounts_for_every_file(tmp_p
     # forked workers inherit the patched function: two inputs misbehave only in this test
     monkeypatch.setattr(run_module, "build_document", _slow_build(run_module.build_document))
     summary = run_extract(tmp_path / "in", tmp_path / "out", workers=2, incremental=False,
-                          budget=Budget(seconds=20, memory_mb=1024),
+                          budget=Budget(seconds=60, memory_mb=1024),
                           ingest=IngestOptions(max_docx_bytes=1 << 20))
     tables = {name: pq.read_table(tmp_path / "out" / f"{name}.parquet").to_pylist() for name in TABLES}
     errors: dict[str, list[dict]] = {}

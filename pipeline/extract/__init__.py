@@ -63,9 +63,8 @@ class Extractors:
         passages = self.passages(doc, DeadlineExtractor.document_year(doc))
         time_context = self.deadlines.context(doc, reporting=passages.reporting, reports_all=passages.reports_all)
         deadlines = self.deadlines(doc, time_context)
-        targets = self.targets(doc, deadlines, context=time_context)
-        achievements = self.targets.achievements(doc, deadlines, context=time_context,
-                                                 reported_year=passages.reported_year)
+        targets, achievements = self.targets.read(doc, deadlines, context=time_context,
+                                                  reported_year=passages.reported_year)
         # the standard indicator each value measures (rules/indicators.toml); None when none fits
         targets = [dataclasses.replace(t, indicator_code=self._code(t)) for t in targets]
         achievements = [dataclasses.replace(a, indicator_code=self._code(a)) for a in achievements]

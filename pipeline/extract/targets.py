@@ -183,17 +183,26 @@ class TargetExtractor:
         past tense): read with the same number, unit and structure rules as targets; only the status differs.
         ``reported_year`` is the year a reporting passage is about when no time in the text says (a 2026
         report's review: 2025)."""
+        return self.read(doc, deadlines, context, reported_year)[1]
+
+    def read(self, doc: Document, deadlines: list[DeadlineRow], context: TimeContext | None = None,
+             reported_year: int | None = None) -> tuple[list[TargetRow], list[AchievementRow]]:
+        """Targets and achievements in one pass over the candidates (each value is read once)."""
         ctx = context or self.time.context(doc)
         deadline_years = {d.char_start: d.end_date.year for d in deadlines if d.end_date}
-        _, table_spans = self._tables(doc, ctx)
+        table_rows, table_spans = self._tables(doc, ctx)
         candidates = self._candidates(doc.text, table_spans)
         counts = [c for c in candidates if self.units.kind(c.unit) == "count" and not self._name_count(c)]
         count_ends = [c.end for c in counts]
+        targets: list[TargetRow] = list(table_rows)
         rows: list[AchievementRow] = []
         for i, cand in enumerate(candidates):
             read = self._inline_row(doc, ctx, cand, counts, count_ends, deadline_years,
                                     candidates[i - 1] if i else None)
-            if read is None or read[0] == GOAL:
+            if read is None:
+                continue
+            if read[0] == GOAL:
+                targets.append(read[1])
                 continue
             status, t, gov = read
             year = gov.year if gov is not None and gov.historical and gov.year else reported_year
@@ -203,7 +212,8 @@ class TargetExtractor:
                 indicator=t.indicator, indicator_code=None, value_text=t.value_text, value_low=t.value_low,
                 value_high=t.value_high, unit=t.unit, value_base=t.value_base, unit_base=t.unit_base,
                 change=t.change, period_year=year, rule_id=t.rule_id))
-        return rows
+        targets.sort(key=lambda r: r.char_start)
+        return targets, rows
 
     # ------------------------------------------------------------------ candidates
 
