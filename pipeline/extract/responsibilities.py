@@ -46,6 +46,7 @@ sentence the clause closes.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -237,9 +238,10 @@ class ResponsibilityExtractor:
             return names[key]
 
         rows: list[ResponsibilityRow] = []
+        spans = sorted((c.open_pos, c.close_end) for c in found)   # for the task: clauses before a clause
         for clause in found:
             section = doc.section_at(clause.start)
-            task = self._task(doc, clause, section, found)
+            task = self._task(doc, clause, section, found, spans)
             clause_text = text[clause.start:clause.end]
             clause_id = f"{doc.doc_id}-R{clause.start}"
             inherit = ""            # 省发展改革委、科技厅: the prefix carries over to a bare core
@@ -745,7 +747,8 @@ class ResponsibilityExtractor:
 
     # ------------------------------------------------------------ task
 
-    def _task(self, doc: Document, clause: _Found, section: Section | None, found: list[_Found]) -> str:
+    def _task(self, doc: Document, clause: _Found, section: Section | None, found: list[_Found],
+              spans: list[tuple[int, int]]) -> str:
         text = doc.text
         if clause.task is not None:
             return clause.task
@@ -760,11 +763,13 @@ class ResponsibilityExtractor:
         task = _sentence_before(doc, clause.open_pos, self._is_label_line)
         # （合肥海关负责）巩固…出口占比。（省商务厅牵头…）: a clause the sentence opens with closes the
         # task before it, not this one
-        start = text.rfind(task, 0, clause.open_pos) if task else -1
+        start = text.rfind(task, max(0, clause.open_pos - len(task) - 2), clause.open_pos) if task else -1
         if start >= 0:
             end = start + len(task)
-            before = [c.close_end for c in found if start <= c.open_pos and c.close_end <= end]
-            rest = text[max(before):end].strip() if before else ""
+            # only the clauses opening inside the task: a bisect, not a scan (20,000 clauses in one text)
+            lo, hi = bisect_left(spans, (start, -1)), bisect_left(spans, (end, -1))
+            last = next((close for _, close in reversed(spans[max(lo, hi - 2):hi]) if close <= end), None)
+            rest = text[last:end].strip() if last is not None else ""
             if rest:
                 return rest
         return task
