@@ -19,11 +19,6 @@ from the responsibilities rows when the caller passes them, and typed with
 the unit lexicon (``rules/unit_types.toml``) rather than a second copy of its
 rules: a ``…公司`` unit is an enterprise with the role ``责任单位``, a bureau is
 ``government``.
-
-With the trained ``ner`` component in the pipeline (``pipeline/models/ner``, see its
-MODEL_CARD.md), its ENTERPRISE spans in the same candidate sentences that overlap no rule
-mention and are not typed otherwise by the gazetteers become rows with method ``model``; a
-model span never replaces a rule row, so it never retypes a government body.
 """
 from __future__ import annotations
 
@@ -48,18 +43,9 @@ class EntityExtractor:
     nlp: object                      # spacy.Language
 
     @classmethod
-    def from_rules(cls, rules_dir: Path, exclude: Iterable[str] = (), model_dir: Path | None | str = "default"
-                   ) -> "EntityExtractor":
-        """``model_dir``: the trained NER to add ("default": the shipped one if present; None: rules only)."""
-        from .entity_nlp import MODEL_DIR, build_nlp
-        if model_dir == "default":
-            model_dir = MODEL_DIR if (MODEL_DIR / "ner").is_dir() else None
-        return cls(nlp=build_nlp(Path(rules_dir), exclude, None if model_dir is None else Path(model_dir)))
-
-    @property
-    def ner(self):
-        from .entity_nlp import NER
-        return self.nlp.get_pipe(NER) if NER in self.nlp.pipe_names else None
+    def from_rules(cls, rules_dir: Path, exclude: Iterable[str] = ()) -> "EntityExtractor":
+        from .entity_nlp import build_nlp
+        return cls(nlp=build_nlp(Path(rules_dir), exclude))
 
     @property
     def recognizer(self):
@@ -73,22 +59,18 @@ class EntityExtractor:
     def __call__(self, doc: Document, responsibilities: list[ResponsibilityRow] | None = None) -> list[EntityRow]:
         recognizer = self.recognizer
         tokenizer = self.nlp.tokenizer
-        ner = self.ner
         rows: dict[tuple[int, int], EntityRow] = {}
         for sentence in doc.sentences:
             if not recognizer.is_candidate(sentence.text):
                 continue
             scan = recognizer.scan(sentence.text)
-            mentions: list[Mention] = []
-            if not scan.empty:
-                # one segmentation pass, only when a gazetteer name or a morphology match must be checked
-                # against token boundaries; the same tokenizer and recognizer as nlp(text), without a Doc
-                spans = scan.token_spans
-                bounds = tokenizer.boundaries(sentence.text, spans) if spans else None
-                mentions = recognizer.resolve(sentence.text, scan, bounds)
-            if ner is not None:
-                self._model_rows(doc, sentence, ner, rows, mentions)
-            for m in mentions:
+            if scan.empty:
+                continue
+            # one segmentation pass, only when a gazetteer name or a morphology match must be checked
+            # against token boundaries; the same tokenizer and recognizer as nlp(text), without a Doc
+            spans = scan.token_spans
+            bounds = tokenizer.boundaries(sentence.text, spans) if spans else None
+            for m in recognizer.resolve(sentence.text, scan, bounds):
                 s, e = sentence.start + m.start, sentence.start + m.end
                 rows[(s, e)] = self._row(doc, sentence.text, s, e, m.text, m.canonical, m.type, m.embedded,
                                          m.role, m.method)
@@ -108,25 +90,6 @@ class EntityExtractor:
                                      False, RESPONSIBLE_ROLE if typ == "enterprise" else None,
                                      old.method if old is not None else "pattern")
         return [rows[k] for k in sorted(rows)]
-
-    def _model_rows(self, doc: Document, sentence, ner, rows: dict[tuple[int, int], EntityRow],
-                    mentions: list[Mention]) -> None:
-        """ENTERPRISE spans of the trained model that no rule mention overlaps (rule rows are
-        written after these and replace a model row on the same span)."""
-        recognizer = self.recognizer
-        taken = [(m.start, m.end) for m in mentions]
-        for ent in ner(self.nlp.tokenizer(sentence.text)).ents:
-            a, b = ent.start_char, ent.end_char
-            if ent.label_ != "ENTERPRISE" or b - a < 2 or any(s < b and a < e for s, e in taken):
-                continue
-            if recognizer.type_of(ent.text) not in (None, "enterprise") or recognizer.is_generic(ent.text):
-                continue
-            # a common dictionary word (养老, 金融) or a span across punctuation is not a name
-            if not recognizer.rare(ent.text) or not ent.text.isalnum():
-                continue
-            s, e = sentence.start + a, sentence.start + b
-            rows[(s, e)] = self._row(doc, sentence.text, s, e, ent.text, recognizer.canonical(ent.text),
-                                     "enterprise", False, recognizer.role_after(sentence.text[b:]), "model")
 
     def _short_names(self, doc: Document, rows: dict[tuple[int, int], EntityRow]):
         """Bare mentions of a company's short name elsewhere in the document: a short name declared

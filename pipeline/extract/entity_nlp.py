@@ -13,12 +13,6 @@
   token boundaries, stores the mentions in ``doc._.org_mentions`` and the
   token-aligned, non-embedded ones in ``doc.spans["orgs"]`` (label = type).
 
-- optionally (``model_dir``, by default the shipped ``pipeline/models/ner/``, see its
-  ``MODEL_CARD.md``) a statistical ``ner`` component trained by :mod:`pipeline.train_ner`
-  (labels ENTERPRISE / GOV / OTHER_ORG, its own small tok2vec), loaded from package data
-  offline. It does not run inside ``nlp(text)``: :class:`~pipeline.extract.entities.EntityExtractor`
-  calls it on candidate sentences only and adds what the rules left, method ``model``.
-
 Both serialize with ``nlp.to_disk`` / ``spacy.load``: the tokenizer writes its
 user words, the component writes the rule file and the (already filtered)
 gazetteer it was built with, so a saved pipeline does not depend on ``rules/``.
@@ -43,18 +37,6 @@ from .rules import COMMON_FILE
 COMPONENT = "policy_orgs"
 TOKENIZER = "policy.jieba_tokenizer.v1"
 SPANS_KEY = "orgs"
-NER = "ner"
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "ner"
-# the shipped model's architecture (pipeline/train_ner.py trains it; loading rebuilds it from this)
-NER_CONFIG: dict = {
-    "model": {
-        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
-        "extra_state_tokens": False, "hidden_width": 64, "maxout_pieces": 2, "use_upper": True, "nO": None,
-        "tok2vec": {"@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None, "width": 64,
-                    "depth": 2, "embed_size": 2000, "window_size": 1, "maxout_pieces": 3,
-                    "subword_features": True},
-    }
-}
 _USER_WORDS = "user_words.txt"
 
 jieba.setLogLevel(logging.WARNING)     # silence "Building prefix dict …" (log level only, no dictionary state)
@@ -201,21 +183,11 @@ def make_org_component(nlp: Language, name: str, rules_dir: str | None, exclude:
 
 # ---------------------------------------------------------------- building
 
-def add_ner(nlp: Language, model_dir: Path) -> None:
-    """The trained ``ner`` component of ``model_dir`` (written by :mod:`pipeline.train_ner`), added
-    disabled-by-position: after the rules, and :meth:`EntityExtractor.__call__` calls it itself."""
-    model_dir = Path(model_dir)
-    nlp.vocab.strings.from_disk(model_dir / "strings.json")
-    ner = nlp.add_pipe(NER, config=NER_CONFIG)
-    ner.from_disk(model_dir / NER)
-
-
-def build_nlp(rules_dir: Path, exclude: Iterable[str] = (), model_dir: Path | None = None) -> Language:
+def build_nlp(rules_dir: Path, exclude: Iterable[str] = ()) -> Language:
     """``spacy.blank("zh")`` with the jieba tokenizer and the organisation recognizer.
 
     ``exclude``: names (and canonicals) left out of every gazetteer and of the user dictionary
-    (leave-one-document-out evaluation); no file is changed. ``model_dir``: a trained ``ner``
-    to add (None: rules only).
+    (leave-one-document-out evaluation); no file is changed.
     """
     rules_dir = Path(rules_dir).resolve()
     exclude = sorted(set(exclude))
@@ -225,8 +197,6 @@ def build_nlp(rules_dir: Path, exclude: Iterable[str] = (), model_dir: Path | No
     nlp.tokenizer.set_user_words(gazetteer.entries)
     component = nlp.add_pipe(COMPONENT, config={"rules_dir": None, "exclude": exclude})
     component.load(rules_dir, gazetteer=gazetteer)
-    if model_dir is not None:
-        add_ner(nlp, model_dir)
     return nlp
 
 
@@ -235,4 +205,4 @@ def load_nlp(path: Path) -> Language:
     return spacy.load(path)
 
 
-__all__ = ["build_nlp", "load_nlp", "add_ner", "MODEL_DIR", "NER_CONFIG", "NER", "JiebaTokenizer", "OrgComponent", "COMPONENT", "TOKENIZER", "SPANS_KEY"]
+__all__ = ["build_nlp", "load_nlp", "JiebaTokenizer", "OrgComponent", "COMPONENT", "TOKENIZER", "SPANS_KEY"]
