@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 INPUT ?= raw
 OUTPUT ?= extracted
 
-.PHONY: extract test eval rules-check bench clean report xlsx browser
+.PHONY: extract test eval rules-check bench clean report xlsx browser train-ner
 # The browser test drives Debian's headless Chromium; `make browser` installs it (and a CJK font
 # for readable screenshots) when missing. Root installs directly, others through sudo.
 CHROMIUM ?= /usr/bin/chromium
@@ -55,6 +55,13 @@ rules-check: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pipeline.bench --raw $(INPUT) --output $(OUTPUT)/bench.json
+
+# Retrains pipeline/models/ner (see its MODEL_CARD.md); not part of `make test`. The lexicons of
+# companynameparser (Apache-2.0, PyPI) feed the synthetic sentences; training runs without them if absent.
+train-ner: $(STAMP)
+	$(PY) -m pip install --quiet --no-deps companynameparser==0.1.8 || echo "companynameparser unavailable: training without its lexicons"
+	$(PY) -m pipeline.train_ner --raw tests/real/raw --raw raw --gold tests/real/gold --gold tests/gold \
+	  --gold tests/heldout/gold --output $(OUTPUT)/ner_model
 
 clean:
 	rm -rf $(VENV) $(OUTPUT)
