@@ -44,6 +44,8 @@ from types import MappingProxyType
 import opencc
 import regex
 
+from .spans import merge_spans
+
 from .models import NormalizedText
 
 try:
@@ -367,14 +369,7 @@ _FURNITURE_CHAR = regex.compile(
 
 
 def _merged_spans(*iterators) -> list[tuple[int, int]]:
-    spans = sorted(m.span() for it in iterators for m in it)
-    merged: list[tuple[int, int]] = []
-    for a, b in spans:
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
+    return merge_spans(m.span() for it in iterators for m in it)
 
 
 def _furniture_share(line: str, vocab: Vocabulary) -> tuple[float, bool]:

@@ -91,7 +91,8 @@ TARGET_CASES = [
      "attrs.role = 'qualifer' is not one of ['aspiration', 'baseline_prefix', 'baseline_previous', "
      "'baseline_year', 'binding', 'change', 'comparison_from', 'comparison_to', 'descriptor_after', "
      "'existing_whole', 'expected_goals', 'forecast', 'goal_word', 'incentive_after', 'incentive_cue', 'mask', "
-     "'measure_after', 'measure_verb', 'past_cue', 'past_scope', 'qualifier', 'raise_to', 'structure_after', "
+     "'measure_after', 'measure_verb', 'past_cue', 'past_scope', 'procedural', 'qualifier', 'raise_to', "
+     "'structure_after', "
      "'table_binding', 'table_cell', 'table_change', 'table_name', 'table_target', 'table_unit', "
      "'threshold_after', 'value']"),
     # a misspelt attribute is not read: strength would silently fall back to a strong cue

@@ -18,6 +18,7 @@ from pathlib import Path
 from .rules import Rule, RuleSpec, load_common_defines, load_ruleset, validate_rule
 from ..models import Document
 from ..schema import ENUMS
+from ..spans import merge_spans
 
 RULES_FILE = "passages.toml"
 KINDS = ENUMS["documents"]["kind"]
@@ -99,7 +100,7 @@ class PassageClassifier:
         forward = [(s.char_start, s.char_end) for s in doc.sections if self._heading(s.heading, "forward_heading")]
         spans.extend(self._opened_reviews(doc, doc_year, spans, forward, openings=kind == "work_report"))
         reported = doc_year - 1 if kind == "work_report" and doc_year else None
-        return Passages(kind=kind, reporting=tuple(_merge(spans)), reported_year=reported)
+        return Passages(kind=kind, reporting=tuple(merge_spans(spans)), reported_year=reported)
 
     def _heading(self, heading: str, role: str) -> bool:
         return any(r.pattern.search(heading) for r in self.by_role.get(role, ()))
@@ -150,13 +151,3 @@ class PassageClassifier:
             if year is None or doc_year is None or int(year) >= doc_year:
                 return True
         return False
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged

@@ -41,6 +41,7 @@ import regex
 
 from ..models import AchievementRow, DeadlineRow, Document, TargetRow
 from ..schema import ENUMS
+from ..spans import merge_spans
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
 from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
@@ -108,7 +109,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
         "mask", "incentive_cue", "incentive_after", "threshold_after", "structure_after", "descriptor_after",
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
         "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
-        "baseline_previous", "forecast", "existing_whole", "expected_goals")},
+        "baseline_previous", "forecast", "existing_whole", "expected_goals", "procedural")},
 }
 
 
@@ -218,16 +219,8 @@ class TargetExtractor:
     # ------------------------------------------------------------------ candidates
 
     def _spans(self, role: str, text: str) -> list[tuple[int, int]]:
-        spans = [(m.start(), m.end()) for rule in self._role(role) for m in rule.finditer(text)
-                 if m.end() > m.start()]
-        spans.sort()
-        merged: list[tuple[int, int]] = []
-        for a, b in spans:
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-            else:
-                merged.append((a, b))
-        return merged
+        return merge_spans((m.start(), m.end()) for rule in self._role(role) for m in rule.finditer(text)
+                           if m.end() > m.start())
 
     @staticmethod
     def _overlaps(spans: list[tuple[int, int]], starts: list[int], a: int, b: int) -> bool:
@@ -330,7 +323,7 @@ class TargetExtractor:
         # a standard raised to a level is a goal (补贴标准提高到217元); so is a count of the people a subsidy
         # reaches (为超300万名婴幼儿发放补贴) — unless the count is the threshold of the rule (对接待超10万人次的…给予)
         incentive_context = ext_prefix + (after if kind != "count" or after.lstrip().startswith("的") else "")
-        if self._procedural(text[s_start:clause_start]):
+        if self._any("procedural", text[s_start:clause_start] + incentive_context):
             return None                                    # 应当…，并在3个工作日内: the sentence is a procedure
         if not self._any("raise_to", prefix) and (
                 self._any("incentive_cue", incentive_context)
@@ -423,10 +416,6 @@ class TargetExtractor:
         if section is not None and 2 <= len(section.heading) <= 15 and not _STRUCTURAL.search(section.heading):
             return section.heading.strip(" 。") + indicator
         return indicator
-
-    def _procedural(self, sentence_head: str) -> bool:
-        rule = next((r for r in self._role("incentive_cue") if r.id == "cue.procedural"), None)
-        return rule is not None and rule.pattern.search(sentence_head) is not None
 
     def _name_count(self, c: _Candidate) -> bool:
         """A small count in Chinese numerals without a qualifier (十个专项行动, 两个中心, 一名园) names or
