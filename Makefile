@@ -54,13 +54,13 @@ rules-check: $(STAMP)
 	$(PY) -m pipeline rules-check
 
 bench: $(STAMP)
-	$(PY) -m pipeline.bench --raw $(INPUT) --output $(OUTPUT)/bench.json
+	$(PY) -m pipeline.evaluation.bench --raw $(INPUT) --output $(OUTPUT)/bench.json
 
-# Retrains pipeline/models/ner (see its MODEL_CARD.md); not part of `make test`. The lexicons of
+# Retrains pipeline/ner (see its MODEL_CARD.md); not part of `make test`. The lexicons of
 # companynameparser (Apache-2.0, PyPI) feed the synthetic sentences; training runs without them if absent.
 train-ner: $(STAMP)
 	$(PY) -m pip install --quiet --no-deps companynameparser==0.1.8 || echo "companynameparser unavailable: training without its lexicons"
-	$(PY) -m pipeline.train_ner --raw tests/real/raw --raw raw --gold tests/real/gold --gold tests/gold \
+	$(PY) -m pipeline.ner.train --raw tests/real/raw --raw raw --gold tests/real/gold --gold tests/gold \
 	  --gold tests/heldout/gold --output $(OUTPUT)/ner_model
 
 clean:

@@ -30,7 +30,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from .extract.rules import RuleError
-    from .run import run_extract
+    from .run.runner import run_extract
 
     input_dir, output_dir = Path(args.input), Path(args.output)
     if not input_dir.is_dir():
@@ -53,8 +53,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         print("error: --time-budget must be ≥ 0 (0: none), --memory-budget and --max-docx-mb ≥ 1",
               file=sys.stderr)
         return EXIT_USAGE
-    from .budget import Budget
-    from .ingest import IngestOptions
+    from .run.budget import Budget
+    from .stages.ingest import IngestOptions
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         summary = run_extract(input_dir, output_dir, Path(args.rules), engine=args.engine,
@@ -80,7 +80,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     print(summary.format(), file=sys.stderr)
     status = EXIT_INTERNAL if summary.n_internal_errors else EXIT_OK
     if not args.no_publish:
-        from .publish import publish
+        from .tables.publish import publish
 
         try:  # derived from the committed parquet tables: policy.duckdb, DATA_DICTIONARY.md
             written = publish(output_dir)
@@ -93,7 +93,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_xlsx(args: argparse.Namespace) -> int:
-    from .publish import XLSX_NAME, write_xlsx
+    from .tables.publish import XLSX_NAME, write_xlsx
 
     input_dir = Path(args.input)
     if not (input_dir / "documents.parquet").is_file():
@@ -113,8 +113,8 @@ def _cmd_xlsx(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, format_misses, format_report
-    from .export import write_json, write_text
+    from .evaluation.evaluate import evaluate, format_misses, format_report
+    from .tables.export import write_json, write_text
 
     result = evaluate(Path(args.predicted), Path(args.gold))
     print(format_report(result))
@@ -127,8 +127,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_lodo(args: argparse.Namespace) -> int:
-    from .export import write_json
-    from .lodo import format_lodo, run_lodo
+    from .evaluation.lodo import format_lodo, run_lodo
+    from .tables.export import write_json
 
     input_dir = Path(args.input)
     if not input_dir.is_dir():
@@ -142,10 +142,10 @@ def _cmd_lodo(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules_check(args: argparse.Namespace) -> int:
-    from .budget import VOCABULARY_FILE
     from .extract import Extractors
     from .extract.rules import RuleError, check_rule, load_rules_dir
-    from .normalize import check_vocabulary, load_vocabulary
+    from .run.budget import VOCABULARY_FILE
+    from .stages.normalize import check_vocabulary, load_vocabulary
 
     vocabulary = Path(args.rules) / VOCABULARY_FILE
     try:
@@ -166,7 +166,7 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
           f"{len(failures)} failing example(s)")
     spec_failures: list[str] = []
     if args.specs and Path(args.specs).is_dir():
-        from .specs import run_specs
+        from .evaluation.specs import run_specs
         try:
             n_cases, spec_failures = run_specs(Path(args.specs), extractors)
         except ValueError as exc:
@@ -179,7 +179,7 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import ReportOutputError, build_report
+    from .tables.report import ReportOutputError, build_report
 
     input_dir = Path(args.input)
     if not (input_dir / "documents.parquet").is_file():
@@ -201,9 +201,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .budget import Budget
-    from .ingest import DEFAULT_MAX_DOCX_BYTES
-    from .run import DEFAULT_RULES_DIR
+    from . import DEFAULT_RULES_DIR
+    from .run.budget import Budget
+    from .stages.ingest import DEFAULT_MAX_DOCX_BYTES
     default_specs = DEFAULT_RULES_DIR.parent / "specs"    # behaviour cases beside rules/
 
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])

@@ -1,7 +1,7 @@
 """The benchmark's synthetic corpus (no timings are asserted anywhere)."""
 from pathlib import Path
 
-from pipeline.bench import build_corpus, format_bench
+from pipeline.evaluation.bench import build_corpus, format_bench
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.deadlines import DeadlineExtractor
-from pipeline.models import Document, DocumentMeta, Section, Sentence
+from pipeline.tables.rows import Document, DocumentMeta, Section, Sentence
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 EXTRACT = DeadlineExtractor.from_rules(RULES_DIR)

@@ -14,9 +14,9 @@ from pipeline.extract.entities import EntityExtractor
 from pipeline.extract.entity_nlp import COMPONENT, SPANS_KEY, JiebaTokenizer
 from pipeline.extract.orgs import Gazetteer
 from pipeline.extract.rules import RuleError
-from pipeline.models import Document, DocumentMeta
-from pipeline.outline import parse_outline
-from pipeline.segment import split_sentences
+from pipeline.stages.outline import parse_outline
+from pipeline.stages.segment import split_sentences
+from pipeline.tables.rows import Document, DocumentMeta
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"

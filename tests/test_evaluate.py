@@ -1,16 +1,22 @@
 """The scorer implements the gold guideline's matching rules."""
 import datetime as dt
 import json
-from pathlib import Path
 
-import pyarrow as pa
 import pytest
 
-from pipeline import models
-from pipeline.evaluate import (align_clauses, evaluate, format_report, norm, score_deadlines, score_enterprises,
-                               score_responsibilities, score_targets)
-from pipeline.export import write_table
-from pipeline.schema import to_table
+from pipeline.evaluation.evaluate import (
+    align_clauses,
+    evaluate,
+    format_report,
+    norm,
+    score_deadlines,
+    score_enterprises,
+    score_responsibilities,
+    score_targets,
+)
+from pipeline.tables import rows as models
+from pipeline.tables.export import write_table
+from pipeline.tables.schema import to_table
 
 DOC = "d1.txt"
 
@@ -159,7 +165,7 @@ def test_evaluate_end_to_end_on_written_tables(tmp_path):
 
 
 def test_eval_reports_per_declared_kind_and_writes_the_misses(tmp_path):
-    from pipeline.evaluate import format_misses
+    from pipeline.evaluation.evaluate import format_misses
     gold_dir, pred_dir = tmp_path / "gold", tmp_path / "pred"
     gold_dir.mkdir()
     other = "bulletin.html"
@@ -194,7 +200,8 @@ def test_eval_reports_per_declared_kind_and_writes_the_misses(tmp_path):
 
 def test_the_panel_is_scored_value_by_value_against_a_hand_made_one(tmp_path):
     import pandas as pd
-    from pipeline.evaluate import score_panel
+
+    from pipeline.evaluation.evaluate import score_panel
     gold_dir, pred_dir = tmp_path / "gold", tmp_path / "pred"
     gold_dir.mkdir()
     pred_dir.mkdir()

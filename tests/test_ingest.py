@@ -1,4 +1,4 @@
-"""Tests for pipeline.ingest: encodings, formats, failures, discovery.
+"""Tests for pipeline.stages.ingest: encodings, formats, failures, discovery.
 
 All inputs except the raw/ samples are generated here, in tmp_path.
 """
@@ -16,7 +16,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from pipeline.ingest import (
+from pipeline.stages.ingest import (
     SUPPORTED_FORMATS,
     decode_text,
     discover,
@@ -24,7 +24,7 @@ from pipeline.ingest import (
     plausibility,
     relative_source_path,
 )
-from pipeline.models import IngestedDocument, PipelineError
+from pipeline.tables.rows import IngestedDocument, PipelineError
 
 RAW_DIR = Path(__file__).resolve().parent.parent / "raw"
 
@@ -542,7 +542,7 @@ GOV_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 
 
 def test_gov_style_page_end_to_end(tmp_path: Path) -> None:
-    from pipeline.run import build_document
+    from pipeline.run.process import build_document
     doc = build_document(ingest_bytes(tmp_path, "gov.html", GOV_PAGE.encode("utf-8")))
     lines = doc.text.split("\n")
     # the <title> is not repeated, nor the metadata row 标  题： that repeats the body's title
@@ -586,7 +586,7 @@ def make_pdf_with_running_lines() -> bytes:
 
 
 def test_pdf_running_header_and_page_numbers_removed(tmp_path: Path) -> None:
-    from pipeline.run import build_document
+    from pipeline.run.process import build_document
     doc = build_document(ingest_bytes(tmp_path, "plan.pdf", make_pdf_with_running_lines()))
     assert "行政规范性文件" not in doc.text
     assert "- 3 -" not in doc.text and "- 4 -" not in doc.text
@@ -596,14 +596,14 @@ def test_pdf_running_header_and_page_numbers_removed(tmp_path: Path) -> None:
 
 
 def test_running_lines_counterexamples() -> None:
-    from pipeline.ingest import _strip_running_lines
+    from pipeline.stages.ingest import _strip_running_lines
     # a line at the top of one page only stays; so does a table header at the top of two pages of three
     pages = ["一、总体要求\n正文。\n", "序号 工作任务 牵头单位\n1 推进 市经委\n", "序号 工作任务 牵头单位\n2 推进 市科委\n"]
     assert _strip_running_lines(pages) == pages
 
 
 def test_table_header_on_every_page_keeps_its_first_occurrence() -> None:
-    from pipeline.ingest import _strip_running_lines
+    from pipeline.stages.ingest import _strip_running_lines
     rows = ["1 推进企业上云 市经委", "2 培育龙头企业 市科委", "3 优化营商环境 市发改委"]
     pages = [f"序号 工作任务 牵头单位\n{row}\n" for row in rows]
     assert _strip_running_lines(pages) == [pages[0], f"\n{rows[1]}\n", f"\n{rows[2]}\n"]
@@ -622,7 +622,7 @@ def test_pdf_clause_ending_every_page_is_kept(tmp_path: Path) -> None:
                                   "牵头单位：区经委", "抓好落实。", "做好保障；", "一、保障措施", "（一）组织领导",
                                   "1．组织领导", "第三条"])
 def test_content_lines_at_every_page_edge_are_kept(line: str) -> None:
-    from pipeline.ingest import _strip_running_lines
+    from pipeline.stages.ingest import _strip_running_lines
     pages = [f"{line}\n{text}\n{line}" for text in ("推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑")]
     assert _strip_running_lines(pages) == pages
 
@@ -650,7 +650,7 @@ def test_short_heading_first_on_two_pages_is_kept(tmp_path: Path, count: int) ->
 
 
 def test_bare_page_numbers_go_only_when_on_most_pages() -> None:
-    from pipeline.ingest import _strip_running_lines
+    from pipeline.stages.ingest import _strip_running_lines
     texts = ["推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑"]
     numbered = [f"{text}\n{n}" for n, text in enumerate(texts, 1)]
     assert _strip_running_lines(numbered) == [f"{text}\n" for text in texts]
@@ -660,7 +660,7 @@ def test_bare_page_numbers_go_only_when_on_most_pages() -> None:
 
 
 def test_page_furniture_goes_even_on_one_page() -> None:
-    from pipeline.ingest import _strip_running_lines
+    from pipeline.stages.ingest import _strip_running_lines
     assert _strip_running_lines(["- 1 -\n正文。\n第 1 页 共 1 页"]) == ["\n正文。\n"]
     assert _strip_running_lines(["正文。\n1/3"]) == ["正文。\n"]
     assert _strip_running_lines(["正文。\n2023/5"]) == ["正文。\n2023/5"]   # a date, not 2023 of 5

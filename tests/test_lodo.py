@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 from pipeline.__main__ import main
+from pipeline.evaluation.lodo import exclusion_set, format_lodo, run_lodo
 from pipeline.extract.orgs import Gazetteer
-from pipeline.lodo import exclusion_set, format_lodo, run_lodo
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 

@@ -1,4 +1,4 @@
-"""Tests of pipeline.metadata, on the samples and on headers written for the tests."""
+"""Tests of pipeline.stages.metadata, on the samples and on headers written for the tests."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.metadata import extract_metadata, find_period, five_year_plan_period
-from pipeline.models import DocumentMeta
-from pipeline.normalize import normalize
+from pipeline.stages.metadata import extract_metadata, find_period, five_year_plan_period
+from pipeline.stages.normalize import normalize
+from pipeline.tables.rows import DocumentMeta
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 

@@ -1,4 +1,4 @@
-"""Training data of the (unshipped) statistical NER, pipeline/train_ner.py: the synthetic sentences
+"""Training data of the (unshipped) statistical NER, pipeline/ner/train.py: the synthetic sentences
 label exactly the names put in them, government bodies as GOV, and weak labels never overlap.
 No model is trained here (``make train-ner`` does that) and none is loaded by the pipeline."""
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.extract.entities import EntityExtractor
-from pipeline.train_ner import LABELS, _no_overlap, blank_nlp, synthetic, to_examples
+from pipeline.ner.train import LABELS, _no_overlap, blank_nlp, synthetic, to_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def test_examples_drop_sentences_whose_span_splits_a_token():
 
 
 def test_pipeline_loads_no_statistical_ner():
-    # not shipped: the measurement in pipeline/models/ner/MODEL_CARD.md showed no gain
+    # not shipped: the measurement in pipeline/ner/MODEL_CARD.md showed no gain
     extractor = EntityExtractor.from_rules(ROOT / "rules")
     assert "ner" not in extractor.nlp.pipe_names
     assert (ROOT / "pipeline" / "models" / "ner" / "MODEL_CARD.md").is_file()

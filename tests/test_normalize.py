@@ -1,4 +1,4 @@
-"""Tests of pipeline.normalize (cleaning, boilerplate) and pipeline.segment (sentences)."""
+"""Tests of pipeline.stages.normalize (cleaning, boilerplate) and pipeline.stages.segment (sentences)."""
 from __future__ import annotations
 
 import functools
@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 import regex
 
-from pipeline.models import NormalizedText
-from pipeline.normalize import (clean_spaces, continues_title, detect_script, load_vocabulary, normalize,
-                                should_join, to_simplified)
-from pipeline.segment import split_sentences
+from pipeline.stages.normalize import (
+    clean_spaces,
+    continues_title,
+    detect_script,
+    load_vocabulary,
+    normalize,
+    should_join,
+    to_simplified,
+)
+from pipeline.stages.segment import split_sentences
+from pipeline.tables.rows import NormalizedText
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -445,7 +452,7 @@ def test_table_row_is_one_sentence():
 
 
 def test_a_run_without_stops_is_cut_at_a_comma_below_the_limit():
-    from pipeline.segment import MAX_SENTENCE
+    from pipeline.stages.segment import MAX_SENTENCE
     clause = "推进第一项重点工作，"                       # 10 characters ending in a comma
     text = clause * 450 + "完成。"                        # 4,503 characters without a stop
     sents = split_sentences(text)

@@ -1,7 +1,7 @@
 """The one Chinese-numeral parser every stage uses."""
 import pytest
 
-from pipeline.numerals import cn_integer
+from pipeline.text.numerals import cn_integer
 
 
 @pytest.mark.parametrize("text, value", [

@@ -1,12 +1,12 @@
-"""Tests of pipeline.outline."""
+"""Tests of pipeline.stages.outline."""
 from __future__ import annotations
 
 import functools
 from pathlib import Path
 
-from pipeline.models import Section
-from pipeline.normalize import normalize
-from pipeline.outline import cn_to_int, parse_outline
+from pipeline.stages.normalize import normalize
+from pipeline.stages.outline import cn_to_int, parse_outline
+from pipeline.tables.rows import Section
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 

@@ -1,4 +1,4 @@
-"""The panel (pipeline/panel.py): earliest target, latest outcome, provenance, and its files and view."""
+"""The panel (pipeline/tables/panel.py): earliest target, latest outcome, provenance, and its files and view."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,11 +9,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 
-from pipeline.panel import PANEL_COLUMNS, build_panel, panel_rows, write_panel
-from pipeline.publish import write_duckdb
-from pipeline.schema import SCHEMAS
+from pipeline.tables.panel import PANEL_COLUMNS, build_panel, panel_rows, write_panel
+from pipeline.tables.publish import write_duckdb
+from pipeline.tables.schema import SCHEMAS
 
 D = dt.date
 

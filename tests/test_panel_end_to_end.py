@@ -3,11 +3,10 @@
 Each report (written for this test, in the style of the State Council's reports) reviews last year and
 sets this year's goals; the panel must give, for 000000 × gdp_growth, the target each report set for its
 year and the outcome the next report gave for it — no wrong value."""
-from pathlib import Path
 
 import pandas as pd
 
-from pipeline.run import run_extract
+from pipeline.run.runner import run_extract
 
 REPORT = """政府工作报告
 ——{year}年3月5日在第十四届全国人民代表大会第{session}次会议上

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import Extractors
-from pipeline.models import IngestedDocument
-from pipeline.run import build_document
+from pipeline.run.process import build_document
+from pipeline.tables.rows import IngestedDocument
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 EXTRACTORS = Extractors.from_rules(RULES)

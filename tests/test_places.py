@@ -1,11 +1,11 @@
-"""documents.place_code / place_name: the issuing government's division (pipeline/places.py)."""
+"""documents.place_code / place_name: the issuing government's division (pipeline/stages/places.py)."""
 from __future__ import annotations
 
 import pytest
 
-from pipeline.metadata import extract_metadata
-from pipeline.normalize import normalize
-from pipeline.places import find_place, load_divisions
+from pipeline.stages.metadata import extract_metadata
+from pipeline.stages.normalize import normalize
+from pipeline.stages.places import find_place, load_divisions
 
 
 def place(issuer=None, title=None, doc_number=None, text=""):

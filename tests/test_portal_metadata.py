@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import ingest_file
-from pipeline.metadata import load_site_rules
-from pipeline.models import DocumentMeta
-from pipeline.run import build_document
+from pipeline.run.process import build_document
+from pipeline.stages.ingest import ingest_file
+from pipeline.stages.metadata import load_site_rules
+from pipeline.tables.rows import DocumentMeta
 
 
 def page_meta(tmp_path: Path, content: str, name: str = "page.html") -> DocumentMeta:

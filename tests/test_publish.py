@@ -1,7 +1,6 @@
 """policy.duckdb, policy.xlsx, DATA_DICTIONARY.md, and the README's loading instructions."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -14,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.__main__ import main
-from pipeline.publish import (EXCEL_MAX_CELL, data_dictionary_markdown, write_duckdb, write_xlsx)
-from pipeline.report import render_dictionary_page
-from pipeline.schema import COLUMN_DOCS, SCHEMAS
+from pipeline.tables.publish import EXCEL_MAX_CELL, data_dictionary_markdown, write_duckdb, write_xlsx
+from pipeline.tables.report import render_dictionary_page
+from pipeline.tables.schema import COLUMN_DOCS, SCHEMAS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,7 +109,7 @@ def test_duckdb_failure_leaves_previous_file(samples, tmp_path, monkeypatch):
     out = tmp_path / "o"
     shutil.copytree(samples, out)
     before = (out / "policy.duckdb").read_bytes()
-    import pipeline.publish as publish
+    import pipeline.tables.publish as publish
 
     def boom(*a, **k):
         raise RuntimeError("disk on fire")

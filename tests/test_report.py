@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -12,8 +12,14 @@ import pytest
 from lxml import html as lhtml
 
 from pipeline.__main__ import main
-from pipeline.report import (REPORT_MARKER, DocPage, ReportOutputError, Span, build_pages, collect_spans,
-                             render_text, write_report)
+from pipeline.tables.report import (
+    REPORT_MARKER,
+    ReportOutputError,
+    Span,
+    build_pages,
+    render_text,
+    write_report,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "extracted" / "test-artifacts"
@@ -409,7 +415,7 @@ PANEL = [  # the country: outcomes 2020-2024, targets 2021-2025; a province: two
 
 
 def test_panel_page_draws_a_band_per_target_and_a_point_per_outcome():
-    from pipeline.report import render_panel_page
+    from pipeline.tables.report import render_panel_page
 
     page = lhtml.fromstring(render_panel_page(PANEL))
     figures = {(f.get("data-indicator"), f.get("data-place")): f for f in page.find_class("panel-chart")}

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import score_responsibilities
+from pipeline.evaluation.evaluate import score_responsibilities
 from pipeline.extract.responsibilities import ResponsibilityExtractor
-from pipeline.ingest import ingest_file
-from pipeline.models import Document, DocumentMeta
-from pipeline.outline import parse_outline
-from pipeline.run import build_document
-from pipeline.segment import split_sentences
+from pipeline.run.process import build_document
+from pipeline.stages.ingest import ingest_file
+from pipeline.stages.outline import parse_outline
+from pipeline.stages.segment import split_sentences
+from pipeline.tables.rows import Document, DocumentMeta
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"

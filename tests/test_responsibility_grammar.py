@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.responsibilities import ResponsibilityExtractor
-from pipeline.models import Document, DocumentMeta
-from pipeline.outline import parse_outline
-from pipeline.segment import split_sentences
+from pipeline.stages.outline import parse_outline
+from pipeline.stages.segment import split_sentences
+from pipeline.tables.rows import Document, DocumentMeta
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 

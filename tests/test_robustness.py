@@ -26,15 +26,18 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import pipeline.run as run_module
+import pipeline.run.process as process_module
+from pipeline import DEFAULT_RULES_DIR
 from pipeline.__main__ import main
-from pipeline.budget import Budget, RunOptions
-from pipeline.extract import Extractors, rules as rules_module
+from pipeline.extract import Extractors
+from pipeline.extract import rules as rules_module
 from pipeline.extract.rules import Rule, collect_timeouts
-from pipeline.ingest import IngestOptions
-from pipeline.models import TABLES
-from pipeline.normalize import MAX_LINE, normalize
-from pipeline.run import DEFAULT_RULES_DIR, process_file, run_extract
+from pipeline.run.budget import Budget, RunOptions
+from pipeline.run.process import process_file
+from pipeline.run.runner import run_extract
+from pipeline.stages.ingest import IngestOptions
+from pipeline.stages.normalize import MAX_LINE, normalize
+from pipeline.tables.rows import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "raw").glob("*.txt"))
@@ -123,7 +126,7 @@ def _slow_build(real):
 def test_a_malformed_folder_runs_to_completion_and_accounts_for_every_file(tmp_path, monkeypatch, extractors):
     kinds = build_malformed_corpus(tmp_path / "in", tmp_path / "passwd")
     # forked workers inherit the patched function: two inputs misbehave only in this test
-    monkeypatch.setattr(run_module, "build_document", _slow_build(run_module.build_document))
+    monkeypatch.setattr(process_module, "build_document", _slow_build(process_module.build_document))
     summary = run_extract(tmp_path / "in", tmp_path / "out", workers=2, incremental=False,
                           budget=Budget(seconds=60, memory_mb=1024),
                           ingest=IngestOptions(max_docx_bytes=1 << 20))
@@ -212,9 +215,9 @@ def test_one_worker_time_guard_and_exit_status_5(tmp_path, monkeypatch, extracto
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(f"{HANG}。\n", encoding="utf-8")
     (tmp_path / "in" / "b.txt").write_text(f"{SENTENCE}\n", encoding="utf-8")
-    monkeypatch.setattr(run_module, "build_document", _slow_build(run_module.build_document))
+    monkeypatch.setattr(process_module, "build_document", _slow_build(process_module.build_document))
     options = RunOptions(budget=Budget(seconds=1))
-    hung = run_module.guarded_process_file(tmp_path / "in" / "a.txt", tmp_path / "in", extractors, options)
+    hung = process_module.guarded_process_file(tmp_path / "in" / "a.txt", tmp_path / "in", extractors, options)
     assert [(e.error, e.stage) for e in hung.errors] == [("timeout", "normalize")]
 
     def crash(self, doc):

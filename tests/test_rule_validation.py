@@ -14,11 +14,11 @@ import pytest
 
 from pipeline.__main__ import EXIT_RULES, main
 from pipeline.extract.deadlines import DeadlineExtractor
+from pipeline.extract.govbodies import UnitLexicon, load_aliases
 from pipeline.extract.numbers import UnitTable
 from pipeline.extract.orgs import Gazetteer, OrgRecognizer
 from pipeline.extract.responsibilities import ResponsibilityExtractor
 from pipeline.extract.rules import RuleError
-from pipeline.extract.units import UnitLexicon, load_aliases
 from pipeline.extract.targets import TargetExtractor
 
 ROOT = Path(__file__).resolve().parents[1]

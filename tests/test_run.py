@@ -10,9 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import run as run_module
+from pipeline import DEFAULT_RULES_DIR
 from pipeline.__main__ import main
-from pipeline.run import DEFAULT_RULES_DIR, run_extract
+from pipeline.run.runner import run_extract
+from pipeline.run import process as process_module
+from pipeline.run import runner as run_module
 
 POLICY = """某某市推进先进制造业高质量发展三年行动计划（2023-2025年）
 
@@ -98,7 +100,7 @@ def test_interrupted_run_leaves_previous_outputs_intact(corpus, tmp_path, monkey
     (corpus / "plan.txt").write_text(POLICY + "\n三、保障措施\n加强组织领导。\n", encoding="utf-8")
     calls = {"n": 0}
     if where == "while processing documents":
-        real_process = run_module.process_file
+        real_process = process_module.process_file
 
         def interrupt(path, input_dir, extractors, *args, **kw):
             calls["n"] += 1
@@ -106,7 +108,7 @@ def test_interrupted_run_leaves_previous_outputs_intact(corpus, tmp_path, monkey
                 raise KeyboardInterrupt
             return real_process(path, input_dir, extractors, *args, **kw)
 
-        monkeypatch.setattr(run_module, "process_file", interrupt)
+        monkeypatch.setattr(process_module, "process_file", interrupt)
     else:
         real_to_table = run_module.to_table
 
@@ -250,18 +252,18 @@ def test_a_change_to_the_pipeline_code_reprocesses(corpus, tmp_path, monkeypatch
 
 
 def test_code_fingerprint_covers_the_package_sources():
-    from pipeline.cache import code_fingerprint
+    from pipeline.run.cache import code_fingerprint
     assert len(code_fingerprint()) == 64 and code_fingerprint() == code_fingerprint()
 
 
 def test_batched_keeps_order_and_the_short_tail():
-    from pipeline.engines import batched
+    from pipeline.run.engines import batched
     assert list(batched(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
     assert list(batched([], 3)) == []
 
 
 def test_code_fingerprint_changes_with_a_library_version(monkeypatch):
-    from pipeline import cache
+    from pipeline.run.runner import cache
     before = cache.code_fingerprint()
     real = cache._version
     monkeypatch.setattr(cache, "_version", lambda name: "9.9" if name == "jieba" else real(name))

@@ -6,8 +6,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipeline import models
-from pipeline.schema import COLUMN_DOCS, ENUMS, ROW_TYPES, SCHEMAS, to_table
+from pipeline.tables import rows as models
+from pipeline.tables.schema import COLUMN_DOCS, ENUMS, ROW_TYPES, SCHEMAS, to_table
 
 # The contract lives in ../shared/spec/SCHEMA.md; tests/spec/ holds a copy so a
 # clone without ../shared is still checked (the shared one wins when present).
@@ -112,7 +112,7 @@ def test_to_table_rejects_a_value_outside_the_enum():
 
 
 def test_row_problem_names_the_first_contract_break():
-    from pipeline.schema import row_problem
+    from pipeline.tables.schema import row_problem
     row = models.ErrorRow(source_path="a.txt", stage="ingest", error="empty", message="a.txt is empty")
     assert row_problem("errors", [row]) is None
     assert row_problem("errors", [dataclasses.replace(row, stage=None)]) == "errors.stage is null"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.evaluation.specs import check_case, load_specs
 from pipeline.extract import Extractors
-from pipeline.specs import check_case, load_specs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACTORS = Extractors.from_rules(ROOT / "rules")

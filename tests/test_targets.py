@@ -8,8 +8,8 @@ import pytest
 
 from pipeline.extract.deadlines import DeadlineExtractor
 from pipeline.extract.targets import TargetExtractor
-from pipeline.models import Document, DocumentMeta, Section, Sentence
-from pipeline.segment import MAX_SENTENCE, split_sentences
+from pipeline.stages.segment import MAX_SENTENCE, split_sentences
+from pipeline.tables.rows import Document, DocumentMeta, Section, Sentence
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 DEADLINES = DeadlineExtractor.from_rules(RULES_DIR)

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.extract.govbodies import UNIT_TYPES, UnitLexicon, UnitName, load_aliases
 from pipeline.extract.rules import RuleError
-from pipeline.extract.units import UNIT_TYPES, UnitLexicon, UnitName, load_aliases
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 

@@ -2,7 +2,7 @@
 
 Each concern lives in its own module with the same shape, modelled on spaCy
 components: ``<Name>Extractor.from_rules(rules_dir)`` loads and compiles its
-data once; calling the extractor on a :class:`~pipeline.models.Document` is a
+data once; calling the extractor on a :class:`~pipeline.tables.rows.Document` is a
 pure function returning rows.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..models import AchievementRow, DeadlineRow, Document, EntityRow, ResponsibilityRow, TargetRow
+from ..tables.rows import AchievementRow, DeadlineRow, Document, EntityRow, ResponsibilityRow, TargetRow
 from .deadlines import DeadlineExtractor
 from .entities import EntityExtractor
 from .indicators import IndicatorTable

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import regex
 
-from ..models import DeadlineRow, Document, Section
-from ..schema import ENUMS
+from ..tables.rows import DeadlineRow, Document, Section
+from ..tables.schema import ENUMS
 from .numbers import parse_number
 from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
 

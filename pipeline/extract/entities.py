@@ -3,7 +3,7 @@
 ``EntityExtractor.from_rules(rules_dir)`` builds the spaCy pipeline once
 (:mod:`pipeline.extract.entity_nlp`: jieba tokenizer with a user dictionary
 from ``rules/gazetteers/``, organisation recognizer from ``rules/entities.toml``);
-calling it on a :class:`~pipeline.models.Document` returns rows of the
+calling it on a :class:`~pipeline.tables.rows.Document` returns rows of the
 ``entities`` table.
 
 Cost: only *candidate* sentences — a cue of ``rules/entities.toml`` (kind
@@ -28,7 +28,7 @@ from typing import Iterable
 
 import regex
 
-from ..models import Document, EntityRow, ResponsibilityRow
+from ..tables.rows import Document, EntityRow, ResponsibilityRow
 from .orgs import Mention
 
 RESPONSIBLE_ROLE = "责任单位"

@@ -36,11 +36,11 @@ from pathlib import Path
 
 import regex
 
+from .. import DEFAULT_RULES_DIR
 from .numbers import UnitTable
 from .rules import Rule, RuleError, RuleSpec, load_common_defines, load_ruleset, validate_rule
 
 RULES_FILE = "indicators.toml"
-DEFAULT_RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 
 
 def _anchored(rule: Rule) -> str | None:

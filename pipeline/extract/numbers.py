@@ -25,7 +25,7 @@ from typing import Any
 
 import regex
 
-from ..numerals import CN_DIGITS, CN_NUMERAL_CHARS, cn_integer
+from ..text.numerals import CN_DIGITS, CN_NUMERAL_CHARS, cn_integer
 from .rules import RuleError, read_toml
 
 UNITS_FILE = "units.toml"

@@ -52,9 +52,18 @@ from typing import Iterable, Mapping
 
 import regex
 
-from ..schema import ENUMS
-from .rules import (Rule, RuleError, RuleSet, RuleSpec, expand, load_common_defines, load_ruleset,
-                    read_tsv_lines, validate_rule)
+from ..tables.schema import ENUMS
+from .rules import (
+    Rule,
+    RuleError,
+    RuleSet,
+    RuleSpec,
+    expand,
+    load_common_defines,
+    load_ruleset,
+    read_tsv_lines,
+    validate_rule,
+)
 
 RULES_FILE = "entities.toml"
 GAZETTEER_DIR = "gazetteers"

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..tables.rows import Document
+from ..tables.schema import ENUMS
+from ..text.spans import merge_spans
 from .rules import Rule, RuleSpec, load_common_defines, load_ruleset, validate_rule
-from ..models import Document
-from ..schema import ENUMS
-from ..spans import merge_spans
 
 RULES_FILE = "passages.toml"
 KINDS = ENUMS["documents"]["kind"]

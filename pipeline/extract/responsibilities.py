@@ -52,10 +52,10 @@ from pathlib import Path
 
 import regex
 
-from ..models import Document, ResponsibilityRow, Section
-from ..schema import ENUMS
+from ..tables.rows import Document, ResponsibilityRow, Section
+from ..tables.schema import ENUMS
+from .govbodies import UnitLexicon, UnitName
 from .rules import Rule, RuleError, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
-from .units import UnitLexicon, UnitName
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible

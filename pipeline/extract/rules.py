@@ -37,12 +37,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 import regex
+import tomllib
 
 COMMON_FILE = "common.toml"
 MATCH_TIMEOUT_S = 2.0

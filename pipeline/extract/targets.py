@@ -39,9 +39,9 @@ from pathlib import Path
 
 import regex
 
-from ..models import AchievementRow, DeadlineRow, Document, TargetRow
-from ..schema import ENUMS
-from ..spans import merge_spans
+from ..tables.rows import AchievementRow, DeadlineRow, Document, TargetRow
+from ..tables.schema import ENUMS
+from ..text.spans import merge_spans
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
 from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule

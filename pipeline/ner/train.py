@@ -1,4 +1,4 @@
-"""Train the small statistical NER shipped in ``pipeline/models/ner/`` (``make train-ner``).
+"""Train the small statistical NER shipped in ``pipeline/ner/`` (``make train-ner``).
 
 Labels: ``ENTERPRISE``, ``GOV`` (government bodies) and ``OTHER_ORG`` (research institutes,
 universities, parks, platforms, associations). Training data, no hand labels and no gold:
@@ -17,13 +17,13 @@ universities, parks, platforms, associations). Training data, no hand labels and
 **Status: not shipped.** Measured on ``tests/real`` the model added no recall (rules alone and
 rules + model: leave-one-document-out recall 0.656 both; extract recall 0.863 both) and cost
 precision (0.988 → 0.432) and time (more than ``jieba.lcut`` itself), so the pipeline does not load
-it; ``pipeline/models/ner/MODEL_CARD.md`` holds the measurement, and commit d47abe9 the wiring
+it; ``pipeline/ner/MODEL_CARD.md`` holds the measurement, and commit d47abe9 the wiring
 that was measured (model rows with method ``model`` on candidate sentences).
 
 The model is ``spacy.blank("zh")`` with the project's jieba tokenizer and one ``ner`` component
 with its own small tok2vec (HashEmbedCNN width 64, depth 2). Run::
 
-    python -m pipeline.train_ner --raw tests/real/raw --raw raw --gold tests/real/gold \
+    python -m pipeline.ner.train --raw tests/real/raw --raw raw --gold tests/real/gold \
         --gold tests/gold --gold tests/heldout/gold --output extracted/ner_model
 
 Only the ``ner`` component and the vocabulary strings are saved (``ner/``, ``strings.json``),
@@ -41,14 +41,14 @@ from typing import Any, Iterable
 import spacy
 from spacy.training import Example
 
-from .evaluate import load_gold
-from .extract.entity_nlp import TOKENIZER
-from .extract.entities import EntityExtractor
-from .extract.orgs import GAZETTEER_DIR, Gazetteer
-from .extract.responsibilities import ResponsibilityExtractor
-from .ingest import discover, ingest_file
-from .lodo import exclusion_set
-from .run import build_document
+from ..evaluation.evaluate import load_gold
+from ..evaluation.lodo import exclusion_set
+from ..extract.entities import EntityExtractor
+from ..extract.entity_nlp import TOKENIZER
+from ..extract.orgs import GAZETTEER_DIR, Gazetteer
+from ..extract.responsibilities import ResponsibilityExtractor
+from ..run.process import build_document
+from ..stages.ingest import discover, ingest_file
 
 LABELS = ("ENTERPRISE", "GOV", "OTHER_ORG")
 _TYPE_LABEL = {"enterprise": "ENTERPRISE", "government": "GOV"}
@@ -285,9 +285,9 @@ def span_scores(nlp, examples: list[Example]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .run import DEFAULT_RULES_DIR
+    from .. import DEFAULT_RULES_DIR
 
-    parser = argparse.ArgumentParser(prog="python -m pipeline.train_ner", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.ner.train", description=__doc__.splitlines()[0])
     parser.add_argument("--raw", action="append", default=None, help="raw folder for weak labels (repeatable)")
     parser.add_argument("--gold", action="append", default=None,
                         help="gold folder whose enterprise names are kept out of the training data (repeatable)")

@@ -485,7 +485,7 @@ def _num(value: Any) -> float | None:
 
 def _indicator_names() -> dict[str, str]:
     try:
-        from .extract.indicators import load_indicators
+        from ..extract.indicators import load_indicators
         return {code: i.name for code, i in load_indicators().codes.items()}
     except Exception:  # the report of an old run must not fail on a rules folder it does not need
         return {}

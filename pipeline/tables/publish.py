@@ -15,15 +15,13 @@ and renamed into place, so a reader never sees half a file.
   with a marker, and a ``notes`` sheet lists every cut cell and replaced
   character.
 - ``DATA_DICTIONARY.md``: every column of every table with its type,
-  nullability and meaning, from ``pipeline.schema``.
+  nullability and meaning, from ``pipeline.tables.schema``.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +62,7 @@ def _md_cell(text: str) -> str:
 def data_dictionary_markdown() -> str:
     """The data dictionary as Markdown: one table per output table."""
     lines = ["# Data dictionary", "",
-             "Generated from `pipeline/schema.py` (the pyarrow schemas and `COLUMN_DOCS`); the contract is "
+             "Generated from `pipeline/tables/schema.py` (the pyarrow schemas and `COLUMN_DOCS`); the contract is "
              "`SCHEMA.md`. Types are Arrow types as stored in the parquet files. All `char_start`/`char_end` "
              "are Python string indices into `documents.text`.", ""]
     for name, schema in SCHEMAS.items():

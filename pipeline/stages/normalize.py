@@ -44,16 +44,16 @@ from types import MappingProxyType
 import opencc
 import regex
 
-from .spans import merge_spans
-
-from .models import NormalizedText
+from .. import DEFAULT_RULES_DIR
+from ..tables.rows import NormalizedText
+from ..text.spans import merge_spans
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-DEFAULT_VOCABULARY = Path(__file__).resolve().parent.parent / "rules" / "boilerplate.toml"
+DEFAULT_VOCABULARY = DEFAULT_RULES_DIR / "boilerplate.toml"
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -101,7 +101,7 @@ CHECK_KEYS = ("furniture", "not_furniture")
 
 
 def _vocabulary_error(path: Path, reason: str) -> Exception:
-    from .extract.rules import RuleError  # the error every rule file raises: rules-check and extract report it
+    from ..extract.rules import RuleError  # the error every rule file raises: rules-check and extract report it
     return RuleError(path, None, reason)
 
 
@@ -131,7 +131,7 @@ def _validated(data: dict, path: Path) -> dict:
 @functools.lru_cache(maxsize=8)
 def load_vocabulary(path: Path = DEFAULT_VOCABULARY) -> Vocabulary:
     """Read, check and compile the vocabulary file (cached per path); a defect raises RuleError."""
-    from .extract.rules import read_toml
+    from ..extract.rules import read_toml
     data = _validated(read_toml(Path(path)), Path(path))
     web, official, document = data["web"], data["official"], data["document"]
 
@@ -304,7 +304,7 @@ _TEXT_PUNCT = regex.compile(r"[，,、；;。！!？?]")
 _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;，,]")
 _LONG_BODY_PUNCT = regex.compile(r"[。；;，,]")
 
-# Outline labels (kept in sync with pipeline.outline; here only to refuse joins).
+# Outline labels (kept in sync with pipeline.stages.outline; here only to refuse joins).
 _LABEL_START = regex.compile(
     r"^(?:第[一二三四五六七八九十百零〇两\d]+[章节条篇]|第[一二三四五六七八九十]+部分"
     r"|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"

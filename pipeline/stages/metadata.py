@@ -36,15 +36,24 @@ from pathlib import Path
 
 import regex
 
-from .extract.rules import Rule, load_ruleset, read_toml
-from .models import DocumentMeta
-from .numerals import cn_integer
-from .normalize import (DEFAULT_VOCABULARY, Vocabulary, _alternation, detect_script, fold_characters,
-                        is_title_like, load_vocabulary, to_simplified)
+from .. import DEFAULT_RULES_DIR
+from ..extract.rules import Rule, load_ruleset, read_toml
+from ..tables.rows import DocumentMeta
+from ..text.numerals import cn_integer
+from .normalize import (
+    DEFAULT_VOCABULARY,
+    Vocabulary,
+    _alternation,
+    detect_script,
+    fold_characters,
+    is_title_like,
+    load_vocabulary,
+    to_simplified,
+)
 from .places import PLACES_FILE, byline_government, find_place
 
-SITES_FILE = Path(__file__).resolve().parent.parent / "rules" / "sites.toml"
-METADATA_WORDS_FILE = Path(__file__).resolve().parent.parent / "rules" / "metadata.toml"
+SITES_FILE = DEFAULT_RULES_DIR / "sites.toml"
+METADATA_WORDS_FILE = DEFAULT_RULES_DIR / "metadata.toml"
 _FURNITURE_KINDS = ("site_name", "column", "breadcrumb", "database")
 
 _HEADER_LINES = 15

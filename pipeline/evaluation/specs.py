@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .extract import Extraction, Extractors
-from .models import IngestedDocument
-from .run import build_document, document_row
+from ..extract import Extraction, Extractors
+from ..run.process import build_document, document_row
+from ..tables.rows import IngestedDocument
 
 SPEC_TABLES = ("documents", "targets", "achievements", "deadlines", "responsibilities", "entities")
 

@@ -35,9 +35,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..extract.numbers import UnitTable
 from .export import write_atomically, write_table
-from .extract.numbers import UnitTable
-from .models import PanelRow
+from .rows import PanelRow
 from .schema import SCHEMAS, to_table
 
 PANEL_COLUMNS = SCHEMAS["panel"].names
@@ -132,12 +132,12 @@ def _in_unit(value: float, unit: str, target_unit: str, units: UnitTable) -> flo
 
 
 def _default_flow_codes() -> frozenset[str]:
-    from .extract.indicators import load_indicators
+    from ..extract.indicators import load_indicators
     return frozenset(i.code for i in load_indicators().indicators if i.flow)
 
 
 def _default_units() -> UnitTable:
-    from .extract.indicators import load_indicators
+    from ..extract.indicators import load_indicators
     return load_indicators().units
 
 

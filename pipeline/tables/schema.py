@@ -2,7 +2,7 @@
 
 Column order and types here are the contract; ``COLUMN_DOCS`` says what each
 column means and feeds the data dictionary. A row dataclass in
-``pipeline.models`` must have exactly these fields, in this order (a test
+``pipeline.tables.rows`` must have exactly these fields, in this order (a test
 checks it).
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 import pyarrow as pa
 
-from . import models
+from . import rows as models
 
 _STR = pa.string()
 _I8, _I16, _I32 = pa.int8(), pa.int16(), pa.int32()
@@ -150,7 +150,7 @@ _TABLES: dict[str, list[tuple[pa.Field, str]]] = {
     ],
 }
 
-# ---- panel: derived from targets and achievements of all documents (pipeline/panel.py), written after the
+# ---- panel: derived from targets and achievements of all documents (pipeline/tables/panel.py), written after the
 # per-document tables; not fed by the document workers (not in models.TABLES).
 _TABLES["panel"] = [
     _f("place_code", _STR, False, "administrative division code of the issuing government (6 digits), "

@@ -37,8 +37,8 @@ from types import MappingProxyType
 
 import regex
 
-from .models import Section
-from .numerals import CN_DIGITS, cn_integer
+from ..tables.rows import Section
+from ..text.numerals import CN_DIGITS, cn_integer
 
 _CN_DIGITS = CN_DIGITS
 

@@ -5,7 +5,7 @@ written, and the canonical the gazetteers give it — is removed from every
 gazetteer and from the segmenter's user dictionary (an exclusion set handed
 to :meth:`EntityExtractor.from_rules`; no file is changed). The extractor so
 built runs on that document only, and the document's recall is reported with
-and without embedded names (the scorer's name matching, :mod:`pipeline.evaluate`).
+and without embedded names (the scorer's name matching, :mod:`pipeline.evaluation.evaluate`).
 
 A document with no gold enterprise has no recall (``None``) and is left out
 of the average.
@@ -17,12 +17,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..extract.entities import EntityExtractor
+from ..extract.orgs import GAZETTEER_DIR, Gazetteer
+from ..extract.responsibilities import ResponsibilityExtractor
+from ..run.process import build_document
+from ..stages.ingest import discover, ingest_file
 from .evaluate import load_gold, norm, score_enterprises
-from .extract.entities import EntityExtractor
-from .extract.orgs import GAZETTEER_DIR, Gazetteer
-from .extract.responsibilities import ResponsibilityExtractor
-from .ingest import discover, ingest_file
-from .run import build_document
 
 
 def exclusion_set(names: Iterable[str], gazetteer: Gazetteer) -> set[str]:

@@ -29,9 +29,10 @@ from typing import Iterable
 
 import regex
 
-from .extract.rules import RuleError, load_ruleset, read_toml, read_tsv_lines
+from .. import DEFAULT_RULES_DIR
+from ..extract.rules import RuleError, load_ruleset, read_toml, read_tsv_lines
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = DEFAULT_RULES_DIR
 DIVISIONS_FILE = RULES_DIR / "gazetteers" / "divisions.csv"
 PLACES_FILE = RULES_DIR / "places.toml"
 CENTRAL = ("000000", "全国")

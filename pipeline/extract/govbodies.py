@@ -30,9 +30,8 @@ from typing import Mapping
 
 import regex
 
-from ..schema import ENUMS
-from .rules import (Rule, RuleError, RuleSpec, expand, load_common_defines, load_ruleset, read_tsv_lines,
-                    validate_rule)
+from ..tables.schema import ENUMS
+from .rules import Rule, RuleError, RuleSpec, expand, load_common_defines, load_ruleset, read_tsv_lines, validate_rule
 
 ALIASES_FILE = "unit_aliases.tsv"
 TYPES_FILE = "unit_types.toml"

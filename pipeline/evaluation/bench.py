@@ -20,7 +20,6 @@ a long line costs what its characters cost).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import subprocess
@@ -30,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .export import write_json
+from ..tables.export import write_json
 
 HEADINGS = ("一、", "二、", "三、", "四、", "五、", "六、")
 SUBHEADINGS = ("（一）", "（二）", "（三）", "（四）")
@@ -92,10 +91,10 @@ def _jieba_floor(texts: list[str]) -> float:
 
 
 def _timed_run(engine_name: str, workers: int, corpus_dir: Path, out_dir: Path, rules_dir: Path) -> float:
-    from .engines import make_engine
-    from .extract import Extractors
-    from .extract.rules import rules_fingerprint
-    from .run import extract_with_engine
+    from ..extract import Extractors
+    from ..extract.rules import rules_fingerprint
+    from ..run.engines import make_engine
+    from ..run.runner import extract_with_engine
 
     extractors = Extractors.from_rules(rules_dir) if workers == 1 and engine_name == "local" else None
     engine = make_engine(engine_name, workers, rules_dir, extractors=extractors)  # start-up not timed
@@ -109,8 +108,8 @@ def _timed_run(engine_name: str, workers: int, corpus_dir: Path, out_dir: Path, 
 
 
 def _one_document_seconds(text: str, work_dir: Path, name: str, extractors: Any) -> float:
-    from .budget import Budget, RunOptions
-    from .run import process_file
+    from ..run.budget import Budget, RunOptions
+    from ..run.process import process_file
 
     path = work_dir / name
     path.write_text(text, encoding="utf-8")
@@ -124,7 +123,7 @@ def _one_document_seconds(text: str, work_dir: Path, name: str, extractors: Any)
 
 def pathological(raw_dir: Path, rules_dir: Path, n_chars: int, work_dir: Path) -> dict[str, Any]:
     """One long line vs the same sentences as lines; a digit run vs ordinary text of its length."""
-    from .extract import Extractors
+    from ..extract import Extractors
 
     extractors = Extractors.from_rules(rules_dir)
     paras = _paragraphs(raw_dir)
@@ -211,9 +210,9 @@ def format_bench(r: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .run import DEFAULT_RULES_DIR
+    from .. import DEFAULT_RULES_DIR
 
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.evaluation.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--raw", default="raw", help="sample documents to recombine")
     parser.add_argument("--rules", default=str(DEFAULT_RULES_DIR))
     parser.add_argument("--docs", type=int, default=2000)

@@ -6,7 +6,7 @@ Each stage is a pure function from one of these records to the next:
     NormalizedText --segment/outline/metadata--> Document --extract--> rows
 
 Row classes (``*Row``) mirror the tables of ``SCHEMA.md`` column for column;
-``pipeline.schema`` holds their pyarrow types.
+``pipeline.tables.schema`` holds their pyarrow types.
 """
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ class DocumentMeta:
     issue_date: dt.date | None = None
     period_start: int | None = None
     period_end: int | None = None
-    # the issuing government's division (pipeline/places.py): 6-digit code, 000000 central
+    # the issuing government's division (pipeline/stages/places.py): 6-digit code, 000000 central
     place_code: str | None = None
     place_name: str | None = None
 

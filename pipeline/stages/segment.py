@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import regex
 
-from .models import Sentence
+from ..tables.rows import Sentence
 
 _LINE = regex.compile(r"[^\n]+")
 # A run up to and including the terminators and any closing marks glued to them.

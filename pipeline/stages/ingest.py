@@ -46,12 +46,12 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from dataclasses import dataclass
 from typing import NamedTuple
 
-from pipeline.models import IngestedDocument, PipelineError
+from pipeline.tables.rows import IngestedDocument, PipelineError
 
 STAGE = "ingest"
 

@@ -19,7 +19,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from .models import DocumentResult
+from ..tables.rows import DocumentResult
 
 CACHE_DIRNAME = ".cache"
 # Libraries whose behaviour shapes the rows: segmentation, script conversion, matching, parsing of inputs.
@@ -29,7 +29,7 @@ RESULT_LIBRARIES = ("jieba", "opencc", "spacy", "regex", "lxml", "pdfminer.six",
 def code_fingerprint() -> str:
     """SHA-256 over the pipeline package's Python sources (relative path and bytes) and the versions of
     RESULT_LIBRARIES."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")

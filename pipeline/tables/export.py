@@ -26,7 +26,6 @@ from typing import Any, Callable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-
 _AT_FDCWD, _AT_SYMLINK_FOLLOW = -100, 0x400
 
 

@@ -8,7 +8,7 @@ the scheduler more than extracting a short document does (Dask's advice is
 tasks of 100 ms or more), and on two cores that overhead competes with the
 workers for CPU.
 
-Budgets: each document runs under the time guard (``pipeline.run.guarded_process_file``,
+Budgets: each document runs under the time guard (``pipeline.run.process.guarded_process_file``,
 which stops Python code) and each worker's address space is capped at what it holds plus
 the memory budget; a batch with a document over budget gets its worker restarted. A batch
 whose worker dies (the nanny's memory limit, a crash) is retried one document per task, so
@@ -22,18 +22,17 @@ from typing import Any, Iterable, Iterator
 from distributed import Client, LocalCluster, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from ..extract import Extractors
+from ..stages.ingest import relative_source_path
+from ..tables.rows import DocumentResult, ErrorRow
 from .budget import BUDGET_ERRORS, RunOptions
 from .engines import _limit_memory, batched, ordered_window
-from .extract import Extractors
-from .ingest import relative_source_path
-from .models import DocumentResult, ErrorRow
-
 
 BATCH_SIZE = 8   # documents per task: ~5,000-character documents take ~25 ms each
 
 
 def _dask_batch(paths: list[Path], input_dir: Path, options: RunOptions) -> tuple[list[DocumentResult], str]:
-    from .run import guarded_process_file
+    from .process import guarded_process_file
     worker = get_worker()
     extractors = worker.plugins[ExtractorsPlugin.name].extractors
     return [guarded_process_file(path, input_dir, extractors, options) for path in paths], worker.address

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ingest import IngestOptions
+from .. import DEFAULT_RULES_DIR
+from ..stages.ingest import IngestOptions
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 VOCABULARY_FILE = "boilerplate.toml"
 STAGES = ("ingest", "normalize", "extract", "export")
 # Kinds of errors row that mean "over budget": the worker that produced one is replaced.

@@ -1,6 +1,6 @@
 """Engines that map the per-document function over a corpus.
 
-Both engines run the same pure function, :func:`pipeline.run.process_file`,
+Both engines run the same pure function, :func:`pipeline.run.process.process_file`,
 and yield results in input order through a bounded window of in-flight
 documents, so memory stays flat however large the corpus is and both
 engines' outputs are byte-identical.
@@ -29,9 +29,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
-from .extract import Extractors
-from .ingest import relative_source_path
-from .models import DocumentResult
+from ..extract import Extractors
+from ..stages.ingest import relative_source_path
+from ..tables.rows import DocumentResult
 from .budget import BUDGET_ERRORS, STAGES, RunOptions
 
 ENGINES = ("local", "dask")
@@ -103,7 +103,7 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def _worker_main(conn: Connection, rules_dir: str, options: RunOptions, stage: Any) -> None:
-    from .run import process_file
+    from .process import process_file
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C goes to the whole group: the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -209,7 +209,7 @@ class LocalEngine:
         return fresh
 
     def map_files(self, paths: Iterable[Path], input_dir: Path) -> Iterator[DocumentResult]:
-        from .run import guarded_process_file
+        from .process import guarded_process_file
         if not self._pool:
             assert self._extractors is not None
             for path in paths:
@@ -218,7 +218,7 @@ class LocalEngine:
         yield from self._supervise(list(paths), input_dir)
 
     def _supervise(self, paths: list[Path], input_dir: Path) -> Iterator[DocumentResult]:
-        from .run import timeout_row, too_large_row
+        from .process import timeout_row, too_large_row
         budget = self.options.budget
         todo: collections.deque[list[tuple[int, Path]]] = collections.deque(
             batched(list(enumerate(paths)), LOCAL_BATCH_SIZE))
@@ -289,20 +289,7 @@ class LocalEngine:
 
 
 def _crash_row(rel: str, stage: str, code: int | None) -> Any:
-    from .models import ErrorRow
+    from ..tables.rows import ErrorRow
     return ErrorRow(source_path=rel, stage=stage, error="internal_error",
                     message=f"{rel}: the worker process stopped (exit status {code}) in the {stage} stage. "
                             "Please report it with this file.")
-
-
-def make_engine(name: str, workers: int, rules_dir: Path, scheduler: str | None = None,
-                extractors: Extractors | None = None, options: RunOptions | None = None) -> Engine:
-    """``extractors`` already loaded in this process are used when the work stays in this process."""
-    if name == "local":
-        if scheduler:
-            raise ValueError("--scheduler goes with --engine dask")
-        return LocalEngine(workers, rules_dir, extractors, options)
-    if name == "dask":
-        from .dask_engine import DaskEngine  # dask is imported only when asked for
-        return DaskEngine(workers, rules_dir, scheduler, options)
-    raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

@@ -1,0 +1,1 @@
+"""Scoring against gold (evaluate, lodo), behaviour specs (specs) and benchmarks (bench)."""

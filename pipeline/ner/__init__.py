@@ -1,0 +1,1 @@
+"""The statistical NER experiment (train.py, MODEL_CARD.md): measured, not shipped."""

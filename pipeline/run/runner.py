@@ -1,0 +1,163 @@
+"""A corpus through the pipeline: files in input order from an engine or the incremental cache into the tables.
+
+``run_extract`` loads the extractors once, starts an engine (``pipeline.run.engines`` on this machine,
+``pipeline.run.dask_engine`` on a cluster), streams each file's :class:`DocumentResult` into the parquet
+writers, derives the panel and writes the manifest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from tqdm import tqdm
+
+from .. import DEFAULT_RULES_DIR, __version__
+from ..extract import Extractors
+from ..extract.rules import rules_fingerprint
+from ..stages.ingest import IngestOptions, discover, relative_source_path
+from ..stages.normalize import load_vocabulary
+from ..tables.export import StreamingTables, write_json
+from ..tables.panel import write_panel
+from ..tables.rows import TABLES, DocumentResult
+from ..tables.schema import SCHEMAS, to_table
+from .budget import BUDGET_ERRORS, Budget, RunOptions
+from .cache import ResultCache, code_fingerprint, file_sha256
+from .engines import ENGINES, Engine, LocalEngine, default_workers
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    rows: dict[str, int]
+    n_inputs: int
+    n_errors: int
+    n_reused: int
+    seconds: float
+    n_internal_errors: int = 0     # files that failed with internal_error: a defect (exit status 5)
+
+    def format(self) -> str:
+        rows = ", ".join(f"{name} {n}" for name, n in self.rows.items())
+        internal = f"; {self.n_internal_errors} internal error(s): please report them" \
+            if self.n_internal_errors else ""
+        return (f"{self.n_inputs} input file(s) in {self.seconds:.1f}s "
+                f"({self.n_reused} unchanged, reused); rows: {rows}; "
+                f"{self.n_errors} row(s) in errors{internal}")
+
+
+# Errors that say nothing about the file's content (a read that failed, a crash or a timeout under load):
+# such a result is not cached, so the next run tries the file again.
+TRANSIENT_ERRORS = ("unreadable", "internal_error", *BUDGET_ERRORS)
+
+
+def _results(paths: list[Path], input_dir: Path, engine: Engine, cache: ResultCache | None,
+             stats: dict[str, int]) -> Iterator[DocumentResult]:
+    """Results in input order: cached ones reused, the others computed by the engine.
+
+    Cached results are loaded one at a time as they are yielded, so a rerun over a large unchanged corpus
+    holds no more in memory than a first run; an entry that turns out unreadable is recomputed."""
+    keyed: list[tuple[Path, str | None]] = []
+    for path in paths:
+        key = None
+        if cache is not None:
+            try:
+                key = cache.key(relative_source_path(path, input_dir), file_sha256(path))
+            except OSError:
+                key = None  # unreadable: let ingest report it
+        keyed.append((path, key))
+    hits = {key for _, key in keyed if cache is not None and key is not None and cache.has(key)}
+    computed = engine.map_files([path for path, key in keyed if key not in hits], input_dir)
+    for path, key in keyed:
+        if key in hits:
+            hit = cache.get(key)
+            if hit is not None:
+                stats["reused"] += 1
+                yield hit
+                continue
+            result = next(engine.map_files([path], input_dir))    # a damaged entry: compute it now
+        else:
+            result = next(computed)
+        if cache is not None and key is not None and \
+                not any(e.error in TRANSIENT_ERRORS for e in result.errors):
+            cache.put(key, result)
+        yield result
+
+
+def run_extract(input_dir: Path, output_dir: Path, rules_dir: Path = DEFAULT_RULES_DIR, *,
+                engine: str = "local", workers: int | None = None, scheduler: str | None = None,
+                incremental: bool = True, progress: bool | None = None, budget: Budget | None = None,
+                ingest: IngestOptions | None = None) -> RunSummary:
+    """Run the pipeline on every file under ``input_dir``; write tables and manifest to ``output_dir``."""
+    started = dt.datetime.now(dt.timezone.utc)
+    options = RunOptions.for_rules(rules_dir, budget=budget or Budget(), ingest=ingest or IngestOptions())
+    # Loading here validates every rule file, the boilerplate vocabulary and the gazetteers before any work
+    # or worker starts.
+    load_vocabulary(options.vocabulary)
+    extractors = Extractors.from_rules(rules_dir)
+    runner = make_engine(engine, workers or default_workers(), rules_dir, scheduler, extractors=extractors,
+                         options=options)
+    try:
+        return extract_with_engine(Path(input_dir), Path(output_dir), runner, rules_fingerprint(rules_dir),
+                                   engine_name=engine, incremental=incremental, progress=progress,
+                                   started=started, follow_symlinks=options.ingest.follow_symlinks)
+    finally:
+        runner.close()
+
+
+def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, fingerprint: str, *,
+                        engine_name: str, incremental: bool = True, progress: bool | None = None,
+                        started: dt.datetime | None = None, follow_symlinks: bool = False) -> RunSummary:
+    """The run proper, on an engine that is already up (the benchmark times this part)."""
+    started = started or dt.datetime.now(dt.timezone.utc)
+    clock = time.perf_counter()
+    paths = discover(input_dir, follow_symlinks)
+    code = code_fingerprint()
+    cache = ResultCache(output_dir, fingerprint, f"{__version__}+{code[:16]}") if incremental else None
+    stats = {"reused": 0}
+    inputs: list[dict] = []
+    internal = 0
+    show = sys.stderr.isatty() if progress is None else progress
+    # the per-document tables; the panel is derived from them once they are in place
+    with StreamingTables(output_dir, {n: SCHEMAS[n] for n in TABLES}, to_table) as tables:
+        for result in tqdm(_results(paths, input_dir, runner, cache, stats), total=len(paths),
+                           unit="doc", disable=not show, file=sys.stderr):
+            for name in TABLES:
+                tables.add(name, getattr(result, name))
+            internal += any(e.error == "internal_error" for e in result.errors)
+            inputs.append({"path": result.source_path, "sha256": result.sha256,
+                           "doc_id": result.documents[0].doc_id if result.documents else None,
+                           "rows": {name: len(getattr(result, name)) for name in TABLES}})
+    if cache is not None:
+        cache.prune()
+    counts = tables.counts
+    counts["panel"] = write_panel(output_dir)
+    manifest = {
+        "pipeline_version": __version__,
+        "code_fingerprint": code,
+        "rules_fingerprint": fingerprint,
+        "run_started": started.isoformat(timespec="seconds"),
+        "run_finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "engine": engine_name,
+        "incremental": {"enabled": incremental, "reused": stats["reused"],
+                        "processed": len(paths) - stats["reused"]},
+        "tables": counts,
+        "inputs": inputs,
+    }
+    write_json(manifest, output_dir / "manifest.json")
+    return RunSummary(rows=dict(counts), n_inputs=len(paths), n_errors=counts["errors"],
+                      n_reused=stats["reused"], seconds=time.perf_counter() - clock, n_internal_errors=internal)
+
+
+def make_engine(name: str, workers: int, rules_dir: Path, scheduler: str | None = None,
+                extractors: Extractors | None = None, options: RunOptions | None = None) -> Engine:
+    """``extractors`` already loaded in this process are used when the work stays in this process."""
+    if name == "local":
+        if scheduler:
+            raise ValueError("--scheduler goes with --engine dask")
+        return LocalEngine(workers, rules_dir, extractors, options)
+    if name == "dask":
+        from .dask_engine import DaskEngine  # dask is imported only when asked for
+        return DaskEngine(workers, rules_dir, scheduler, options)
+    raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

@@ -1,0 +1,1 @@
+"""Document-building stages: ingest (files → text), normalize, segment, outline, metadata, places."""
