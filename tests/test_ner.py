@@ -51,4 +51,4 @@ def test_pipeline_loads_no_statistical_ner():
     # not shipped: the measurement in pipeline/ner/MODEL_CARD.md showed no gain
     extractor = EntityExtractor.from_rules(ROOT / "rules")
     assert "ner" not in extractor.nlp.pipe_names
-    assert (ROOT / "pipeline" / "models" / "ner" / "MODEL_CARD.md").is_file()
+    assert (ROOT / "pipeline" / "ner" / "MODEL_CARD.md").is_file()
