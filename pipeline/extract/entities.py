@@ -1,6 +1,6 @@
 """Entities: organisation mentions (enterprises, research, universities, platforms, parks, bodies).
 
-``EntityExtractor.from_rules(rules_dir)`` builds the spaCy pipeline once
+``EntityExtractor.from_rulebook(book)`` builds the spaCy pipeline once per rule book
 (:mod:`pipeline.extract.entity_nlp`: jieba tokenizer with a user dictionary
 from ``rules/gazetteers/``, organisation recognizer from ``rules/entities.toml``);
 calling it on a :class:`~pipeline.tables.rows.Document` returns rows of the

@@ -1,6 +1,6 @@
 """The spaCy pipeline of the entities extractor: a jieba tokenizer and the organisation recognizer.
 
-``build_nlp(rules_dir, exclude)`` returns ``spacy.blank("zh")`` with
+``build_nlp(book, exclude)`` returns ``spacy.blank("zh")`` with
 
 - a tokenizer registered as ``policy.jieba_tokenizer.v1`` that holds its *own*
   ``jieba.Tokenizer()`` instance (spaCy's built-in jieba segmenter uses jieba's
