@@ -143,22 +143,21 @@ def _cmd_lodo(args: argparse.Namespace) -> int:
 
 def _cmd_rules_check(args: argparse.Namespace) -> int:
     from .extract import Extractors
-    from .extract.rules import RuleError, check_rule, load_rules_dir
-    from .run.budget import VOCABULARY_FILE
-    from .stages.normalize import check_vocabulary, load_vocabulary
+    from .extract.rules import RuleError, check_rule
+    from .rulebook import RuleBook
+    from .stages.normalize import VOCABULARY_FILE, check_vocabulary
 
-    vocabulary = Path(args.rules) / VOCABULARY_FILE
     try:
-        load_vocabulary(vocabulary)     # the boilerplate vocabulary: keys checked like a rule file's
-        rulesets = load_rules_dir(Path(args.rules))
-        # what a run loads, with each extractor's own checks: attributes and groups it reads, units.toml,
-        # unit_aliases.tsv, the gazetteers; a file that passes here cannot fail `extract` at load
-        extractors = Extractors.from_rules(Path(args.rules))
-    except RuleError as exc:
+        # what a run loads, with each reader's own checks: every rule file, the boilerplate vocabulary,
+        # sites, places, divisions, units, aliases, gazetteers; a folder that passes cannot fail `extract`
+        book = RuleBook.load(Path(args.rules))
+    except (RuleError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_RULES
+    rulesets = book.rulesets()
+    extractors = Extractors.from_rulebook(book)
     failures = [msg for rs in rulesets.values() for rule in rs for msg in check_rule(rule)]
-    failures += check_vocabulary(vocabulary)
+    failures += check_vocabulary(book)
     n_rules = sum(len(rs) for rs in rulesets.values())
     for msg in failures:
         print(msg, file=sys.stderr)

@@ -7,9 +7,10 @@ import pytest
 
 from pipeline.extract.deadlines import DeadlineExtractor
 from pipeline.tables.rows import Document, DocumentMeta, Section, Sentence
+from pipeline.rulebook import default_book
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-EXTRACT = DeadlineExtractor.from_rules(RULES_DIR)
+EXTRACT = DeadlineExtractor.from_rulebook(default_book())
 D = dt.date
 
 
@@ -383,7 +384,7 @@ def pairs(text, **meta):
 def _through_the_pipeline(text, **meta):
     # whether a document is a bulletin is its passages' business (pipeline.extract.passages): run them all
     from pipeline.extract import Extractors
-    return Extractors.from_rules(RULES_DIR)(make_doc(text, **meta)).deadlines
+    return Extractors.from_rulebook(default_book())(make_doc(text, **meta)).deadlines
 
 
 def test_a_statistical_bulletin_sets_no_deadline():

@@ -17,6 +17,7 @@ from pipeline.extract.rules import RuleError
 from pipeline.stages.outline import parse_outline
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import Document, DocumentMeta
+from pipeline.rulebook import default_book
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
@@ -30,12 +31,12 @@ def make_doc(text: str, doc_id: str = "t1") -> Document:
 
 @pytest.fixture(scope="module")
 def extractor() -> EntityExtractor:
-    return EntityExtractor.from_rules(RULES_DIR)
+    return EntityExtractor.from_rulebook(default_book())
 
 
 @pytest.fixture(scope="module")
 def extractors() -> Extractors:
-    return Extractors.from_rules(RULES_DIR)
+    return Extractors.from_rulebook(default_book())
 
 
 def found(extractor, text):
@@ -257,7 +258,7 @@ def test_to_disk_round_trip(extractor, tmp_path):
 
 def test_exclusion_removes_names_and_aliases_without_touching_files(tmp_path):
     before = (RULES_DIR / "gazetteers" / "enterprises.tsv").read_bytes()
-    ex = EntityExtractor.from_rules(RULES_DIR, exclude={"华为"})
+    ex = EntityExtractor.from_rulebook(default_book(), exclude={"华为"})
     assert ex.recognizer.gazetteer.get("华为") is None
     assert ex.recognizer.gazetteer.get("华为技术有限公司") is None     # aliases of the canonical go too
     assert "华为" not in ex.nlp.tokenizer.user_words
@@ -415,7 +416,7 @@ def test_universities_and_time_expressions_yield_no_enterprise(extractor):
 
 
 def test_legal_names_found_with_the_group_excluded_from_the_gazetteer():
-    ex = EntityExtractor.from_rules(RULES_DIR, exclude={"晶科能源"})
+    ex = EntityExtractor.from_rulebook(default_book(), exclude={"晶科能源"})
     ms = {m.text: m for m in ex.mentions("重点企业包括：晶科能源股份有限公司、赣江铜材股份有限公司等。")}
     assert enterprises(ms.values()) == {"晶科能源股份有限公司", "赣江铜材股份有限公司"}
     assert ms["晶科能源股份有限公司"].method == "pattern"

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.indicators import IndicatorTable, indicator_code, load_indicators
+from pipeline.extract import indicators as indicators_module
+from pipeline.extract.indicators import IndicatorTable
 from pipeline.extract.rules import RuleError
+from pipeline.rulebook import RuleBook, default_book
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -16,6 +18,15 @@ SCHEMA_CODES = ("gdp_growth", "gdp_level", "industry_va_growth", "fixed_asset_in
                 "retail_sales_growth", "cpi", "urban_jobs_new", "urban_unemployment_surveyed", "rd_intensity",
                 "energy_intensity_reduction", "urbanization_rate", "income_per_capita_growth", "grain_output",
                 "fiscal_deficit_ratio", "forest_coverage", "high_tech_enterprises")
+
+
+def load_indicators() -> IndicatorTable:
+    return IndicatorTable.from_rulebook(default_book())
+
+
+def indicator_code(*args, **kwargs):
+    """indicator_code with the shipped table (a run passes its book's)."""
+    return indicators_module.indicator_code(*args, table=load_indicators(), **kwargs)
 
 
 def test_the_shipped_table_has_every_code_of_the_contract():
@@ -120,20 +131,20 @@ def test_a_rule_file_with_a_duplicate_code_or_unknown_unit_fails_at_load(tmp_pat
 
     path.write_text(original.replace('code = "gdp_level"', 'code = "gdp_growth"'), encoding="utf-8")
     with pytest.raises(RuleError) as exc:
-        IndicatorTable.from_rules(rules)
+        IndicatorTable.from_rulebook(RuleBook.from_dir(rules))
     assert (exc.value.rule_id, exc.value.reason) == ("indicator.gdp_level",
                                                      "attrs.code = 'gdp_growth' is used by another rule")
 
     path.write_text(original.replace('units = ["吨", "斤", "千克"]', 'units = ["吨", "万斤"]'), encoding="utf-8")
     with pytest.raises(RuleError) as exc:
-        IndicatorTable.from_rules(rules)
+        IndicatorTable.from_rulebook(RuleBook.from_dir(rules))
     assert (exc.value.rule_id, exc.value.reason) == ("indicator.grain_output",
                                                      "attrs.units: '万斤' is not a unit base of units.toml")
 
     path.write_text(original.replace("pattern = '''^${PRE}森林覆盖率${LINK}$'''",
                                      "pattern = '''森林覆盖率'''"), encoding="utf-8")
     with pytest.raises(RuleError) as exc:
-        IndicatorTable.from_rules(rules)
+        IndicatorTable.from_rulebook(RuleBook.from_dir(rules))
     assert exc.value.rule_id == "indicator.forest_coverage"
     assert "anchored" in exc.value.reason
 

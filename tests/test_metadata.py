@@ -7,11 +7,23 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stages.metadata import extract_metadata, find_period, five_year_plan_period
-from pipeline.stages.normalize import normalize
+from pipeline.rulebook import default_book
+from pipeline.stages import metadata as metadata_module
+from pipeline.stages.metadata import HeaderData, find_period, five_year_plan_period
+from pipeline.stages.normalize import load_vocabulary
+from pipeline.stages.normalize import normalize as normalize_with
 from pipeline.tables.rows import DocumentMeta
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
+
+
+def normalize(text: str):
+    return normalize_with(text, load_vocabulary(default_book()))
+
+
+def extract_metadata(text: str, raw_text: str | None = None) -> DocumentMeta:
+    """The metadata reader with the package's own rules (a run passes its book's)."""
+    return metadata_module.extract_metadata(text, HeaderData.from_rulebook(default_book()), raw_text)
 
 
 @functools.lru_cache(maxsize=None)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.extract.entities import EntityExtractor
 from pipeline.ner.train import LABELS, _no_overlap, blank_nlp, synthetic, to_examples
+from pipeline.rulebook import default_book
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +50,6 @@ def test_examples_drop_sentences_whose_span_splits_a_token():
 
 def test_pipeline_loads_no_statistical_ner():
     # not shipped: the measurement in pipeline/ner/MODEL_CARD.md showed no gain
-    extractor = EntityExtractor.from_rules(ROOT / "rules")
+    extractor = EntityExtractor.from_rulebook(default_book())
     assert "ner" not in extractor.nlp.pipe_names
     assert (ROOT / "pipeline" / "ner" / "MODEL_CARD.md").is_file()

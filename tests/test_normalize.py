@@ -13,10 +13,11 @@ from pipeline.stages.normalize import (
     continues_title,
     detect_script,
     load_vocabulary,
-    normalize,
     should_join,
     to_simplified,
 )
+from pipeline.rulebook import default_book
+from pipeline.stages import normalize as normalize_module
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import NormalizedText
 
@@ -25,6 +26,11 @@ RAW = ROOT / "raw"
 GOLD = ROOT / "tests" / "gold"
 SAMPLES = ("000_0f004923c64f4588.txt", "001_3d25c37045d9436d.txt", "002_b93c2e8feae018a1.txt",
            "003_20255303f76f1c82.txt", "004_2d4c2d3bcdcedaa7.txt")
+
+
+def normalize(text: str) -> NormalizedText:
+    """normalize with the package's own vocabulary (a run passes its book's)."""
+    return normalize_module.normalize(text, load_vocabulary(default_book()))
 
 
 @functools.lru_cache(maxsize=None)
@@ -204,7 +210,7 @@ def test_title_broken_over_two_lines_is_joined():
 
 
 def test_should_join_rules():
-    vocab = load_vocabulary()
+    vocab = load_vocabulary(default_book())
     assert should_join("产业重点项目取得显著进展,华力微电子12", "英寸生产线、中芯国际28纳米工艺投入量产。", vocab)
     assert should_join("坚持以习近平新时代中国特色社会主义思想为指导,", "在实施打响品牌的基础上,坚定不移落实。", vocab)
     assert not should_join("加快发展先进制造业。", "推动产业升级。", vocab)
@@ -415,7 +421,7 @@ def test_empty_and_furniture_only_inputs():
 
 
 def test_vocabulary_is_data():
-    vocab = load_vocabulary()
+    vocab = load_vocabulary(default_book())
     assert "您现在的位置" in vocab.location_markers
     assert "抄送" in vocab.cc_labels
     assert "规划" in vocab.title_keywords

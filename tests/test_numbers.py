@@ -4,9 +4,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.numbers import UnitTable, parse_number, parse_range
+from pipeline.rulebook import default_book
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-UNITS = UnitTable.load(RULES_DIR)
+UNITS = UnitTable.from_rulebook(default_book())
 
 
 @pytest.mark.parametrize("text, value", [

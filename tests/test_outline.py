@@ -4,7 +4,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pipeline.stages.normalize import normalize
+from pipeline.rulebook import default_book
+from pipeline.stages.normalize import load_vocabulary, normalize
 from pipeline.stages.outline import cn_to_int, parse_outline
 from pipeline.tables.rows import Section
 
@@ -14,7 +15,7 @@ RAW = Path(__file__).resolve().parent.parent / "raw"
 @functools.lru_cache(maxsize=None)
 def sample(prefix: str) -> tuple[str, tuple[Section, ...]]:
     path = next(RAW.glob(f"{prefix}_*.txt"))
-    text = normalize(path.read_text(encoding="utf-8")).text
+    text = normalize(path.read_text(encoding="utf-8"), load_vocabulary(default_book())).text
     return text, tuple(parse_outline(text))
 
 

@@ -6,9 +6,10 @@ import pytest
 from pipeline.extract import Extractors
 from pipeline.run.process import build_document
 from pipeline.tables.rows import IngestedDocument
+from pipeline.rulebook import default_book
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
-EXTRACTORS = Extractors.from_rules(RULES)
+EXTRACTORS = Extractors.from_rulebook(default_book())
 
 
 def run(text: str, name: str = "doc.txt"):

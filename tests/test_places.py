@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.stages.metadata import extract_metadata
-from pipeline.stages.normalize import normalize
-from pipeline.stages.places import find_place, load_divisions
+from pipeline.rulebook import default_book
+from pipeline.stages.metadata import HeaderData, extract_metadata
+from pipeline.stages.normalize import load_vocabulary, normalize
+from pipeline.stages.places import Places, find_place, load_divisions
 
 
 def place(issuer=None, title=None, doc_number=None, text=""):
-    found = find_place(issuer, title, doc_number, text)
+    found = find_place(issuer, title, doc_number, text, places=Places.from_rulebook(default_book()))
     return (found.code, found.name) if found else None
 
 
 def test_division_table_covers_every_level():
-    divisions = load_divisions()
+    divisions = load_divisions(default_book())
     levels = [d.level for d in divisions.by_code.values()]
     assert levels.count("province") == 34
     assert levels.count("prefecture") >= 330
@@ -87,5 +88,6 @@ def test_unknown_or_ordinary_names_give_no_place():
 def test_place_columns_of_a_whole_document():
     doc = ("上海市松江区人民政府文件\n沪松府〔2022〕11号\n上海市松江区人民政府关于印发某行动计划的通知\n"
            "各街道办事处：\n现将行动计划印发给你们，请认真贯彻执行。\n上海市松江区人民政府\n2022年1月19日\n")
-    m = extract_metadata(normalize(doc).text)
+    book = default_book()
+    m = extract_metadata(normalize(doc, load_vocabulary(book)).text, HeaderData.from_rulebook(book))
     assert (m.place_code, m.place_name) == ("310117", "上海市松江区")

@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.run.process import build_document
 from pipeline.stages.ingest import ingest_file
+from pipeline.rulebook import default_book
 from pipeline.stages.metadata import load_site_rules
 from pipeline.tables.rows import DocumentMeta
 
@@ -259,4 +260,4 @@ def test_central_portal_site_line_above_a_title_broken_over_two_lines(tmp_path):
     ("国务院关于印发某规划的通知_国务院文件_中国政府网", None),
 ])
 def test_site_furniture_kinds(line, kind):
-    assert load_site_rules().kind_of(line) == kind
+    assert load_site_rules(default_book()).kind_of(line) == kind

@@ -13,6 +13,7 @@ from pipeline.stages.ingest import ingest_file
 from pipeline.stages.outline import parse_outline
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import Document, DocumentMeta
+from pipeline.rulebook import RuleBook, default_book
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
@@ -34,7 +35,7 @@ def sample_doc(name: str) -> Document:
 
 @pytest.fixture(scope="module")
 def extract():
-    return ResponsibilityExtractor.from_rules(RULES_DIR)
+    return ResponsibilityExtractor.from_rulebook(default_book())
 
 
 def clauses(rows):
@@ -357,7 +358,7 @@ def test_rules_file_defect_is_reported_with_the_rule(tmp_path):
         encoding="utf-8")
     from pipeline.extract.rules import RuleError
     with pytest.raises(RuleError, match=r"resp\.verb\.participant.*role"):
-        ResponsibilityExtractor.from_rules(tmp_path)
+        ResponsibilityExtractor.from_rulebook(RuleBook.from_dir(tmp_path))
 
 
 def test_task_table_rows_are_clauses(extract):

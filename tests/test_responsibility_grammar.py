@@ -14,6 +14,7 @@ from pipeline.extract.responsibilities import ResponsibilityExtractor
 from pipeline.stages.outline import parse_outline
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import Document, DocumentMeta
+from pipeline.rulebook import default_book
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
@@ -26,7 +27,7 @@ def make_doc(text: str, issuer: str | None = None) -> Document:
 
 @pytest.fixture(scope="module")
 def extract():
-    return ResponsibilityExtractor.from_rules(RULES_DIR)
+    return ResponsibilityExtractor.from_rulebook(default_book())
 
 
 def rows_of(extract, text: str, issuer: str | None = None) -> dict[str, list[tuple[str, str, str]]]:

@@ -36,8 +36,9 @@ from pipeline.run.budget import Budget, RunOptions
 from pipeline.run.process import process_file
 from pipeline.run.runner import run_extract
 from pipeline.stages.ingest import IngestOptions
-from pipeline.stages.normalize import MAX_LINE, normalize
+from pipeline.stages.normalize import MAX_LINE, load_vocabulary, normalize
 from pipeline.tables.rows import TABLES
+from pipeline.rulebook import RuleBook, default_book
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "raw").glob("*.txt"))
@@ -48,7 +49,7 @@ HOG = "本文件用于检验内存预算"           # ... and one that asks for 
 
 @pytest.fixture(scope="module")
 def extractors() -> Extractors:
-    return Extractors.from_rules(DEFAULT_RULES_DIR)
+    return Extractors.from_rulebook(default_book())
 
 
 def _docx(body_xml: str) -> bytes:
@@ -247,10 +248,8 @@ def test_boilerplate_vocabulary_is_checked_and_read_from_rules(tmp_path):
     vocab.write_text(original.replace('location_markers = [', 'location_markers = ["本页所处栏目", ', 1),
                      encoding="utf-8")
     text = "本页所处栏目：政策 文件\n关于加快发展的实施意见\n" + SENTENCE
-    assert normalize(text).text.startswith("本页所处栏目")
-    assert normalize(text, vocabulary_path=vocab).text.startswith("关于加快发展")
-    options = RunOptions.for_rules(rules)
-    assert options.vocabulary == vocab.resolve()
+    assert normalize(text, load_vocabulary(default_book())).text.startswith("本页所处栏目")
+    assert normalize(text, load_vocabulary(RuleBook.load(rules))).text.startswith("关于加快发展")
 
 
 def test_follow_symlinks_option_reads_a_link_out_of_the_folder(tmp_path, extractors):

@@ -20,6 +20,7 @@ from pipeline.extract.orgs import Gazetteer, OrgRecognizer
 from pipeline.extract.responsibilities import ResponsibilityExtractor
 from pipeline.extract.rules import RuleError
 from pipeline.extract.targets import TargetExtractor
+from pipeline.rulebook import RuleBook
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -107,7 +108,7 @@ TARGET_CASES = [
 def test_targets_attrs_are_validated(tmp_path, capsys, old, new, rule_id, reason):
     rules = broken(tmp_path, "targets.toml", old, new)
     with pytest.raises(RuleError) as exc:
-        TargetExtractor.from_rules(rules)
+        TargetExtractor.from_rulebook(RuleBook.from_dir(rules))
     assert_rule_error(exc.value, rules, "targets.toml", rule_id, reason)
     assert_rules_check_fails(rules, capsys, exc.value)
 
@@ -117,7 +118,7 @@ def test_targets_named_groups_are_validated(tmp_path, capsys):
     # indicator table became an internal_error row
     rules = broken(tmp_path, "targets.toml", "(?P<verb>", "(?P<action>")
     with pytest.raises(RuleError) as exc:
-        TargetExtractor.from_rules(rules)
+        TargetExtractor.from_rulebook(RuleBook.from_dir(rules))
     assert_rule_error(exc.value, rules, "targets.toml", "table.cell",
                       "a 'table_cell' rule needs the named group(s) ['verb'] in its pattern")
     assert_rules_check_fails(rules, capsys, exc.value)
@@ -126,7 +127,7 @@ def test_targets_named_groups_are_validated(tmp_path, capsys):
 def test_target_role_is_required(tmp_path):
     rules = broken(tmp_path, "targets.toml", 'attrs = { role = "binding" }', "")
     with pytest.raises(RuleError) as exc:
-        TargetExtractor.from_rules(rules)
+        TargetExtractor.from_rulebook(RuleBook.from_dir(rules))
     assert exc.value.rule_id == "binding.kind"
     assert exc.value.reason.startswith("needs attrs.role, one of ['aspiration', ")
 
@@ -137,7 +138,7 @@ def test_a_value_rule_without_unit_needs_low(tmp_path):
     rules = broken(tmp_path, "targets.toml", 'attrs = { role = "value", unit = "" }\nexamples = [{ text = "按照',
                    'attrs = { role = "value" }\nexamples = [{ text = "按照')
     with pytest.raises(RuleError) as exc:
-        TargetExtractor.from_rules(rules)
+        TargetExtractor.from_rulebook(RuleBook.from_dir(rules))
     assert_rule_error(exc.value, rules, "targets.toml", "target.fraction",
                       "a 'value' rule without attrs.unit needs the named group 'low' in its pattern")
 
@@ -170,7 +171,7 @@ DEADLINE_CASES = [
 def test_deadlines_attrs_are_validated(tmp_path, capsys, rule, old, new, rule_id, reason):
     rules = broken(tmp_path, "deadlines.toml", old, new, rule=rule)
     with pytest.raises(RuleError) as exc:
-        DeadlineExtractor.from_rules(rules)
+        DeadlineExtractor.from_rulebook(RuleBook.from_dir(rules))
     assert_rule_error(exc.value, rules, "deadlines.toml", rule_id, reason)
     assert_rules_check_fails(rules, capsys, exc.value)
 
@@ -222,7 +223,7 @@ KIND_CASES = [
 def test_kind_attrs_and_groups_are_validated(tmp_path, capsys, loader, file, rule, old, new, rule_id, reason):
     rules = broken(tmp_path, file, old, new, rule=rule)
     with pytest.raises(RuleError) as exc:
-        loader.from_rules(rules)
+        loader.from_rulebook(RuleBook.from_dir(rules))
     assert_rule_error(exc.value, rules, file, rule_id, reason)
     assert_rules_check_fails(rules, capsys, exc.value)
 
@@ -250,7 +251,7 @@ UNITS_CASES = [
 def test_units_toml_defects_name_the_entry(tmp_path, capsys, old, new, entry, reason):
     rules = broken(tmp_path, "units.toml", old, new)
     with pytest.raises(RuleError) as exc:
-        UnitTable.load(rules)
+        UnitTable.from_rulebook(RuleBook.from_dir(rules))
     assert_rule_error(exc.value, rules, "units.toml", entry, reason)
     assert_rules_check_fails(rules, capsys, exc.value)
 
@@ -258,7 +259,7 @@ def test_units_toml_defects_name_the_entry(tmp_path, capsys, old, new, entry, re
 def test_units_toml_invalid_toml(tmp_path, capsys):
     rules = broken(tmp_path, "units.toml", '"亿" = 1e8', '"亿" = ')
     with pytest.raises(RuleError) as exc:
-        UnitTable.load(rules)
+        UnitTable.from_rulebook(RuleBook.from_dir(rules))
     assert exc.value.rule_id is None
     assert exc.value.reason.startswith("invalid TOML: ")
     assert_rules_check_fails(rules, capsys, exc.value)

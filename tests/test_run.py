@@ -112,11 +112,11 @@ def test_interrupted_run_leaves_previous_outputs_intact(corpus, tmp_path, monkey
     else:
         real_to_table = run_module.to_table
 
-        def interrupt(name, rows):
+        def interrupt(name, rows, **kw):
             calls["n"] += 1
             if calls["n"] == 3:  # two tables converted, the others not yet
                 raise KeyboardInterrupt
-            return real_to_table(name, rows)
+            return real_to_table(name, rows, **kw)
 
         monkeypatch.setattr(run_module, "to_table", interrupt)
     with pytest.raises(KeyboardInterrupt):
@@ -184,14 +184,19 @@ def test_a_transient_error_is_not_cached(corpus, tmp_path, monkeypatch):
     assert pd.read_parquet(out / "errors.parquet").empty
 
 
-def test_a_row_breaking_the_contract_becomes_that_files_error_row(corpus, tmp_path, monkeypatch):
-    # a bug that yields a bad value must name the file and spare the rest of the run
+@pytest.mark.parametrize("change,message", [
+    ({"target_year": 40000}, "targets.target_year = 40000 does not fit"),
+    ({"bound": "about"}, "targets.bound = 'about' is outside the contract's"),
+])
+def test_a_row_breaking_the_contract_becomes_that_files_error_row(corpus, tmp_path, monkeypatch, change, message):
+    # a bug that yields a bad value must name the file and spare the rest of the run: the worker checks
+    # each file's rows (the writer does not check them again)
     real_extract = run_module.Extractors.__call__
 
     def bad_year(self, doc):
         extraction = real_extract(self, doc)
         if doc.source_path == "plan.txt":
-            extraction.targets[0] = dataclasses.replace(extraction.targets[0], target_year=40000)
+            extraction.targets[0] = dataclasses.replace(extraction.targets[0], **change)
         return extraction
 
     monkeypatch.setattr(run_module.Extractors, "__call__", bad_year)
@@ -199,7 +204,7 @@ def test_a_row_breaking_the_contract_becomes_that_files_error_row(corpus, tmp_pa
     errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
     assert (list(errors.source_path), list(errors.stage), list(errors.error)) == (
         ["plan.txt"], ["export"], ["contract"])
-    assert "targets.target_year = 40000 does not fit" in errors.message[0]
+    assert message in errors.message[0]
     docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
     assert list(docs.source_path) == ["sub/plan_gbk.txt"] and summary.n_errors == 1
 

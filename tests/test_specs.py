@@ -6,9 +6,10 @@ import pytest
 
 from pipeline.evaluation.specs import check_case, load_specs
 from pipeline.extract import Extractors
+from pipeline.rulebook import default_book
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRACTORS = Extractors.from_rules(ROOT / "rules")
+EXTRACTORS = Extractors.from_rulebook(default_book())
 CASES = load_specs(ROOT / "specs")
 
 

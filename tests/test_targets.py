@@ -10,10 +10,11 @@ from pipeline.extract.deadlines import DeadlineExtractor
 from pipeline.extract.targets import TargetExtractor
 from pipeline.stages.segment import MAX_SENTENCE, split_sentences
 from pipeline.tables.rows import Document, DocumentMeta, Section, Sentence
+from pipeline.rulebook import default_book
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-DEADLINES = DeadlineExtractor.from_rules(RULES_DIR)
-TARGETS = TargetExtractor.from_rules(RULES_DIR)
+DEADLINES = DeadlineExtractor.from_rulebook(default_book())
+TARGETS = TargetExtractor.from_rulebook(default_book())
 D = dt.date
 
 

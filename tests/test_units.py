@@ -5,13 +5,14 @@ import pytest
 
 from pipeline.extract.govbodies import UNIT_TYPES, UnitLexicon, UnitName, load_aliases
 from pipeline.extract.rules import RuleError
+from pipeline.rulebook import default_book
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
 @pytest.fixture(scope="module")
 def lex():
-    return UnitLexicon.from_rules(RULES_DIR)
+    return UnitLexicon.from_rulebook(default_book())
 
 
 # ---------------------------------------------------------------- canonical names

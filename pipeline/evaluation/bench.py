@@ -75,7 +75,8 @@ def build_corpus(raw_dir: Path, out_dir: Path, n_docs: int, chars_per_doc: int, 
 def _startup_seconds(rules_dir: Path) -> float:
     """Import + load every extractor in a fresh interpreter, as a user's run pays it."""
     code = ("import time; t=time.perf_counter(); from pathlib import Path; "
-            "from pipeline.extract import Extractors; Extractors.from_rules(Path(%r)); "
+            "from pipeline.extract import Extractors; from pipeline.rulebook import RuleBook; "
+            "Extractors.from_rulebook(RuleBook.load(Path(%r))); "
             "print(time.perf_counter()-t)" % str(rules_dir))
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return float(out.stdout.strip().splitlines()[-1])
@@ -91,16 +92,14 @@ def _jieba_floor(texts: list[str]) -> float:
 
 
 def _timed_run(engine_name: str, workers: int, corpus_dir: Path, out_dir: Path, rules_dir: Path) -> float:
-    from ..extract import Extractors
-    from ..extract.rules import rules_fingerprint
-    from ..run.engines import make_engine
-    from ..run.runner import extract_with_engine
+    from ..rulebook import RuleBook
+    from ..run.runner import extract_with_engine, make_engine
 
-    extractors = Extractors.from_rules(rules_dir) if workers == 1 and engine_name == "local" else None
-    engine = make_engine(engine_name, workers, rules_dir, extractors=extractors)  # start-up not timed
+    book = RuleBook.load(rules_dir)
+    engine = make_engine(engine_name, workers, book)  # start-up not timed
     try:
         t = time.perf_counter()
-        extract_with_engine(corpus_dir, out_dir, engine, rules_fingerprint(rules_dir), engine_name=engine_name,
+        extract_with_engine(corpus_dir, out_dir, engine, book.fingerprint, engine_name=engine_name,
                             incremental=False, progress=False)
         return time.perf_counter() - t
     finally:
@@ -124,8 +123,9 @@ def _one_document_seconds(text: str, work_dir: Path, name: str, extractors: Any)
 def pathological(raw_dir: Path, rules_dir: Path, n_chars: int, work_dir: Path) -> dict[str, Any]:
     """One long line vs the same sentences as lines; a digit run vs ordinary text of its length."""
     from ..extract import Extractors
+    from ..rulebook import RuleBook
 
-    extractors = Extractors.from_rules(rules_dir)
+    extractors = Extractors.from_rulebook(RuleBook.load(rules_dir))
     paras = _paragraphs(raw_dir)
     rng = random.Random(20261203)
     lines, size = [], 0

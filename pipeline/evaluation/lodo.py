@@ -3,7 +3,7 @@
 For each gold document, every gold enterprise name of that document — as
 written, and the canonical the gazetteers give it — is removed from every
 gazetteer and from the segmenter's user dictionary (an exclusion set handed
-to :meth:`EntityExtractor.from_rules`; no file is changed). The extractor so
+to :meth:`EntityExtractor.from_rulebook`; no file is changed). The extractor so
 built runs on that document only, and the document's recall is reported with
 and without embedded names (the scorer's name matching, :mod:`pipeline.evaluation.evaluate`).
 
@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..extract.entities import EntityExtractor
-from ..extract.orgs import GAZETTEER_DIR, Gazetteer
+from ..extract.orgs import Gazetteer
 from ..extract.responsibilities import ResponsibilityExtractor
+from ..rulebook import RuleBook
 from ..run.process import build_document
+from ..stages.data import StageData
 from ..stages.ingest import discover, ingest_file
 from .evaluate import load_gold, norm, score_enterprises
 
@@ -37,8 +39,8 @@ def exclusion_set(names: Iterable[str], gazetteer: Gazetteer) -> set[str]:
 
 
 def predicted_records(extractor: EntityExtractor, responsibilities: ResponsibilityExtractor, path: Path,
-                      input_dir: Path) -> list[dict]:
-    doc = build_document(ingest_file(path, input_dir))
+                      input_dir: Path, stages: StageData | None = None) -> list[dict]:
+    doc = build_document(ingest_file(path, input_dir), stages)
     rows = extractor(doc, responsibilities(doc))
     return [{"text": r.text, "canonical": r.canonical, "embedded": r.embedded} for r in rows
             if r.type == "enterprise"]
@@ -46,8 +48,10 @@ def predicted_records(extractor: EntityExtractor, responsibilities: Responsibili
 
 def run_lodo(input_dir: Path, gold_dir: Path, rules_dir: Path) -> dict[str, Any]:
     gold = load_gold(gold_dir)["enterprises"]
-    full = Gazetteer.load(Path(rules_dir) / GAZETTEER_DIR)
-    responsibilities = ResponsibilityExtractor.from_rules(rules_dir)
+    book = RuleBook.load(Path(rules_dir))
+    full = Gazetteer.from_rulebook(book)
+    responsibilities = ResponsibilityExtractor.from_rulebook(book)
+    stages = StageData.from_rulebook(book)
     files = {p.name: p for p in discover(input_dir)}
     per_doc: dict[str, dict[str, Any]] = {}
     for doc_name in sorted(gold):
@@ -55,8 +59,8 @@ def run_lodo(input_dir: Path, gold_dir: Path, rules_dir: Path) -> dict[str, Any]
         if doc_name not in files:
             continue
         excluded = exclusion_set((r["name"] for r in records), full)
-        extractor = EntityExtractor.from_rules(rules_dir, exclude=excluded)
-        pred = predicted_records(extractor, responsibilities, files[doc_name], input_dir)
+        extractor = EntityExtractor.from_rulebook(book, exclude=excluded)
+        pred = predicted_records(extractor, responsibilities, files[doc_name], input_dir, stages)
         with_e, missed, _ = score_enterprises(records, pred, True)
         without_e, _, _ = score_enterprises(records, pred, False)
         per_doc[doc_name] = {

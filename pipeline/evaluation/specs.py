@@ -65,7 +65,8 @@ def load_specs(specs_dir: Path) -> list[SpecCase]:
 
 def _rows(case: SpecCase, extractors: Extractors) -> list[dict[str, Any]]:
     doc = build_document(IngestedDocument(doc_id="0" * 16, sha256="0" * 64, source_path=f"{case.id}.txt",
-                                          source_format="txt", encoding="utf-8", raw_text=case.text))
+                                          source_format="txt", encoding="utf-8", raw_text=case.text),
+                         extractors.stages)
     extraction: Extraction = extractors(doc)
     if case.table == "documents":
         return [asdict(document_row(doc, extraction.passages.kind))]

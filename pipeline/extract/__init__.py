@@ -1,15 +1,16 @@
 """Extraction stage: rules, gazetteers and models applied to a segmented Document.
 
 Each concern lives in its own module with the same shape, modelled on spaCy
-components: ``<Name>Extractor.from_rules(rules_dir)`` loads and compiles its
-data once; calling the extractor on a :class:`~pipeline.tables.rows.Document` is a
-pure function returning rows.
+components: ``<Name>Extractor.from_rulebook(book)`` builds it from the run's
+:class:`~pipeline.rulebook.RuleBook` (its rule files compiled once per book);
+calling the extractor on a :class:`~pipeline.tables.rows.Document` is a pure
+function returning rows.
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..tables.rows import AchievementRow, DeadlineRow, Document, EntityRow, ResponsibilityRow, TargetRow
 from .deadlines import DeadlineExtractor
@@ -17,8 +18,11 @@ from .entities import EntityExtractor
 from .indicators import IndicatorTable
 from .passages import PassageClassifier, Passages
 from .responsibilities import ResponsibilityExtractor
-from .rules import load_rules_dir
+from .rules import RuleSource
 from .targets import TargetExtractor
+
+if TYPE_CHECKING:   # imported where used: stages/ import extract.rules, which runs this package first
+    from ..stages.data import StageData
 
 
 @dataclass(frozen=True)
@@ -39,19 +43,21 @@ class Extractors:
     entities: EntityExtractor
     passages: PassageClassifier
     indicators: IndicatorTable
+    stages: StageData          # what normalize and the metadata reader read: everything a worker needs
 
     @classmethod
-    def from_rules(cls, rules_dir: Path) -> "Extractors":
-        # Validate every rule file, used or not: a broken file must fail the run at load.
-        load_rules_dir(rules_dir)
-        return cls(
-            deadlines=DeadlineExtractor.from_rules(rules_dir),
-            targets=TargetExtractor.from_rules(rules_dir),
-            responsibilities=ResponsibilityExtractor.from_rules(rules_dir),
-            entities=EntityExtractor.from_rules(rules_dir),
-            passages=PassageClassifier.from_rules(rules_dir),
-            indicators=IndicatorTable.from_rules(rules_dir),
-        )
+    def from_rulebook(cls, book: RuleSource) -> "Extractors":
+        """Everything built from ``book``, once per book (a worker handed the book builds it once)."""
+        from ..stages.data import StageData
+        return book.view("extractors", lambda: cls(
+            deadlines=DeadlineExtractor.from_rulebook(book),
+            targets=TargetExtractor.from_rulebook(book),
+            responsibilities=ResponsibilityExtractor.from_rulebook(book),
+            entities=EntityExtractor.from_rulebook(book),
+            passages=PassageClassifier.from_rulebook(book),
+            indicators=IndicatorTable.from_rulebook(book),
+            stages=StageData.from_rulebook(book),
+        ))
 
     def _code(self, row: TargetRow | AchievementRow) -> str | None:
         return self.indicators.code(row.indicator, row.sentence, row.unit, value_text=row.value_text)

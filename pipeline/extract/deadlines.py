@@ -28,14 +28,13 @@ import calendar
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import regex
 
 from ..tables.rows import DeadlineRow, Document, Section
 from ..tables.schema import ENUMS
 from .numbers import parse_number
-from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleSet, RuleSource, RuleSpec, validate_rule
 
 RULES_FILE = "deadlines.toml"
 DEADLINE_KINDS = ENUMS["deadlines"]["kind"]      # by | period | relative | recurring: the rows' kinds
@@ -287,9 +286,12 @@ class DeadlineExtractor:
     rules: RuleSet
 
     @classmethod
-    def from_rules(cls, rules_dir: Path) -> "DeadlineExtractor":
-        rules_dir = Path(rules_dir)
-        rules = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
+    def from_rulebook(cls, book: RuleSource) -> "DeadlineExtractor":
+        return book.view("deadlines", lambda: cls._build(book))
+
+    @classmethod
+    def _build(cls, book: RuleSource) -> "DeadlineExtractor":
+        rules = book.ruleset(RULES_FILE.removesuffix(".toml"))
         for rule in rules:
             if "role" in rule.attrs:
                 validate_rule(rule, "role", ROLE_SPECS)

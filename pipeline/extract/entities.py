@@ -1,6 +1,6 @@
 """Entities: organisation mentions (enterprises, research, universities, platforms, parks, bodies).
 
-``EntityExtractor.from_rules(rules_dir)`` builds the spaCy pipeline once
+``EntityExtractor.from_rulebook(book)`` builds the spaCy pipeline once per rule book
 (:mod:`pipeline.extract.entity_nlp`: jieba tokenizer with a user dictionary
 from ``rules/gazetteers/``, organisation recognizer from ``rules/entities.toml``);
 calling it on a :class:`~pipeline.tables.rows.Document` returns rows of the
@@ -23,13 +23,13 @@ rules: a ``…公司`` unit is an enterprise with the role ``责任单位``, a b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable
 
 import regex
 
 from ..tables.rows import Document, EntityRow, ResponsibilityRow
 from .orgs import Mention
+from .rules import RuleSource
 
 RESPONSIBLE_ROLE = "责任单位"
 # unit types of rules/unit_types.toml → entity types
@@ -43,9 +43,13 @@ class EntityExtractor:
     nlp: object                      # spacy.Language
 
     @classmethod
-    def from_rules(cls, rules_dir: Path, exclude: Iterable[str] = ()) -> "EntityExtractor":
+    def from_rulebook(cls, book: RuleSource, exclude: Iterable[str] = ()) -> "EntityExtractor":
+        """Once per book (the spaCy pipeline is the costliest part to build); with ``exclude`` (leave one
+        document out) a new one each time, not kept."""
         from .entity_nlp import build_nlp
-        return cls(nlp=build_nlp(Path(rules_dir), exclude))
+        if exclude:
+            return cls(nlp=build_nlp(book, exclude))
+        return book.view("entities", lambda: cls(nlp=build_nlp(book)))
 
     @property
     def recognizer(self):

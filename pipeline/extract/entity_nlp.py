@@ -1,6 +1,6 @@
 """The spaCy pipeline of the entities extractor: a jieba tokenizer and the organisation recognizer.
 
-``build_nlp(rules_dir, exclude)`` returns ``spacy.blank("zh")`` with
+``build_nlp(book, exclude)`` returns ``spacy.blank("zh")`` with
 
 - a tokenizer registered as ``policy.jieba_tokenizer.v1`` that holds its *own*
   ``jieba.Tokenizer()`` instance (spaCy's built-in jieba segmenter uses jieba's
@@ -20,7 +20,6 @@ gazetteer it was built with, so a saved pipeline does not depend on ``rules/``.
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -32,7 +31,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from .orgs import GAZETTEER_DIR, RULES_FILE, Gazetteer, OrgRecognizer
-from .rules import COMMON_FILE
+from .rules import COMMON_FILE, RuleSet, RuleSource, load_common_defines, load_ruleset
 
 COMPONENT = "policy_orgs"
 TOKENIZER = "policy.jieba_tokenizer.v1"
@@ -134,14 +133,27 @@ class OrgComponent:
         self.name = name
         self.exclude = list(exclude)
         self.recognizer: OrgRecognizer | None = None
-        self._data_dir: Path | None = None
+        self._texts: dict[str, str] = {}      # entities.toml and common.toml as loaded: what to_disk saves
         if rules_dir:
-            self.load(Path(rules_dir))
+            self.load_dir(Path(rules_dir))
 
-    def load(self, rules_dir: Path, gazetteer: Gazetteer | None = None) -> None:
+    def load(self, ruleset: RuleSet, gazetteer: Gazetteer, texts: dict[str, str]) -> None:
         tokenizer = self.nlp.tokenizer
         freq = tokenizer.word_freq if isinstance(tokenizer, JiebaTokenizer) else {}
-        self.recognizer = OrgRecognizer.from_rules(rules_dir, self.exclude, gazetteer=gazetteer, word_freq=freq)
+        self.recognizer = OrgRecognizer.build(ruleset, gazetteer, word_freq=freq)
+        self._texts = dict(texts)
+
+    def load_book(self, book: RuleSource, gazetteer: Gazetteer) -> None:
+        texts = {name: book.text(name) for name in (RULES_FILE, COMMON_FILE) if book.has(name)}
+        self.load(book.ruleset(RULES_FILE.removesuffix(".toml")), gazetteer, texts)
+
+    def load_dir(self, folder: Path, gazetteer: Gazetteer | None = None) -> None:
+        """From a folder on disk (a saved pipeline, or the component's ``rules_dir`` config)."""
+        folder = Path(folder)
+        ruleset = load_ruleset(folder / RULES_FILE, load_common_defines(folder))
+        texts = {name: (folder / name).read_text(encoding="utf-8")
+                 for name in (RULES_FILE, COMMON_FILE) if (folder / name).exists()}
+        self.load(ruleset, gazetteer or Gazetteer.load(folder / GAZETTEER_DIR, self.exclude), texts)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.recognizer is None:
@@ -162,17 +174,15 @@ class OrgComponent:
         path = Path(path)
         (path / GAZETTEER_DIR).mkdir(parents=True, exist_ok=True)
         assert self.recognizer is not None
-        shutil.copyfile(self.recognizer.rules.source, path / RULES_FILE)
-        common = Path(self.recognizer.rules.source).parent / COMMON_FILE
-        if common.exists():
-            shutil.copyfile(common, path / COMMON_FILE)
+        for name, text in self._texts.items():
+            (path / name).write_text(text, encoding="utf-8")
         (path / GAZETTEER_DIR / "gazetteer.tsv").write_text(self.recognizer.gazetteer.to_tsv(), encoding="utf-8")
 
     def from_disk(self, path, *, exclude: Iterable[str] = ()) -> "OrgComponent":
         path = Path(path)
         # the saved gazetteer is already filtered: load it as is
         gazetteer = Gazetteer.load(path / GAZETTEER_DIR)
-        self.load(path, gazetteer=gazetteer)
+        self.load_dir(path, gazetteer=gazetteer)
         return self
 
 
@@ -183,20 +193,19 @@ def make_org_component(nlp: Language, name: str, rules_dir: str | None, exclude:
 
 # ---------------------------------------------------------------- building
 
-def build_nlp(rules_dir: Path, exclude: Iterable[str] = ()) -> Language:
+def build_nlp(book: RuleSource, exclude: Iterable[str] = ()) -> Language:
     """``spacy.blank("zh")`` with the jieba tokenizer and the organisation recognizer.
 
     ``exclude``: names (and canonicals) left out of every gazetteer and of the user dictionary
     (leave-one-document-out evaluation); no file is changed.
     """
-    rules_dir = Path(rules_dir).resolve()
     exclude = sorted(set(exclude))
     config = {"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}}
     nlp = spacy.blank("zh", config=config)
-    gazetteer = Gazetteer.load(rules_dir / GAZETTEER_DIR, exclude)
+    gazetteer = Gazetteer.from_rulebook(book, exclude)
     nlp.tokenizer.set_user_words(gazetteer.entries)
     component = nlp.add_pipe(COMPONENT, config={"rules_dir": None, "exclude": exclude})
-    component.load(rules_dir, gazetteer=gazetteer)
+    component.load_book(book, gazetteer)
     return nlp
 
 

@@ -31,7 +31,7 @@ from typing import Mapping
 import regex
 
 from ..tables.schema import ENUMS
-from .rules import Rule, RuleError, RuleSpec, expand, load_common_defines, load_ruleset, read_tsv_lines, validate_rule
+from .rules import Rule, RuleError, RuleSource, RuleSpec, expand, read_tsv_lines, validate_rule
 
 ALIASES_FILE = "unit_aliases.tsv"
 TYPES_FILE = "unit_types.toml"
@@ -86,9 +86,12 @@ class UnitLexicon:
     # ------------------------------------------------------------ loading
 
     @classmethod
-    def from_rules(cls, rules_dir: Path) -> "UnitLexicon":
-        rules_dir = Path(rules_dir)
-        ruleset = load_ruleset(rules_dir / TYPES_FILE, load_common_defines(rules_dir))
+    def from_rulebook(cls, book: RuleSource) -> "UnitLexicon":
+        return book.view("unit-lexicon", lambda: cls._build(book))
+
+    @classmethod
+    def _build(cls, book: RuleSource) -> "UnitLexicon":
+        ruleset = book.ruleset(TYPES_FILE.removesuffix(".toml"))
         kinds = {rule.id: validate_rule(rule, "kind", KIND_SPECS) for rule in ruleset}
         type_rules = tuple(sorted((r for r in ruleset if kinds[r.id] is None), key=lambda r: -r.priority))
         org = [r for r in ruleset if kinds[r.id] == "org_like"]
@@ -102,7 +105,7 @@ class UnitLexicon:
 
         bare_prefix = regex.compile(f"(?:{define('BARE_LEVEL')})")
         place_segment = regex.compile(f"(?:{define('PLACE')})(?:{define('LEVEL')})(?:{define('NOT_WORD')})")
-        aliases = load_aliases(rules_dir / ALIASES_FILE)
+        aliases = aliases_from_lines(book.tsv_lines(ALIASES_FILE), book.source(ALIASES_FILE))
         cores = frozenset(aliases["local"]) | frozenset(aliases["local"].values())
         return cls(aliases=MappingProxyType({k: MappingProxyType(v) for k, v in aliases.items()}),
                    cores=cores, type_rules=type_rules, org_rule=org[0], bare_prefix=bare_prefix,
@@ -206,10 +209,13 @@ class UnitLexicon:
 
 
 def load_aliases(path: Path) -> dict[str, dict[str, str]]:
-    """Read ``unit_aliases.tsv``: {scope: {alias: canonical}}; defects raise RuleError naming the line."""
-    path = Path(path)
+    """Read ``unit_aliases.tsv`` on disk (see :func:`aliases_from_lines`)."""
+    return aliases_from_lines(read_tsv_lines(Path(path)), Path(path))
+
+
+def aliases_from_lines(lines: list[str], path: Path | str) -> dict[str, dict[str, str]]:
+    """``unit_aliases.tsv``'s lines: {scope: {alias: canonical}}; defects raise RuleError naming the line."""
     tables: dict[str, dict[str, str]] = {scope: {} for scope in SCOPES}
-    lines = read_tsv_lines(path)
     rows = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
     if not rows or rows[0][1].split("\t")[:3] != ["alias", "canonical", "scope"]:
         raise RuleError(path, None, "first non-comment line must be the header 'alias<TAB>canonical<TAB>scope…'")

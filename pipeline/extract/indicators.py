@@ -30,15 +30,12 @@ How it decides:
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from pathlib import Path
 
 import regex
 
-from .. import DEFAULT_RULES_DIR
 from .numbers import UnitTable
-from .rules import Rule, RuleError, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleError, RuleSource, RuleSpec, validate_rule
 
 RULES_FILE = "indicators.toml"
 
@@ -86,12 +83,15 @@ class IndicatorTable:
     units: UnitTable
 
     @classmethod
-    def from_rules(cls, rules_dir: Path) -> "IndicatorTable":
+    def from_rulebook(cls, book: RuleSource) -> "IndicatorTable":
         """Load and check ``indicators.toml``: every rule's attributes, unique codes, unit bases that
         ``units.toml`` knows (a typo would make an indicator unmatchable without a word)."""
-        rules_dir = Path(rules_dir)
-        ruleset = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
-        units = UnitTable.load(rules_dir)
+        return book.view("indicators", lambda: cls._build(book))
+
+    @classmethod
+    def _build(cls, book: RuleSource) -> "IndicatorTable":
+        ruleset = book.ruleset(RULES_FILE.removesuffix(".toml"))
+        units = UnitTable.from_rulebook(book)
         indicators: list[Indicator] = []
         change_only: list[Rule] = []
         seen: set[str] = set()
@@ -188,16 +188,8 @@ def _before_number(clause: str) -> str:
     return clause[:m.start()] if m else clause
 
 
-@functools.lru_cache(maxsize=4)
-def load_indicators(rules_dir: Path = DEFAULT_RULES_DIR) -> IndicatorTable:
-    """The indicator table of ``rules_dir``, loaded once per process."""
-    return IndicatorTable.from_rules(Path(rules_dir))
-
-
 def indicator_code(indicator_text: str | None, sentence: str | None, unit: str | None, *,
-                   value_text: str | None = None, table: IndicatorTable | None = None) -> str | None:
-    """The code of the standard indicator a value measures, or None when none fits.
-
-    ``table`` defaults to the shipped ``rules/indicators.toml``; pass one loaded with
-    :meth:`IndicatorTable.from_rules` to use another rules folder."""
-    return (table or load_indicators()).code(indicator_text, sentence, unit, value_text=value_text)
+                   value_text: str | None = None, table: IndicatorTable) -> str | None:
+    """The code of the standard indicator a value measures, or None when none fits; ``table`` is
+    :meth:`IndicatorTable.from_rulebook` of the run's rule book."""
+    return table.code(indicator_text, sentence, unit, value_text=value_text)

@@ -26,7 +26,7 @@ from typing import Any
 import regex
 
 from ..text.numerals import CN_DIGITS, CN_NUMERAL_CHARS, cn_integer
-from .rules import RuleError, read_toml
+from .rules import RuleError, RuleSource
 
 UNITS_FILE = "units.toml"
 # kinds a units.toml entry may have (targets.py reads count, spec and percent; rate and none are derived)
@@ -137,11 +137,14 @@ class UnitTable:
     _memo: dict[str, "UnitInfo | None"] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def load(cls, rules_dir: Path) -> "UnitTable":
-        """Read ``units.toml``; a defect raises :class:`RuleError` naming the file and the entry
+    def from_rulebook(cls, book: RuleSource) -> "UnitTable":
+        """The book's ``units.toml`` (once per book; targets and indicators share it)."""
+        return book.view("units", lambda: cls.from_toml(book.toml(UNITS_FILE), book.source(UNITS_FILE)))
+
+    @classmethod
+    def from_toml(cls, data: dict[str, Any], path: Path | str) -> "UnitTable":
+        """Check parsed ``units.toml``; a defect raises :class:`RuleError` naming the file and the entry
         (``units.<form>``, ``magnitudes.<word>``) — a run must not start on a table it cannot use."""
-        path = Path(rules_dir) / UNITS_FILE
-        data = read_toml(path)
         unknown = sorted(set(data) - {"magnitudes", "units"})
         if unknown:
             raise RuleError(path, None, f"unknown tables {unknown}; allowed: ['magnitudes', 'units']")
@@ -227,7 +230,7 @@ class UnitTable:
         return info.kind if info else None
 
 
-def _positive(value: Any, path: Path, entry: str, what: str) -> float:
+def _positive(value: Any, path: Path | str, entry: str, what: str) -> float:
     """A number > 0 (TOML int or float; a string such as "1e8" or a boolean is a defect)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise RuleError(path, entry, f"{what} must be a positive number, got {value!r}")

@@ -57,10 +57,9 @@ from .rules import (
     Rule,
     RuleError,
     RuleSet,
+    RuleSource,
     RuleSpec,
     expand,
-    load_common_defines,
-    load_ruleset,
     read_tsv_lines,
     validate_rule,
 )
@@ -156,12 +155,23 @@ class Gazetteer:
 
     @classmethod
     def load(cls, folder: Path, exclude: Iterable[str] = ()) -> "Gazetteer":
-        """Read every ``*.tsv`` below ``folder``; names or canonicals in ``exclude`` are left out
+        """Every ``*.tsv`` in ``folder`` on disk (a saved spaCy component; see :meth:`from_files`)."""
+        return cls.from_files([(p, read_tsv_lines(p)) for p in sorted(Path(folder).glob("*.tsv"))], exclude)
+
+    @classmethod
+    def from_rulebook(cls, book: RuleSource, exclude: Iterable[str] = ()) -> "Gazetteer":
+        """Every ``*.tsv`` of the book's ``gazetteers/``."""
+        return cls.from_files([(book.source(n), book.tsv_lines(n)) for n in book.names(GAZETTEER_DIR, ".tsv")],
+                              exclude)
+
+    @classmethod
+    def from_files(cls, files: Iterable[tuple[Path | str, list[str]]], exclude: Iterable[str] = ()) -> "Gazetteer":
+        """The gazetteer of (file, lines) tables; names or canonicals in ``exclude`` are left out
         (with all the aliases of an excluded canonical)."""
         excluded = {norm_name(x) for x in exclude}
         entries: dict[str, GazEntry] = {}
-        for path in sorted(Path(folder).glob("*.tsv")):
-            for n, fields in _tsv_rows(path):
+        for path, lines in files:
+            for n, fields in _tsv_rows(path, lines):
                 name, canonical, typ = (f.strip() for f in fields[:3])
                 if typ not in GAZ_TYPES:
                     raise RuleError(path, f"line {n}", f"unknown type {typ!r}; allowed: {GAZ_TYPES}")
@@ -189,8 +199,7 @@ class Gazetteer:
         return "\n".join(lines) + "\n"
 
 
-def _tsv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    lines = read_tsv_lines(path)
+def _tsv_rows(path: Path | str, lines: list[str]) -> list[tuple[int, list[str]]]:
     rows = [(n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
     if not rows or rows[0][1].split("\t")[:3] != ["name", "canonical", "type"]:
         raise RuleError(path, None, "first non-comment line must be the header 'name<TAB>canonical<TAB>type…'")
@@ -310,12 +319,15 @@ class OrgRecognizer:
     context: frozenset = frozenset()       # context_words(): verbs, adverbs, function words
 
     @classmethod
-    def from_rules(cls, rules_dir: Path, exclude: Iterable[str] = (), gazetteer: Gazetteer | None = None,
-                   word_freq: Mapping[str, int] | None = None) -> "OrgRecognizer":
-        rules_dir = Path(rules_dir)
-        ruleset = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
+    def from_rulebook(cls, book: RuleSource, exclude: Iterable[str] = (), gazetteer: Gazetteer | None = None,
+                      word_freq: Mapping[str, int] | None = None) -> "OrgRecognizer":
         if gazetteer is None:
-            gazetteer = Gazetteer.load(rules_dir / GAZETTEER_DIR, exclude)
+            gazetteer = Gazetteer.from_rulebook(book, exclude)
+        return cls.build(book.ruleset(RULES_FILE.removesuffix(".toml")), gazetteer, word_freq)
+
+    @classmethod
+    def build(cls, ruleset: RuleSet, gazetteer: Gazetteer, word_freq: Mapping[str, int] | None = None) -> "OrgRecognizer":
+        """The recognizer of a compiled ``entities.toml`` and a gazetteer."""
         by_kind: dict[str, list[Rule]] = {}
         for rule in ruleset:
             by_kind.setdefault(validate_rule(rule, "kind", KIND_SPECS), []).append(rule)

@@ -13,12 +13,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..tables.rows import Document
 from ..tables.schema import ENUMS
 from ..text.spans import merge_spans
-from .rules import Rule, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleSource, RuleSpec, validate_rule
 
 RULES_FILE = "passages.toml"
 KINDS = ENUMS["documents"]["kind"]
@@ -60,9 +59,8 @@ class PassageClassifier:
     by_role: dict[str, tuple[Rule, ...]]
 
     @classmethod
-    def from_rules(cls, rules_dir: Path) -> "PassageClassifier":
-        rules_dir = Path(rules_dir)
-        rules = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
+    def from_rulebook(cls, book: RuleSource) -> "PassageClassifier":
+        rules = book.ruleset(RULES_FILE.removesuffix(".toml"))
         by_role: dict[str, list[Rule]] = {}
         for rule in rules:                      # file order is priority order for kinds
             by_role.setdefault(validate_rule(rule, "role", ROLE_SPECS), []).append(rule)

@@ -48,14 +48,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import regex
 
 from ..tables.rows import Document, ResponsibilityRow, Section
 from ..tables.schema import ENUMS
 from .govbodies import UnitLexicon, UnitName
-from .rules import Rule, RuleError, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleError, RuleSet, RuleSource, RuleSpec, validate_rule
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
@@ -190,9 +189,8 @@ class ResponsibilityExtractor:
     glued: Rule
 
     @classmethod
-    def from_rules(cls, rules_dir: Path) -> "ResponsibilityExtractor":
-        rules_dir = Path(rules_dir)
-        ruleset = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
+    def from_rulebook(cls, book: RuleSource) -> "ResponsibilityExtractor":
+        ruleset = book.ruleset(RULES_FILE.removesuffix(".toml"))
         by_kind: dict[str, list[Rule]] = {}
         for rule in ruleset:
             by_kind.setdefault(validate_rule(rule, "kind", KIND_SPECS), []).append(rule)
@@ -209,7 +207,7 @@ class ResponsibilityExtractor:
                 raise RuleError(ruleset.source, None, f"needs at least one rule of kind {kind!r}")
             return tuple(sorted(found, key=lambda r: -r.priority))
 
-        return cls(rules=ruleset, lexicon=UnitLexicon.from_rules(rules_dir),
+        return cls(rules=ruleset, lexicon=UnitLexicon.from_rulebook(book),
                    prefilter=one("prefilter"), unbracketed=one("unbracketed"), labels=some("label"),
                    label_boundary=one("label_boundary"), table_task=one("table_task"),
                    verbs=some("verb"), verb_unknown=one("verb_unknown"), not_verb=one("not_verb"),

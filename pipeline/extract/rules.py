@@ -39,7 +39,7 @@ import contextvars
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Hashable, Iterator, Mapping, Protocol, TypeVar
 
 import regex
 import tomllib
@@ -49,6 +49,7 @@ MATCH_TIMEOUT_S = 2.0
 _REF = regex.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _FLAGS = {"VERBOSE": regex.VERBOSE, "IGNORECASE": regex.IGNORECASE, "MULTILINE": regex.MULTILINE,
           "DOTALL": regex.DOTALL}
+T = TypeVar("T")
 _RULE_KEYS = {"id", "description", "pattern", "flags", "attrs", "examples", "counterexamples", "priority"}
 
 
@@ -186,30 +187,66 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file of ``rules/``; unreadable or invalid → :class:`RuleError` naming the file."""
+class RuleSource(Protocol):
+    """What a reader needs of the rule book (:class:`pipeline.rulebook.RuleBook`): parsed files by name
+    and a cache of what it builds from them. Readers take one instead of a folder, so that a run reads
+    ``--rules`` once and a worker never opens a path."""
+
+    origin: str
+
+    def source(self, name: str) -> str: ...            # the file, as named in messages
+
+    def has(self, name: str) -> bool: ...
+
+    def text(self, name: str) -> str: ...
+
+    def names(self, under: str = "", suffix: str = "") -> list[str]: ...
+
+    def toml(self, name: str) -> dict[str, Any]: ...
+
+    def tsv_lines(self, name: str) -> list[str]: ...
+
+    def ruleset(self, stem: str) -> "RuleSet": ...
+
+    def view(self, key: Hashable, build: Callable[[], T]) -> T: ...
+
+
+def parse_toml(data: bytes, source: str | Path) -> dict[str, Any]:
+    """A TOML file of ``rules/`` from its bytes; invalid → :class:`RuleError` naming ``source``."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(data.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(source, None, f"invalid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RuleError(source, None, f"not UTF-8: {exc}") from exc
+
+
+def parse_lines(data: bytes, source: str | Path) -> list[str]:
+    """The lines of a UTF-8 table of ``rules/`` (gazetteers, unit aliases); defects → :class:`RuleError`."""
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise RuleError(source, None, f"not UTF-8: {exc}") from exc
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
     except OSError as exc:
         raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(path, None, f"invalid TOML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise RuleError(path, None, f"not UTF-8: {exc}") from exc
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file on disk (a saved spaCy component; tests); unreadable or invalid → :class:`RuleError`."""
+    return parse_toml(_read_bytes(path), path)
 
 
 def read_tsv_lines(path: Path) -> list[str]:
-    """The lines of a UTF-8 table of ``rules/`` (gazetteers, unit aliases); defects → :class:`RuleError`."""
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise RuleError(path, None, f"cannot read file: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise RuleError(path, None, f"not UTF-8: {exc}") from exc
+    """The lines of a UTF-8 table on disk; defects → :class:`RuleError` naming the file."""
+    return parse_lines(_read_bytes(path), path)
 
 
-def _read_defines(data: dict[str, Any], path: Path) -> dict[str, str]:
+def _read_defines(data: dict[str, Any], path: Path | str) -> dict[str, str]:
     defines = data.get("define", {})
     if not isinstance(defines, dict) or not all(isinstance(v, str) for v in defines.values()):
         raise RuleError(path, None, "[define] must map names to pattern strings")
@@ -233,16 +270,21 @@ def expand(pattern: str, defines: dict[str, str], *, file: Path | str, rule_id: 
     return expand_one(pattern, ())
 
 
+def common_defines(data: dict[str, Any] | None, source: str | Path = COMMON_FILE) -> dict[str, str]:
+    """The ``[define]`` table of ``common.toml`` (parsed), shared by every rule file; {} without one."""
+    return _read_defines(data, source) if data is not None else {}
+
+
 def load_common_defines(rules_dir: Path) -> dict[str, str]:
-    path = rules_dir / COMMON_FILE
-    return _read_defines(read_toml(path), path) if path.exists() else {}
+    path = Path(rules_dir) / COMMON_FILE
+    return common_defines(read_toml(path), path) if path.exists() else {}
 
 
-def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> RuleSet:
-    """Load, validate and compile one rule file."""
-    path = Path(path)
-    data = read_toml(path)
-    defines = {**(common_defines or {}), **_read_defines(data, path)}
+def compile_ruleset(data: dict[str, Any], source: str | Path, common: dict[str, str] | None = None) -> RuleSet:
+    """Validate and compile one parsed rule file; ``source`` names it in messages (and its stem is the
+    set's name). Every rule file of a run goes through here once."""
+    path = source
+    defines = {**(common or {}), **_read_defines(data, path)}
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleError(path, None, "no [[rule]] entries")
@@ -251,8 +293,13 @@ def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> Ru
     for index, raw in enumerate(raw_rules):
         rules.append(_build_rule(raw, index, path, defines, seen))
     meta = data.get("meta", {})
-    return RuleSet(name=path.stem, source=str(path), description=str(meta.get("description", "")),
+    return RuleSet(name=Path(str(source)).stem, source=str(source), description=str(meta.get("description", "")),
                    rules=tuple(rules), defines=defines)
+
+
+def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> RuleSet:
+    """Load, validate and compile one rule file on disk."""
+    return compile_ruleset(read_toml(Path(path)), Path(path), common_defines)
 
 
 def _build_rule(raw: Any, index: int, path: Path, defines: dict[str, str], seen: set[str]) -> Rule:
@@ -408,17 +455,20 @@ def check_rule(rule: Rule) -> list[str]:
     return failures
 
 
+def is_rule_file(name: str, data: dict[str, Any]) -> bool:
+    """A rule file has a [[rule]] table; other TOML files of ``rules/`` are data (vocabulary, words)."""
+    return name.endswith(".toml") and "/" not in name and name != COMMON_FILE and "rule" in data
+
+
 def load_rules_dir(rules_dir: Path) -> dict[str, RuleSet]:
     """Every rule file in ``rules_dir`` (files with a [[rule]] table), by file stem."""
     rules_dir = Path(rules_dir)
     common = load_common_defines(rules_dir)
     sets: dict[str, RuleSet] = {}
     for path in sorted(rules_dir.glob("*.toml")):
-        if path.name == COMMON_FILE:
-            continue
-        if "rule" not in read_toml(path):
-            continue  # a data file (vocabulary, gazetteer), not a rule file
-        sets[path.stem] = load_ruleset(path, common)
+        data = read_toml(path)
+        if is_rule_file(path.name, data):
+            sets[path.stem] = compile_ruleset(data, path, common)
     return sets
 
 

@@ -44,7 +44,7 @@ from ..tables.schema import ENUMS
 from ..text.spans import merge_spans
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
-from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleSet, RuleSource, RuleSpec, validate_rule
 
 RULES_FILE = "targets.toml"
 GOAL, REPORTED = "goal", "reported"          # how a value reads: a target, or an achievement
@@ -135,9 +135,8 @@ class TargetExtractor:
     by_role: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
 
     @classmethod
-    def from_rules(cls, rules_dir: Path) -> "TargetExtractor":
-        rules_dir = Path(rules_dir)
-        rules = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
+    def from_rulebook(cls, book: RuleSource) -> "TargetExtractor":
+        rules = book.ruleset(RULES_FILE.removesuffix(".toml"))
         by_role: dict[str, list[Rule]] = {}
         for rule in rules:
             by_role.setdefault(validate_rule(rule, "role", ROLE_SPECS), []).append(rule)
@@ -147,7 +146,7 @@ class TargetExtractor:
             by_role.setdefault(role, []).append(rule)
         for role_rules in by_role.values():
             role_rules.sort(key=lambda r: -r.priority)
-        return cls(rules=rules, units=UnitTable.load(rules_dir), time=DeadlineExtractor.from_rules(rules_dir),
+        return cls(rules=rules, units=UnitTable.from_rulebook(book), time=DeadlineExtractor.from_rulebook(book),
                    by_role={k: tuple(v) for k, v in by_role.items()})
 
     def _role(self, role: str) -> tuple[Rule, ...]:

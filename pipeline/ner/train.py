@@ -45,9 +45,11 @@ from ..evaluation.evaluate import load_gold
 from ..evaluation.lodo import exclusion_set
 from ..extract.entities import EntityExtractor
 from ..extract.entity_nlp import TOKENIZER
-from ..extract.orgs import GAZETTEER_DIR, Gazetteer
+from ..extract.orgs import Gazetteer
 from ..extract.responsibilities import ResponsibilityExtractor
+from ..rulebook import RuleBook
 from ..run.process import build_document
+from ..stages.data import StageData
 from ..stages.ingest import discover, ingest_file
 
 LABELS = ("ENTERPRISE", "GOV", "OTHER_ORG")
@@ -147,22 +149,24 @@ def companynameparser_lexicons() -> dict[str, list[str]] | None:
         return None
 
 
-def gazetteer_companies(rules_dir: Path, exclude: set[str]) -> list[str]:
-    gaz = Gazetteer.load(Path(rules_dir) / GAZETTEER_DIR, exclude)
+def gazetteer_companies(book: RuleBook, exclude: set[str]) -> list[str]:
+    gaz = Gazetteer.from_rulebook(book, exclude)
     return sorted(n for n in gaz.entries if (e := gaz.get(n)) is not None and e.type == "enterprise"
                   and len(n) >= 2 and not n.isascii())
 
 
 # ---------------------------------------------------------------- data
 
-def weak_labels(extractor: EntityExtractor, raw_dirs: Iterable[Path]) -> list[tuple[str, list]]:
+def weak_labels(extractor: EntityExtractor, raw_dirs: Iterable[Path], book: RuleBook) -> list[tuple[str, list]]:
     """(sentence, [(start, end, label)]) from the rule extractor's non-embedded rows (the same
-    recognizer, short-name propagation and unit typing as the pipeline; no gold)."""
-    responsibilities = ResponsibilityExtractor.from_rules(extractor_rules_dir(extractor))
+    recognizer, short-name propagation and unit typing as the pipeline; no gold). ``book``: the rules
+    the extractor was built from."""
+    responsibilities = ResponsibilityExtractor.from_rulebook(book)
+    stages = StageData.from_rulebook(book)
     out = []
     for raw in raw_dirs:
         for path in discover(raw):
-            doc = build_document(ingest_file(path, raw))
+            doc = build_document(ingest_file(path, raw), stages)
             by_sentence: dict[int, list[tuple[int, int, str]]] = {}
             for row in extractor(doc, responsibilities(doc)):
                 sentence = doc.sentence_at(row.char_start)
@@ -178,10 +182,6 @@ def weak_labels(extractor: EntityExtractor, raw_dirs: Iterable[Path]) -> list[tu
                                                   or extractor.recognizer.is_candidate(sentence.text)):
                     out.append((sentence.text, _no_overlap(by_sentence.get(sentence.index, []))))
     return out
-
-
-def extractor_rules_dir(extractor: EntityExtractor) -> Path:
-    return Path(extractor.recognizer.rules.source).parent
 
 
 def _no_overlap(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -297,17 +297,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default="extracted/ner_model")
     args = parser.parse_args(argv)
-    rules_dir = Path(args.rules)
+    book = RuleBook.load(Path(args.rules))
     raw_dirs = [Path(p) for p in (args.raw or ["tests/real/raw", "raw"])]
     gold_dirs = [Path(p) for p in (args.gold or ["tests/real/gold", "tests/gold", "tests/heldout/gold"])]
 
-    full = Gazetteer.load(rules_dir / GAZETTEER_DIR)
+    full = Gazetteer.from_rulebook(book)
     gold_names = [r["name"] for g in gold_dirs for recs in load_gold(g)["enterprises"].values() for r in recs]
     exclude = exclusion_set(gold_names, full)
-    extractor = EntityExtractor.from_rules(rules_dir, exclude=exclude)
-    weak = weak_labels(extractor, raw_dirs)
+    extractor = EntityExtractor.from_rulebook(book, exclude=exclude)
+    weak = weak_labels(extractor, raw_dirs, book)
     lex = companynameparser_lexicons()
-    companies = gazetteer_companies(rules_dir, exclude)
+    companies = gazetteer_companies(book, exclude)
     syn = synthetic(args.synthetic, companies, lex, args.seed)
     dev = synthetic(400, companies, lex, args.seed + 1)
     nlp = blank_nlp(extractor.nlp.tokenizer.user_words)

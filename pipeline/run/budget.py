@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .. import DEFAULT_RULES_DIR
 from ..stages.ingest import IngestOptions
 
-VOCABULARY_FILE = "boilerplate.toml"
 STAGES = ("ingest", "normalize", "extract", "export")
 # Kinds of errors row that mean "over budget": the worker that produced one is replaced.
 BUDGET_ERRORS = ("timeout", "too_large")
@@ -24,11 +21,7 @@ class Budget:
 class RunOptions:
     budget: Budget = field(default_factory=Budget)
     ingest: IngestOptions = field(default_factory=IngestOptions)
-    vocabulary: Path = DEFAULT_RULES_DIR / VOCABULARY_FILE   # boilerplate.toml of the --rules folder
-
-    @classmethod
-    def for_rules(cls, rules_dir: Path, **kw) -> "RunOptions":
-        return cls(vocabulary=Path(rules_dir).resolve() / VOCABULARY_FILE, **kw)
+    # no rules here: the rule book travels on its own (engines hand it to each worker)
 
 
 DEFAULT_OPTIONS = RunOptions()

@@ -23,6 +23,7 @@ from distributed import Client, LocalCluster, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from ..extract import Extractors
+from ..rulebook import RuleBook
 from ..stages.ingest import relative_source_path
 from ..tables.rows import DocumentResult, ErrorRow
 from .budget import BUDGET_ERRORS, RunOptions
@@ -43,13 +44,13 @@ class ExtractorsPlugin(WorkerPlugin):
 
     name = "policy-extractors"
 
-    def __init__(self, rules_dir: str, memory_mb: int = 0):
-        self.rules_dir = rules_dir
+    def __init__(self, book: RuleBook, memory_mb: int = 0):
+        self.book = book            # pickled to each worker: no path of this machine is read there
         self.memory_mb = memory_mb
         self.extractors: Extractors | None = None
 
     def setup(self, worker: Any) -> None:
-        self.extractors = Extractors.from_rules(Path(self.rules_dir))
+        self.extractors = Extractors.from_rulebook(self.book)
         if self.memory_mb:
             _limit_memory(self.memory_mb)
 
@@ -58,10 +59,10 @@ class ExtractorsPlugin(WorkerPlugin):
 
 
 class DaskEngine:
-    def __init__(self, workers: int, rules_dir: Path, scheduler: str | None = None,
+    def __init__(self, workers: int, book: RuleBook, scheduler: str | None = None,
                  options: RunOptions | None = None):
         self.workers = max(1, workers)
-        self.options = options or RunOptions.for_rules(rules_dir)
+        self.options = options or RunOptions()
         self._cluster = None
         if scheduler:
             self._client = Client(scheduler)
@@ -69,8 +70,7 @@ class DaskEngine:
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None, silence_logs=40)
             self._client = Client(self._cluster)
-        self._client.register_plugin(ExtractorsPlugin(str(Path(rules_dir).resolve()),
-                                                      self.options.budget.memory_mb))
+        self._client.register_plugin(ExtractorsPlugin(book, self.options.budget.memory_mb))
         n = len(self._client.scheduler_info().get("workers", {})) or self.workers
         self._window = 3 * n   # batches in flight: every worker busy, memory bounded
         self._inputs: dict[str, tuple[list[Path], Path]] = {}

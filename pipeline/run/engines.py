@@ -9,10 +9,11 @@ engines' outputs are byte-identical.
   With one worker everything runs in this process.
 - ``dask``: dask.distributed — a ``LocalCluster`` when no ``--scheduler`` is
   given, else the cluster at that address (its workers must have this package
-  and its ``rules/`` installed).
+  installed; the rules travel in the book).
 
-Each worker loads the extractors once (rules, gazetteers, spaCy pipeline) and
-keeps them for every document it processes.
+Each worker is handed the run's :class:`~pipeline.rulebook.RuleBook` and builds
+the extractors from it once (rules, gazetteers, spaCy pipeline), keeping them for
+every document it processes; a forked worker inherits the ones already built.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ..extract import Extractors
+from ..rulebook import RuleBook
 from ..stages.ingest import relative_source_path
 from ..tables.rows import DocumentResult
 from .budget import BUDGET_ERRORS, STAGES, RunOptions
@@ -74,9 +76,6 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 # ------------------------------------------------------------------ local
 
-# Extractors loaded in the parent before the workers are forked: a new worker (at start, or replacing one
-# stopped over budget) inherits them instead of loading rules and models again.
-_fork_extractors: Extractors | None = None
 _STAGE_CODES = {name: i for i, name in enumerate(STAGES)}
 _PR_SET_PDEATHSIG = 1
 
@@ -102,12 +101,13 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def _worker_main(conn: Connection, rules_dir: str, options: RunOptions, stage: Any) -> None:
+def _worker_main(conn: Connection, book: RuleBook, options: RunOptions, stage: Any) -> None:
     from .process import process_file
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C goes to the whole group: the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    extractors = _fork_extractors or Extractors.from_rules(Path(rules_dir))
+    # forked: the book arrives with the extractors the parent built from it (its views); else built once here
+    extractors = Extractors.from_rulebook(book)
     _limit_memory(options.budget.memory_mb)
 
     def on_stage(name: str) -> None:
@@ -132,10 +132,10 @@ def _worker_main(conn: Connection, rules_dir: str, options: RunOptions, stage: A
 class _Worker:
     """One worker process, its pipe, the stage it is in, and the batch it is working on."""
 
-    def __init__(self, ctx: Any, rules_dir: Path, options: RunOptions):
+    def __init__(self, ctx: Any, book: RuleBook, options: RunOptions):
         self.conn, child = ctx.Pipe()
         self.stage = ctx.RawValue("i", 0)
-        self.proc = ctx.Process(target=_worker_main, args=(child, str(rules_dir), options, self.stage),
+        self.proc = ctx.Process(target=_worker_main, args=(child, book, options, self.stage),
                                 daemon=True, name="policy-extract-worker")
         self.proc.start()
         child.close()
@@ -174,22 +174,19 @@ class LocalEngine:
     processed in this process, under a time guard that stops Python code only.
     """
 
-    def __init__(self, workers: int, rules_dir: Path, extractors: Extractors | None = None,
-                 options: RunOptions | None = None):
-        global _fork_extractors
+    def __init__(self, workers: int, book: RuleBook, options: RunOptions | None = None):
         self.workers = max(1, workers)
-        self.rules_dir = Path(rules_dir)
-        self.options = options or RunOptions.for_rules(rules_dir)
-        self._extractors = extractors
+        self.book = book
+        self.options = options or RunOptions()
+        # built here, before any fork: every worker (at start, or replacing one stopped over budget)
+        # inherits them with the book instead of compiling the rules again
+        self._extractors = Extractors.from_rulebook(book)
         self._pool: list[_Worker] = []
         if self.workers == 1:
-            if self._extractors is None:
-                self._extractors = Extractors.from_rules(rules_dir)
             return
         self._ctx = multiprocessing.get_context("fork")
-        _fork_extractors = extractors
         try:
-            self._pool = [_Worker(self._ctx, self.rules_dir, self.options) for _ in range(self.workers)]
+            self._pool = [_Worker(self._ctx, self.book, self.options) for _ in range(self.workers)]
             for w in self._pool:        # start-up is paid (and measured) before the first document
                 self._await_ready(w)
         except BaseException:
@@ -203,7 +200,7 @@ class LocalEngine:
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.kill()
-        fresh = _Worker(self._ctx, self.rules_dir, self.options)
+        fresh = _Worker(self._ctx, self.book, self.options)
         self._pool[self._pool.index(worker)] = fresh
         self._await_ready(fresh)
         return fresh

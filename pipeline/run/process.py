@@ -19,6 +19,8 @@ from typing import Callable, Iterator
 
 from ..extract import Extractors
 from ..extract.rules import collect_timeouts
+from ..rulebook import default_book
+from ..stages.data import StageData
 from ..stages.ingest import ingest_with_notes, relative_source_path
 from ..stages.metadata import extract_metadata
 from ..stages.normalize import normalize
@@ -30,9 +32,11 @@ from .budget import DEFAULT_OPTIONS, Budget, DocumentTimeout, RunOptions
 
 log = logging.getLogger(__name__)
 
-def build_document(ingested: IngestedDocument, vocabulary: Path | None = None) -> Document:
-    """normalize → segment → outline → metadata: the Document every extractor reads."""
-    normalized = normalize(ingested.raw_text, vocabulary_path=vocabulary)
+def build_document(ingested: IngestedDocument, data: StageData | None = None) -> Document:
+    """normalize → segment → outline → metadata: the Document every extractor reads. ``data`` is what
+    the run's rule book gives the stages (``Extractors.stages``); None: the package's own rules."""
+    data = data or StageData.from_rulebook(default_book())
+    normalized = normalize(ingested.raw_text, data.vocabulary)
     if not normalized.text.strip():
         raise PipelineError("normalize", "empty", f"{ingested.source_path}: no text is left after removing "
                                                   "page furniture (navigation, footers, page numbers)")
@@ -43,8 +47,8 @@ def build_document(ingested: IngestedDocument, vocabulary: Path | None = None) -
         encoding=ingested.encoding,
         script=normalized.script,
         text=normalized.text,
-        meta=extract_metadata(normalized.text, raw_text=ingested.raw_text, raw_script=normalized.script,
-                              vocabulary_path=vocabulary),
+        meta=extract_metadata(normalized.text, data.header, raw_text=ingested.raw_text,
+                              raw_script=normalized.script),
         sections=parse_outline(normalized.text),
         sentences=split_sentences(normalized.text),
     )
@@ -89,7 +93,7 @@ def process_file(path: Path, input_dir: Path, extractors: Extractors, options: R
         warnings += [ErrorRow(source_path=rel, stage="ingest", error=n.kind, message=n.message) for n in notes]
         result.sha256 = ingested.sha256
         enter("normalize")
-        doc = build_document(ingested, options.vocabulary)
+        doc = build_document(ingested, extractors.stages)
         enter("extract")
         with collect_timeouts() as skipped:
             extraction = extractors(doc)

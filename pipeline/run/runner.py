@@ -17,9 +17,8 @@ from tqdm import tqdm
 
 from .. import DEFAULT_RULES_DIR, __version__
 from ..extract import Extractors
-from ..extract.rules import rules_fingerprint
+from ..rulebook import RuleBook
 from ..stages.ingest import IngestOptions, discover, relative_source_path
-from ..stages.normalize import load_vocabulary
 from ..tables.export import StreamingTables, write_json
 from ..tables.panel import write_panel
 from ..tables.rows import TABLES, DocumentResult
@@ -91,25 +90,26 @@ def run_extract(input_dir: Path, output_dir: Path, rules_dir: Path = DEFAULT_RUL
                 ingest: IngestOptions | None = None) -> RunSummary:
     """Run the pipeline on every file under ``input_dir``; write tables and manifest to ``output_dir``."""
     started = dt.datetime.now(dt.timezone.utc)
-    options = RunOptions.for_rules(rules_dir, budget=budget or Budget(), ingest=ingest or IngestOptions())
-    # Loading here validates every rule file, the boilerplate vocabulary and the gazetteers before any work
-    # or worker starts.
-    load_vocabulary(options.vocabulary)
-    extractors = Extractors.from_rules(rules_dir)
-    runner = make_engine(engine, workers or default_workers(), rules_dir, scheduler, extractors=extractors,
-                         options=options)
+    options = RunOptions(budget=budget or Budget(), ingest=ingest or IngestOptions())
+    # The rules are read once, here: loading validates every file (rule files, vocabulary, sites, places,
+    # gazetteers …) before any work or worker starts, and every worker is handed this book.
+    book = RuleBook.load(Path(rules_dir))
+    runner = make_engine(engine, workers or default_workers(), book, scheduler, options=options)
     try:
-        return extract_with_engine(Path(input_dir), Path(output_dir), runner, rules_fingerprint(rules_dir),
+        return extract_with_engine(Path(input_dir), Path(output_dir), runner, book.fingerprint,
                                    engine_name=engine, incremental=incremental, progress=progress,
-                                   started=started, follow_symlinks=options.ingest.follow_symlinks)
+                                   started=started, follow_symlinks=options.ingest.follow_symlinks,
+                                   extractors=Extractors.from_rulebook(book))
     finally:
         runner.close()
 
 
 def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, fingerprint: str, *,
                         engine_name: str, incremental: bool = True, progress: bool | None = None,
-                        started: dt.datetime | None = None, follow_symlinks: bool = False) -> RunSummary:
-    """The run proper, on an engine that is already up (the benchmark times this part)."""
+                        started: dt.datetime | None = None, follow_symlinks: bool = False,
+                        extractors: Extractors | None = None) -> RunSummary:
+    """The run proper, on an engine that is already up (the benchmark times this part); ``extractors``
+    (of the run's rule book) give the panel its indicator table."""
     started = started or dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
     paths = discover(input_dir, follow_symlinks)
@@ -120,7 +120,7 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
     internal = 0
     show = sys.stderr.isatty() if progress is None else progress
     # the per-document tables; the panel is derived from them once they are in place
-    with StreamingTables(output_dir, {n: SCHEMAS[n] for n in TABLES}, to_table) as tables:
+    with StreamingTables(output_dir, {n: SCHEMAS[n] for n in TABLES}, _to_table) as tables:
         for result in tqdm(_results(paths, input_dir, runner, cache, stats), total=len(paths),
                            unit="doc", disable=not show, file=sys.stderr):
             for name in TABLES:
@@ -132,7 +132,7 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
     if cache is not None:
         cache.prune()
     counts = tables.counts
-    counts["panel"] = write_panel(output_dir)
+    counts["panel"] = write_panel(output_dir, extractors.indicators if extractors is not None else None)
     manifest = {
         "pipeline_version": __version__,
         "code_fingerprint": code,
@@ -150,14 +150,21 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
                       n_reused=stats["reused"], seconds=time.perf_counter() - clock, n_internal_errors=internal)
 
 
-def make_engine(name: str, workers: int, rules_dir: Path, scheduler: str | None = None,
-                extractors: Extractors | None = None, options: RunOptions | None = None) -> Engine:
-    """``extractors`` already loaded in this process are used when the work stays in this process."""
+def _to_table(name: str, rows: list) -> object:
+    # every table but errors was checked row by row in the worker (process_file), where a bad row becomes
+    # that file's error row: the writer does not check the values again
+    return to_table(name, rows, checked=name != "errors")
+
+
+def make_engine(name: str, workers: int, book: RuleBook, scheduler: str | None = None,
+                options: RunOptions | None = None) -> Engine:
+    """An engine whose workers build everything from ``book`` (built once in this process, and once in
+    a worker that does not inherit it)."""
     if name == "local":
         if scheduler:
             raise ValueError("--scheduler goes with --engine dask")
-        return LocalEngine(workers, rules_dir, extractors, options)
+        return LocalEngine(workers, book, options)
     if name == "dask":
         from .dask_engine import DaskEngine  # dask is imported only when asked for
-        return DaskEngine(workers, rules_dir, scheduler, options)
+        return DaskEngine(workers, book, scheduler, options)
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

@@ -29,19 +29,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 import regex
 
-from .. import DEFAULT_RULES_DIR
-from ..extract.rules import Rule, load_ruleset, read_toml
+from ..extract.rules import Rule, RuleSource
 from ..tables.rows import DocumentMeta
 from ..text.numerals import cn_integer
 from .normalize import (
-    DEFAULT_VOCABULARY,
     Vocabulary,
     _alternation,
     detect_script,
@@ -50,10 +46,10 @@ from .normalize import (
     load_vocabulary,
     to_simplified,
 )
-from .places import PLACES_FILE, byline_government, find_place
+from .places import Places, byline_government, find_place
 
-SITES_FILE = DEFAULT_RULES_DIR / "sites.toml"
-METADATA_WORDS_FILE = DEFAULT_RULES_DIR / "metadata.toml"
+SITES_FILE = "sites.toml"
+METADATA_WORDS_FILE = "metadata.toml"
 _FURNITURE_KINDS = ("site_name", "column", "breadcrumb", "database")
 
 _HEADER_LINES = 15
@@ -194,10 +190,14 @@ class SiteRules:
         return [m.span() for rule in self.by_kind.get("separator", ()) for m in rule.finditer(text)]
 
 
-@functools.lru_cache(maxsize=4)
-def load_site_rules(path: Path = SITES_FILE) -> SiteRules:
+def load_site_rules(book: RuleSource) -> SiteRules:
+    """``sites.toml``'s rules by kind, once per book."""
+    return book.view("site-rules", lambda: _site_rules(book))
+
+
+def _site_rules(book: RuleSource) -> SiteRules:
     by_kind: dict[str, list[Rule]] = {}
-    for rule in load_ruleset(path):
+    for rule in book.ruleset(SITES_FILE[:-5]):
         by_kind.setdefault(rule.attrs.get("kind", ""), []).append(rule)
     return SiteRules(by_kind={k: tuple(v) for k, v in by_kind.items()})
 
@@ -401,7 +401,7 @@ def find_title(lines: list[str], vocab: Vocabulary, sites: SiteRules | None = No
 
 
 def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, title: str | None = None,
-                sites: SiteRules | None = None) -> str | None:
+                sites: SiteRules | None = None, places: Places | None = None) -> str | None:
     header = _header(lines, sites, vocab)
     for line in ([title] if title else []) + header:   # the title may have been broken over lines
         flat = regex.sub(r"\s+", " ", line.strip())
@@ -431,7 +431,7 @@ def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, title
         if m and vocab.org_end.search(m.group("org")):
             return m.group("org")
     # a report delivered to a congress: the government of its byline (广东省省长 某某 → 广东省人民政府)
-    return byline_government(header[:_BYLINE_LINES])
+    return byline_government(header[:_BYLINE_LINES], places.rules) if places is not None else None
 
 
 def doc_number_at_end(line: str, vocab: Vocabulary) -> tuple[int, str] | None:
@@ -524,12 +524,15 @@ def _labelled_number(raw_lines: list[str], vocab: Vocabulary) -> str | None:
     return found[1] if found and found[0] == 0 else None
 
 
-@functools.lru_cache(maxsize=8)
-def metadata_vocabulary(vocabulary_path: Path = DEFAULT_VOCABULARY, words_path: Path = METADATA_WORDS_FILE) -> Vocabulary:
+def metadata_vocabulary(book: RuleSource) -> Vocabulary:
     """boilerplate.toml's vocabulary with the header reader's own title nouns and body endings
-    (rules/metadata.toml) added; page-furniture removal keeps the vocabulary without them."""
-    vocab = load_vocabulary(vocabulary_path)
-    extra = read_toml(words_path).get("document", {})
+    (rules/metadata.toml) added, once per book; page-furniture removal keeps the vocabulary without them."""
+    return book.view("metadata-vocabulary", lambda: _metadata_vocabulary(book))
+
+
+def _metadata_vocabulary(book: RuleSource) -> Vocabulary:
+    vocab = load_vocabulary(book)
+    extra = book.toml(METADATA_WORDS_FILE).get("document", {})
     title_keywords = vocab.title_keywords + tuple(str(x) for x in extra.get("title_keywords", ()))
     org_suffixes = vocab.org_suffixes + tuple(str(x) for x in extra.get("org_suffixes", ()))
     return dataclasses.replace(vocab, title_keywords=title_keywords, org_suffixes=org_suffixes,
@@ -537,30 +540,40 @@ def metadata_vocabulary(vocabulary_path: Path = DEFAULT_VOCABULARY, words_path: 
                                org_end=regex.compile(rf"(?:{_alternation(org_suffixes)})$"))
 
 
-def extract_metadata(text: str, raw_text: str | None = None, *,
-                     vocabulary_path: Path | None = None, raw_script: str | None = None,
-                     sites_path: Path | None = None, places_path: Path | None = None) -> DocumentMeta:
+@dataclass(frozen=True)
+class HeaderData:
+    """What the metadata reader reads from a rule book: its vocabulary, the site rules and the places."""
+    vocabulary: Vocabulary
+    sites: SiteRules
+    places: Places
+
+    @classmethod
+    def from_rulebook(cls, book: RuleSource) -> "HeaderData":
+        return cls(vocabulary=metadata_vocabulary(book), sites=load_site_rules(book),
+                   places=Places.from_rulebook(book))
+
+
+def extract_metadata(text: str, data: HeaderData, raw_text: str | None = None, *,
+                     raw_script: str | None = None) -> DocumentMeta:
     """Title, issuer, 文号, issue date, plan period and place of a normalized document.
 
     ``raw_text`` (optional) lets the issue date and issuer come from header
     and footer lines that boilerplate removal took out of ``text``; ``raw_script``
     is its script if already known (saves a second detection).
     """
-    vocab = metadata_vocabulary(vocabulary_path or DEFAULT_VOCABULARY)
-    sites = load_site_rules(sites_path or SITES_FILE)
+    vocab, sites = data.vocabulary, data.sites
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     raw_lines = _prepare_raw(raw_text, raw_script) if raw_text else []
     title = find_title(lines, vocab, sites) or _labelled_title(raw_lines, vocab, sites)
     period = find_plan_period(title, lines, sites)
-    issuer = find_issuer(lines, raw_lines, vocab, title, sites) or _labelled(_LABELLED_ISSUER, raw_lines)
+    issuer = find_issuer(lines, raw_lines, vocab, title, sites, data.places) or _labelled(_LABELLED_ISSUER, raw_lines)
     doc_number = find_doc_number(lines, vocab, sites) or _labelled_number(raw_lines, vocab)
     header = _header(lines, sites, vocab)
     page_parts = [part for line in header for part in _SPLIT_TITLE.split(line) if part.strip()]
     # the context that settles a shared name (朝阳区) includes the raw page header: a site's name
     # (北京市朝阳区人民政府网站) is no issuer, but it does say which 朝阳区
     context = "\n".join(header + raw_lines[:_HEADER_LINES]) + "\n" + text
-    place = find_place(issuer, title, doc_number, context, header=page_parts,
-                       places_path=places_path or PLACES_FILE)
+    place = find_place(issuer, title, doc_number, context, places=data.places, header=page_parts)
     return DocumentMeta(
         title=title,
         issuer=issuer,

@@ -44,16 +44,11 @@ from types import MappingProxyType
 import opencc
 import regex
 
-from .. import DEFAULT_RULES_DIR
+from ..extract.rules import RuleError, RuleSource
 from ..tables.rows import NormalizedText
 from ..text.spans import merge_spans
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
-DEFAULT_VOCABULARY = DEFAULT_RULES_DIR / "boilerplate.toml"
+VOCABULARY_FILE = "boilerplate.toml"
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -100,12 +95,11 @@ VOCABULARY_KEYS: dict[str, tuple[str, ...]] = {
 CHECK_KEYS = ("furniture", "not_furniture")
 
 
-def _vocabulary_error(path: Path, reason: str) -> Exception:
-    from ..extract.rules import RuleError  # the error every rule file raises: rules-check and extract report it
-    return RuleError(path, None, reason)
+def _vocabulary_error(path: Path | str, reason: str) -> Exception:
+    return RuleError(path, None, reason)   # the error every rule file raises: rules-check and extract report it
 
 
-def _validated(data: dict, path: Path) -> dict:
+def _validated(data: dict, path: Path | str) -> dict:
     tables = set(VOCABULARY_KEYS) | {"checks"}
     unknown = sorted(set(data) - tables)
     if unknown:
@@ -128,11 +122,15 @@ def _validated(data: dict, path: Path) -> dict:
     return data
 
 
-@functools.lru_cache(maxsize=8)
-def load_vocabulary(path: Path = DEFAULT_VOCABULARY) -> Vocabulary:
-    """Read, check and compile the vocabulary file (cached per path); a defect raises RuleError."""
-    from ..extract.rules import read_toml
-    data = _validated(read_toml(Path(path)), Path(path))
+def load_vocabulary(book: RuleSource) -> Vocabulary:
+    """The book's ``boilerplate.toml``, checked and compiled (once per book); a defect raises RuleError."""
+    return book.view("vocabulary", lambda: compile_vocabulary(book.toml(VOCABULARY_FILE),
+                                                               book.source(VOCABULARY_FILE)))
+
+
+def compile_vocabulary(data: dict, source: Path | str) -> Vocabulary:
+    """Check and compile the parsed vocabulary file; ``source`` names it in messages."""
+    data = _validated(data, source)
     web, official, document = data["web"], data["official"], data["document"]
 
     def t(section: dict, key: str) -> tuple[str, ...]:
@@ -574,9 +572,8 @@ def _strip_notes(lines: list[str], vocab: Vocabulary) -> list[str]:
     return ["" if line and note.match(_compact(line)) else line for line in lines]
 
 
-def remove_boilerplate(lines: list[str], vocab: Vocabulary | None = None) -> list[str]:
+def remove_boilerplate(lines: list[str], vocab: Vocabulary) -> list[str]:
     """Blank the furniture lines at the top and the bottom of a document."""
-    vocab = vocab or load_vocabulary()
     return _strip_bottom(_strip_top(_strip_notes(lines, vocab), vocab), vocab)
 
 
@@ -728,9 +725,9 @@ def _prepare_lines(text: str) -> list[str]:
     return out
 
 
-def normalize(raw_text: str, *, vocabulary_path: Path | None = None) -> NormalizedText:
-    """Clean Simplified text of a raw document (see the module docstring)."""
-    vocab = load_vocabulary(vocabulary_path or DEFAULT_VOCABULARY)
+def normalize(raw_text: str, vocab: Vocabulary) -> NormalizedText:
+    """Clean Simplified text of a raw document (see the module docstring); ``vocab`` is the run's
+    boilerplate vocabulary (:func:`load_vocabulary` of its rule book)."""
     text = raw_text.lstrip("\ufeff")
     text = unicodedata.normalize("NFC", text)
     trad, simp = _script_counts(text)
@@ -745,12 +742,12 @@ def normalize(raw_text: str, *, vocabulary_path: Path | None = None) -> Normaliz
     return NormalizedText(text="\n".join(p for p in paragraphs if p.strip()), script=script)
 
 
-def check_vocabulary(path: Path) -> list[str]:
+def check_vocabulary(book: RuleSource) -> list[str]:
     """The ``[checks]`` lines of the vocabulary file that are misclassified: each ``furniture`` line must be
     recognised as page furniture wherever it stands, each ``not_furniture`` line must not (rules-check)."""
-    with open(path, "rb") as fh:
-        checks = tomllib.load(fh).get("checks", {})
-    vocab = load_vocabulary(Path(path))
+    checks = book.toml(VOCABULARY_FILE).get("checks", {})
+    vocab = load_vocabulary(book)
+    path = book.source(VOCABULARY_FILE)
     failures = [f"{path}: furniture example {line!r} is not recognised as furniture"
                 for line in checks.get("furniture", []) if not _is_furniture(line, vocab)]
     failures += [f"{path}: counterexample {line!r} is taken for furniture"

@@ -22,19 +22,15 @@ abbreviations of 文号, ethnic names of autonomous divisions). Decisions:
 from __future__ import annotations
 
 import csv
-import functools
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable
 
 import regex
 
-from .. import DEFAULT_RULES_DIR
-from ..extract.rules import RuleError, load_ruleset, read_toml, read_tsv_lines
+from ..extract.rules import RuleError, RuleSource
 
-RULES_DIR = DEFAULT_RULES_DIR
-DIVISIONS_FILE = RULES_DIR / "gazetteers" / "divisions.csv"
-PLACES_FILE = RULES_DIR / "places.toml"
+DIVISIONS_FILE = "gazetteers/divisions.csv"
+PLACES_FILE = "places.toml"
 CENTRAL = ("000000", "全国")
 _LEVELS = ("province", "prefecture", "county")
 _MAX_NAME = 20
@@ -135,10 +131,15 @@ def _short_forms(name: str, level: str, ethnic: Iterable[str]) -> list[str]:
     return [f for f in forms if f != name and len(f) >= 2]
 
 
-@functools.lru_cache(maxsize=4)
-def load_divisions(path: Path = DIVISIONS_FILE, places_path: Path = PLACES_FILE) -> Divisions:
-    ethnic = read_toml(places_path).get("ethnic", {}).get("names", [])
-    rows = list(csv.DictReader(read_tsv_lines(path)))
+def load_divisions(book: RuleSource) -> Divisions:
+    """``gazetteers/divisions.csv`` (with the ethnic names of ``places.toml`` for short forms), once per book."""
+    return book.view("divisions", lambda: _divisions(book))
+
+
+def _divisions(book: RuleSource) -> Divisions:
+    path = book.source(DIVISIONS_FILE)
+    ethnic = book.toml(PLACES_FILE).get("ethnic", {}).get("names", [])
+    rows = list(csv.DictReader(book.tsv_lines(DIVISIONS_FILE)))
     by_code: dict[str, Division] = {}
     for n, row in enumerate(rows, 2):
         code, name, level = row.get("code", ""), row.get("name", ""), row.get("level", "")
@@ -155,17 +156,31 @@ def load_divisions(path: Path = DIVISIONS_FILE, places_path: Path = PLACES_FILE)
     return Divisions(by_code=by_code, by_name={k: tuple(v) for k, v in by_name.items()})
 
 
-@functools.lru_cache(maxsize=4)
-def load_place_rules(path: Path = PLACES_FILE) -> PlaceRules:
-    ruleset = load_ruleset(path)
+def load_place_rules(book: RuleSource) -> PlaceRules:
+    """``places.toml``: the rules by kind and the abbreviations, once per book."""
+    return book.view("place-rules", lambda: _place_rules(book))
+
+
+def _place_rules(book: RuleSource) -> PlaceRules:
     by_kind: dict[str, list] = {}
-    for rule in ruleset:
+    for rule in book.ruleset(PLACES_FILE[:-5]):
         by_kind.setdefault(rule.attrs.get("kind", ""), []).append(rule)
-    abbreviations = read_toml(path).get("abbreviations", {})
+    abbreviations = book.toml(PLACES_FILE).get("abbreviations", {})
     return PlaceRules(central=tuple(by_kind.get("central", ())), head_byline=tuple(by_kind.get("head_byline", ())),
                       congress_byline=tuple(by_kind.get("congress_byline", ())),
                       central_byline=tuple(by_kind.get("central_byline", ())),
                       unknown_place=tuple(by_kind.get("unknown_place", ())), abbreviations=dict(abbreviations))
+
+
+@dataclass(frozen=True)
+class Places:
+    """What :func:`find_place` reads: the divisions table and the place rules of one rule book."""
+    divisions: Divisions
+    rules: PlaceRules
+
+    @classmethod
+    def from_rulebook(cls, book: RuleSource) -> "Places":
+        return cls(divisions=load_divisions(book), rules=load_place_rules(book))
 
 
 _UNDECIDED = object()       # the evidence names no place: look at the next piece
@@ -253,10 +268,9 @@ def head_lines(text: str, n: int = 10) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()][:n]
 
 
-def byline_government(lines: list[str], *, places_path: Path = PLACES_FILE) -> str | None:
+def byline_government(lines: list[str], rules: PlaceRules) -> str | None:
     """The government a report is delivered for, from its byline: ``广东省省长 某某`` →
     ``广东省人民政府``; ``某区人民政府区长`` → ``某区人民政府``; ``在某省第N届人民代表大会`` → ``某省人民政府``."""
-    rules = load_place_rules(places_path)
     if any(rule.search(line) for line in lines for rule in rules.central_byline):
         return "国务院"
     for kind in (rules.head_byline, rules.congress_byline):
@@ -278,12 +292,10 @@ def _from_header(header: Iterable[str], divisions: Divisions, rules: PlaceRules,
 
 
 def find_place(issuer: str | None, title: str | None, doc_number: str | None, text: str, *,
-               header: Iterable[str] = (), divisions_path: Path = DIVISIONS_FILE,
-               places_path: Path = PLACES_FILE) -> Place | None:
+               places: Places, header: Iterable[str] = ()) -> Place | None:
     """The issuing government's division, or None when the document does not say (or is ambiguous).
     ``header``: the lines above the body (and the parts of a page title), the last evidence."""
-    divisions = load_divisions(divisions_path, places_path)
-    rules = load_place_rules(places_path)
+    divisions, rules = places.divisions, places.rules
     context = text[:_CONTEXT_CHARS]
     code: object = _UNDECIDED
     for step in (lambda: _from_name(issuer, divisions, rules, context),

@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..extract.indicators import IndicatorTable
 from ..extract.numbers import UnitTable
 from .export import write_atomically, write_table
 from .rows import PanelRow
@@ -131,22 +132,21 @@ def _in_unit(value: float, unit: str, target_unit: str, units: UnitTable) -> flo
     return float(f"{value * a.factor / b.factor:.12g}")
 
 
-def _default_flow_codes() -> frozenset[str]:
-    from ..extract.indicators import load_indicators
-    return frozenset(i.code for i in load_indicators().indicators if i.flow)
-
-
-def _default_units() -> UnitTable:
-    from ..extract.indicators import load_indicators
-    return load_indicators().units
+def _default_indicators() -> IndicatorTable:
+    """The package's own indicator table, for a panel built without a run's (tests, old outputs)."""
+    from ..rulebook import default_book
+    return IndicatorTable.from_rulebook(default_book())
 
 
 def panel_rows(documents: pd.DataFrame | None, targets: pd.DataFrame | None,
                achievements: pd.DataFrame | None = None, *, flow_codes: Iterable[str] | None = None,
                units: UnitTable | None = None) -> list[PanelRow]:
     """The panel rows, sorted by place_code, indicator_code, year (see the module docstring)."""
-    flow = frozenset(flow_codes) if flow_codes is not None else _default_flow_codes()
-    units = units or _default_units()
+    if flow_codes is None or units is None:
+        indicators = _default_indicators()
+        flow_codes = flow_codes if flow_codes is not None else (i.code for i in indicators.indicators if i.flow)
+        units = units or indicators.units
+    flow = frozenset(flow_codes)
     places = _places(documents)
     cells: dict[tuple[str, int, str], dict[str, list]] = {}
 
@@ -223,12 +223,15 @@ def _read(output_dir: Path, name: str, columns: Iterable[str]) -> pd.DataFrame |
     return pq.read_table(path, columns=present).to_pandas()
 
 
-def write_panel(output_dir: Path) -> int:
+def write_panel(output_dir: Path, indicators: IndicatorTable | None = None) -> int:
     """Build the panel from the tables in ``output_dir``; write ``panel.parquet`` and ``panel.csv``
-    (each atomically). Returns the number of rows."""
+    (each atomically). Returns the number of rows. ``indicators``: the run's table (flow codes, units);
+    None: the package's own."""
     output_dir = Path(output_dir)
+    indicators = indicators or _default_indicators()
     rows = panel_rows(_read(output_dir, "documents", _DOC_COLUMNS), _read(output_dir, "targets", _TARGET_COLUMNS),
-                      _read(output_dir, "achievements", _ACHIEVEMENT_COLUMNS))
+                      _read(output_dir, "achievements", _ACHIEVEMENT_COLUMNS),
+                      flow_codes=[i.code for i in indicators.indicators if i.flow], units=indicators.units)
     table = panel_table(rows)
     write_table(table, output_dir / "panel.parquet")
     frame = table.to_pandas()

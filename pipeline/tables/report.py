@@ -485,8 +485,9 @@ def _num(value: Any) -> float | None:
 
 def _indicator_names() -> dict[str, str]:
     try:
-        from ..extract.indicators import load_indicators
-        return {code: i.name for code, i in load_indicators().codes.items()}
+        from ..extract.indicators import IndicatorTable
+        from ..rulebook import default_book
+        return {code: i.name for code, i in IndicatorTable.from_rulebook(default_book()).codes.items()}
     except Exception:  # the report of an old run must not fail on a rules folder it does not need
         return {}
 

@@ -218,8 +218,11 @@ ROW_TYPES: dict[str, type] = {
 }
 
 
-def to_table(name: str, rows: Iterable[Any]) -> pa.Table:
-    """Rows (dataclass instances of ``ROW_TYPES[name]``) → a table of exactly ``SCHEMAS[name]``."""
+def to_table(name: str, rows: Iterable[Any], *, checked: bool = False) -> pa.Table:
+    """Rows (dataclass instances of ``ROW_TYPES[name]``) → a table of exactly ``SCHEMAS[name]``.
+
+    ``checked``: the rows already passed :func:`row_problem` (in the worker, per document), so the
+    value checks are not repeated here."""
     schema = SCHEMAS[name]
     rows = list(rows)
     for row_type in {type(row) for row in rows}:
@@ -231,12 +234,12 @@ def to_table(name: str, rows: Iterable[Any]) -> pa.Table:
     for f in schema:
         if pa.types.is_list(f.type):   # rows hold tuples (immutable); pyarrow wants lists
             columns[f.name] = [list(v) if isinstance(v, tuple) else v for v in columns[f.name]]
-    for column, allowed in ENUMS.get(name, {}).items():
+    for column, allowed in ENUMS.get(name, {}).items() if not checked else ():
         bad = sorted(v for v in set(columns[column]) - set(allowed) if v is not None)
         if bad:
             raise ValueError(f"{name}.{column}: value(s) {bad} outside the contract's {list(allowed)}")
     table = pa.Table.from_pydict(columns, schema=schema)
-    for f in schema:  # pyarrow does not enforce nullability on construction
+    for f in schema if not checked else ():  # pyarrow does not enforce nullability on construction
         if not f.nullable and table.column(f.name).null_count:
             raise ValueError(f"{name}.{f.name} is declared non-null but has "
                              f"{table.column(f.name).null_count} null value(s)")
