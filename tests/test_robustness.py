@@ -37,7 +37,7 @@ from pipeline.run.process import process_file
 from pipeline.run.runner import run_extract
 from pipeline.stages.ingest import IngestOptions
 from pipeline.stages.normalize import MAX_LINE, normalize
-from pipeline.tables.rows import TABLES
+from pipeline.tables.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "raw").glob("*.txt"))

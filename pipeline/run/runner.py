@@ -16,14 +16,14 @@ from typing import Iterator
 from tqdm import tqdm
 
 from .. import DEFAULT_RULES_DIR, __version__
-from ..extract import Extractors
+from ..extract import REGISTRY, Extractors
 from ..extract.rules import rules_fingerprint
 from ..stages.ingest import IngestOptions, discover, relative_source_path
 from ..stages.normalize import load_vocabulary
 from ..tables.export import StreamingTables, write_json
 from ..tables.panel import write_panel
-from ..tables.rows import TABLES, DocumentResult
-from ..tables.schema import SCHEMAS, to_table
+from ..tables.registry import Registry
+from ..tables.rows import DocumentResult
 from .budget import BUDGET_ERRORS, Budget, RunOptions
 from .cache import ResultCache, code_fingerprint, file_sha256
 from .engines import ENGINES, Engine, LocalEngine, default_workers
@@ -88,27 +88,32 @@ def _results(paths: list[Path], input_dir: Path, engine: Engine, cache: ResultCa
 def run_extract(input_dir: Path, output_dir: Path, rules_dir: Path = DEFAULT_RULES_DIR, *,
                 engine: str = "local", workers: int | None = None, scheduler: str | None = None,
                 incremental: bool = True, progress: bool | None = None, budget: Budget | None = None,
-                ingest: IngestOptions | None = None) -> RunSummary:
-    """Run the pipeline on every file under ``input_dir``; write tables and manifest to ``output_dir``."""
+                ingest: IngestOptions | None = None, registry: Registry = REGISTRY) -> RunSummary:
+    """Run the pipeline on every file under ``input_dir``; write tables and manifest to ``output_dir``.
+
+    ``registry``: the tables and the steps producing them (``pipeline.extract.REGISTRY``, or one with more
+    tables registered)."""
     started = dt.datetime.now(dt.timezone.utc)
     options = RunOptions.for_rules(rules_dir, budget=budget or Budget(), ingest=ingest or IngestOptions())
     # Loading here validates every rule file, the boilerplate vocabulary and the gazetteers before any work
     # or worker starts.
     load_vocabulary(options.vocabulary)
-    extractors = Extractors.from_rules(rules_dir)
+    extractors = Extractors.from_rules(rules_dir).with_registry(registry, rules_dir)
     runner = make_engine(engine, workers or default_workers(), rules_dir, scheduler, extractors=extractors,
                          options=options)
     try:
         return extract_with_engine(Path(input_dir), Path(output_dir), runner, rules_fingerprint(rules_dir),
                                    engine_name=engine, incremental=incremental, progress=progress,
-                                   started=started, follow_symlinks=options.ingest.follow_symlinks)
+                                   started=started, follow_symlinks=options.ingest.follow_symlinks,
+                                   registry=registry)
     finally:
         runner.close()
 
 
 def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, fingerprint: str, *,
                         engine_name: str, incremental: bool = True, progress: bool | None = None,
-                        started: dt.datetime | None = None, follow_symlinks: bool = False) -> RunSummary:
+                        started: dt.datetime | None = None, follow_symlinks: bool = False,
+                        registry: Registry = REGISTRY) -> RunSummary:
     """The run proper, on an engine that is already up (the benchmark times this part)."""
     started = started or dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
@@ -120,15 +125,16 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
     internal = 0
     show = sys.stderr.isatty() if progress is None else progress
     # the per-document tables; the panel is derived from them once they are in place
-    with StreamingTables(output_dir, {n: SCHEMAS[n] for n in TABLES}, to_table) as tables:
+    names = registry.per_document
+    with StreamingTables(output_dir, {n: registry.table(n).schema for n in names}, registry.to_table) as tables:
         for result in tqdm(_results(paths, input_dir, runner, cache, stats), total=len(paths),
                            unit="doc", disable=not show, file=sys.stderr):
-            for name in TABLES:
-                tables.add(name, getattr(result, name))
+            for name in names:
+                tables.add(name, result.rows(name))
             internal += any(e.error == "internal_error" for e in result.errors)
             inputs.append({"path": result.source_path, "sha256": result.sha256,
                            "doc_id": result.documents[0].doc_id if result.documents else None,
-                           "rows": {name: len(getattr(result, name)) for name in TABLES}})
+                           "rows": {name: len(result.rows(name)) for name in names}})
     if cache is not None:
         cache.prune()
     counts = tables.counts
@@ -158,6 +164,9 @@ def make_engine(name: str, workers: int, rules_dir: Path, scheduler: str | None 
             raise ValueError("--scheduler goes with --engine dask")
         return LocalEngine(workers, rules_dir, extractors, options)
     if name == "dask":
+        if extractors is not None and extractors.registry is not REGISTRY:
+            # Dask workers load their extractors themselves, from the default registry
+            raise ValueError("a registry with tables of its own runs on the local engine only")
         from .dask_engine import DaskEngine  # dask is imported only when asked for
         return DaskEngine(workers, rules_dir, scheduler, options)
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

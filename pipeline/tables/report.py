@@ -34,15 +34,11 @@ from typing import Any, Iterable
 import pyarrow.parquet as pq
 import regex
 
+from .registry import CONTRACT
 from .schema import COLUMN_DOCS, SCHEMAS
 
-# (table, the column holding the text the offsets point at)
-SPAN_TABLES: dict[str, str] = {
-    "targets": "value_text",
-    "deadlines": "text",
-    "responsibilities": "clause",
-    "entities": "text",
-}
+# (table, the column holding the text the offsets point at): the tables the registry marks for highlighting
+SPAN_TABLES: dict[str, str] = {t.name: t.highlight for t in CONTRACT.tables if t.highlight}
 
 # Highlight kinds: class suffix, legend label, id prefix.
 KINDS: dict[str, tuple[str, str]] = {
