@@ -144,6 +144,15 @@ def test_a_registered_table_reaches_the_parquet_files_the_manifest_and_the_dicti
         con.close()
 
 
+def test_an_incremental_run_with_another_registry_reuses_nothing(corpus, tmp_path):
+    out = tmp_path / "out"
+    assert run_extract(corpus, out, workers=1).n_reused == 0
+    with_mentions = run_extract(corpus, out, workers=1, registry=WITH_MENTIONS)
+    assert (with_mentions.n_reused, with_mentions.rows["mentions"]) == (0, 4)
+    assert run_extract(corpus, out, workers=1, registry=WITH_MENTIONS).n_reused == 1
+    assert REGISTRY.fingerprint == Registry(REGISTRY.tables, REGISTRY.steps).fingerprint != WITH_MENTIONS.fingerprint
+
+
 def test_a_row_outside_the_new_tables_contract_becomes_that_files_error_row(corpus, tmp_path):
     def shouting(extractor: MentionExtractor, document: Document) -> list[MentionRow]:
         return [MentionRow(**{**r.__dict__, "case": "LOUD"}) for r in extractor(document)]

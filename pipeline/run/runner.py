@@ -119,7 +119,9 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
     clock = time.perf_counter()
     paths = discover(input_dir, follow_symlinks)
     code = code_fingerprint()
-    cache = ResultCache(output_dir, fingerprint, f"{__version__}+{code[:16]}") if incremental else None
+    # the registry is part of the key: a result cached by a run with other tables lacks this run's rows
+    cache = ResultCache(output_dir, fingerprint, f"{__version__}+{code[:16]}+{registry.fingerprint[:16]}") \
+        if incremental else None
     stats = {"reused": 0}
     inputs: list[dict] = []
     internal = 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -225,6 +226,19 @@ class Registry:
 
     def to_table(self, name: str, rows: Iterable[Any]) -> pa.Table:
         return self.table(name).to_table(rows)
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the tables' schemas and the steps (what they read and produce, which functions): part of
+        the incremental cache's key, so that a run with another registry never reuses another one's results."""
+        digest = hashlib.sha256()
+        for t in self.tables:
+            digest.update(f"{t.name}\0{t.per_document}\0{t.schema}\0{sorted(t.enums.items())}\0".encode())
+        for step in self.steps:
+            functions = [f"{getattr(f, '__module__', '')}.{getattr(f, '__qualname__', repr(f))}"
+                         for f in (step.run, step.build) if f is not None]
+            digest.update(f"{step.produces}\0{step.needs}\0{functions}\0".encode())
+        return digest.hexdigest()
 
     def run(self, components: Mapping[str, Any], extractors: Any, document: models.Document) -> dict[str, Any]:
         """Every step in order on one document: {name: value} of everything produced. ``components`` holds
