@@ -65,7 +65,7 @@ class RuleBook:
         header words, sites, places, divisions) and the extractors (units, aliases, gazetteers, spaCy
         pipeline) read: a defect raises :class:`RuleError` naming the file, before any document. What is
         built stays in the book's views, so the run that follows reuses it."""
-        from .extract import Extractors          # readers never import this module: no cycle
+        from .extract import Extractors  # readers never import this module: no cycle
         from .stages.data import StageData
         for name in self.files:
             if name.endswith(".toml"):

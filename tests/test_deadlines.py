@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.deadlines import DeadlineExtractor
-from pipeline.tables.rows import Document, DocumentMeta, Section, Sentence
 from pipeline.rulebook import default_book
+from pipeline.tables.rows import Document, DocumentMeta, Section, Sentence
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 EXTRACT = DeadlineExtractor.from_rulebook(default_book())

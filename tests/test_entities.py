@@ -14,10 +14,10 @@ from pipeline.extract.entities import EntityExtractor
 from pipeline.extract.entity_nlp import COMPONENT, SPANS_KEY, JiebaTokenizer
 from pipeline.extract.orgs import Gazetteer
 from pipeline.extract.rules import RuleError
+from pipeline.rulebook import default_book
 from pipeline.stages.outline import parse_outline
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import Document, DocumentMeta
-from pipeline.rulebook import default_book
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"

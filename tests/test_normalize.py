@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import regex
 
+from pipeline.rulebook import default_book
+from pipeline.stages import normalize as normalize_module
 from pipeline.stages.normalize import (
     clean_spaces,
     continues_title,
@@ -16,8 +18,6 @@ from pipeline.stages.normalize import (
     should_join,
     to_simplified,
 )
-from pipeline.rulebook import default_book
-from pipeline.stages import normalize as normalize_module
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import NormalizedText
 

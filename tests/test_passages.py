@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import Extractors
+from pipeline.rulebook import default_book
 from pipeline.run.process import build_document
 from pipeline.tables.rows import IngestedDocument
-from pipeline.rulebook import default_book
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 EXTRACTORS = Extractors.from_rulebook(default_book())

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.rulebook import default_book
 from pipeline.run.process import build_document
 from pipeline.stages.ingest import ingest_file
-from pipeline.rulebook import default_book
 from pipeline.stages.metadata import load_site_rules
 from pipeline.tables.rows import DocumentMeta
 

@@ -8,12 +8,12 @@ import pytest
 
 from pipeline.evaluation.evaluate import score_responsibilities
 from pipeline.extract.responsibilities import ResponsibilityExtractor
+from pipeline.rulebook import RuleBook, default_book
 from pipeline.run.process import build_document
 from pipeline.stages.ingest import ingest_file
 from pipeline.stages.outline import parse_outline
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import Document, DocumentMeta
-from pipeline.rulebook import RuleBook, default_book
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"

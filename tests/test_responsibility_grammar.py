@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.responsibilities import ResponsibilityExtractor
+from pipeline.rulebook import default_book
 from pipeline.stages.outline import parse_outline
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import Document, DocumentMeta
-from pipeline.rulebook import default_book
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 

@@ -32,13 +32,13 @@ from pipeline.__main__ import main
 from pipeline.extract import Extractors
 from pipeline.extract import rules as rules_module
 from pipeline.extract.rules import Rule, collect_timeouts
+from pipeline.rulebook import RuleBook, default_book
 from pipeline.run.budget import Budget, RunOptions
 from pipeline.run.process import process_file
 from pipeline.run.runner import run_extract
 from pipeline.stages.ingest import IngestOptions
 from pipeline.stages.normalize import MAX_LINE, load_vocabulary, normalize
-from pipeline.tables.rows import TABLES
-from pipeline.rulebook import RuleBook, default_book
+from pipeline.tables.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "raw").glob("*.txt"))

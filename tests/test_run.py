@@ -12,9 +12,10 @@ import pytest
 
 from pipeline import DEFAULT_RULES_DIR
 from pipeline.__main__ import main
-from pipeline.run.runner import run_extract
 from pipeline.run import process as process_module
 from pipeline.run import runner as run_module
+from pipeline.run.runner import run_extract
+from pipeline.tables.registry import Registry
 
 POLICY = """某某市推进先进制造业高质量发展三年行动计划（2023-2025年）
 
@@ -110,15 +111,15 @@ def test_interrupted_run_leaves_previous_outputs_intact(corpus, tmp_path, monkey
 
         monkeypatch.setattr(process_module, "process_file", interrupt)
     else:
-        real_to_table = run_module.to_table
+        real_to_table = Registry.to_table      # what the run converts rows with
 
-        def interrupt(name, rows, **kw):
+        def interrupt(self, name, rows, **kw):
             calls["n"] += 1
             if calls["n"] == 3:  # two tables converted, the others not yet
                 raise KeyboardInterrupt
-            return real_to_table(name, rows, **kw)
+            return real_to_table(self, name, rows, **kw)
 
-        monkeypatch.setattr(run_module, "to_table", interrupt)
+        monkeypatch.setattr(Registry, "to_table", interrupt)
     with pytest.raises(KeyboardInterrupt):
         run_extract(corpus, out, workers=1, incremental=False)
     assert calls["n"] >= 2

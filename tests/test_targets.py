@@ -8,9 +8,9 @@ import pytest
 
 from pipeline.extract.deadlines import DeadlineExtractor
 from pipeline.extract.targets import TargetExtractor
+from pipeline.rulebook import default_book
 from pipeline.stages.segment import MAX_SENTENCE, split_sentences
 from pipeline.tables.rows import Document, DocumentMeta, Section, Sentence
-from pipeline.rulebook import default_book
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 DEADLINES = DeadlineExtractor.from_rulebook(default_book())

@@ -29,9 +29,13 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-GOLD_TABLES = ("targets", "deadlines", "responsibilities", "enterprises")
+from ..tables.registry import CONTRACT
+
+# (gold view, the table it is scored against), from the registry: entities are scored as "enterprises"
+_VIEWS = tuple((view, table.name) for table in CONTRACT.tables for view in table.gold)
+GOLD_TABLES = tuple(view.name for view, _ in _VIEWS if not view.optional)
 # scored only on the documents that have a gold file for it (the sets annotated so far)
-OPTIONAL_TABLES = ("achievements",)
+OPTIONAL_TABLES = tuple(view.name for view, _ in _VIEWS if view.optional)
 _WS = re.compile(r"\s+")
 
 
@@ -151,15 +155,14 @@ def load_predictions(pred_dir: Path) -> dict[str, dict[str, list[dict]]]:
     doc_names = {} if documents.empty else {
         row.doc_id: row.source_path.rsplit("/", 1)[-1] for row in documents.itertuples()}
     out: dict[str, dict[str, list[dict]]] = {}
-    for table, source in (("targets", "targets"), ("achievements", "achievements"), ("deadlines", "deadlines"),
-                          ("responsibilities", "responsibilities"), ("enterprises", "entities")):
+    for view, source in _VIEWS:
         frame = _read(pred_dir, source)
         grouped: dict[str, list[dict]] = defaultdict(list)
         for rec in ([] if frame.empty else frame.to_dict("records")):
-            if table == "enterprises" and rec.get("type") != "enterprise":
+            if any(rec.get(column) != value for column, value in view.where):
                 continue
             grouped[doc_names.get(rec["doc_id"], rec["doc_id"])].append(rec)
-        out[table] = grouped
+        out[view.name] = grouped
     return out
 
 

@@ -35,7 +35,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import regex
 

@@ -30,9 +30,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
-from ..extract import Extractors
+from ..extract import REGISTRY, Extractors
 from ..rulebook import RuleBook
 from ..stages.ingest import relative_source_path
+from ..tables.registry import Registry
 from ..tables.rows import DocumentResult
 from .budget import BUDGET_ERRORS, STAGES, RunOptions
 
@@ -101,13 +102,13 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def _worker_main(conn: Connection, book: RuleBook, options: RunOptions, stage: Any) -> None:
+def _worker_main(conn: Connection, book: RuleBook, options: RunOptions, stage: Any, registry: Registry) -> None:
     from .process import process_file
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C goes to the whole group: the parent decides
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # forked: the book arrives with the extractors the parent built from it (its views); else built once here
-    extractors = Extractors.from_rulebook(book)
+    extractors = Extractors.from_rulebook(book, registry)
     _limit_memory(options.budget.memory_mb)
 
     def on_stage(name: str) -> None:
@@ -132,10 +133,10 @@ def _worker_main(conn: Connection, book: RuleBook, options: RunOptions, stage: A
 class _Worker:
     """One worker process, its pipe, the stage it is in, and the batch it is working on."""
 
-    def __init__(self, ctx: Any, book: RuleBook, options: RunOptions):
+    def __init__(self, ctx: Any, book: RuleBook, options: RunOptions, registry: Registry):
         self.conn, child = ctx.Pipe()
         self.stage = ctx.RawValue("i", 0)
-        self.proc = ctx.Process(target=_worker_main, args=(child, book, options, self.stage),
+        self.proc = ctx.Process(target=_worker_main, args=(child, book, options, self.stage, registry),
                                 daemon=True, name="policy-extract-worker")
         self.proc.start()
         child.close()
@@ -174,19 +175,21 @@ class LocalEngine:
     processed in this process, under a time guard that stops Python code only.
     """
 
-    def __init__(self, workers: int, book: RuleBook, options: RunOptions | None = None):
+    def __init__(self, workers: int, book: RuleBook, options: RunOptions | None = None,
+                 registry: Registry = REGISTRY):
         self.workers = max(1, workers)
         self.book = book
+        self.registry = registry
         self.options = options or RunOptions()
         # built here, before any fork: every worker (at start, or replacing one stopped over budget)
         # inherits them with the book instead of compiling the rules again
-        self._extractors = Extractors.from_rulebook(book)
+        self._extractors = Extractors.from_rulebook(book, registry)
         self._pool: list[_Worker] = []
         if self.workers == 1:
             return
         self._ctx = multiprocessing.get_context("fork")
         try:
-            self._pool = [_Worker(self._ctx, self.book, self.options) for _ in range(self.workers)]
+            self._pool = [_Worker(self._ctx, self.book, self.options, self.registry) for _ in range(self.workers)]
             for w in self._pool:        # start-up is paid (and measured) before the first document
                 self._await_ready(w)
         except BaseException:
@@ -200,7 +203,7 @@ class LocalEngine:
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.kill()
-        fresh = _Worker(self._ctx, self.book, self.options)
+        fresh = _Worker(self._ctx, self.book, self.options, self.registry)
         self._pool[self._pool.index(worker)] = fresh
         self._await_ready(fresh)
         return fresh

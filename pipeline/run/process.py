@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..extract import Extractors
+from ..extract.documents import document_row, section_rows  # noqa: F401  (were defined here; specs import them)
 from ..extract.rules import collect_timeouts
 from ..rulebook import default_book
 from ..stages.data import StageData
@@ -26,8 +27,7 @@ from ..stages.metadata import extract_metadata
 from ..stages.normalize import normalize
 from ..stages.outline import parse_outline
 from ..stages.segment import split_sentences
-from ..tables.rows import Document, DocumentResult, DocumentRow, ErrorRow, IngestedDocument, PipelineError, SectionRow
-from ..tables.schema import row_problem
+from ..tables.rows import Document, DocumentResult, ErrorRow, IngestedDocument, PipelineError
 from .budget import DEFAULT_OPTIONS, Budget, DocumentTimeout, RunOptions
 
 log = logging.getLogger(__name__)
@@ -52,21 +52,6 @@ def build_document(ingested: IngestedDocument, data: StageData | None = None) ->
         sections=parse_outline(normalized.text),
         sentences=split_sentences(normalized.text),
     )
-
-
-def document_row(doc: Document, kind: str | None = None) -> DocumentRow:
-    m = doc.meta
-    return DocumentRow(doc_id=doc.doc_id, source_path=doc.source_path, source_format=doc.source_format,
-                       encoding=doc.encoding, script=doc.script, title=m.title, issuer=m.issuer,
-                       doc_number=m.doc_number, issue_date=m.issue_date, period_start=m.period_start,
-                       period_end=m.period_end, kind=kind, place_code=m.place_code, place_name=m.place_name,
-                       n_chars=len(doc.text), text=doc.text)
-
-
-def section_rows(doc: Document) -> list[SectionRow]:
-    return [SectionRow(doc_id=doc.doc_id, section_id=s.section_id, parent_id=s.parent_id, level=s.level,
-                       label=s.label, heading=s.heading, char_start=s.char_start, char_end=s.char_end)
-            for s in doc.sections]
 
 
 def process_file(path: Path, input_dir: Path, extractors: Extractors, options: RunOptions = DEFAULT_OPTIONS,
@@ -114,19 +99,17 @@ def process_file(path: Path, input_dir: Path, extractors: Extractors, options: R
                                       message=f"{rel}: unexpected {type(exc).__name__} in the {stage} "
                                               f"stage: {exc}. Please report it with this file."))
         return result
-    tables = {"documents": [document_row(doc, extraction.passages.kind)], "sections": section_rows(doc), "targets": extraction.targets,
-              "achievements": extraction.achievements,
-              "deadlines": extraction.deadlines, "responsibilities": extraction.responsibilities,
-              "entities": extraction.entities}
+    registry = extractors.registry
+    tables = {name: extraction.rows(name) for name in registry.produced}
     for name, rows in tables.items():
-        problem = row_problem(name, rows)
+        problem = registry.table(name).row_problem(rows)
         if problem is not None:     # checked here so that the run names this file and goes on
             result.errors.append(ErrorRow(source_path=rel, stage="export", error="contract",
                                           message=f"{rel}: a row breaks the output contract ({problem}); the "
                                                   f"file's rows were left out. Please report it with this file."))
             return result
     for name, rows in tables.items():
-        getattr(result, name).extend(rows)
+        result.rows(name).extend(rows)
     result.errors.extend(warnings)
     return result
 

@@ -16,13 +16,13 @@ from typing import Iterator
 from tqdm import tqdm
 
 from .. import DEFAULT_RULES_DIR, __version__
-from ..extract import Extractors
+from ..extract import REGISTRY, Extractors
 from ..rulebook import RuleBook
 from ..stages.ingest import IngestOptions, discover, relative_source_path
 from ..tables.export import StreamingTables, write_json
 from ..tables.panel import write_panel
-from ..tables.rows import TABLES, DocumentResult
-from ..tables.schema import SCHEMAS, to_table
+from ..tables.registry import Registry
+from ..tables.rows import DocumentResult
 from .budget import BUDGET_ERRORS, Budget, RunOptions
 from .cache import ResultCache, code_fingerprint, file_sha256
 from .engines import ENGINES, Engine, LocalEngine, default_workers
@@ -87,19 +87,22 @@ def _results(paths: list[Path], input_dir: Path, engine: Engine, cache: ResultCa
 def run_extract(input_dir: Path, output_dir: Path, rules_dir: Path = DEFAULT_RULES_DIR, *,
                 engine: str = "local", workers: int | None = None, scheduler: str | None = None,
                 incremental: bool = True, progress: bool | None = None, budget: Budget | None = None,
-                ingest: IngestOptions | None = None) -> RunSummary:
-    """Run the pipeline on every file under ``input_dir``; write tables and manifest to ``output_dir``."""
+                ingest: IngestOptions | None = None, registry: Registry = REGISTRY) -> RunSummary:
+    """Run the pipeline on every file under ``input_dir``; write tables and manifest to ``output_dir``.
+
+    ``registry``: the tables and the steps producing them (``pipeline.extract.REGISTRY``, or one with more
+    tables registered)."""
     started = dt.datetime.now(dt.timezone.utc)
     options = RunOptions(budget=budget or Budget(), ingest=ingest or IngestOptions())
     # The rules are read once, here: loading validates every file (rule files, vocabulary, sites, places,
     # gazetteers …) before any work or worker starts, and every worker is handed this book.
     book = RuleBook.load(Path(rules_dir))
-    runner = make_engine(engine, workers or default_workers(), book, scheduler, options=options)
+    runner = make_engine(engine, workers or default_workers(), book, scheduler, options=options, registry=registry)
     try:
         return extract_with_engine(Path(input_dir), Path(output_dir), runner, book.fingerprint,
                                    engine_name=engine, incremental=incremental, progress=progress,
                                    started=started, follow_symlinks=options.ingest.follow_symlinks,
-                                   extractors=Extractors.from_rulebook(book))
+                                   extractors=Extractors.from_rulebook(book), registry=registry)
     finally:
         runner.close()
 
@@ -107,28 +110,36 @@ def run_extract(input_dir: Path, output_dir: Path, rules_dir: Path = DEFAULT_RUL
 def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, fingerprint: str, *,
                         engine_name: str, incremental: bool = True, progress: bool | None = None,
                         started: dt.datetime | None = None, follow_symlinks: bool = False,
-                        extractors: Extractors | None = None) -> RunSummary:
+                        extractors: Extractors | None = None, registry: Registry = REGISTRY) -> RunSummary:
     """The run proper, on an engine that is already up (the benchmark times this part); ``extractors``
     (of the run's rule book) give the panel its indicator table."""
     started = started or dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
     paths = discover(input_dir, follow_symlinks)
     code = code_fingerprint()
-    cache = ResultCache(output_dir, fingerprint, f"{__version__}+{code[:16]}") if incremental else None
+    # the registry is part of the key: a result cached by a run with other tables lacks this run's rows
+    cache = ResultCache(output_dir, fingerprint, f"{__version__}+{code[:16]}+{registry.fingerprint[:16]}") \
+        if incremental else None
     stats = {"reused": 0}
     inputs: list[dict] = []
     internal = 0
     show = sys.stderr.isatty() if progress is None else progress
     # the per-document tables; the panel is derived from them once they are in place
-    with StreamingTables(output_dir, {n: SCHEMAS[n] for n in TABLES}, _to_table) as tables:
+    names = registry.per_document
+    # every table but errors was checked row by row in the worker (process_file), where a bad row becomes
+    # that file's error row: the writer does not check the values again
+    def to_table(name: str, rows: list) -> object:
+        return registry.to_table(name, rows, checked=name != "errors")
+
+    with StreamingTables(output_dir, {n: registry.table(n).schema for n in names}, to_table) as tables:
         for result in tqdm(_results(paths, input_dir, runner, cache, stats), total=len(paths),
                            unit="doc", disable=not show, file=sys.stderr):
-            for name in TABLES:
-                tables.add(name, getattr(result, name))
+            for name in names:
+                tables.add(name, result.rows(name))
             internal += any(e.error == "internal_error" for e in result.errors)
             inputs.append({"path": result.source_path, "sha256": result.sha256,
                            "doc_id": result.documents[0].doc_id if result.documents else None,
-                           "rows": {name: len(getattr(result, name)) for name in TABLES}})
+                           "rows": {name: len(result.rows(name)) for name in names}})
     if cache is not None:
         cache.prune()
     counts = tables.counts
@@ -150,21 +161,18 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
                       n_reused=stats["reused"], seconds=time.perf_counter() - clock, n_internal_errors=internal)
 
 
-def _to_table(name: str, rows: list) -> object:
-    # every table but errors was checked row by row in the worker (process_file), where a bad row becomes
-    # that file's error row: the writer does not check the values again
-    return to_table(name, rows, checked=name != "errors")
-
-
 def make_engine(name: str, workers: int, book: RuleBook, scheduler: str | None = None,
-                options: RunOptions | None = None) -> Engine:
+                options: RunOptions | None = None, registry: Registry = REGISTRY) -> Engine:
     """An engine whose workers build everything from ``book`` (built once in this process, and once in
-    a worker that does not inherit it)."""
+    a worker that does not inherit it) and run ``registry``'s steps."""
     if name == "local":
         if scheduler:
             raise ValueError("--scheduler goes with --engine dask")
-        return LocalEngine(workers, book, options)
+        return LocalEngine(workers, book, options, registry)
     if name == "dask":
+        if registry is not REGISTRY:
+            # Dask workers load their extractors themselves, from the default registry
+            raise ValueError("a registry with tables of its own runs on the local engine only")
         from .dask_engine import DaskEngine  # dask is imported only when asked for
         return DaskEngine(workers, book, scheduler, options)
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

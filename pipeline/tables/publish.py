@@ -15,7 +15,9 @@ and renamed into place, so a reader never sees half a file.
   with a marker, and a ``notes`` sheet lists every cut cell and replaced
   character.
 - ``DATA_DICTIONARY.md``: every column of every table with its type,
-  nullability and meaning, from ``pipeline.tables.schema``.
+  nullability and meaning, from the table registry (``pipeline.tables.registry``).
+
+Each takes the ``registry`` whose tables it publishes (the contract's by default).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .export import write_atomically
-from .schema import COLUMN_DOCS, SCHEMAS
+from .registry import CONTRACT, Registry
 
 DUCKDB_NAME = "policy.duckdb"
 XLSX_NAME = "policy.xlsx"
@@ -40,10 +42,10 @@ EXCEL_MAX_ROWS = 1_048_576  # including the header row
 TRUNCATION_MARKER = "…[truncated by policy.xlsx: {kept} of {total} characters; full value in {table}.parquet]"
 
 
-def _check_tables(output_dir: Path) -> None:
+def _check_tables(output_dir: Path, registry: Registry) -> None:
     """Every table of a run is there: a missing file is an error, never an empty table (that would publish
     no rows for a table the run did not write). Checked before anything is written."""
-    for name in SCHEMAS:
+    for name in registry.schemas:
         path = output_dir / f"{name}.parquet"
         if not path.is_file():
             raise FileNotFoundError(f"{path} is missing: run `python -m pipeline extract` into {output_dir} first")
@@ -59,26 +61,27 @@ def _md_cell(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def data_dictionary_markdown() -> str:
+def data_dictionary_markdown(registry: Registry = CONTRACT) -> str:
     """The data dictionary as Markdown: one table per output table."""
     lines = ["# Data dictionary", "",
              "Generated from `pipeline/tables/schema.py` (the pyarrow schemas and `COLUMN_DOCS`); the contract is "
              "`SCHEMA.md`. Types are Arrow types as stored in the parquet files. All `char_start`/`char_end` "
              "are Python string indices into `documents.text`.", ""]
-    for name, schema in SCHEMAS.items():
+    for table in registry.tables:
+        name, schema = table.name, table.schema
         lines += [f"## {name}", "", f"`{name}.parquet`, the `{name}` view of `{DUCKDB_NAME}`, "
                                     f"the `{name}` sheet of `{XLSX_NAME}`.", "",
                   "| column | type | nullable | meaning |", "|---|---|---|---|"]
         for f in schema:
             lines.append(f"| `{f.name}` | `{f.type}` | {'yes' if f.nullable else 'no'} | "
-                         f"{_md_cell(COLUMN_DOCS[name][f.name])} |")
+                         f"{_md_cell(table.docs[f.name])} |")
         lines.append("")
     return "\n".join(lines)
 
 
-def write_data_dictionary(output_dir: Path) -> Path:
+def write_data_dictionary(output_dir: Path, registry: Registry = CONTRACT) -> Path:
     path = Path(output_dir) / DICTIONARY_NAME
-    write_atomically(path, lambda tmp: tmp.write_text(data_dictionary_markdown(), encoding="utf-8"))
+    write_atomically(path, lambda tmp: tmp.write_text(data_dictionary_markdown(registry), encoding="utf-8"))
     return path
 
 
@@ -88,12 +91,12 @@ def _sql_str(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def write_duckdb(output_dir: Path, path: Path | None = None) -> Path:
+def write_duckdb(output_dir: Path, path: Path | None = None, registry: Registry = CONTRACT) -> Path:
     """Write ``policy.duckdb``: tables in schema ``data``, one view per table in ``main``."""
     import duckdb
 
     output_dir = Path(output_dir)
-    _check_tables(output_dir)
+    _check_tables(output_dir, registry)
     path = Path(path) if path else output_dir / DUCKDB_NAME
     manifest = {}
     if (output_dir / "manifest.json").exists():
@@ -105,7 +108,8 @@ def write_duckdb(output_dir: Path, path: Path | None = None) -> Path:
         try:
             con.execute("SET threads TO 1")  # row order as in the parquet files
             con.execute("CREATE SCHEMA data")
-            for name, schema in SCHEMAS.items():
+            for table in registry.tables:
+                name, schema = table.name, table.schema
                 arrow = _read_table(output_dir, name)
                 con.register("incoming", arrow)
                 con.execute(f'CREATE TABLE data."{name}" AS SELECT * FROM incoming')
@@ -114,7 +118,7 @@ def write_duckdb(output_dir: Path, path: Path | None = None) -> Path:
                 con.execute(f'COMMENT ON VIEW main."{name}" IS '
                             + _sql_str(f"{name}: rows of {name}.parquet (stored in data.{name})"))
                 for f in schema:
-                    doc = _sql_str(COLUMN_DOCS[name][f.name])
+                    doc = _sql_str(table.docs[f.name])
                     con.execute(f'COMMENT ON COLUMN data."{name}"."{f.name}" IS {doc}')
                     con.execute(f'COMMENT ON COLUMN main."{name}"."{f.name}" IS {doc}')
             con.execute("CREATE TABLE data.about (key VARCHAR, value VARCHAR)")
@@ -188,14 +192,14 @@ def _fix_zip_times(path: Path) -> None:
             dst.writestr(fixed, data)
 
 
-def write_xlsx(output_dir: Path, path: Path | None = None) -> dict[str, Any]:
+def write_xlsx(output_dir: Path, path: Path | None = None, registry: Registry = CONTRACT) -> dict[str, Any]:
     """Write ``policy.xlsx``: one sheet per table and a ``notes`` sheet."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     output_dir = Path(output_dir)
-    _check_tables(output_dir)
+    _check_tables(output_dir, registry)
     path = Path(path) if path else output_dir / XLSX_NAME
     notes: list[list[Any]] = []
     sheets: dict[str, int] = {}
@@ -203,7 +207,7 @@ def write_xlsx(output_dir: Path, path: Path | None = None) -> dict[str, Any]:
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
         bold = Font(bold=True)
-        for name, schema in SCHEMAS.items():
+        for name, schema in registry.schemas.items():
             table = _read_table(output_dir, name)
             columns = [f.name for f in schema]
             per_sheet = EXCEL_MAX_ROWS - 1
@@ -248,7 +252,7 @@ def write_xlsx(output_dir: Path, path: Path | None = None) -> dict[str, Any]:
     return {"path": str(path), "sheets": sheets, "notes": notes}
 
 
-def publish(output_dir: Path) -> list[Path]:
+def publish(output_dir: Path, registry: Registry = CONTRACT) -> list[Path]:
     """What ``extract`` ships beside the parquet tables: the DuckDB file and the data dictionary."""
     output_dir = Path(output_dir)
-    return [write_duckdb(output_dir), write_data_dictionary(output_dir)]
+    return [write_duckdb(output_dir, registry=registry), write_data_dictionary(output_dir, registry)]

@@ -34,15 +34,11 @@ from typing import Any, Iterable
 import pyarrow.parquet as pq
 import regex
 
+from .registry import CONTRACT
 from .schema import COLUMN_DOCS, SCHEMAS
 
-# (table, the column holding the text the offsets point at)
-SPAN_TABLES: dict[str, str] = {
-    "targets": "value_text",
-    "deadlines": "text",
-    "responsibilities": "clause",
-    "entities": "text",
-}
+# (table, the column holding the text the offsets point at): the tables the registry marks for highlighting
+SPAN_TABLES: dict[str, str] = {t.name: t.highlight for t in CONTRACT.tables if t.highlight}
 
 # Highlight kinds: class suffix, legend label, id prefix.
 KINDS: dict[str, tuple[str, str]] = {
@@ -387,7 +383,7 @@ def render_doc_page(page: DocPage) -> str:
     meta_cols = ["doc_id", "source_path", "source_format", "encoding", "script", "title", "issuer",
                  "doc_number", "issue_date", "period_start", "period_end", "n_chars"]
     meta = "".join(f"<tr><th>{esc(c)}</th><td>{esc(_fmt(doc.get(c)))}</td></tr>" for c in meta_cols)
-    parts = [f'<nav><a href="index.html">← all documents</a><a href="dictionary.html">data dictionary</a></nav>',
+    parts = ['<nav><a href="index.html">← all documents</a><a href="dictionary.html">data dictionary</a></nav>',
              f"<h1>{esc(doc.get('title') or doc['source_path'])}</h1>",
              f'<details id="meta"><summary>Document metadata ({esc(doc["source_path"])}, '
              f'{esc(doc["n_chars"])} characters)</summary><table class="rows meta">{meta}</table></details>']

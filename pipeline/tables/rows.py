@@ -5,14 +5,16 @@ Each stage is a pure function from one of these records to the next:
     SourceFile --ingest--> IngestedDocument --normalize--> NormalizedText
     NormalizedText --segment/outline/metadata--> Document --extract--> rows
 
-Row classes (``*Row``) mirror the tables of ``SCHEMA.md`` column for column;
-``pipeline.tables.schema`` holds their pyarrow types.
+Row classes (``*Row``) mirror the tables of ``SCHEMA.md`` column for column; each field carries its
+meaning and closed value list (:func:`column`), from which ``pipeline.tables.registry`` derives the
+pyarrow schemas and the data dictionary.
 """
 from __future__ import annotations
 
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class PipelineError(Exception):
@@ -123,144 +125,173 @@ class Document:
 
 # ---------------------------------------------------------------- output rows (SCHEMA.md)
 
+def column(doc: str | None = None, *, arrow: str | None = None, values: tuple[str, ...] | None = None,
+           **field_options: Any) -> Any:
+    """A row field with its part of the contract, read by ``pipeline.tables.registry``: ``doc`` what the
+    column means (default: its ``values`` joined by ' | '), ``arrow`` the Arrow type where the annotation
+    leaves it open (an ``int`` is int32 unless this says int8/int16), ``values`` the closed set of values
+    SCHEMA.md allows (loaders and to_table reject anything else). Nullable is ``X | None``."""
+    metadata: dict[str, Any] = {"doc": doc if doc is not None else " | ".join(values or ())}
+    if arrow is not None:
+        metadata["arrow"] = arrow
+    if values is not None:
+        metadata["values"] = tuple(values)
+    return field(metadata=metadata, **field_options)
+
+
+CHANGES = ("level", "increase", "decrease", "new", "cumulative", "annual_avg", "share")
+_SECTION = "innermost section"
+_RULE = "rule that produced the row"
+_STABLE = "unique and stable across runs"
+_VALUE_SENTENCE = "the sentence of documents.text containing the value"
+_INDICATOR_CODE = "code from rules/indicators.toml, null when none fits"
+
+
 @dataclass(frozen=True)
 class DocumentRow:
-    doc_id: str
-    source_path: str
-    source_format: str
-    encoding: str
-    script: str
-    title: str | None
-    issuer: str | None
-    doc_number: str | None
-    issue_date: dt.date | None
-    period_start: int | None
-    period_end: int | None
-    kind: str | None           # plan | action_plan | work_report | statistical_bulletin | opinion | measures | notice | other
+    doc_id: str = column("stable id: first 16 hex chars of SHA-256 of the raw bytes")
+    source_path: str = column("path relative to --input, '/'-separated")
+    source_format: str = column(values=("txt", "html", "docx", "pdf"))
+    encoding: str = column("detected input encoding")
+    script: str = column("simplified | traditional | mixed (of the original)",
+                         values=("simplified", "traditional", "mixed"))
+    title: str | None = column("document title")
+    issuer: str | None = column("issuing body, e.g. 上海市松江区人民政府")
+    doc_number: str | None = column("文号, brackets normalized to 〔〕")
+    issue_date: dt.date | None = column("date of issue or publication")
+    period_start: int | None = column("first year of the plan period", arrow="int16")
+    period_end: int | None = column("last year of the plan period", arrow="int16")
+    kind: str | None = column(values=("plan", "action_plan", "work_report", "statistical_bulletin", "opinion",
+                                      "measures", "notice", "other"))
     # issue 15: the issuing government's division; keyword-only with a default so that rows built
     # without it still construct (the field keeps its place in the schema's column order)
-    place_code: str | None = field(default=None, kw_only=True)
-    place_name: str | None = field(default=None, kw_only=True)
-    n_chars: int
-    text: str
+    place_code: str | None = column("the issuing government's division: 6-digit code, 000000 for the central "
+                                    "government", default=None, kw_only=True)
+    place_name: str | None = column("that division's full name, e.g. 上海市闵行区; 全国 for the central government",
+                                    default=None, kw_only=True)
+    n_chars: int = column("length of text")
+    text: str = column("normalized text (Simplified script, cleaned); all offsets point here")
 
 
 @dataclass(frozen=True)
 class SectionRow:
-    doc_id: str
-    section_id: int
-    parent_id: int | None
-    level: int
-    label: str
-    heading: str
-    char_start: int
-    char_end: int
+    doc_id: str = column("document id")
+    section_id: int = column("order in the document, from 0")
+    parent_id: int | None = column("enclosing section")
+    level: int = column("1 = top", arrow="int8")
+    label: str = column("一、 （一） 1． （1） ① … as written in documents.text")
+    heading: str = column("heading text without the label")
+    char_start: int = column("start of the whole section in documents.text")
+    char_end: int = column("end of the whole section in documents.text")
 
 
 @dataclass(frozen=True)
 class TargetRow:
-    doc_id: str
-    target_id: str
-    section_id: int | None
-    sentence: str
-    char_start: int
-    char_end: int
-    indicator: str | None
-    value_text: str
-    value_low: float | None
-    value_high: float | None
-    unit: str
-    value_base: float | None
-    unit_base: str | None
-    bound: str                 # exact | approx | min | max | range
-    aspirational: bool
-    change: str | None         # level | increase | decrease | new | cumulative | annual_avg | share
-    target_year: int | None
-    baseline_year: int | None
-    binding: str | None        # 约束性 | 预期性
-    indicator_code: str | None  # code from rules/indicators.toml, None when none fits
-    rule_id: str
-    qualifiers: tuple[str, ...] = ()   # extra column: qualifiers as written (GUIDELINE.md §1)
+    doc_id: str = column("document id")
+    target_id: str = column(_STABLE)
+    section_id: int | None = column(_SECTION)
+    sentence: str = column(_VALUE_SENTENCE)
+    char_start: int = column("start of value_text in documents.text")
+    char_end: int = column("end of value_text in documents.text")
+    indicator: str | None = column("what is measured")
+    value_text: str = column("the value as written, with unit and qualifiers")
+    value_low: float | None = column("lower numeric bound (equal to value_high for a point value)")
+    value_high: float | None = column("upper numeric bound")
+    unit: str = column("unit or measure word as written (Simplified); '' if none")
+    value_base: float | None = column("the value in base units (亿元 → 元 ×1e8); % stays %")
+    unit_base: str | None = column("the base unit")
+    bound: str = column(values=("exact", "approx", "min", "max", "range"))
+    aspirational: bool = column("力争 / 争取 / 努力")
+    change: str | None = column(values=CHANGES)
+    target_year: int | None = column("year by which it is to be reached", arrow="int16")
+    baseline_year: int | None = column("year compared against", arrow="int16")
+    binding: str | None = column(values=("约束性", "预期性"))
+    indicator_code: str | None = column(_INDICATOR_CODE)
+    rule_id: str = column(_RULE)
+    # extra column: qualifiers as written (GUIDELINE.md §1)
+    qualifiers: tuple[str, ...] = column("qualifiers attached to the value, as written (左右, 以上, 力争, 新增 …)",
+                                         default=())
 
 
 @dataclass(frozen=True)
 class AchievementRow:
     """A figure the document reports as the result of a past year or period (the same reading as a target)."""
 
-    doc_id: str
-    achievement_id: str
-    section_id: int | None
-    sentence: str
-    char_start: int
-    char_end: int
-    indicator: str | None
-    indicator_code: str | None
-    value_text: str
-    value_low: float | None
-    value_high: float | None
-    unit: str
-    value_base: float | None
-    unit_base: str | None
-    change: str | None
-    period_year: int | None    # the year (or last year of the period) the figure is for
-    rule_id: str
+    doc_id: str = column("document id")
+    achievement_id: str = column(_STABLE)
+    section_id: int | None = column(_SECTION)
+    sentence: str = column(_VALUE_SENTENCE)
+    char_start: int = column("start of value_text in documents.text")
+    char_end: int = column("end of value_text in documents.text")
+    indicator: str | None = column("what is measured")
+    indicator_code: str | None = column(_INDICATOR_CODE)
+    value_text: str = column("the value as written, with unit and qualifiers")
+    value_low: float | None = column("lower numeric bound (equal to value_high for a point value)")
+    value_high: float | None = column("upper numeric bound")
+    unit: str = column("unit or measure word as written (Simplified); '' if none")
+    value_base: float | None = column("the value in base units (亿元 → 元 ×1e8); % stays %")
+    unit_base: str | None = column("the base unit")
+    change: str | None = column(values=CHANGES)
+    period_year: int | None = column("the year (or last year of the period) the figure is for", arrow="int16")
+    rule_id: str = column(_RULE)
 
 
 @dataclass(frozen=True)
 class DeadlineRow:
-    doc_id: str
-    deadline_id: str
-    section_id: int | None
-    sentence: str
-    char_start: int
-    char_end: int
-    text: str
-    kind: str                  # by | period | relative | recurring
-    start_date: dt.date | None
-    end_date: dt.date | None
-    rule_id: str
+    doc_id: str = column("document id")
+    deadline_id: str = column(_STABLE)
+    section_id: int | None = column(_SECTION)
+    sentence: str = column("the sentence containing the expression")
+    char_start: int = column("start of text in documents.text")
+    char_end: int = column("end of text in documents.text")
+    text: str = column("expression as written")
+    kind: str = column(values=("by", "period", "relative", "recurring"))
+    start_date: dt.date | None = column("resolved start")
+    end_date: dt.date | None = column("resolved end")
+    rule_id: str = column(_RULE)
 
 
 @dataclass(frozen=True)
 class ResponsibilityRow:
-    doc_id: str
-    clause_id: str
-    section_id: int | None
-    task: str
-    clause: str
-    marker: str
-    unit: str
-    unit_canonical: str
-    unit_type: str
-    role: str                  # lead | co | participant | responsible
-    position: int
-    char_start: int
-    char_end: int
-    rule_id: str
+    doc_id: str = column("document id")
+    clause_id: str = column("shared by the rows of one clause")
+    section_id: int | None = column(_SECTION)
+    task: str = column("the task the clause closes (its item heading or sentence)")
+    clause: str = column("text inside the brackets")
+    marker: str = column("责任单位 牵头部门 牵头单位 配合单位 牵头 负责 按职责分工负责 …")
+    unit: str = column("unit as written, whitespace removed")
+    unit_canonical: str = column("canonical name (区发改委 → 区发展改革委)")
+    unit_type: str = column(values=("ministry", "municipal_bureau", "district_bureau", "town_street", "park",
+                                    "enterprise", "university", "collective", "other"))
+    role: str = column(values=("lead", "co", "participant", "responsible"))
+    position: int = column("1-based order in the clause", arrow="int16")
+    char_start: int = column("start of the clause in documents.text")
+    char_end: int = column("end of the clause in documents.text")
+    rule_id: str = column(_RULE)
 
 
 @dataclass(frozen=True)
 class EntityRow:
-    doc_id: str
-    mention_id: str
-    section_id: int | None
-    sentence: str
-    char_start: int
-    char_end: int
-    text: str
-    canonical: str
-    type: str                  # enterprise | research | university | platform | park | government | other
-    embedded: bool
-    context_role: str | None
-    method: str                # gazetteer | pattern | model
+    doc_id: str = column("document id")
+    mention_id: str = column(_STABLE)
+    section_id: int | None = column(_SECTION)
+    sentence: str = column("the sentence containing the mention")
+    char_start: int = column("start of text in documents.text")
+    char_end: int = column("end of text in documents.text")
+    text: str = column("mention as written (normalized script)")
+    canonical: str = column("canonical name")
+    type: str = column(values=("enterprise", "research", "university", "platform", "park", "government", "other"))
+    embedded: bool = column("named only inside another organisation's name")
+    context_role: str | None = column("链主企业, 龙头企业, 专精特新小巨人 …")
+    method: str = column(values=("gazetteer", "pattern", "model"))
 
 
 @dataclass(frozen=True)
 class ErrorRow:
-    source_path: str
-    stage: str
-    error: str
-    message: str
+    source_path: str = column("path relative to --input")
+    stage: str = column("stage that failed")
+    error: str = column("short machine-readable kind: undecodable, empty, unsupported_format, corrupt …")
+    message: str = column("what a person needs to know")
 
 
 # ---------------------------------------------------------------- panel (derived from all documents)
@@ -269,34 +300,39 @@ class ErrorRow:
 class PanelRow:
     """One (place, year, indicator) of the panel: the target set for the year and the outcome reported."""
 
-    place_code: str
-    place_name: str
-    year: int
-    indicator_code: str
-    target_low: float | None
-    target_high: float | None
-    target_doc_id: str | None
-    target_id: str | None
-    actual: float | None
-    actual_doc_id: str | None
-    achievement_id: str | None
-    unit: str
+    place_code: str = column("administrative division code of the issuing government (6 digits), "
+                             "000000 for the central government")
+    place_name: str = column("e.g. 四川省, 上海市闵行区")
+    year: int = column("the year the target is set for and the outcome is reported for", arrow="int16")
+    indicator_code: str = column("code from rules/indicators.toml")
+    target_low: float | None = column("the target set for that year, lower bound (from the earliest document "
+                                      "setting it)")
+    target_high: float | None = column("the target set for that year, upper bound")
+    target_doc_id: str | None = column("provenance: the document that set the target")
+    target_id: str | None = column("provenance: targets.target_id")
+    actual: float | None = column("the outcome reported for that year (from the latest document reporting it), "
+                                  "in the row's unit")
+    actual_doc_id: str | None = column("provenance: the document that reported the outcome")
+    achievement_id: str | None = column("provenance: achievements.achievement_id")
+    unit: str = column("unit of target_low/target_high/actual, as written in the target (else the outcome)")
 
 
 @dataclass
 class DocumentResult:
-    """Everything one input file contributes to the output tables."""
+    """Everything one input file contributes to the output tables: {table: rows}, for the tables of the
+    run's registry. ``result.targets`` reads (and creates, empty) the rows of a table by name."""
 
     source_path: str
     sha256: str | None = None
-    documents: list[DocumentRow] = field(default_factory=list)
-    sections: list[SectionRow] = field(default_factory=list)
-    targets: list[TargetRow] = field(default_factory=list)
-    achievements: list[AchievementRow] = field(default_factory=list)
-    deadlines: list[DeadlineRow] = field(default_factory=list)
-    responsibilities: list[ResponsibilityRow] = field(default_factory=list)
-    entities: list[EntityRow] = field(default_factory=list)
-    errors: list[ErrorRow] = field(default_factory=list)
+    tables: dict[str, list[Any]] = field(default_factory=dict)
 
+    def rows(self, name: str) -> list[Any]:
+        """The rows of table ``name`` (empty when the file gave none)."""
+        return self.tables.setdefault(name, [])
 
-TABLES = ("documents", "sections", "targets", "achievements", "deadlines", "responsibilities", "entities", "errors")
+    def __getattr__(self, name: str) -> list[Any]:
+        # only called for names that are not attributes; dunders (pickle, copy) must stay AttributeErrors
+        tables = self.__dict__.get("tables")
+        if name.startswith("_") or tables is None:
+            raise AttributeError(name)
+        return tables.setdefault(name, [])
