@@ -157,7 +157,8 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
     except RuleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_RULES
-    failures = [msg for rs in rulesets.values() for rule in rs for msg in check_rule(rule)]
+    # rules and word lists ([words.NAME]) alike carry examples and counterexamples
+    failures = [msg for rs in rulesets.values() for rule in (*rs, *rs.lists.values()) for msg in check_rule(rule)]
     failures += check_vocabulary(vocabulary)
     n_rules = sum(len(rs) for rs in rulesets.values())
     for msg in failures:

@@ -45,6 +45,7 @@ import regex
 import tomllib
 
 COMMON_FILE = "common.toml"
+UNITS_FILE = "units.toml"        # units of measure: ${UNIT_BASE} is derived from it
 MATCH_TIMEOUT_S = 2.0
 _REF = regex.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _FLAGS = {"VERBOSE": regex.VERBOSE, "IGNORECASE": regex.IGNORECASE, "MULTILINE": regex.MULTILINE,
@@ -172,12 +173,26 @@ class RuleSet:
     description: str
     rules: tuple[Rule, ...]
     defines: dict[str, str]
+    # [words.NAME] lists of the file: each is also ${NAME} in its patterns, and a Rule (id 'words.NAME') whose
+    # examples rules-check runs; attrs['words'] holds the words
+    lists: dict[str, Rule] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
     def __len__(self) -> int:
         return len(self.rules)
+
+    def word_list(self, name: str) -> tuple[str, ...]:
+        """The words of the file's list ``[words.NAME]``, in the file's order."""
+        try:
+            return tuple(self.lists[name].attrs["words"])
+        except KeyError:
+            raise RuleError(self.source, None, f"needs a word list [words.{name}]") from None
+
+    def words(self, name: str) -> frozenset[str]:
+        """The words of ``[words.NAME]``, for membership tests."""
+        return frozenset(self.word_list(name))
 
     def get(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -235,14 +250,77 @@ def expand(pattern: str, defines: dict[str, str], *, file: Path | str, rule_id: 
 
 def load_common_defines(rules_dir: Path) -> dict[str, str]:
     path = rules_dir / COMMON_FILE
-    return _read_defines(read_toml(path), path) if path.exists() else {}
+    common = _read_defines(read_toml(path), path) if path.exists() else {}
+    return {**_derived_defines(rules_dir), **common}
+
+
+def alternation(words: Any) -> str:
+    """A pattern matching any of ``words`` as written, longest first (so 个百分点 is tried before 个)."""
+    return "|".join(regex.escape(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True))
+
+
+def _derived_defines(rules_dir: Path) -> dict[str, str]:
+    """Definitions derived from data files, one source of truth: ${UNIT_BASE} is every unit of units.toml,
+    longest first, each with its ``not_before`` guard (个 but not 个人) and, for a unit in Latin letters, no
+    letter after it (kW but not kWp); a unit added to units.toml is matched by every rule using it."""
+    path = Path(rules_dir) / UNITS_FILE
+    if not path.exists():
+        return {}
+    units = read_toml(path).get("units", {})
+    if not isinstance(units, dict):
+        raise RuleError(path, None, "[units] must be a table")
+    parts = []
+    for form in sorted(units, key=len, reverse=True):       # sorted() is stable: ties keep the file's order
+        spec = units[form] if isinstance(units[form], dict) else {}
+        guard = spec.get("not_before")
+        if guard is not None and not isinstance(guard, str):
+            raise RuleError(path, f"units.{form}", "'not_before' must be a pattern string")
+        part = regex.escape(form, special_only=True, literal_spaces=True)
+        if guard:
+            part += f"(?!{guard})"
+        elif form[-1:].isascii() and form[-1:].isalpha():
+            part += "(?![A-Za-z])"
+        parts.append(part)
+    return {"UNIT_BASE": "|".join(parts)}
+
+
+def _read_lists(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
+    lists = data.get("words", {})
+    if not isinstance(lists, dict):
+        raise RuleError(path, None, "[words] must map names to word lists")
+    for name, raw in lists.items():
+        if not isinstance(raw, dict) or not isinstance(raw.get("words"), list) or not raw["words"] \
+                or not all(isinstance(w, str) and w for w in raw["words"]):
+            raise RuleError(path, f"words.{name}", "needs 'words', a non-empty list of strings")
+        unknown = set(raw) - {"description", "words", "examples", "counterexamples"}
+        if unknown:
+            raise RuleError(path, f"words.{name}", f"unknown keys {sorted(unknown)}")
+    return lists
+
+
+def _list_rule(name: str, raw: dict[str, Any], path: Path) -> Rule:
+    """A word list as a rule matching any of its words: its examples and counterexamples are checked like a
+    rule's (an example contains one of the words, a counterexample none)."""
+    rule_id = f"words.{name}"
+    words = list(dict.fromkeys(raw["words"]))
+    pattern = regex.compile(alternation(words))
+    examples = _build_examples(raw.get("examples"), path, rule_id, pattern)
+    counterexamples = raw.get("counterexamples")
+    if not isinstance(counterexamples, list) or not counterexamples \
+            or not all(isinstance(c, str) for c in counterexamples):
+        raise RuleError(path, rule_id, "needs a non-empty list of 'counterexamples' (strings)")
+    return Rule(id=rule_id, description=str(raw.get("description", "")), source=str(path), pattern=pattern,
+                attrs={"words": tuple(words)}, examples=examples, counterexamples=tuple(counterexamples))
 
 
 def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> RuleSet:
     """Load, validate and compile one rule file."""
     path = Path(path)
     data = read_toml(path)
-    defines = {**(common_defines or {}), **_read_defines(data, path)}
+    raw_lists = _read_lists(data, path)
+    lists = {name: _list_rule(name, raw, path) for name, raw in raw_lists.items()}
+    defines = {**(common_defines or {}), **{name: alternation(r.attrs["words"]) for name, r in lists.items()},
+               **_read_defines(data, path)}
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleError(path, None, "no [[rule]] entries")
@@ -252,7 +330,7 @@ def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> Ru
         rules.append(_build_rule(raw, index, path, defines, seen))
     meta = data.get("meta", {})
     return RuleSet(name=path.stem, source=str(path), description=str(meta.get("description", "")),
-                   rules=tuple(rules), defines=defines)
+                   rules=tuple(rules), defines=defines, lists=lists)
 
 
 def _build_rule(raw: Any, index: int, path: Path, defines: dict[str, str], seen: set[str]) -> Rule:

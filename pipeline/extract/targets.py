@@ -44,7 +44,7 @@ from ..tables.schema import ENUMS
 from ..text.spans import merge_spans
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
-from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleError, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
 
 RULES_FILE = "targets.toml"
 GOAL, REPORTED = "goal", "reported"          # how a value reads: a target, or an achievement
@@ -54,21 +54,15 @@ _CLAUSE_END = "，,；;。！？!?：:\n\t"            # a table cell is a claus
 _TASK_CELL = regex.compile(r"\p{Han}{4,}[，,；;。]")
 _PHRASE_BREAK = regex.compile(r"[、，,；;。：:\n]|和|及|与|或")
 # the noun between a threshold amount and the count of the things it sorts (10亿元以上新能源项目30个): a few
-# characters, no digits; a verb in it (投资10亿元建设项目3个) makes the amount a goal of its own
+# characters, no digits; a verb in it ([words.NOUN_VERB]) makes the amount a goal of its own
 _DESCRIBED_NOUN = regex.compile(r"\s*的?[\p{Han}“”\"]{1,10}")
-_NOUN_VERB = regex.compile(r"建设|建成|新增|培育|引进|打造|实现|完成|达到|增长|形成|带动|吸引|支持|用于|安排|投入|改造")
 # 设立(总)规模 / 总规模: a size with no thing of its own — the thing is named after the value (…100亿元的产业基金)
 _BARE_SIZE = regex.compile(r"(?:设立|组建|成立|发起设立|募集|新设|打造)?(?:一[支个只])?(?:总)?规模")
 _SIZE_OF = regex.compile(r"\s*(?:以上|左右)?\s*的\s*(?P<noun>[^，,；;。、的\d\s（(]{2,16})")
 _CN_DIGITS = set("零〇一二两三四五六七八九十百千")
 _QUOTES = "“”\"'‘’「」《》 \t"
-_MIN_PRE = {"超过", "突破", "不少于", "不低于", "高于", "多于", "至少", "逾", "超", "≥", ">", "＞"}
-_MAX_PRE = {"不超过", "不高于", "低于", "少于", "不到", "≤", "<", "＜"}
-_APPROX_PRE = {"约", "大约", "近"}
 # A unit cell that only says "no unit": —, -, /, 无
 _NO_UNIT_CELL = regex.compile(r"\s*(?:[-—–－/／\\]+|无)?\s*")
-_QUALIFIER_WORDS = ("左右", "以上", "以下", "不少于", "超过", "突破", "约", "力争", "争取", "达到", "累计",
-                    "新增", "年均", "不低于", "不超过", "以内")
 _FORWARD_KINDS = ("by", "period", "relative", "year")
 _NAME_COUNT_MAX = 20
 _MAX_CLAUSE = 200       # a clause is read at most this far from its value (text without punctuation stays linear)
@@ -98,7 +92,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
     "value": RuleSpec(optional={"unit": str, "value": float}, groups_any=(("low",), ("num", "den"), ("word",)),
                       check=_value_reads_low),
     "past_cue": RuleSpec(optional={"strength": ("strong", "weak", "comparison")}),
-    "qualifier": RuleSpec(attrs={"q": _QUALIFIER_WORDS}),
+    "qualifier": RuleSpec(attrs={"q": str}),            # one of [words.QUALIFIERS], checked at load
     "change": RuleSpec(attrs={"change": ENUMS["targets"]["change"]}),
     "baseline_year": RuleSpec(groups=("year",)),
     "binding": RuleSpec(groups=("binding",)),
@@ -128,11 +122,45 @@ class _Candidate:
 
 
 @dataclass(frozen=True)
+class _Bounds:
+    """The words that say a value's bound, from the word lists of targets.toml (PRE_*, SIGN_*, POST_*)."""
+    min_pre: frozenset[str]
+    max_pre: frozenset[str]
+    approx_pre: frozenset[str]
+    min_post: frozenset[str]
+    max_post: frozenset[str]
+    approx_post: frozenset[str]
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> "_Bounds":
+        return cls(min_pre=rules.words("PRE_MIN") | rules.words("SIGN_MIN"),
+                   max_pre=rules.words("PRE_MAX") | rules.words("SIGN_MAX"), approx_pre=rules.words("PRE_APPROX"),
+                   min_post=rules.words("POST_MIN"), max_post=rules.words("POST_MAX"),
+                   approx_post=rules.words("POST_APPROX"))
+
+    def __call__(self, low: float, high: float, pre: str, post: str, approx: str) -> str:
+        if high != low:
+            return "range"
+        if pre in self.min_pre or post in self.min_post or approx:
+            return "min"
+        if pre in self.max_pre or post in self.max_post:
+            return "max"
+        if pre in self.approx_pre or post in self.approx_post:
+            return "approx"
+        return "exact"
+
+
+@dataclass(frozen=True)
 class TargetExtractor:
     rules: RuleSet
     units: UnitTable
     time: DeadlineExtractor
     by_role: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    bound: _Bounds | None = None
+    qualifier_words: tuple[str, ...] = ()      # [words.QUALIFIERS], in order
+    generic: frozenset[str] = frozenset()      # [words.GENERIC_INDICATOR]
+    structural: frozenset[str] = frozenset()   # [words.STRUCTURAL_HEADING]
+    noun_verbs: frozenset[str] = frozenset()   # [words.NOUN_VERB]
 
     @classmethod
     def from_rules(cls, rules_dir: Path) -> "TargetExtractor":
@@ -147,8 +175,14 @@ class TargetExtractor:
             by_role.setdefault(role, []).append(rule)
         for role_rules in by_role.values():
             role_rules.sort(key=lambda r: -r.priority)
+        qualifier_words = rules.word_list("QUALIFIERS")
+        for rule in by_role.get("qualifier", []):
+            if rule.attrs["q"] not in qualifier_words:
+                raise RuleError(rule.source, rule.id, f"attrs.q = {rule.attrs['q']!r} is not one of [words.QUALIFIERS]")
         return cls(rules=rules, units=UnitTable.load(rules_dir), time=DeadlineExtractor.from_rules(rules_dir),
-                   by_role={k: tuple(v) for k, v in by_role.items()})
+                   by_role={k: tuple(v) for k, v in by_role.items()}, bound=_Bounds.of(rules),
+                   qualifier_words=qualifier_words, generic=rules.words("GENERIC_INDICATOR"),
+                   structural=rules.words("STRUCTURAL_HEADING"), noun_verbs=rules.words("NOUN_VERB"))
 
     def _role(self, role: str) -> tuple[Rule, ...]:
         return self.by_role.get(role, ())
@@ -378,7 +412,7 @@ class TargetExtractor:
             sentence=ctx.sentence_text(c.start), char_start=c.start, char_end=c.end,
             indicator=self._topic(ctx, c.start, indicator), value_text=text[c.start:c.end],
             value_low=c.low, value_high=c.high, unit=c.unit, value_base=value_base, unit_base=unit_base,
-            bound=_bound(c.low, c.high, c.pre, c.post, c.approx), aspirational=aspirational, change=change,
+            bound=self.bound(c.low, c.high, c.pre, c.post, c.approx), aspirational=aspirational, change=change,
             target_year=year, baseline_year=baseline, binding=binding, indicator_code=None, rule_id=c.rule.id,
             qualifiers=qualifiers), gov
 
@@ -403,17 +437,16 @@ class TargetExtractor:
         dropped.append(text[pos:offset])
         return _indicator(text[spans[-1][1]:offset], after, kind) or _indicator("".join(dropped), after, kind)
 
-    @staticmethod
-    def _topic(ctx: TimeContext, offset: int, indicator: str | None) -> str | None:
+    def _topic(self, ctx: TimeContext, offset: int, indicator: str | None) -> str | None:
         """A generic indicator (产值, 营业收入) gets the topic of its paragraph (集成电路。…) or section."""
-        if indicator not in _GENERIC:
+        if indicator not in self.generic:
             return indicator
         p_start, _ = ctx.paragraph(offset)
         m = _TOPIC.match(ctx.doc.text, p_start, offset)
         if m:
             return m.group(1) + indicator
         section = ctx.section_at(offset)
-        if section is not None and 2 <= len(section.heading) <= 15 and not _STRUCTURAL.search(section.heading):
+        if section is not None and 2 <= len(section.heading) <= 15 and not any(w in section.heading for w in self.structural):
             return section.heading.strip(" 。") + indicator
         return indicator
 
@@ -446,7 +479,7 @@ class TargetExtractor:
             return False
         between = text[c.end:counts[i].start]
         return bool(_DESCRIBED_NOUN.fullmatch(between)) and not _PHRASE_BREAK.search(between) \
-            and not _NOUN_VERB.search(between)
+            and not any(w in between for w in self.noun_verbs)
 
     def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int,
               gov: TimeMention | None = None) -> bool:
@@ -515,7 +548,7 @@ class TargetExtractor:
         found.sort(key=lambda x: x[0])
         out: list[str] = []
         for _, q in found:
-            if q in _QUALIFIER_WORDS and q not in out:
+            if q in self.qualifier_words and q not in out:
                 out.append(q)
         return aspirational, tuple(out)
 
@@ -641,9 +674,9 @@ class TargetExtractor:
         if "力争" in pre:
             qualifiers.append("力争")
         for q in (pre, post):
-            if q in _QUALIFIER_WORDS and q not in qualifiers:
+            if q in self.qualifier_words and q not in qualifiers:
                 qualifiers.append(q)
-        bound = _bound(low, high, pre.replace("力争", "").replace("保持", ""), post, "")
+        bound = self.bound(low, high, pre.replace("力争", "").replace("保持", ""), post, "")
         if m.group("bracket"):                              # 〔13.5〕: a cumulative change over the plan
             col_change = "cumulative"
         change = col_change or self._change((indicator or "") + (m.group("verb") or ""), unit)
@@ -692,16 +725,6 @@ def _clause_end(text: str, offset: int, ceiling: int) -> int:
     return i
 
 
-def _bound(low: float, high: float, pre: str, post: str, approx: str) -> str:
-    if high != low:
-        return "range"
-    if pre in _MIN_PRE or post == "以上" or approx:
-        return "min"
-    if pre in _MAX_PRE or post in ("以下", "以内", "之内"):
-        return "max"
-    if pre in _APPROX_PRE or post in ("左右", "上下"):
-        return "approx"
-    return "exact"
 
 
 def _cells(line: str, line_start: int) -> tuple[list[str], list[int]]:
@@ -730,8 +753,6 @@ def _unit_in_name(name: str) -> str:
 _NEXT_VALUE = regex.compile(r"(?:、|和|及|与|，|,)(?=\s*(?:[\d一二两三四五六七八九十]|超过|约|近))")
 _BASELINE_WORDS = regex.compile(r"(?:较|比|与)\s*\d{4}\s*年(?:底|末)?(?:相比)?|比上年|较上年|(?:是|为)\s*\d{4}\s*年(?:底|末)?的$")
 _TOPIC = regex.compile(r"\s*([^，,。；;：:]{2,12})[。：:]")
-_STRUCTURAL = regex.compile(r"目标|要求|任务|措施|思路|原则|行动|工程|保障|举措|重点")
-_GENERIC = {"产值", "总产值", "营业收入", "营收", "规模", "产业规模", "产量", "投资", "收入", "销售收入", "增加值"}
 
 
 _ITEM_BREAK = regex.compile(r"(?:\d|[%％‰]|左右|以上|以下|以内|[个家项人元亩吨座条所台套辆件])\s*、")
