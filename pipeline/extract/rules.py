@@ -201,6 +201,49 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
+@dataclass(frozen=True)
+class RuleGroup:
+    """The rules of one kind (or role) acting as one pattern: a second rule of a kind an extractor already
+    reads is a TOML edit only. Rules are in descending priority; of matches at the same place the first
+    rule's wins."""
+    kind: str
+    rules: tuple[Rule, ...]
+
+    @classmethod
+    def of(cls, kind: str, rules: Any) -> "RuleGroup":
+        return cls(kind=kind, rules=tuple(sorted(rules, key=lambda r: -r.priority)))
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def search_rule(self, text: str) -> tuple[Rule, regex.Match] | None:
+        """The earliest match of any rule, with the rule that made it."""
+        best: tuple[Rule, regex.Match] | None = None
+        for rule in self.rules:
+            m = rule.search(text)
+            if m is not None and (best is None or m.start() < best[1].start()):
+                best = (rule, m)
+        return best
+
+    def search(self, text: str) -> regex.Match | None:
+        found = self.search_rule(text)
+        return found[1] if found is not None else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
+        """Every rule's matches, in text order."""
+        if len(self.rules) == 1:
+            yield from self.rules[0].finditer(text, pos, endpos)
+            return
+        found = [(m.start(), i, m) for i, r in enumerate(self.rules) for m in r.finditer(text, pos, endpos)]
+        yield from (m for _, _, m in sorted(found, key=lambda x: (x[0], x[1])))
+
+    def sub(self, repl: str, text: str, count: int = 0) -> str:
+        """Each rule's substitution in turn (priority order)."""
+        for rule in self.rules:
+            text = rule.pattern.sub(repl, text, count=count)
+        return text
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML file of ``rules/``; unreadable or invalid → :class:`RuleError` naming the file."""
     try:
