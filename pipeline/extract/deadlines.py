@@ -35,7 +35,8 @@ import regex
 from ..tables.rows import DeadlineRow, Document, Section
 from ..tables.schema import ENUMS
 from .numbers import parse_number
-from .rules import Rule, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .. import DEFAULT_RULES_DIR
+from .rules import Rule, RuleSet, RuleSpec, compile_common, load_common_defines, load_ruleset, validate_rule
 
 RULES_FILE = "deadlines.toml"
 DEADLINE_KINDS = ENUMS["deadlines"]["kind"]      # by | period | relative | recurring: the rows' kinds
@@ -676,7 +677,7 @@ _YEAR_SPAN_RULES = ("deadline.period_bracketed", "deadline.period_span")
 _LINE = regex.compile(r"[^\n]+")
 _HEADING_MAX = 30         # a heading line is short
 _ANY_PUNCT = regex.compile(r"[，。；,;！？!?：:、]")
-_LABELED = regex.compile(r"(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[．.、])")
+_LABELED = compile_common(DEFAULT_RULES_DIR, r"(?:${OUTLINE_LABEL})")
 _BODY_PUNCT = regex.compile(r"[，。；,;]")
 _SALUTATION = regex.compile(r"[:：]\s*$")
 _BODY_HEADING = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节篇部])")

@@ -356,6 +356,17 @@ def _list_rule(name: str, raw: dict[str, Any], path: Path) -> Rule:
                 attrs={"words": tuple(words)}, examples=examples, counterexamples=tuple(counterexamples))
 
 
+def compile_common(rules_dir: Path, pattern: str, flags: int = 0) -> regex.Pattern:
+    """``pattern`` with its ``${NAME}``s expanded from common.toml (and the derived definitions), compiled: how
+    a module without a rule file of its own (the stages) uses a shared definition such as ${OUTLINE_LABEL}."""
+    rules_dir = Path(rules_dir)
+    source = expand(pattern, load_common_defines(rules_dir), file=rules_dir / COMMON_FILE, rule_id=None)
+    try:
+        return regex.compile(source, flags)
+    except regex.error as exc:
+        raise RuleError(rules_dir / COMMON_FILE, None, f"pattern {pattern!r} does not compile: {exc}") from exc
+
+
 def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> RuleSet:
     """Load, validate and compile one rule file."""
     path = Path(path)

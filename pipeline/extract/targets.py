@@ -44,7 +44,8 @@ from ..tables.schema import ENUMS
 from ..text.spans import merge_spans
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
-from .rules import Rule, RuleError, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .. import DEFAULT_RULES_DIR
+from .rules import Rule, RuleError, RuleSet, RuleSpec, compile_common, load_common_defines, load_ruleset, validate_rule
 
 RULES_FILE = "targets.toml"
 GOAL, REPORTED = "goal", "reported"          # how a value reads: a target, or an achievement
@@ -764,7 +765,7 @@ _ENDS_WITH_VALUE = regex.compile(_VALUE_NUM + r"\s*[万亿千百]*\s*(?:美元|�
 _FIRST_VALUE = regex.compile(r"(?:超过|突破|不低于|不少于|约)?" + _VALUE_NUM + r"|百分之")
 _RESPECTIVE = regex.compile(r"分别(?:为|是|达到|达|超过|突破|不低于|不少于|增长|提高|提升|下降|降低|减少|增加)*")
 _LIST_SEP = regex.compile(r"、|和|及|与")
-_LABEL = regex.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d))\s*(?:对(?=\p{Han}{2}))?")
+_LABEL = compile_common(DEFAULT_RULES_DIR, r"^\s*(?:${OUTLINE_LABEL})\s*(?:对(?=\p{Han}{2}))?")
 _UNIT_NOTE = regex.compile(r"^\s*[（(][^）)\s]{1,3}[）)]")
 
 

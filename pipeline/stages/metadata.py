@@ -37,7 +37,7 @@ from pathlib import Path
 import regex
 
 from .. import DEFAULT_RULES_DIR
-from ..extract.rules import Rule, load_ruleset, read_toml
+from ..extract.rules import Rule, compile_common, load_ruleset, read_toml
 from ..tables.rows import DocumentMeta
 from ..text.numerals import cn_integer
 from .normalize import (
@@ -57,9 +57,7 @@ METADATA_WORDS_FILE = DEFAULT_RULES_DIR / "metadata.toml"
 _FURNITURE_KINDS = ("site_name", "column", "breadcrumb", "database")
 
 _HEADER_LINES = 15
-_LABEL_LINE = regex.compile(
-    r"^(?:第[一二三四五六七八九十百零〇两\d]+(?:章|节|条|篇|部分)|[一二三四五六七八九十]{1,3}、"
-    r"|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．﹒、](?![\d.．﹒])|[（(]\d{1,2}[）)]|[①-⑳⑴-⒇⒈-⒛])")
+_LABEL_LINE = compile_common(DEFAULT_RULES_DIR, r"^(?:${OUTLINE_LABEL})")
 _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;]")
 _HAN_RUN = regex.compile(r"\p{Han}{2}")
 _CLAUSE_PUNCT = regex.compile(r"[。！？；!?;，,：:、]")
