@@ -92,13 +92,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return status
 
 
+def _has_tables(input_dir: Path) -> bool:
+    """The folder holds an extraction's tables; else say how to make them."""
+    if (input_dir / "documents.parquet").is_file():
+        return True
+    print(f"error: {input_dir / 'documents.parquet'} not found: run `python -m pipeline extract` first",
+          file=sys.stderr)
+    return False
+
+
 def _cmd_xlsx(args: argparse.Namespace) -> int:
     from .tables.publish import XLSX_NAME, write_xlsx
 
     input_dir = Path(args.input)
-    if not (input_dir / "documents.parquet").is_file():
-        print(f"error: {input_dir / 'documents.parquet'} not found: run `python -m pipeline extract` first",
-              file=sys.stderr)
+    if not _has_tables(input_dir):
         return EXIT_USAGE
     output = Path(args.output) if args.output else input_dir / XLSX_NAME
     try:
@@ -183,9 +190,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .tables.report import ReportOutputError, build_report
 
     input_dir = Path(args.input)
-    if not (input_dir / "documents.parquet").is_file():
-        print(f"error: {input_dir / 'documents.parquet'} not found: run `python -m pipeline extract` first",
-              file=sys.stderr)
+    if not _has_tables(input_dir):
         return EXIT_USAGE
     output_dir = Path(args.output) if args.output else input_dir / "report"
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..tables.rows import Document
 from ..tables.schema import ENUMS
 from ..text.spans import merge_spans
-from .rules import Rule, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleSpec, group_rules, load_common_defines, load_ruleset
 
 RULES_FILE = "passages.toml"
 KINDS = ENUMS["documents"]["kind"]
@@ -63,9 +63,7 @@ class PassageClassifier:
     def from_rules(cls, rules_dir: Path) -> "PassageClassifier":
         rules_dir = Path(rules_dir)
         rules = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
-        by_role: dict[str, list[Rule]] = {}
-        for rule in rules:                      # file order is priority order for kinds
-            by_role.setdefault(validate_rule(rule, "role", ROLE_SPECS), []).append(rule)
+        by_role = group_rules(rules, "role", ROLE_SPECS)     # file order is priority order for kinds
         return cls(kind_rules=tuple(by_role.pop("kind", [])), by_role={k: tuple(v) for k, v in by_role.items()})
 
     # ------------------------------------------------------------------ kind

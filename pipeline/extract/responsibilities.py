@@ -55,7 +55,7 @@ import regex
 from ..tables.rows import Document, ResponsibilityRow, Section
 from ..tables.schema import ENUMS
 from .govbodies import UnitLexicon, UnitName
-from .rules import Rule, RuleError, RuleGroup, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleError, RuleGroup, RuleSet, RuleSpec, group_rules, load_common_defines, load_ruleset
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
@@ -176,9 +176,7 @@ class ResponsibilityExtractor:
     def from_rules(cls, rules_dir: Path) -> "ResponsibilityExtractor":
         rules_dir = Path(rules_dir)
         ruleset = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
-        by_kind: dict[str, list[Rule]] = {}
-        for rule in ruleset:
-            by_kind.setdefault(validate_rule(rule, "kind", KIND_SPECS), []).append(rule)
+        by_kind = group_rules(ruleset, "kind", KIND_SPECS)
         for kind in KIND_SPECS:
             if kind is not None and not by_kind.get(kind):
                 raise RuleError(ruleset.source, None, f"needs at least one rule of kind {kind!r}")

@@ -520,6 +520,15 @@ def validate_rule(rule: Rule, key: str, specs: Mapping[str | None, RuleSpec]) ->
     return value
 
 
+def group_rules(rules: Any, key: str, specs: Mapping[str | None, RuleSpec]) -> dict[str | None, list[Rule]]:
+    """Every rule checked with :func:`validate_rule`, grouped by its ``attrs[key]`` (role or kind), in file
+    order: how an extractor dispatches rules by what they do rather than by their ids."""
+    grouped: dict[str | None, list[Rule]] = {}
+    for rule in rules:
+        grouped.setdefault(validate_rule(rule, key, specs), []).append(rule)
+    return grouped
+
+
 def check_rule(rule: Rule) -> list[str]:
     """Run a rule's own examples and counterexamples; return one message per failure."""
     failures = []

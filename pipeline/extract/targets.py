@@ -45,7 +45,7 @@ from ..text.spans import merge_spans
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
 from .. import DEFAULT_RULES_DIR
-from .rules import Rule, RuleError, RuleSet, RuleSpec, compile_common, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleError, RuleSet, RuleSpec, compile_common, group_rules, load_common_defines, load_ruleset
 
 RULES_FILE = "targets.toml"
 GOAL, REPORTED = "goal", "reported"          # how a value reads: a target, or an achievement
@@ -167,9 +167,7 @@ class TargetExtractor:
     def from_rules(cls, rules_dir: Path) -> "TargetExtractor":
         rules_dir = Path(rules_dir)
         rules = load_ruleset(rules_dir / RULES_FILE, load_common_defines(rules_dir))
-        by_role: dict[str, list[Rule]] = {}
-        for rule in rules:
-            by_role.setdefault(validate_rule(rule, "role", ROLE_SPECS), []).append(rule)
+        by_role = group_rules(rules, "role", ROLE_SPECS)
         for rule in by_role.pop("past_cue", []):        # strong cues and weak ones (拥有, 目前) apart
             strength = rule.attrs.get("strength")
             role = {"weak": "past_cue_weak", "comparison": "past_cue_comparison"}.get(str(strength), "past_cue")
