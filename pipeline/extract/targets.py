@@ -184,7 +184,8 @@ class TargetExtractor:
         qualifier_words = rules.word_list("QUALIFIERS")
         for rule in by_role.get("qualifier", []):
             if rule.attrs["q"] not in qualifier_words:
-                raise RuleError(rule.source, rule.id, f"attrs.q = {rule.attrs['q']!r} is not one of [words.QUALIFIERS]")
+                raise RuleError(rule.source, rule.id,    # the list is [words.QUALIFIERS]
+                                f"attrs.q = {rule.attrs['q']!r} is not one of {list(qualifier_words)}")
         return cls(rules=rules, units=UnitTable.load(rules_dir), time=DeadlineExtractor.from_rules(rules_dir),
                    by_role={k: tuple(v) for k, v in by_role.items()}, bound=_Bounds.of(rules),
                    qualifier_words=qualifier_words, generic=rules.words("GENERIC_INDICATOR"),
