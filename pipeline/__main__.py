@@ -92,13 +92,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return status
 
 
+def _has_tables(input_dir: Path) -> bool:
+    """The folder holds an extraction's tables; else say how to make them."""
+    if (input_dir / "documents.parquet").is_file():
+        return True
+    print(f"error: {input_dir / 'documents.parquet'} not found: run `python -m pipeline extract` first",
+          file=sys.stderr)
+    return False
+
+
 def _cmd_xlsx(args: argparse.Namespace) -> int:
     from .tables.publish import XLSX_NAME, write_xlsx
 
     input_dir = Path(args.input)
-    if not (input_dir / "documents.parquet").is_file():
-        print(f"error: {input_dir / 'documents.parquet'} not found: run `python -m pipeline extract` first",
-              file=sys.stderr)
+    if not _has_tables(input_dir):
         return EXIT_USAGE
     output = Path(args.output) if args.output else input_dir / XLSX_NAME
     try:
@@ -156,7 +163,8 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
         return EXIT_RULES
     rulesets = book.rulesets()
     extractors = Extractors.from_rulebook(book)
-    failures = [msg for rs in rulesets.values() for rule in rs for msg in check_rule(rule)]
+    # rules and word lists ([words.NAME]) alike carry examples and counterexamples
+    failures = [msg for rs in rulesets.values() for rule in (*rs, *rs.lists.values()) for msg in check_rule(rule)]
     failures += check_vocabulary(book)
     n_rules = sum(len(rs) for rs in rulesets.values())
     for msg in failures:
@@ -181,9 +189,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .tables.report import ReportOutputError, build_report
 
     input_dir = Path(args.input)
-    if not (input_dir / "documents.parquet").is_file():
-        print(f"error: {input_dir / 'documents.parquet'} not found: run `python -m pipeline extract` first",
-              file=sys.stderr)
+    if not _has_tables(input_dir):
         return EXIT_USAGE
     output_dir = Path(args.output) if args.output else input_dir / "report"
     try:

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Hashable, Mapping, TypeVar
 
 from .extract import rules as engine
-from .extract.rules import COMMON_FILE, RuleError, RuleSet
+from .extract.rules import COMMON_FILE, UNITS_FILE, RuleError, RuleSet
 
 T = TypeVar("T")
 
@@ -123,8 +123,15 @@ class RuleBook:
         return self.view(("lines", name), lambda: engine.parse_lines(self._data(name), self.source(name)))
 
     def common_defines(self) -> dict[str, str]:
+        """common.toml's definitions and those derived from data files (${UNIT_BASE} from units.toml)."""
         return self.view("common", lambda: engine.common_defines(
-            self.toml(COMMON_FILE) if self.has(COMMON_FILE) else None, self.source(COMMON_FILE)))
+            self.toml(COMMON_FILE) if self.has(COMMON_FILE) else None, self.source(COMMON_FILE),
+            self.toml(UNITS_FILE) if self.has(UNITS_FILE) else None, self.source(UNITS_FILE)))
+
+    def compile_common(self, pattern: str, flags: int = 0):
+        """``pattern`` with common ``${NAME}``s expanded, compiled once per book (a stage's shared pattern)."""
+        return self.view(("common-pattern", pattern, flags), lambda: engine.compile_common(
+            self.common_defines(), pattern, flags, source=self.source(COMMON_FILE)))
 
     def ruleset(self, stem: str) -> RuleSet:
         """The rule file ``<stem>.toml``, validated and compiled with ``common.toml``'s definitions."""

@@ -233,7 +233,7 @@ def test_kind_attrs_and_groups_are_validated(tmp_path, capsys, loader, file, rul
 UNIT_KINDS = "['count', 'percent', 'currency', 'measure', 'spec']"
 UNITS_CASES = [
     # these raised a plain ValueError (or a traceback) naming no entry, and rules-check passed the file
-    ('"家" = { kind = "count" }', '"家" = { base = "家" }', "units.家", f"needs 'kind', one of {UNIT_KINDS}"),
+    ('"辆" = { kind = "count" }', '"辆" = { base = "辆" }', "units.辆", f"needs 'kind', one of {UNIT_KINDS}"),
     ('"元" = { kind = "currency" }', '"元" = { kind = "money" }', "units.元",
      f"kind = 'money' is not one of {UNIT_KINDS}"),
     ('"吉瓦" = { kind = "measure", base = "千瓦", factor = 1e6 }',
@@ -241,7 +241,7 @@ UNITS_CASES = [
      "factor must be a positive number, got '1e6'"),
     ('"兆瓦" = { kind = "measure", base = "千瓦", factor = 1e3 }',
      '"兆瓦" = { kind = "measure", base = "千瓦", facter = 1e3 }', "units.兆瓦",
-     "unknown keys ['facter']; allowed: ['kind', 'base', 'factor']"),
+     "unknown keys ['facter']; allowed: ['kind', 'base', 'factor', 'not_before']"),
     ('"亿" = 1e8', '"亿" = "1e8"', "magnitudes.亿", "the magnitude must be a positive number, got '1e8'"),
     ('"亿" = 1e8', '"亿" = 0', "magnitudes.亿", "the magnitude must be a positive number, got 0"),
 ]
@@ -302,11 +302,11 @@ def test_undecodable_tsv_is_a_rule_error(tmp_path, capsys):
 
 def test_cli_exits_3_on_a_broken_copy(tmp_path):
     # the real command line, once: exit status 3 and the message on stderr
-    rules = broken(tmp_path, "units.toml", '"家" = { kind = "count" }', '"家" = { base = "家" }')
+    rules = broken(tmp_path, "units.toml", '"辆" = { kind = "count" }', '"辆" = { base = "辆" }')
     done = subprocess.run([sys.executable, "-m", "pipeline", "rules-check", "--rules", str(rules)],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 3
-    assert done.stderr == f"error: {rules / 'units.toml'}, rule 'units.家': needs 'kind', one of {UNIT_KINDS}\n"
+    assert done.stderr == f"error: {rules / 'units.toml'}, rule 'units.辆': needs 'kind', one of {UNIT_KINDS}\n"
 
 
 def test_extract_stops_before_touching_the_output(tmp_path, capsys):

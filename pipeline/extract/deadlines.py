@@ -34,7 +34,7 @@ import regex
 from ..tables.rows import DeadlineRow, Document, Section
 from ..tables.schema import ENUMS
 from .numbers import parse_number
-from .rules import Rule, RuleSet, RuleSource, RuleSpec, validate_rule
+from .rules import Rule, RuleSet, RuleSource, RuleSpec, package_pattern, validate_rule
 
 RULES_FILE = "deadlines.toml"
 DEADLINE_KINDS = ENUMS["deadlines"]["kind"]      # by | period | relative | recurring: the rows' kinds
@@ -678,7 +678,7 @@ _YEAR_SPAN_RULES = ("deadline.period_bracketed", "deadline.period_span")
 _LINE = regex.compile(r"[^\n]+")
 _HEADING_MAX = 30         # a heading line is short
 _ANY_PUNCT = regex.compile(r"[，。；,;！？!?：:、]")
-_LABELED = regex.compile(r"(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[．.、])")
+_LABELED = package_pattern(r"(?:${OUTLINE_LABEL})")
 _BODY_PUNCT = regex.compile(r"[，。；,;]")
 _SALUTATION = regex.compile(r"[:：]\s*$")
 _BODY_HEADING = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节篇部])")

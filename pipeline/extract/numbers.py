@@ -31,7 +31,7 @@ from .rules import RuleError, RuleSource
 UNITS_FILE = "units.toml"
 # kinds a units.toml entry may have (targets.py reads count, spec and percent; rate and none are derived)
 UNIT_KINDS = ("count", "percent", "currency", "measure", "spec")
-_UNIT_KEYS = ("kind", "base", "factor")
+_UNIT_KEYS = ("kind", "base", "factor", "not_before")   # not_before: read by rules.py for ${UNIT_BASE}
 FRACTION_DECIMALS = 4
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，／－～％", "0123456789.,/-~%")

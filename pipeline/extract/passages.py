@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..tables.rows import Document
 from ..tables.schema import ENUMS
 from ..text.spans import merge_spans
-from .rules import Rule, RuleSource, RuleSpec, validate_rule
+from .rules import Rule, RuleSource, RuleSpec, group_rules
 
 RULES_FILE = "passages.toml"
 KINDS = ENUMS["documents"]["kind"]
@@ -61,9 +61,7 @@ class PassageClassifier:
     @classmethod
     def from_rulebook(cls, book: RuleSource) -> "PassageClassifier":
         rules = book.ruleset(RULES_FILE.removesuffix(".toml"))
-        by_role: dict[str, list[Rule]] = {}
-        for rule in rules:                      # file order is priority order for kinds
-            by_role.setdefault(validate_rule(rule, "role", ROLE_SPECS), []).append(rule)
+        by_role = group_rules(rules, "role", ROLE_SPECS)     # file order is priority order for kinds
         return cls(kind_rules=tuple(by_role.pop("kind", [])), by_role={k: tuple(v) for k, v in by_role.items()})
 
     # ------------------------------------------------------------------ kind

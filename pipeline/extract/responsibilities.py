@@ -54,7 +54,7 @@ import regex
 from ..tables.rows import Document, ResponsibilityRow, Section
 from ..tables.schema import ENUMS
 from .govbodies import UnitLexicon, UnitName
-from .rules import Rule, RuleError, RuleSet, RuleSource, RuleSpec, validate_rule
+from .rules import Rule, RuleError, RuleGroup, RuleSet, RuleSource, RuleSpec, group_rules
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
@@ -167,55 +167,22 @@ class _Found:
 class ResponsibilityExtractor:
     rules: RuleSet
     lexicon: UnitLexicon
-    prefilter: Rule
-    unbracketed: Rule
-    labels: tuple[Rule, ...]
-    label_boundary: Rule
-    table_task: Rule
-    verbs: tuple[Rule, ...]            # by descending priority
-    verb_unknown: Rule                 # a verb no verb rule knows, after a unit list
-    not_verb: Rule                     # … unless the words after the unit make a thing of it
-    body_ending: Rule                  # … and only after units that end as bodies do
-    declare_first: Rule
-    declare_scope: Rule
-    named_lead: Rule
-    notes: tuple[Rule, ...]
-    joins: tuple[Rule, ...]
-    strip_head: Rule
-    strip_tail: Rule
-    not_unit: Rule
-    conjunction: Rule
-    protected: Rule
-    glued: Rule
+    # the rules of each kind of KIND_SPECS (every kind has at least one), read as one pattern: a new rule of a
+    # kind is a TOML edit; a new kind is its KIND_SPECS entry and the code that reads it through of()
+    by_kind: dict[str, RuleGroup]
 
     @classmethod
     def from_rulebook(cls, book: RuleSource) -> "ResponsibilityExtractor":
         ruleset = book.ruleset(RULES_FILE.removesuffix(".toml"))
-        by_kind: dict[str, list[Rule]] = {}
-        for rule in ruleset:
-            by_kind.setdefault(validate_rule(rule, "kind", KIND_SPECS), []).append(rule)
-
-        def one(kind: str) -> Rule:
-            found = by_kind.get(kind, [])
-            if len(found) != 1:
-                raise RuleError(ruleset.source, None, f"needs exactly one rule of kind {kind!r}, has {len(found)}")
-            return found[0]
-
-        def some(kind: str) -> tuple[Rule, ...]:
-            found = by_kind.get(kind, [])
-            if not found:
+        by_kind = group_rules(ruleset, "kind", KIND_SPECS)
+        for kind in KIND_SPECS:
+            if kind is not None and not by_kind.get(kind):
                 raise RuleError(ruleset.source, None, f"needs at least one rule of kind {kind!r}")
-            return tuple(sorted(found, key=lambda r: -r.priority))
-
         return cls(rules=ruleset, lexicon=UnitLexicon.from_rulebook(book),
-                   prefilter=one("prefilter"), unbracketed=one("unbracketed"), labels=some("label"),
-                   label_boundary=one("label_boundary"), table_task=one("table_task"),
-                   verbs=some("verb"), verb_unknown=one("verb_unknown"), not_verb=one("not_verb"),
-                   body_ending=one("body_end"),
-                   declare_first=one("declare_first"), declare_scope=one("declare_scope"),
-                   named_lead=one("named_lead"), notes=some("note"), joins=some("join"),
-                   strip_head=one("strip_head"), strip_tail=one("strip_tail"), not_unit=one("not_unit"),
-                   conjunction=one("conjunction"), protected=one("protected"), glued=one("glued"))
+                   by_kind={kind: RuleGroup.of(kind, rules) for kind, rules in by_kind.items()})
+
+    def of(self, kind: str) -> RuleGroup:
+        return self.by_kind[kind]
 
     # ------------------------------------------------------------ document
 
@@ -265,7 +232,7 @@ class ResponsibilityExtractor:
         while todo:
             (open_pos, body_end, closed), depth = todo.pop()
             if closed and body_end - open_pos > _MAX_UNMARKED_BODY and \
-                    next(self.prefilter.finditer(text, open_pos + 1, body_end), None) is None:
+                    next(self.of("prefilter").finditer(text, open_pos + 1, body_end), None) is None:
                 continue    # a short bracket with no marker may still be units and an unknown verb
             clause = None
             if not closed:
@@ -287,7 +254,7 @@ class ResponsibilityExtractor:
             found = [c for c in found if not any(t.start <= c.open_pos < t.end for t in tables)] + tables
         found.sort(key=lambda c: c.start)
         # declarations in running text (a note such as 注：排在第一位的为牵头单位)
-        for m in self.declare_first.finditer(text):
+        for m in self.of("declare_first").finditer(text):
             if not any(s <= m.start() < e for s, e in inside) and \
                     not any(c.open_pos <= m.start() < c.close_end for c in found):
                 declarations.append(m.start())
@@ -295,7 +262,7 @@ class ResponsibilityExtractor:
 
     def _clause_at(self, text: str, open_pos: int, body_start: int, body_end: int, closed: bool) -> _Found | None:
         body = text[body_start:body_end]
-        if len(body) > _MAX_UNMARKED_BODY and self.prefilter.search(_WS.sub("", body)) is None:
+        if len(body) > _MAX_UNMARKED_BODY and self.of("prefilter").search(_WS.sub("", body)) is None:
             return None
         parsed = self.parse_clause(body)
         if not parsed.units and not parsed.declares_first_lead:
@@ -332,7 +299,7 @@ class ResponsibilityExtractor:
     def _unbracketed(self, text: str, inside: list[tuple[int, int]]) -> list[_Found]:
         out: list[_Found] = []
         last_end = -1
-        for m in self.unbracketed.finditer(text):
+        for m in self.of("unbracketed").finditer(text):
             start = m.start("marker")
             if start < last_end or any(s <= start < e for s, e in inside):
                 continue
@@ -373,7 +340,7 @@ class ResponsibilityExtractor:
             if labels:
                 header = labels
                 task_column = next((i for i, (c, _, _) in enumerate(cells)
-                                    if i not in labels and self.table_task.search(_WS.sub("", c))), None)
+                                    if i not in labels and self.of("table_task").search(_WS.sub("", c))), None)
                 continue
             if header is None:
                 continue
@@ -381,7 +348,7 @@ class ResponsibilityExtractor:
             if not used:
                 continue
             body = "；".join(f"{_header_label(header[i])}：{cell}" for i, (cell, _, _) in used)
-            notes = [n for n in map(_header_note, header.values()) if n and self.declare_first.search(n)]
+            notes = [n for n in map(_header_note, header.values()) if n and self.of("declare_first").search(n)]
             parsed = self.parse_clause(body)
             if notes and parsed.units:   # 责任单位（列第一位的为牵头单位）: the header declares the lead
                 parsed = replace(parsed, declares_first_lead=True)
@@ -398,13 +365,13 @@ class ResponsibilityExtractor:
 
     def _label_cell(self, cell: str) -> bool:
         cell = _header_label(cell)
-        return bool(cell) and any(r.attrs["role"] != "ignore" and _full(r, cell + "：") for r in self.labels)
+        return bool(cell) and any(r.attrs["role"] != "ignore" and _full(r, cell + "：") for r in self.of("label"))
 
     def _label_at(self, text: str, pos: int) -> Rule | None:
         """The label rule opening the line at ``pos`` (leading whitespace skipped), if any."""
         line_stop = text.find("\n", pos)
         line = _WS.sub("", text[pos:len(text) if line_stop < 0 else line_stop])
-        for rule in self.labels:
+        for rule in self.of("label"):
             if rule.attrs["role"] != "ignore" and rule.search(line):
                 return rule
         return None
@@ -428,29 +395,30 @@ class ResponsibilityExtractor:
         used_end = 0
         for index, item in enumerate(items):
             t = item.text
-            if self.declare_first.search(t):
+            if self.of("declare_first").search(t):
                 declares = True
-                scoped = scoped or self.declare_scope.search(t) is not None
+                scoped = scoped or self.of("declare_scope").search(t) is not None
                 used_end = item.end
                 consumed.add(index)
                 continue
-            if _full(self.declare_scope, t):
+            if _full(self.of("declare_scope"), t):
                 scoped = True
                 used_end = item.end
                 consumed.add(index)
                 continue
-            m = self.named_lead.search(t)
-            if m:
+            found = self.of("named_lead").search_rule(t)
+            if found:
+                named_lead, m = found
                 unit = self._clean(m.group("unit"))
                 if unit and self.lexicon.is_org_like(unit):
-                    g = _Group(role="lead", marker="牵头", rule_id=self.named_lead.id)
+                    g = _Group(role="lead", marker="牵头", rule_id=named_lead.id)
                     g.units.append(_Unit(unit))
                     groups.append(g)
                     used_end = item.end
                     consumed.add(index)
                     label, pending, ignoring = None, [], False
                     continue
-            lab = next((r for r in self.labels if r.search(t)), None)
+            lab = next((r for r in self.of("label") if r.search(t)), None)
             if lab is not None:
                 lm = lab.search(t)
                 pending = []
@@ -509,7 +477,7 @@ class ResponsibilityExtractor:
             pending = []
         if any(g.unknown for g in groups):
             # an unknown verb makes a clause only of a bracket that is nothing but units and verbs
-            stray = any(i not in consumed and self.not_unit.search(item.text) is None
+            stray = any(i not in consumed and self.of("not_unit").search(item.text) is None
                         for i, item in enumerate(items))
             if stray:
                 groups = [g for g in groups if not g.unknown]
@@ -521,12 +489,13 @@ class ResponsibilityExtractor:
         """Groups of an item that is a unit list closed by a verb no verb rule knows (市文旅局审核)."""
         for cut in range(len(text) - 2, 1, -1):       # the shortest tail that is a verb
             tail = text[cut:]
-            m = self.verb_unknown.search(tail)
+            found = self.of("verb_unknown").search_rule(tail)
+            verb_unknown, m = found if found is not None else (None, None)
             # 区经委所属企业: 所属 from the body's last character on is no verb, and neither is 属企业
-            if m is None or self.lexicon.is_org_like(tail) or self.not_verb.search(text[cut - 1:]) is not None \
+            if m is None or self.lexicon.is_org_like(tail) or self.of("not_verb").search(text[cut - 1:]) is not None \
                     or not self._plausible(text[:cut]):
                 continue
-            group = self._verb_group("responsible", m.group("marker"), self.verb_unknown.id, True,
+            group = self._verb_group("responsible", m.group("marker"), verb_unknown.id, True,
                                      pending + [text[:cut]])
             if group and all(self._body_unit(u.text) for g in group for u in g.units):
                 return [replace(g, unknown=True) for g in group]
@@ -535,12 +504,12 @@ class ResponsibilityExtractor:
     def _body_unit(self, unit: str) -> bool:
         """A unit that can stand before an unknown verb: it ends as a body does, or is collective."""
         main = UnitName.parse(unit).main
-        return self.body_ending.search(main) is not None or \
+        return self.of("body_end").search(main) is not None or \
             self.lexicon.unit_type(self.lexicon.canonical(unit)) == "collective"
 
     def _joined(self, text: str, pending: list[str]) -> list[_Group]:
         """省发展改革委会同省财政厅 with no verb after it: the join alone assigns the roles."""
-        for join in self.joins:
+        for join in self.of("join"):
             jm = join.search(text)
             if jm:
                 group = self._verb_group("responsible", jm.group(0), join.id, True, pending + [text])
@@ -549,7 +518,7 @@ class ResponsibilityExtractor:
         return []
 
     def _items(self, body: str) -> list[_Item]:
-        protected = [(m.start(), m.end()) for m in self.protected.finditer(body)]
+        protected = [(m.start(), m.end()) for m in self.of("protected").finditer(body)]
         items: list[tuple[int, int, str]] = []
         depth, start, sep = 0, 0, ""
         nested = bytearray(len(body))        # 1 where a character is inside a nested bracket
@@ -570,7 +539,7 @@ class ResponsibilityExtractor:
         out = []
         for s, e, sep in items:
             # a label run into the previous units with no separator: 牵头单位：区经委配合单位：区科委
-            cuts = [m.start() for m in self.label_boundary.finditer(body, s, e)
+            cuts = [m.start() for m in self.of("label_boundary").finditer(body, s, e)
                     if body[s:m.start()].strip() and not nested[m.start()]] + [e]
             for a, b in zip([s] + cuts[:-1], cuts):
                 t = _WS.sub("", body[a:b])
@@ -585,7 +554,7 @@ class ResponsibilityExtractor:
             return False
         m = _NEXT_TOKEN.match(body, i + 1)
         before = _WS.sub("", body[start:i])
-        label = next((r.search(before) for r in self.labels if r.search(before)), None)
+        label = next((r.search(before) for r in self.of("label") if r.search(before)), None)
         if label is not None:
             before = before[label.end():]
         lex = self.lexicon
@@ -602,7 +571,7 @@ class ResponsibilityExtractor:
         return is_body(before) and is_body(after)
 
     def _verb(self, text: str) -> tuple[Rule | None, regex.Match | None]:
-        for rule in self.verbs:
+        for rule in self.of("verb"):
             m = rule.search(text)
             if m:
                 return rule, m
@@ -614,7 +583,7 @@ class ResponsibilityExtractor:
         units = [u for p in parts for u in self._units(p)]
         if not units or not all(self.lexicon.is_org_like(u.text) for u in units):
             return []
-        for join in self.joins:           # A会同B负责: A leads, B co
+        for join in self.of("join"):           # A会同B负责: A leads, B co
             for i, unit in enumerate(units):
                 jm = join.search(unit.text)
                 if not jm:
@@ -635,7 +604,7 @@ class ResponsibilityExtractor:
         text = self._clean(text)
         if not text:
             return []
-        for rule in self.notes:
+        for rule in self.of("note"):
             m = rule.search(text)
             if m:
                 head = self._clean(text[:m.start("note")])
@@ -652,7 +621,7 @@ class ResponsibilityExtractor:
         lex = self.lexicon
         if lex.canonical(text) != text or lex.split_prefix(text)[1] in lex.cores:
             return [text]     # a known name is never split
-        for m in self.glued.finditer(text):
+        for m in self.of("glued").finditer(text):
             left, right = text[:m.start()], text[m.start():]
             if lex.unit_type(lex.canonical(left)) == "other":
                 continue
@@ -666,14 +635,14 @@ class ResponsibilityExtractor:
         prefix, core = lex.split_prefix(text)
         # a known name (人力资源和社会保障局, 和平区教育局) is never split, unless a body ends before a
         # conjunction in what was read as its place prefix (合肥海关和省商务厅)
-        body_first = any(self.body_ending.search(prefix[:m.start()])
-                         for m in self.conjunction.finditer(prefix))
+        body_first = any(self.of("body_end").search(prefix[:m.start()])
+                         for m in self.of("conjunction").finditer(prefix))
         if (lex.canonical(text) != text or core in lex.cores) and not body_first:
             return [text]
         def unit(name: str) -> bool:   # a typed body, or a named one (中华全国供销合作总社)
             return lex.unit_type(lex.canonical(name)) != "other" or \
-                len(name) >= 3 and self.body_ending.search(name) is not None
-        for m in self.conjunction.finditer(text):
+                len(name) >= 3 and self.of("body_end").search(name) is not None
+        for m in self.of("conjunction").finditer(text):
             left, right = text[:m.start()], text[m.end():]
             if left and right and unit(left) and unit(right):
                 return [left] + self._split_conjunction(right)
@@ -682,13 +651,13 @@ class ResponsibilityExtractor:
     def _clean(self, text: str) -> str:
         text = _WS.sub("", text)
         for _ in range(2):
-            text = self.strip_head.pattern.sub("", text, count=1)
-            text = self.strip_tail.pattern.sub("", text, count=1)
+            text = self.of("strip_head").sub("", text, count=1)
+            text = self.of("strip_tail").sub("", text, count=1)
         return text
 
     def _plausible(self, text: str) -> bool:
         text = self._clean(text)
-        return (1 < len(text) <= _MAX_UNIT_LEN and self.not_unit.search(text) is None
+        return (1 < len(text) <= _MAX_UNIT_LEN and self.of("not_unit").search(text) is None
                 and _HAN.search(text) is not None)
 
     @staticmethod
@@ -774,12 +743,12 @@ class ResponsibilityExtractor:
 
     def _is_label_line(self, sentence: str) -> bool:
         compact = _WS.sub("", sentence)
-        return any(r.search(compact) for r in self.labels)
+        return any(r.search(compact) for r in self.of("label"))
 
 
 # ---------------------------------------------------------------- helpers
 
-def _full(rule: Rule, text: str) -> bool:
+def _full(rule: Rule | RuleGroup, text: str) -> bool:
     """The rule's first match is the whole of ``text``."""
     m = rule.search(text)
     return m is not None and m.start() == 0 and m.end() == len(text)

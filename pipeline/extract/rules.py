@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ import regex
 import tomllib
 
 COMMON_FILE = "common.toml"
+UNITS_FILE = "units.toml"        # units of measure: ${UNIT_BASE} is derived from it
 MATCH_TIMEOUT_S = 2.0
 _REF = regex.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _FLAGS = {"VERBOSE": regex.VERBOSE, "IGNORECASE": regex.IGNORECASE, "MULTILINE": regex.MULTILINE,
@@ -173,6 +175,9 @@ class RuleSet:
     description: str
     rules: tuple[Rule, ...]
     defines: dict[str, str]
+    # [words.NAME] lists of the file: each is also ${NAME} in its patterns, and a Rule (id 'words.NAME') whose
+    # examples rules-check runs; attrs['words'] holds the words
+    lists: dict[str, Rule] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -180,11 +185,65 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.rules)
 
+    def word_list(self, name: str) -> tuple[str, ...]:
+        """The words of the file's list ``[words.NAME]``, in the file's order."""
+        try:
+            return tuple(self.lists[name].attrs["words"])
+        except KeyError:
+            raise RuleError(self.source, None, f"needs a word list [words.{name}]") from None
+
+    def words(self, name: str) -> frozenset[str]:
+        """The words of ``[words.NAME]``, for membership tests."""
+        return frozenset(self.word_list(name))
+
     def get(self, rule_id: str) -> Rule:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The rules of one kind (or role) acting as one pattern: a second rule of a kind an extractor already
+    reads is a TOML edit only. Rules are in descending priority; of matches at the same place the first
+    rule's wins."""
+    kind: str
+    rules: tuple[Rule, ...]
+
+    @classmethod
+    def of(cls, kind: str, rules: Any) -> "RuleGroup":
+        return cls(kind=kind, rules=tuple(sorted(rules, key=lambda r: -r.priority)))
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def search_rule(self, text: str) -> tuple[Rule, regex.Match] | None:
+        """The earliest match of any rule, with the rule that made it."""
+        best: tuple[Rule, regex.Match] | None = None
+        for rule in self.rules:
+            m = rule.search(text)
+            if m is not None and (best is None or m.start() < best[1].start()):
+                best = (rule, m)
+        return best
+
+    def search(self, text: str) -> regex.Match | None:
+        found = self.search_rule(text)
+        return found[1] if found is not None else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
+        """Every rule's matches, in text order."""
+        if len(self.rules) == 1:
+            yield from self.rules[0].finditer(text, pos, endpos)
+            return
+        found = [(m.start(), i, m) for i, r in enumerate(self.rules) for m in r.finditer(text, pos, endpos)]
+        yield from (m for _, _, m in sorted(found, key=lambda x: (x[0], x[1])))
+
+    def sub(self, repl: str, text: str, count: int = 0) -> str:
+        """Each rule's substitution in turn (priority order)."""
+        for rule in self.rules:
+            text = rule.pattern.sub(repl, text, count=count)
+        return text
 
 
 class RuleSource(Protocol):
@@ -209,6 +268,10 @@ class RuleSource(Protocol):
     def ruleset(self, stem: str) -> "RuleSet": ...
 
     def view(self, key: Hashable, build: Callable[[], T]) -> T: ...
+
+    def common_defines(self) -> dict[str, str]: ...
+
+    def compile_common(self, pattern: str, flags: int = 0) -> regex.Pattern: ...
 
 
 def parse_toml(data: bytes, source: str | Path) -> dict[str, Any]:
@@ -270,21 +333,96 @@ def expand(pattern: str, defines: dict[str, str], *, file: Path | str, rule_id: 
     return expand_one(pattern, ())
 
 
-def common_defines(data: dict[str, Any] | None, source: str | Path = COMMON_FILE) -> dict[str, str]:
-    """The ``[define]`` table of ``common.toml`` (parsed), shared by every rule file; {} without one."""
-    return _read_defines(data, source) if data is not None else {}
+def common_defines(data: dict[str, Any] | None, source: str | Path = COMMON_FILE,
+                   units: dict[str, Any] | None = None, units_source: str | Path = UNITS_FILE) -> dict[str, str]:
+    """The ``[define]`` table of ``common.toml`` (parsed), shared by every rule file, with the definitions
+    derived from ``units.toml`` (parsed; ${UNIT_BASE}); {} without either."""
+    common = _read_defines(data, source) if data is not None else {}
+    return {**(derived_defines(units, units_source) if units is not None else {}), **common}
 
 
 def load_common_defines(rules_dir: Path) -> dict[str, str]:
-    path = Path(rules_dir) / COMMON_FILE
-    return common_defines(read_toml(path), path) if path.exists() else {}
+    path, units = Path(rules_dir) / COMMON_FILE, Path(rules_dir) / UNITS_FILE
+    return common_defines(read_toml(path) if path.exists() else None, path,
+                          read_toml(units) if units.exists() else None, units)
+
+
+def alternation(words: Any) -> str:
+    """A pattern matching any of ``words`` as written, longest first (so 个百分点 is tried before 个)."""
+    return "|".join(regex.escape(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True))
+
+
+def derived_defines(data: dict[str, Any], source: str | Path = UNITS_FILE) -> dict[str, str]:
+    """Definitions derived from data files, one source of truth: ${UNIT_BASE} is every unit of units.toml,
+    longest first, each with its ``not_before`` guard (个 but not 个人) and, for a unit in Latin letters, no
+    letter after it (kW but not kWp); a unit added to units.toml is matched by every rule using it."""
+    units = data.get("units", {})
+    if not isinstance(units, dict):
+        raise RuleError(source, None, "[units] must be a table")
+    parts = []
+    for form in sorted(units, key=len, reverse=True):       # sorted() is stable: ties keep the file's order
+        spec = units[form] if isinstance(units[form], dict) else {}
+        guard = spec.get("not_before")
+        if guard is not None and not isinstance(guard, str):
+            raise RuleError(source, f"units.{form}", "'not_before' must be a pattern string")
+        part = regex.escape(form, special_only=True, literal_spaces=True)
+        if guard:
+            part += f"(?!{guard})"
+        elif form[-1:].isascii() and form[-1:].isalpha():
+            part += "(?![A-Za-z])"
+        parts.append(part)
+    return {"UNIT_BASE": "|".join(parts)}
+def _read_lists(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
+    lists = data.get("words", {})
+    if not isinstance(lists, dict):
+        raise RuleError(path, None, "[words] must map names to word lists")
+    for name, raw in lists.items():
+        if not isinstance(raw, dict) or not isinstance(raw.get("words"), list) or not raw["words"] \
+                or not all(isinstance(w, str) and w for w in raw["words"]):
+            raise RuleError(path, f"words.{name}", "needs 'words', a non-empty list of strings")
+        unknown = set(raw) - {"description", "words", "examples", "counterexamples"}
+        if unknown:
+            raise RuleError(path, f"words.{name}", f"unknown keys {sorted(unknown)}")
+    return lists
+
+
+def _list_rule(name: str, raw: dict[str, Any], path: Path) -> Rule:
+    """A word list as a rule matching any of its words: its examples and counterexamples are checked like a
+    rule's (an example contains one of the words, a counterexample none)."""
+    rule_id = f"words.{name}"
+    words = list(dict.fromkeys(raw["words"]))
+    pattern = regex.compile(alternation(words))
+    examples = _build_examples(raw.get("examples"), path, rule_id, pattern)
+    counterexamples = raw.get("counterexamples")
+    if not isinstance(counterexamples, list) or not counterexamples \
+            or not all(isinstance(c, str) for c in counterexamples):
+        raise RuleError(path, rule_id, "needs a non-empty list of 'counterexamples' (strings)")
+    return Rule(id=rule_id, description=str(raw.get("description", "")), source=str(path), pattern=pattern,
+                attrs={"words": tuple(words)}, examples=examples, counterexamples=tuple(counterexamples))
+
+
+def compile_common(defines: dict[str, str], pattern: str, flags: int = 0, *,
+                   source: str | Path = COMMON_FILE) -> regex.Pattern:
+    """``pattern`` with its ``${NAME}``s expanded from ``defines`` (common.toml's and the derived ones),
+    compiled: how a module without a rule file of its own (the stages) uses a shared definition such as
+    ${OUTLINE_LABEL}."""
+    expanded = expand(pattern, defines, file=source, rule_id=None)
+    try:
+        return regex.compile(expanded, flags)
+    except regex.error as exc:
+        raise RuleError(source, None, f"pattern {pattern!r} does not compile: {exc}") from exc
+
+
 
 
 def compile_ruleset(data: dict[str, Any], source: str | Path, common: dict[str, str] | None = None) -> RuleSet:
     """Validate and compile one parsed rule file; ``source`` names it in messages (and its stem is the
     set's name). Every rule file of a run goes through here once."""
     path = source
-    defines = {**(common or {}), **_read_defines(data, path)}
+    raw_lists = _read_lists(data, path)
+    lists = {name: _list_rule(name, raw, path) for name, raw in raw_lists.items()}
+    defines = {**(common or {}), **{name: alternation(r.attrs["words"]) for name, r in lists.items()},
+               **_read_defines(data, path)}
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleError(path, None, "no [[rule]] entries")
@@ -294,7 +432,18 @@ def compile_ruleset(data: dict[str, Any], source: str | Path, common: dict[str, 
         rules.append(_build_rule(raw, index, path, defines, seen))
     meta = data.get("meta", {})
     return RuleSet(name=Path(str(source)).stem, source=str(source), description=str(meta.get("description", "")),
-                   rules=tuple(rules), defines=defines)
+                   rules=tuple(rules), defines=defines, lists=lists)
+
+
+@functools.lru_cache(maxsize=None)
+def package_pattern(pattern: str, flags: int = 0) -> regex.Pattern:
+    """``pattern`` expanded from the package's own common.toml: for the module-level structural patterns
+    (the outline label ${OUTLINE_LABEL} in ingest, normalize, outline, metadata, targets, deadlines), which
+    are compiled at import and so do not follow ``--rules`` (readers built from a book use
+    ``book.compile_common``)."""
+    from .. import DEFAULT_RULES_DIR
+    return compile_common(load_common_defines(DEFAULT_RULES_DIR), pattern, flags,
+                          source=Path(DEFAULT_RULES_DIR) / COMMON_FILE)
 
 
 def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> RuleSet:
@@ -433,6 +582,15 @@ def validate_rule(rule: Rule, key: str, specs: Mapping[str | None, RuleSpec]) ->
         if reason:
             raise RuleError(rule.source, rule.id, reason)
     return value
+
+
+def group_rules(rules: Any, key: str, specs: Mapping[str | None, RuleSpec]) -> dict[str | None, list[Rule]]:
+    """Every rule checked with :func:`validate_rule`, grouped by its ``attrs[key]`` (role or kind), in file
+    order: how an extractor dispatches rules by what they do rather than by their ids."""
+    grouped: dict[str | None, list[Rule]] = {}
+    for rule in rules:
+        grouped.setdefault(validate_rule(rule, key, specs), []).append(rule)
+    return grouped
 
 
 def check_rule(rule: Rule) -> list[str]:

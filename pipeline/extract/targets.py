@@ -43,7 +43,7 @@ from ..tables.schema import ENUMS
 from ..text.spans import merge_spans
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
-from .rules import Rule, RuleSet, RuleSource, RuleSpec, validate_rule
+from .rules import Rule, RuleError, RuleSet, RuleSource, RuleSpec, expand, group_rules, package_pattern
 
 RULES_FILE = "targets.toml"
 GOAL, REPORTED = "goal", "reported"          # how a value reads: a target, or an achievement
@@ -53,36 +53,16 @@ _CLAUSE_END = "，,；;。！？!?：:\n\t"            # a table cell is a claus
 _TASK_CELL = regex.compile(r"\p{Han}{4,}[，,；;。]")
 _PHRASE_BREAK = regex.compile(r"[、，,；;。：:\n]|和|及|与|或")
 # the noun between a threshold amount and the count of the things it sorts (10亿元以上新能源项目30个): a few
-# characters, no digits; a verb in it (投资10亿元建设项目3个) makes the amount a goal of its own
+# characters, no digits; a verb in it ([words.NOUN_VERB]) makes the amount a goal of its own
 _DESCRIBED_NOUN = regex.compile(r"\s*的?[\p{Han}“”\"]{1,10}")
-_NOUN_VERB = regex.compile(r"建设|建成|新增|培育|引进|打造|实现|完成|达到|增长|形成|带动|吸引|支持|用于|安排|投入|改造")
-# 设立(总)规模 / 总规模: a size with no thing of its own — the thing is named after the value (…100亿元的产业基金)
-_BARE_SIZE = regex.compile(r"(?:设立|组建|成立|发起设立|募集|新设|打造)?(?:一[支个只])?(?:总)?规模")
 _SIZE_OF = regex.compile(r"\s*(?:以上|左右)?\s*的\s*(?P<noun>[^，,；;。、的\d\s（(]{2,16})")
 _CN_DIGITS = set("零〇一二两三四五六七八九十百千")
 _QUOTES = "“”\"'‘’「」《》 \t"
-_MIN_PRE = {"超过", "突破", "不少于", "不低于", "高于", "多于", "至少", "逾", "超", "≥", ">", "＞"}
-_MAX_PRE = {"不超过", "不高于", "低于", "少于", "不到", "≤", "<", "＜"}
-_APPROX_PRE = {"约", "大约", "近"}
 # A unit cell that only says "no unit": —, -, /, 无
 _NO_UNIT_CELL = regex.compile(r"\s*(?:[-—–－/／\\]+|无)?\s*")
-_QUALIFIER_WORDS = ("左右", "以上", "以下", "不少于", "超过", "突破", "约", "力争", "争取", "达到", "累计",
-                    "新增", "年均", "不低于", "不超过", "以内")
 _FORWARD_KINDS = ("by", "period", "relative", "year")
 _NAME_COUNT_MAX = 20
 _MAX_CLAUSE = 200       # a clause is read at most this far from its value (text without punctuation stays linear)
-# words that start a clause but are not part of what is measured
-_LEAD = regex.compile(
-    r"^(?:(?:到|至)?\d{4}年(?:底|末)?|(?:“?十[一二三四五]五”?)(?:时期|期间|末)?|未来[一二三四五]年|经过[一二三四五]年努力|"
-    r"其中|力争|争取|努力|预期|预计|计划|进一步|持续|加快|大力|积极|重点|全面|着力|全区|全市|全省|全国|"
-    r"新增|累计|年均|实现|完成|达到|培育|建设|建成|打造|形成|创建|引进|集聚|聚集|推动|推进|带动|支持|选树|认定|"
-    r"新建|建立|发展|吸引|开展|制定|研制|攻关|争创|滚动|创造|汇聚|储备|共建|聚焦|打响|落地|确保|保持|"
-    r"基本|初步|力争|全年|年内|当年|今年|明年|拟|统筹|安排|(?:[一二三四五六七八九十]|\d{1,2})年(?=累计)|，|,|、|\s)+")
-_TRAIL_VERB = regex.compile(
-    r"(?:达到|达|为|超过|突破|增长|提高到?|提升至?|提高至|下降到?|降低到?|降低至|下降至|实现|保持在?|控制在|"
-    r"压缩至|缩短至|不低于|不少于|不超过|约|累计|新增|年均|力争|预期|实现|建成|建设|培育|打造|形成|创建|"
-    r"引进|带动|完成|推动|分别|拟按|拟|按照|按|总体上|将|要|稳定在|维持在|控制在|增加|减少|下降|降低|提高|提升|"
-    r"全年|年内|当年|今年|明年|降至|降到|升至|增至|翻一番|翻番|翻两番|下浮|上浮)+$")
 
 def _value_reads_low(rule: Rule) -> str | None:
     # without attrs.unit the number is read from 'low' (a fraction, num/den, must name its unit: '' for a share)
@@ -97,7 +77,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
     "value": RuleSpec(optional={"unit": str, "value": float}, groups_any=(("low",), ("num", "den"), ("word",)),
                       check=_value_reads_low),
     "past_cue": RuleSpec(optional={"strength": ("strong", "weak", "comparison")}),
-    "qualifier": RuleSpec(attrs={"q": _QUALIFIER_WORDS}),
+    "qualifier": RuleSpec(attrs={"q": str}),            # one of [words.QUALIFIERS], checked at load
     "change": RuleSpec(attrs={"change": ENUMS["targets"]["change"]}),
     "baseline_year": RuleSpec(groups=("year",)),
     "binding": RuleSpec(groups=("binding",)),
@@ -127,26 +107,87 @@ class _Candidate:
 
 
 @dataclass(frozen=True)
+class _Bounds:
+    """The words that say a value's bound, from the word lists of targets.toml (PRE_*, SIGN_*, POST_*)."""
+    min_pre: frozenset[str]
+    max_pre: frozenset[str]
+    approx_pre: frozenset[str]
+    min_post: frozenset[str]
+    max_post: frozenset[str]
+    approx_post: frozenset[str]
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> "_Bounds":
+        return cls(min_pre=rules.words("PRE_MIN") | rules.words("SIGN_MIN"),
+                   max_pre=rules.words("PRE_MAX") | rules.words("SIGN_MAX"), approx_pre=rules.words("PRE_APPROX"),
+                   min_post=rules.words("POST_MIN"), max_post=rules.words("POST_MAX"),
+                   approx_post=rules.words("POST_APPROX"))
+
+    def __call__(self, low: float, high: float, pre: str, post: str, approx: str) -> str:
+        if high != low:
+            return "range"
+        if pre in self.min_pre or post in self.min_post or approx:
+            return "min"
+        if pre in self.max_pre or post in self.max_post:
+            return "max"
+        if pre in self.approx_pre or post in self.approx_post:
+            return "approx"
+        return "exact"
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    """The patterns that cut an indicator out of the words around a value: [define] LEAD_WORDS, TRAIL_VERBS,
+    BASELINE_WORDS, RESPECTIVE and BARE_SIZE of targets.toml."""
+    lead: regex.Pattern
+    trail_verb: regex.Pattern
+    baseline: regex.Pattern
+    respective: regex.Pattern
+    bare_size: regex.Pattern
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> "_Phrases":
+        def compiled(pattern: str) -> regex.Pattern:
+            return regex.compile(expand(pattern, rules.defines, file=rules.source, rule_id=None))
+
+        return cls(lead=compiled(r"^(?:${LEAD_WORDS})+"), trail_verb=compiled(r"(?:${TRAIL_VERBS})+$"),
+                   baseline=compiled(r"${BASELINE_WORDS}"), respective=compiled(r"${RESPECTIVE}"),
+                   bare_size=compiled(r"${BARE_SIZE}"))
+
+
+@dataclass(frozen=True)
 class TargetExtractor:
     rules: RuleSet
     units: UnitTable
     time: DeadlineExtractor
     by_role: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    bound: _Bounds | None = None
+    qualifier_words: tuple[str, ...] = ()      # [words.QUALIFIERS], in order
+    generic: frozenset[str] = frozenset()      # [words.GENERIC_INDICATOR]
+    structural: frozenset[str] = frozenset()   # [words.STRUCTURAL_HEADING]
+    noun_verbs: frozenset[str] = frozenset()   # [words.NOUN_VERB]
+    phrases: _Phrases | None = None
 
     @classmethod
     def from_rulebook(cls, book: RuleSource) -> "TargetExtractor":
         rules = book.ruleset(RULES_FILE.removesuffix(".toml"))
-        by_role: dict[str, list[Rule]] = {}
-        for rule in rules:
-            by_role.setdefault(validate_rule(rule, "role", ROLE_SPECS), []).append(rule)
+        by_role = group_rules(rules, "role", ROLE_SPECS)
         for rule in by_role.pop("past_cue", []):        # strong cues and weak ones (拥有, 目前) apart
             strength = rule.attrs.get("strength")
             role = {"weak": "past_cue_weak", "comparison": "past_cue_comparison"}.get(str(strength), "past_cue")
             by_role.setdefault(role, []).append(rule)
         for role_rules in by_role.values():
             role_rules.sort(key=lambda r: -r.priority)
+        qualifier_words = rules.word_list("QUALIFIERS")
+        for rule in by_role.get("qualifier", []):
+            if rule.attrs["q"] not in qualifier_words:
+                raise RuleError(rule.source, rule.id,    # the list is [words.QUALIFIERS]
+                                f"attrs.q = {rule.attrs['q']!r} is not one of {list(qualifier_words)}")
         return cls(rules=rules, units=UnitTable.from_rulebook(book), time=DeadlineExtractor.from_rulebook(book),
-                   by_role={k: tuple(v) for k, v in by_role.items()})
+                   by_role={k: tuple(v) for k, v in by_role.items()}, bound=_Bounds.of(rules),
+                   qualifier_words=qualifier_words, generic=rules.words("GENERIC_INDICATOR"),
+                   structural=rules.words("STRUCTURAL_HEADING"), noun_verbs=rules.words("NOUN_VERB"),
+                   phrases=_Phrases.of(rules))
 
     def _role(self, role: str) -> tuple[Rule, ...]:
         return self.by_role.get(role, ())
@@ -352,7 +393,7 @@ class TargetExtractor:
             reference = year or ctx.doc_year               # 比上年增加N: against the year before the target's
             baseline = reference - 1 if reference else None
         sentence_prefix = text[s_start:c.start]
-        item_prefix = _item_prefix(ext_prefix)
+        item_prefix = _item_prefix(self.phrases, ext_prefix)
         aspirational, qualifiers = self._qualifiers(sentence_prefix[:len(sentence_prefix) - len(ext_prefix)]
                                                     + item_prefix, item_prefix, c)
         change = self._change(item_prefix, c.unit)
@@ -360,13 +401,13 @@ class TargetExtractor:
             "预期性" if self._any("expected_goals", text[s_start:c.start]) else None)
         value_base, unit_base = self.units.to_base(c.low, c.unit)
         section = ctx.section_at(c.start)
-        indicator = _respective(prefix, text[c.end:clause_end]) or self._indicator_without_time(
+        indicator = _respective(self.phrases, prefix, text[c.end:clause_end]) or self._indicator_without_time(
             ctx, text, clause_start, c.start, after, kind)
         if (indicator is None or indicator.startswith("占")) and kind != "count" and clause_start > s_start:
             # 到2025年达到660亿元 after 地区生产总值年均增长7%左右: the subject of the clause before
             prev_start = _clause_start(text, s_start, clause_start - 1)
             head = _FIRST_VALUE.split(text[prev_start:clause_start - 1], 1)[0]
-            subject = _indicator(head, "", None)
+            subject = _indicator(self.phrases, head, "", None)
             if subject and not subject.startswith("占"):
                 # …增加值年均增长12%，占地区生产总值比重达到12%: the share of the subject before
                 indicator = subject + indicator if indicator else subject
@@ -376,12 +417,11 @@ class TargetExtractor:
             sentence=ctx.sentence_text(c.start), char_start=c.start, char_end=c.end,
             indicator=self._topic(ctx, c.start, indicator), value_text=text[c.start:c.end],
             value_low=c.low, value_high=c.high, unit=c.unit, value_base=value_base, unit_base=unit_base,
-            bound=_bound(c.low, c.high, c.pre, c.post, c.approx), aspirational=aspirational, change=change,
+            bound=self.bound(c.low, c.high, c.pre, c.post, c.approx), aspirational=aspirational, change=change,
             target_year=year, baseline_year=baseline, binding=binding, indicator_code=None, rule_id=c.rule.id,
             qualifiers=qualifiers), gov
 
-    @staticmethod
-    def _indicator_without_time(ctx: TimeContext, text: str, clause_start: int, offset: int, after: str,
+    def _indicator_without_time(self, ctx: TimeContext, text: str, clause_start: int, offset: int, after: str,
                                 kind: str | None) -> str | None:
         """The indicator of a value, read with the time expressions of its clause taken out: a deadline is not
         part of what is measured (2026年底前累计授信规模, 十四五期间每年培养…人才, 三年内新增…企业). A time word
@@ -392,26 +432,26 @@ class TargetExtractor:
                  if m.kind in DEADLINE_KINDS and m.end <= offset and "均" not in m.text]
         # (年均, 三年平均 stay: an average is part of the measure — 三年平均增速 — not when it is due)
         if not spans:
-            return _indicator(text[clause_start:offset], after, kind)
+            return _indicator(self.phrases, text[clause_start:offset], after, kind)
 
         dropped, pos = [], clause_start
         for a, b in spans:
             dropped.append(text[pos:a])
             pos = b
         dropped.append(text[pos:offset])
-        return _indicator(text[spans[-1][1]:offset], after, kind) or _indicator("".join(dropped), after, kind)
+        return (_indicator(self.phrases, text[spans[-1][1]:offset], after, kind)
+                or _indicator(self.phrases, "".join(dropped), after, kind))
 
-    @staticmethod
-    def _topic(ctx: TimeContext, offset: int, indicator: str | None) -> str | None:
+    def _topic(self, ctx: TimeContext, offset: int, indicator: str | None) -> str | None:
         """A generic indicator (产值, 营业收入) gets the topic of its paragraph (集成电路。…) or section."""
-        if indicator not in _GENERIC:
+        if indicator not in self.generic:
             return indicator
         p_start, _ = ctx.paragraph(offset)
         m = _TOPIC.match(ctx.doc.text, p_start, offset)
         if m:
             return m.group(1) + indicator
         section = ctx.section_at(offset)
-        if section is not None and 2 <= len(section.heading) <= 15 and not _STRUCTURAL.search(section.heading):
+        if section is not None and 2 <= len(section.heading) <= 15 and not any(w in section.heading for w in self.structural):
             return section.heading.strip(" 。") + indicator
         return indicator
 
@@ -444,7 +484,7 @@ class TargetExtractor:
             return False
         between = text[c.end:counts[i].start]
         return bool(_DESCRIBED_NOUN.fullmatch(between)) and not _PHRASE_BREAK.search(between) \
-            and not _NOUN_VERB.search(between)
+            and not any(w in between for w in self.noun_verbs)
 
     def _past(self, prefix: str, ctx: TimeContext, s_start: int, offset: int,
               gov: TimeMention | None = None) -> bool:
@@ -513,7 +553,7 @@ class TargetExtractor:
         found.sort(key=lambda x: x[0])
         out: list[str] = []
         for _, q in found:
-            if q in _QUALIFIER_WORDS and q not in out:
+            if q in self.qualifier_words and q not in out:
                 out.append(q)
         return aspirational, tuple(out)
 
@@ -639,9 +679,9 @@ class TargetExtractor:
         if "力争" in pre:
             qualifiers.append("力争")
         for q in (pre, post):
-            if q in _QUALIFIER_WORDS and q not in qualifiers:
+            if q in self.qualifier_words and q not in qualifiers:
                 qualifiers.append(q)
-        bound = _bound(low, high, pre.replace("力争", "").replace("保持", ""), post, "")
+        bound = self.bound(low, high, pre.replace("力争", "").replace("保持", ""), post, "")
         if m.group("bracket"):                              # 〔13.5〕: a cumulative change over the plan
             col_change = "cumulative"
         change = col_change or self._change((indicator or "") + (m.group("verb") or ""), unit)
@@ -690,16 +730,6 @@ def _clause_end(text: str, offset: int, ceiling: int) -> int:
     return i
 
 
-def _bound(low: float, high: float, pre: str, post: str, approx: str) -> str:
-    if high != low:
-        return "range"
-    if pre in _MIN_PRE or post == "以上" or approx:
-        return "min"
-    if pre in _MAX_PRE or post in ("以下", "以内", "之内"):
-        return "max"
-    if pre in _APPROX_PRE or post in ("左右", "上下"):
-        return "approx"
-    return "exact"
 
 
 def _cells(line: str, line_start: int) -> tuple[list[str], list[int]]:
@@ -726,10 +756,7 @@ def _unit_in_name(name: str) -> str:
 
 
 _NEXT_VALUE = regex.compile(r"(?:、|和|及|与|，|,)(?=\s*(?:[\d一二两三四五六七八九十]|超过|约|近))")
-_BASELINE_WORDS = regex.compile(r"(?:较|比|与)\s*\d{4}\s*年(?:底|末)?(?:相比)?|比上年|较上年|(?:是|为)\s*\d{4}\s*年(?:底|末)?的$")
 _TOPIC = regex.compile(r"\s*([^，,。；;：:]{2,12})[。：:]")
-_STRUCTURAL = regex.compile(r"目标|要求|任务|措施|思路|原则|行动|工程|保障|举措|重点")
-_GENERIC = {"产值", "总产值", "营业收入", "营收", "规模", "产业规模", "产量", "投资", "收入", "销售收入", "增加值"}
 
 
 _ITEM_BREAK = regex.compile(r"(?:\d|[%％‰]|左右|以上|以下|以内|[个家项人元亩吨座条所台套辆件])\s*、")
@@ -739,13 +766,12 @@ _AFTER_VALUE = regex.compile(_VALUE_NUM + r"\s*[^\d、和及与，,]{0,4}?\s*(?:
 _ENDS_WITH_VALUE = regex.compile(_VALUE_NUM + r"\s*[万亿千百]*\s*(?:美元|元|%|％|个|家|项|人次|人|吨|亩|座|件|台|辆|条|所|处|套|次|倍|公里|"
                                  r"平方米|平方公里|千瓦|斤|名|户)?\s*(?:左右|以上|以下|以内)?\s*$")
 _FIRST_VALUE = regex.compile(r"(?:超过|突破|不低于|不少于|约)?" + _VALUE_NUM + r"|百分之")
-_RESPECTIVE = regex.compile(r"分别(?:为|是|达到|达|超过|突破|不低于|不少于|增长|提高|提升|下降|降低|减少|增加)*")
 _LIST_SEP = regex.compile(r"、|和|及|与")
-_LABEL = regex.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d))\s*(?:对(?=\p{Han}{2}))?")
+_LABEL = package_pattern(r"^\s*(?:${OUTLINE_LABEL})\s*(?:对(?=\p{Han}{2}))?")
 _UNIT_NOTE = regex.compile(r"^\s*[（(][^）)\s]{1,3}[）)]")
 
 
-def _item_prefix(prefix: str) -> str:
+def _item_prefix(phrases: _Phrases, prefix: str) -> str:
     """The part of a clause prefix that belongs to the value's own item in a list (…城镇新增就业47万人左右、城镇调查失业率):
     an earlier item's words (新增) are not this value's, except words that open the clause and govern the list
     (累计培育A 200家、B 500个). A bare value after 、 (分别下降8%、10%) shares the whole prefix."""
@@ -755,19 +781,19 @@ def _item_prefix(prefix: str) -> str:
     own = prefix[breaks[-1].end():]
     if not own.strip(_QUOTES):
         return prefix
-    head = _LEAD.match(prefix)
+    head = phrases.lead.match(prefix)
     return (prefix[:head.end()] if head else "") + own
 
 
-def _respective(prefix: str, after: str) -> str | None:
+def _respective(phrases: _Phrases, prefix: str, after: str) -> str | None:
     """A、B、C分别下降8%、8%、10%: the k-th value measures the k-th item."""
     m = None
-    for m in _RESPECTIVE.finditer(prefix):
+    for m in phrases.respective.finditer(prefix):
         pass
     if m is None:
         return None
-    subject = _BASELINE_WORDS.sub("", prefix[:m.start()])
-    subject = _LEAD.sub("", regex.split(r"[，,]", subject)[-1]).strip(_QUOTES + "，,、")
+    subject = phrases.baseline.sub("", prefix[:m.start()])
+    subject = phrases.lead.sub("", regex.split(r"[，,]", subject)[-1]).strip(_QUOTES + "，,、")
     items = [x.strip(_QUOTES) for x in _LIST_SEP.split(subject) if x.strip(_QUOTES)]
     before = [x for x in _LIST_SEP.split(prefix[m.end():]) if x.strip()]
     rest = regex.split(r"[，,；;。]", after, 1)[0]
@@ -784,7 +810,7 @@ def _balance_quotes(text: str) -> str:
     return text
 
 
-def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
+def _indicator(phrases: _Phrases, prefix: str, after: str, kind: str | None) -> str | None:
     """Short phrase for what is measured: the thing counted after a count, else the subject before the verb."""
     after = _UNIT_NOTE.sub("", after)                     # 100万台（套）
     prefix = _LABEL.sub("", prefix)                       # 一、对地区生产总值增长…
@@ -795,9 +821,9 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
         phrase = _balance_quotes(phrase.strip(" \t、"))
         if len(phrase.strip(_QUOTES)) >= 2:
             return phrase
-    subject = _BASELINE_WORDS.sub("", prefix.strip())
-    subject = _TRAIL_VERB.sub("", subject)
-    subject = _LEAD.sub("", subject).strip(_QUOTES + "，,、")
+    subject = phrases.baseline.sub("", prefix.strip())
+    subject = phrases.trail_verb.sub("", subject)
+    subject = phrases.lead.sub("", subject).strip(_QUOTES + "，,、")
     subject = regex.split(r"[，,]", subject)[-1]
     if _FIRST_VALUE.search(subject):                       # 国家级平台5个、省级30个: the part after the last value
         breaks = list(_AFTER_VALUE.finditer(subject))
@@ -809,14 +835,14 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
         else:
             # 专项债券4.4万亿元、比上年增加5000亿元: a second value of the same item, whose subject comes first
             head = _FIRST_VALUE.split(subject, 1)[0]
-            subject = _LEAD.sub("", _TRAIL_VERB.sub("", head)).strip(_QUOTES + "，,、")
+            subject = phrases.lead.sub("", phrases.trail_verb.sub("", head)).strip(_QUOTES + "，,、")
     if not subject and kind != "count":
         subject = _NEXT_VALUE.split(after, 1)[0].strip(" \t、")
         if "的" in subject:
             subject = subject.rsplit("的", 1)[1]
     subject = _balance_quotes(subject)
     described = _SIZE_OF.match(after)
-    if described and _BARE_SIZE.fullmatch(subject):
+    if described and phrases.bare_size.fullmatch(subject):
         # 设立规模100亿元的产业基金: the size of the thing named after 的, not 设立规模
         return described.group("noun") + "规模"
     return subject or None

@@ -51,6 +51,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
+from pipeline.extract.rules import package_pattern
 from pipeline.tables.rows import IngestedDocument, PipelineError
 
 STAGE = "ingest"
@@ -1031,13 +1032,11 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}/\d{1,4}|(?i:page)\d{1,4}(?:(?i:of)\d{1,4})?")
 _BARE_NUMBER = re.compile(r"\d{1,4}")   # a page number, or a 序号 cell: furniture only when on most pages
 # Lines that say something: never running lines, however often they recur at a page edge.
-_CONTENT_LINE = re.compile(
-    r"[（(【〔\[［][^）)】〕\]］]*(?:责任单位|牵头单位|配合单位|负责|牵头)"   # a responsibility clause, opened here
+_CONTENT_LINE = package_pattern(r"[（(【〔\[［][^）)】〕\]］]*(?:责任单位|牵头单位|配合单位|负责|牵头)"   # a responsibility clause, opened here
     r"|(?:责任单位|牵头单位|配合单位|负责|牵头)[^（(【〔\[［]*[）)】〕\]］]"     # or closed here
     r"|^(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)[：:]"                  # a label line
     r"|[。；！？;!?][”’）)」』]*$"                                              # the end of a sentence
-    r"|^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|\d{1,3}[．.、](?!\d)"
-    r"|[（(]\d{1,3}[）)]|[⒈-⒛⑴-⒇①-⑳]|第[一二三四五六七八九十百零〇\d]+[章节条])"  # an outline label
+    r"|^(?:${OUTLINE_LABEL})"                                                 # an outline label
 )
 _TABLE_HEADER = re.compile(r"序号|牵头单位|责任单位|配合单位|工作任务|完成时限")
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..extract.rules import Rule, RuleSource
+from ..extract.rules import Rule, RuleSource, package_pattern
 from ..tables.rows import DocumentMeta
 from ..text.numerals import cn_integer
 from .normalize import (
@@ -53,9 +53,7 @@ METADATA_WORDS_FILE = "metadata.toml"
 _FURNITURE_KINDS = ("site_name", "column", "breadcrumb", "database")
 
 _HEADER_LINES = 15
-_LABEL_LINE = regex.compile(
-    r"^(?:第[一二三四五六七八九十百零〇两\d]+(?:章|节|条|篇|部分)|[一二三四五六七八九十]{1,3}、"
-    r"|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．﹒、](?![\d.．﹒])|[（(]\d{1,2}[）)]|[①-⑳⑴-⒇⒈-⒛])")
+_LABEL_LINE = package_pattern(r"^(?:${OUTLINE_LABEL})")
 _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;]")
 _HAN_RUN = regex.compile(r"\p{Han}{2}")
 _CLAUSE_PUNCT = regex.compile(r"[。！？；!?;，,：:、]")

@@ -44,7 +44,7 @@ from types import MappingProxyType
 import opencc
 import regex
 
-from ..extract.rules import RuleError, RuleSource
+from ..extract.rules import RuleError, RuleSource, package_pattern
 from ..tables.rows import NormalizedText
 from ..text.spans import merge_spans
 
@@ -303,12 +303,9 @@ _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;，,]")
 _LONG_BODY_PUNCT = regex.compile(r"[。；;，,]")
 
 # Outline labels (kept in sync with pipeline.stages.outline; here only to refuse joins).
-_LABEL_START = regex.compile(
-    r"^(?:第[一二三四五六七八九十百零〇两\d]+[章节条篇]|第[一二三四五六七八九十]+部分"
-    r"|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"
-    r"|\d{1,2}[.．﹒、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳⑴-⒇⒈-⒛])")
+_LABEL_START = package_pattern(r"^(?:${OUTLINE_LABEL})")
 # A line starting like this opens a new paragraph (labels, or a —— dash item).
-_NEW_ITEM_START = regex.compile(rf"(?:{_LABEL_START.pattern[1:]}|——)")
+_NEW_ITEM_START = package_pattern(r"(?:${OUTLINE_LABEL}|——)")
 _DATE_LINE = regex.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○O零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
     r"[一二三四五六七八九十]{1,3}日)$")

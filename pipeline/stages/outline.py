@@ -37,22 +37,14 @@ from types import MappingProxyType
 
 import regex
 
+from ..extract.rules import package_pattern
 from ..tables.rows import Section
 from ..text.numerals import CN_DIGITS, cn_integer
 
 _CN_DIGITS = CN_DIGITS
 
-_LABEL = regex.compile(
-    r"[ \u3000]*(?:"
-    r"(?P<chapter>第(?P<cnum>[一二三四五六七八九十百零〇两]+|\d{1,3})[ ]?(?P<unit>章|节|条|篇|部分))"
-    r"|(?P<cn_dun>(?P<n_dun>[一二三四五六七八九十]{1,3})、)(?![一二三四五六七八九十]{1,2}、)"
-    r"|(?P<cn_paren>[（(](?P<n_cp>[一二三四五六七八九十]{1,3})[）)])"
-    r"|(?P<ar_paren>[（(](?P<n_ap>\d{1,2})[）)])"
-    r"|(?P<ar>(?P<n_ar>\d{1,2})(?P<p_ar>[.．﹒、])(?![\d.．﹒]))"
-    r"|(?P<circled>[①-⑳])"
-    r"|(?P<paren_digit>[⑴-⒇])"
-    r"|(?P<dot_digit>[⒈-⒛])"
-    r")[ \u3000]*")
+# ${OUTLINE_LABEL} of rules/common.toml; its named groups give the label's kind and number
+_LABEL = package_pattern(r"[ \u3000]*(?:${OUTLINE_LABEL})[ \u3000]*")
 _LINE = regex.compile(r"[^\n]+")
 _CHAPTER_RANK = ("chapter_篇", "chapter_部分", "chapter_章", "chapter_节", "chapter_条")
 _TERMINATOR = regex.compile(r"[。！？；!?;]")

@@ -163,15 +163,18 @@ def collect_spans(page: DocPage) -> None:
                          "baseline_year", "binding", "aspirational", "qualifiers", "section_id", "rule_id"])
         page.row_anchor[("targets", i)] = add("target", row["char_start"], row["char_end"], tip, row["target_id"])
 
-    for i, row in enumerate(page.rows["deadlines"]):
-        reason = check_offsets(text, row["char_start"], row["char_end"], row["text"])
-        if reason:
-            bad("deadlines", row["deadline_id"], row, row["text"], reason)
-            continue
-        tip = _tip(f"DEADLINE {row['deadline_id']}: {row['text']}", row,
-                   ["kind", "start_date", "end_date", "section_id", "rule_id"])
-        page.row_anchor[("deadlines", i)] = add("deadline", row["char_start"], row["char_end"], tip,
-                                                row["deadline_id"])
+    def spans_of(table: str, kind: str, id_column: str, title: str, fields: list[str]) -> None:
+        # a table whose rows are one span each, written as the row's `text`
+        for i, row in enumerate(page.rows[table]):
+            reason = check_offsets(text, row["char_start"], row["char_end"], row["text"])
+            if reason:
+                bad(table, row[id_column], row, row["text"], reason)
+                continue
+            tip = _tip(f"{title} {row[id_column]}: {row['text']}", row, fields)
+            page.row_anchor[(table, i)] = add(kind, row["char_start"], row["char_end"], tip, row[id_column])
+
+    spans_of("deadlines", "deadline", "deadline_id", "DEADLINE",
+             ["kind", "start_date", "end_date", "section_id", "rule_id"])
 
     # Responsibilities: one row per (clause, unit); offsets are the clause's.
     clauses: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -205,15 +208,8 @@ def collect_spans(page: DocPage) -> None:
             page.row_anchor[("responsibilities", i)] = add("unit", where[0], where[1], tip,
                                                            f"{clause_id} #{row['position']}")
 
-    for i, row in enumerate(page.rows["entities"]):
-        reason = check_offsets(text, row["char_start"], row["char_end"], row["text"])
-        if reason:
-            bad("entities", row["mention_id"], row, row["text"], reason)
-            continue
-        tip = _tip(f"ENTITY {row['mention_id']}: {row['text']}", row,
-                   ["canonical", "type", "embedded", "context_role", "method", "section_id"])
-        page.row_anchor[("entities", i)] = add("entity", row["char_start"], row["char_end"], tip,
-                                               row["mention_id"])
+    spans_of("entities", "entity", "mention_id", "ENTITY",
+             ["canonical", "type", "embedded", "context_role", "method", "section_id"])
 
 
 def render_text(text: str, spans: list[Span]) -> str:

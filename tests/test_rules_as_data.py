@@ -1,0 +1,108 @@
+"""Behaviour changes by editing rules/ alone: a unit, a marker word and a behaviour case, with no Python edit.
+
+Each test copies rules/ to a temporary folder, edits the copy as README "Changing behaviour without Python"
+shows, and checks that extraction on a sentence changes accordingly."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.evaluation.specs import SpecCase, _rows, run_specs
+from pipeline.extract import Extractors
+from pipeline.extract.rules import RuleError, load_common_defines, load_ruleset
+from pipeline.rulebook import RuleBook
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+SENTENCE_UNIT = "到2025年，全市新增公共充电桩3000根。"
+SENTENCE_MARKER = "到2025年，森林覆盖率不小于45%。"
+
+
+def targets(rules_dir: Path, text: str) -> list[dict]:
+    case = SpecCase(table="targets", id="t", text=text, expect=(), why="", source="test")
+    return _rows(case, Extractors.from_rulebook(RuleBook.load(rules_dir)))
+
+
+@pytest.fixture()
+def rules_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, dest)
+    return dest
+
+
+def test_a_unit_added_to_units_toml_is_matched_by_targets(rules_copy: Path):
+    assert [r["value_text"] for r in targets(rules_copy, SENTENCE_UNIT)] == []     # 根 is no unit yet
+    units = rules_copy / "units.toml"
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        '"标箱" = { kind = "count" }', '"标箱" = { kind = "count" }\n"根" = { kind = "count", not_before = \'\'\'据|本\'\'\' }'),
+        encoding="utf-8")
+    rows = targets(rules_copy, SENTENCE_UNIT)
+    assert [(r["value_text"], r["value_low"], r["unit"], r["unit_base"], r["target_year"]) for r in rows] == [
+        ("3000根", 3000.0, "根", "根", 2025)]
+    # its not_before guard is part of ${UNIT_BASE} too: 根据 is no unit
+    assert targets(rules_copy, "到2025年，全市新增公共充电桩3000根据需要布局。") == []
+    assert "根(?!据|本)" in load_common_defines(rules_copy)["UNIT_BASE"]
+
+
+def test_unit_base_is_derived_from_units_toml_longest_first():
+    base = load_common_defines(RULES_DIR)["UNIT_BASE"]
+    forms = base.split("|")
+    assert forms[0] == "台（套）" or len(forms[0]) >= 4                 # longest forms come first
+    assert base.index("个百分点") < base.index("个(?!")                  # 个百分点 before 个
+    assert "kW(?![A-Za-z])" in base and "项(?!目)" in base
+    ruleset = load_ruleset(RULES_DIR / "targets.toml", load_common_defines(RULES_DIR))
+    assert "UNIT_BASE" not in ruleset.defines or ruleset.defines["UNIT_BASE"] == base   # targets.toml repeats nothing
+
+
+def test_a_marker_word_added_to_a_word_list_changes_the_bound(rules_copy: Path):
+    before = targets(rules_copy, SENTENCE_MARKER)
+    assert [(r["value_text"], r["bound"]) for r in before] == [("45%", "exact")]
+    path = rules_copy / "targets.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'words = ["超过", "突破", "不少于",', 'words = ["超过", "突破", "不小于", "不少于",'), encoding="utf-8")
+    after = targets(rules_copy, SENTENCE_MARKER)
+    # the word list is both ${PRE_MIN} in the value pattern and the set the bound is read from
+    assert [(r["value_text"], r["value_low"], r["bound"]) for r in after] == [("不小于45%", 45.0, "min")]
+
+
+def test_a_word_list_needs_words_and_checks_its_examples(rules_copy: Path):
+    path = rules_copy / "targets.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('words = ["以上"]', 'words = []'), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"words\.POST_MIN.*non-empty list"):
+        load_ruleset(path, load_common_defines(rules_copy))
+    path.write_text(text, encoding="utf-8")
+    ruleset = load_ruleset(path, load_common_defines(rules_copy))
+    assert ruleset.word_list("POST_MAX") == ("以下", "以内", "之内")
+    assert ruleset.lists["PRE_MIN"].examples and ruleset.lists["PRE_MIN"].counterexamples
+
+
+def test_a_behaviour_case_is_a_line_of_specs(tmp_path: Path):
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "targets.jsonl").write_text(
+        '{"id": "targets.floor", "text": "到2025年，森林覆盖率不低于45%。", '
+        '"expect": [{"value_low": 45.0, "unit": "%", "bound": "min"}], "why": "不低于: a floor"}\n'
+        '{"id": "targets.wrong", "text": "到2025年，森林覆盖率不低于45%。", '
+        '"expect": [{"value_low": 45.0, "bound": "exact"}], "why": "a case that fails is reported"}\n',
+        encoding="utf-8")
+    n, failures = run_specs(specs, Extractors.from_rulebook(RuleBook.load(RULES_DIR)))
+    assert n == 2
+    assert len(failures) == 1 and "targets.wrong" in failures[0]
+
+
+@pytest.mark.parametrize("line, label", [
+    ("第三章 重点任务", "第三章"), ("二、主要目标", "二、"), ("（四）强化要素保障", "（四）"),
+    ("（2）加强人才引进", "（2）"), ("3. 完善政策体系", "3."), ("①培育龙头企业", "①")])
+def test_outline_label_is_one_definition_of_common_toml(line: str, label: str):
+    from pipeline.extract import deadlines
+    from pipeline.extract import targets as targets_module
+    from pipeline.stages import ingest, metadata, normalize, outline
+    shared = RuleBook.load(RULES_DIR).compile_common(r"^(?:${OUTLINE_LABEL})")
+    assert shared.match(line).group(0).strip() == label
+    assert outline._LABEL.match(line).group(0).strip() == label
+    for pattern in (normalize._LABEL_START, metadata._LABEL_LINE, deadlines._LABELED):
+        assert pattern.match(line).group(0) == label
+    assert ingest._CONTENT_LINE.search(line) and targets_module._LABEL.match(line)
+    assert not shared.match("2.5万元") and not shared.match("一、二、三级医院")   # a decimal, a list of numerals
