@@ -144,6 +144,8 @@ class _Phrases:
     baseline: regex.Pattern
     respective: regex.Pattern
     bare_size: regex.Pattern
+    object_verb: regex.Pattern      # [words.OBJECT_VERBS] at the end of the words before a value
+    object_noun: regex.Pattern      # the noun phrase right after a value, unless [words.OBJECT_NOT_NOUN] opens it
 
     @classmethod
     def of(cls, rules: RuleSet) -> "_Phrases":
@@ -152,7 +154,9 @@ class _Phrases:
 
         return cls(lead=compiled(r"^(?:${LEAD_WORDS})+"), trail_verb=compiled(r"(?:${TRAIL_VERBS})+$"),
                    baseline=compiled(r"${BASELINE_WORDS}"), respective=compiled(r"${RESPECTIVE}"),
-                   bare_size=compiled(r"${BARE_SIZE}"))
+                   bare_size=compiled(r"${BARE_SIZE}"), object_verb=compiled(r"(?:${OBJECT_VERBS})$"),
+                   object_noun=compiled(r"(?!${OBJECT_NOT_NOUN})(?P<noun>\p{Han}[^，,；;。、：:（(\d\s]{1,24}?)"
+                                        r"(?=[，,；;。、]|和\s*\d|等|$)"))
 
 
 @dataclass(frozen=True)
@@ -821,6 +825,15 @@ def _indicator(phrases: _Phrases, prefix: str, after: str, kind: str | None) -> 
         phrase = _balance_quotes(phrase.strip(" \t、"))
         if len(phrase.strip(_QUOTES)) >= 2:
             return phrase
+    if kind != "count":
+        # 新建5条主干道路、2台热水锅炉、12公里热力主管网 / 完成50万平方米老旧小区改造: a verb whose object the value
+        # measures, or the next item of such a list; the object is the noun after the value
+        head = prefix.rstrip()
+        item = head[:-1].rsplit("、", 1)[-1] if head.endswith("、") else ""
+        if phrases.object_verb.search(head) or (item and _FIRST_VALUE.search(item)):
+            m = phrases.object_noun.match(after)
+            if m:
+                return _balance_quotes(m.group("noun"))
     subject = phrases.baseline.sub("", prefix.strip())
     subject = phrases.trail_verb.sub("", subject)
     subject = phrases.lead.sub("", subject).strip(_QUOTES + "，,、")
