@@ -200,10 +200,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import DEFAULT_RULES_DIR
+    from . import DEFAULT_RULES_DIR, DEFAULT_SPECS_DIR
     from .run.budget import Budget
     from .stages.ingest import DEFAULT_MAX_DOCX_BYTES
-    default_specs = DEFAULT_RULES_DIR.parent / "specs"    # behaviour cases beside rules/
 
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail to stderr")
@@ -249,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rules-check", help="validate every rule file, run its examples and the behaviour specs")
     p.add_argument("--rules", default=str(DEFAULT_RULES_DIR))
-    p.add_argument("--specs", default=str(default_specs),
+    p.add_argument("--specs", default=str(DEFAULT_SPECS_DIR),
                    help="folder of behaviour cases (<table>.jsonl); skipped when it does not exist")
     p.set_defaults(func=_cmd_rules_check)
 

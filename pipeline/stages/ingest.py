@@ -173,15 +173,46 @@ def ingest_file(path: Path, input_dir: Path, options: IngestOptions = IngestOpti
 def ingest_with_notes(path: Path, input_dir: Path,
                       options: IngestOptions = IngestOptions()) -> tuple[IngestedDocument, list[IngestNote]]:
     """``ingest_file`` and the notes (``decoding_warning`` …) of what the document lost on the way."""
+    return ingest_input(read_input(path, input_dir, options), options)
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One input file as data, for a worker that cannot see the machine where the run started: its bytes
+    (or a URL to read them from) and its relative path, never a local path. Pickles."""
+    source_path: str                  # relative to --input, '/'-separated: the rows' source_path
+    suffix: str                       # the file's suffix, lower case: it picks the format
+    data: bytes | None = None         # the bytes, read where the run started
+    url: str | None = None            # or an fsspec URL (s3://, gs://, file://) the worker reads
+    failure: tuple[str, str] | None = None   # (kind, message): reading already failed where the run started
+
+
+def read_input(path: Path, input_dir: Path, options: IngestOptions = IngestOptions()) -> DocumentInput:
+    """The checks that need the file system, and the bytes; a failure is kept in ``failure``, so that the
+    errors row comes out of ingest like any other. An unsupported file is not read."""
     rel = _display_path(path, input_dir)
+    suffix = path.suffix.lower()
     if not options.follow_symlinks:
         target = _outside(path, input_dir)
         if target is not None:
             what = "folder" if os.path.isdir(path) else "file"
-            raise _fail("symlink_outside",
-                        f"{rel} is a symbolic link to the {what} {target}, outside the input folder; it was not "
-                        "followed (run with --follow-symlinks to read such links).")
-    suffix = path.suffix.lower()
+            return DocumentInput(rel, suffix, failure=(
+                "symlink_outside", f"{rel} is a symbolic link to the {what} {target}, outside the input folder; "
+                                   "it was not followed (run with --follow-symlinks to read such links)."))
+    if suffix not in SUPPORTED_FORMATS:
+        return DocumentInput(rel, suffix)
+    try:
+        return DocumentInput(rel, suffix, data=path.read_bytes())
+    except OSError as error:
+        return DocumentInput(rel, suffix, failure=("unreadable", _unreadable(rel, error)))
+
+
+def ingest_input(doc: DocumentInput,
+                 options: IngestOptions = IngestOptions()) -> tuple[IngestedDocument, list[IngestNote]]:
+    """Decode and extract one input given as data (``read_input``); raises ``PipelineError``."""
+    rel, suffix = doc.source_path, doc.suffix
+    if doc.failure is not None:
+        raise _fail(*doc.failure)
     source_format = SUPPORTED_FORMATS.get(suffix)
     if source_format is None:
         supported = ", ".join(SUPPORTED_FORMATS)
@@ -190,7 +221,7 @@ def ingest_with_notes(path: Path, input_dir: Path,
             f"{rel} is a '{suffix or '(no suffix)'}' file, which is not supported; "
             f"supported formats are {supported}.",
         )
-    data = _read_bytes(path, rel)
+    data = doc.data if doc.data is not None else _read_url(doc.url or "", rel)
     if not data:
         raise _fail("empty", f"{rel} is empty (0 bytes).")
     notes: list[IngestNote] = []
@@ -215,12 +246,24 @@ def ingest_with_notes(path: Path, input_dir: Path,
     ), [IngestNote(n.kind, f"{rel}: {n.message}") for n in notes]
 
 
-def _read_bytes(path: Path, rel: str) -> bytes:
+def _unreadable(rel: str, error: OSError) -> str:
+    return f"{rel} could not be read ({error.strerror or type(error).__name__})."
+
+
+def _read_url(url: str, rel: str) -> bytes:
+    """The bytes behind an fsspec URL; fsspec (and s3fs, gcsfs for their schemes) is optional."""
     try:
-        return path.read_bytes()
+        import fsspec
+    except ImportError:
+        raise _fail("unreadable", f"{rel} could not be read: reading {url} needs fsspec "
+                                  "(pip install fsspec, and s3fs or gcsfs for s3:// or gs://).") from None
+    try:
+        with fsspec.open(url, "rb") as fh:
+            return fh.read()
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise _fail("unreadable", f"{rel} could not be read ({reason}).") from error
+        raise _fail("unreadable", _unreadable(rel, error)) from error
+    except Exception as error:   # a backend not installed (s3fs, gcsfs), credentials refused: not a defect
+        raise _fail("unreadable", f"{rel} could not be read from {url} ({type(error).__name__}: {error}).") from error
 
 
 def normalize_newlines(text: str) -> str:
