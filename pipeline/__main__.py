@@ -32,8 +32,14 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from .extract.rules import RuleError
     from .run.runner import run_extract
 
+    from .stages.ingest import is_url
     input_dir, output_dir = Path(args.input), Path(args.output)
-    if not input_dir.is_dir():
+    if is_url(args.input):          # a folder URL (s3://, gs://, file://): the Dask workers read it
+        input_dir = args.input
+        if args.engine != "dask":
+            print(f"error: --input {args.input} is a URL, which only --engine dask reads", file=sys.stderr)
+            return EXIT_USAGE
+    elif not input_dir.is_dir():
         print(f"error: --input {input_dir} is not a folder", file=sys.stderr)
         return EXIT_USAGE
     try:
@@ -72,6 +78,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except RuleError as exc:
         print(f"error: bad rule file: {exc}", file=sys.stderr)
         return EXIT_RULES
+    except NotADirectoryError as exc:     # a URL --input that is no folder, or fsspec missing
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:
         print(f"error: cannot write outputs to {output_dir}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
@@ -209,9 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="run the pipeline on a folder of policy files")
-    p.add_argument("--input", required=True, help="folder of input files (read recursively)")
+    p.add_argument("--input", required=True, help="folder of input files (read recursively); with --engine dask also a "
+                   "folder URL (s3://bucket/prefix, gs://…, file://…) the workers read through fsspec")
     p.add_argument("--output", required=True, help="folder for the parquet tables and manifest.json")
-    p.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rules folder (default: the project's rules/)")
+    p.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rules folder (default: the project's rules/, or the copy installed with the package)")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
                    help="local: a process pool on this machine; dask: dask.distributed")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: number of cores)")

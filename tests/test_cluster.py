@@ -9,6 +9,7 @@ install), and run with its working directory in a temporary folder: with the loc
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import pickle
 import shutil
@@ -30,7 +31,7 @@ from pipeline.rulebook import RuleBook
 from pipeline.run.budget import RunOptions
 from pipeline.run.dask_engine import ExtractorsPlugin
 from pipeline.run.process import process_file, process_input
-from pipeline.stages.ingest import IngestOptions, read_input
+from pipeline.stages.ingest import DocumentInput, IngestOptions, discover_url, read_input
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "raw").glob("*.txt"))[:3]
@@ -148,10 +149,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def cluster(installed, tmp_path):
+@pytest.fixture(scope="module")
+def cluster(installed, tmp_path_factory):
     """A scheduler and two workers started from the installed venv, working in folders of their own."""
     from distributed import Client
+    tmp_path = tmp_path_factory.mktemp("cluster")
     address = f"tcp://127.0.0.1:{free_port()}"
     procs: list[subprocess.Popen] = []
 
@@ -242,3 +244,24 @@ def test_the_worker_plugin_carries_the_rules_not_their_path(tmp_path):
     finally:
         plugin.teardown(worker=None)
     assert not plugin.rules_dir.exists()
+
+
+def test_a_folder_url_is_read_by_the_dask_workers(installed, reference, cluster, tmp_path):
+    corpus, expected = reference
+    run([installed, "-m", "pipeline", "extract", "--input", corpus.as_uri(), "--output", tmp_path / "out",
+         "--engine", "dask", "--scheduler", cluster, "--max-docx-mb", MAX_DOCX_MB, "--no-publish"], cwd=tmp_path)
+    assert parquet_bytes(tmp_path / "out") == expected
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["incremental"]["enabled"] is False and len(manifest["inputs"]) == 7
+    assert main(["extract", "--input", corpus.as_uri(), "--output", str(tmp_path / "o2")]) == 2
+    with pytest.raises(NotADirectoryError, match="does not exist"):
+        discover_url((tmp_path / "nothing").as_uri())
+
+
+def test_without_fsspec_a_url_is_an_errors_row(extractors, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "fsspec", None)     # import fsspec raises ImportError
+    doc = DocumentInput("a/plan.txt", ".txt", url="s3://bucket/a/plan.txt")
+    [error] = process_input(doc, extractors).errors
+    assert (error.stage, error.error) == ("ingest", "unreadable") and "needs fsspec" in error.message
+    with pytest.raises(NotADirectoryError, match="needs fsspec"):
+        discover_url("s3://bucket/a")

@@ -47,7 +47,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -250,13 +250,40 @@ def _unreadable(rel: str, error: OSError) -> str:
     return f"{rel} could not be read ({error.strerror or type(error).__name__})."
 
 
+FSSPEC_MISSING = "needs fsspec (pip install fsspec, and s3fs or gcsfs for s3:// or gs://)"
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")   # two letters or more: 'C:\\' is a path
+
+
+def is_url(text: str) -> bool:
+    return _URL.match(str(text)) is not None
+
+
+def discover_url(url: str) -> list[DocumentInput]:
+    """Every file below a folder URL (``s3://bucket/prefix``, ``gs://…``, ``file://…``) as a
+    :class:`DocumentInput` that a worker reads, sorted by relative path; hidden names skipped as by
+    :func:`discover`. Raises ``NotADirectoryError`` when the URL is no folder or fsspec is missing."""
+    try:
+        import fsspec
+    except ImportError:
+        raise NotADirectoryError(f"--input {url} {FSSPEC_MISSING}") from None
+    fs, root = fsspec.core.url_to_fs(url)
+    root = root.rstrip("/")
+    if not fs.isdir(root):
+        raise NotADirectoryError(f"input folder {url} does not exist or is not a folder")
+    found = []
+    for name in fs.find(root):
+        rel = name[len(root):].lstrip("/")
+        if rel and not any(part.startswith(".") for part in rel.split("/")):
+            found.append(DocumentInput(rel, PurePosixPath(rel).suffix.lower(), url=fs.unstrip_protocol(name)))
+    return sorted(found, key=lambda doc: doc.source_path)
+
+
 def _read_url(url: str, rel: str) -> bytes:
     """The bytes behind an fsspec URL; fsspec (and s3fs, gcsfs for their schemes) is optional."""
     try:
         import fsspec
     except ImportError:
-        raise _fail("unreadable", f"{rel} could not be read: reading {url} needs fsspec "
-                                  "(pip install fsspec, and s3fs or gcsfs for s3:// or gs://).") from None
+        raise _fail("unreadable", f"{rel} could not be read: reading {url} {FSSPEC_MISSING}.") from None
     try:
         with fsspec.open(url, "rb") as fh:
             return fh.read()
