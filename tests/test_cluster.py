@@ -27,7 +27,7 @@ import pytest
 from pipeline import DEFAULT_RULES_DIR, DEFAULT_SPECS_DIR
 from pipeline.__main__ import main
 from pipeline.extract import Extractors
-from pipeline.rulebook import RuleBook
+from pipeline.rulebook import RuleBook, default_book
 from pipeline.run.budget import RunOptions
 from pipeline.run.dask_engine import ExtractorsPlugin
 from pipeline.run.process import process_file, process_input
@@ -207,12 +207,12 @@ def test_a_dask_cluster_of_installed_workers_gives_the_local_tables(installed, r
 
 @pytest.fixture(scope="module")
 def extractors() -> Extractors:
-    return Extractors.from_rules(DEFAULT_RULES_DIR)
+    return Extractors.from_rulebook(default_book())
 
 
 def test_a_document_as_data_gives_the_rows_of_its_file(extractors, tmp_path):
     corpus = make_corpus(tmp_path / "in")
-    options = RunOptions.for_rules(DEFAULT_RULES_DIR, ingest=IngestOptions(max_docx_bytes=MAX_DOCX_MB << 20))
+    options = RunOptions(ingest=IngestOptions(max_docx_bytes=MAX_DOCX_MB << 20))
     paths = sorted(p for p in corpus.rglob("*") if p.is_file())
     local = [process_file(p, corpus, extractors, options) for p in paths]
     docs = pickle.loads(pickle.dumps([read_input(p, corpus, options.ingest) for p in paths]))
@@ -239,11 +239,11 @@ def test_the_worker_plugin_carries_the_rules_not_their_path(tmp_path):
     shutil.rmtree(rules)
     plugin.setup(worker=None)
     try:
-        assert plugin.extractors is not None and plugin.rules_dir != rules
-        assert RuleBook.from_dir(plugin.rules_dir).fingerprint == RuleBook.from_dir(DEFAULT_RULES_DIR).fingerprint
+        assert plugin.extractors is not None
+        assert plugin.book.fingerprint == default_book().fingerprint
     finally:
         plugin.teardown(worker=None)
-    assert not plugin.rules_dir.exists()
+    assert plugin.extractors is None
 
 
 def test_a_folder_url_is_read_by_the_dask_workers(installed, reference, cluster, tmp_path):
