@@ -31,9 +31,14 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def _cmd_extract(args: argparse.Namespace) -> int:
     from .extract.rules import RuleError
     from .run.runner import run_extract
-
+    from .stages.ingest import is_url
     input_dir, output_dir = Path(args.input), Path(args.output)
-    if not input_dir.is_dir():
+    if is_url(args.input):          # a folder URL (s3://, gs://, file://): the Dask workers read it
+        input_dir = args.input
+        if args.engine != "dask":
+            print(f"error: --input {args.input} is a URL, which only --engine dask reads", file=sys.stderr)
+            return EXIT_USAGE
+    elif not input_dir.is_dir():
         print(f"error: --input {input_dir} is not a folder", file=sys.stderr)
         return EXIT_USAGE
     try:
@@ -72,6 +77,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     except RuleError as exc:
         print(f"error: bad rule file: {exc}", file=sys.stderr)
         return EXIT_RULES
+    except NotADirectoryError as exc:     # a URL --input that is no folder, or fsspec missing
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:
         print(f"error: cannot write outputs to {output_dir}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
@@ -206,19 +214,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import DEFAULT_RULES_DIR
+    from . import DEFAULT_RULES_DIR, DEFAULT_SPECS_DIR
     from .run.budget import Budget
     from .stages.ingest import DEFAULT_MAX_DOCX_BYTES
-    default_specs = DEFAULT_RULES_DIR.parent / "specs"    # behaviour cases beside rules/
 
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail to stderr")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="run the pipeline on a folder of policy files")
-    p.add_argument("--input", required=True, help="folder of input files (read recursively)")
+    p.add_argument("--input", required=True, help="folder of input files (read recursively); with --engine dask also a "
+                   "folder URL (s3://bucket/prefix, gs://…, file://…) the workers read through fsspec")
     p.add_argument("--output", required=True, help="folder for the parquet tables and manifest.json")
-    p.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rules folder (default: the project's rules/)")
+    p.add_argument("--rules", default=str(DEFAULT_RULES_DIR), help="rules folder (default: the project's rules/, or the copy installed with the package)")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
                    help="local: a process pool on this machine; dask: dask.distributed")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: number of cores)")
@@ -255,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rules-check", help="validate every rule file, run its examples and the behaviour specs")
     p.add_argument("--rules", default=str(DEFAULT_RULES_DIR))
-    p.add_argument("--specs", default=str(default_specs),
+    p.add_argument("--specs", default=str(DEFAULT_SPECS_DIR),
                    help="folder of behaviour cases (<table>.jsonl); skipped when it does not exist")
     p.set_defaults(func=_cmd_rules_check)
 

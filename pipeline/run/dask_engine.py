@@ -1,14 +1,18 @@
 """The Dask engine: the per-document function on a dask.distributed cluster.
 
 A ``LocalCluster`` when no scheduler address is given; else the cluster at
-that address, whose workers must have this package and its ``rules/``
-installed. Each worker loads the extractors once, through a worker plugin.
+that address, whose workers need only this package installed
+(``pip install policy-extract``): nothing the client has on disk is read on a
+worker. The rules go to every worker as a :class:`RuleBook` (the files'
+bytes) in a worker plugin, which builds the extractors from it once; each
+task carries its documents as :class:`DocumentInput` (bytes and relative
+path, read here, or a URL the worker reads).
 Documents go to the cluster in small batches: one task per document costs
 the scheduler more than extracting a short document does (Dask's advice is
 tasks of 100 ms or more), and on two cores that overhead competes with the
 workers for CPU.
 
-Budgets: each document runs under the time guard (``pipeline.run.process.guarded_process_file``,
+Budgets: each document runs under the time guard (``pipeline.run.process.guarded_process_input``,
 which stops Python code) and each worker's address space is capped at what it holds plus
 the memory budget; a batch with a document over budget gets its worker restarted. A batch
 whose worker dies (the nanny's memory limit, a crash) is retried one document per task, so
@@ -24,7 +28,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from ..extract import Extractors
 from ..rulebook import RuleBook
-from ..stages.ingest import relative_source_path
+from ..stages.ingest import DocumentInput, read_input
 from ..tables.rows import DocumentResult, ErrorRow
 from .budget import BUDGET_ERRORS, RunOptions
 from .engines import _limit_memory, batched, ordered_window
@@ -32,11 +36,11 @@ from .engines import _limit_memory, batched, ordered_window
 BATCH_SIZE = 8   # documents per task: ~5,000-character documents take ~25 ms each
 
 
-def _dask_batch(paths: list[Path], input_dir: Path, options: RunOptions) -> tuple[list[DocumentResult], str]:
-    from .process import guarded_process_file
+def _dask_batch(docs: list[DocumentInput], options: RunOptions) -> tuple[list[DocumentResult], str]:
+    from .process import guarded_process_input
     worker = get_worker()
     extractors = worker.plugins[ExtractorsPlugin.name].extractors
-    return [guarded_process_file(path, input_dir, extractors, options) for path in paths], worker.address
+    return [guarded_process_input(doc, extractors, options) for doc in docs], worker.address
 
 
 class ExtractorsPlugin(WorkerPlugin):
@@ -73,28 +77,33 @@ class DaskEngine:
         self._client.register_plugin(ExtractorsPlugin(book, self.options.budget.memory_mb))
         n = len(self._client.scheduler_info().get("workers", {})) or self.workers
         self._window = 3 * n   # batches in flight: every worker busy, memory bounded
-        self._inputs: dict[str, tuple[list[Path], Path]] = {}
+        self._inputs: dict[str, list[DocumentInput]] = {}
 
     def map_files(self, paths: Iterable[Path], input_dir: Path) -> Iterator[DocumentResult]:
-        for results in ordered_window(lambda batch: self._submit(batch, input_dir), batched(paths, BATCH_SIZE),
-                                      self._window, self._collect):
+        # read here, a batch at a time as the window moves: a worker never sees a path of this machine
+        docs = (read_input(path, input_dir, self.options.ingest) for path in paths)
+        yield from self.map_inputs(docs)
+
+    def map_inputs(self, docs: Iterable[DocumentInput]) -> Iterator[DocumentResult]:
+        """Results of inputs given as data (bytes, or URLs the workers read), in input order."""
+        for results in ordered_window(self._submit, batched(docs, BATCH_SIZE), self._window, self._collect):
             yield from results
 
-    def _submit(self, batch: list[Path], input_dir: Path) -> Any:
-        future = self._client.submit(_dask_batch, batch, input_dir, self.options, pure=False)
-        self._inputs[future.key] = (batch, input_dir)
+    def _submit(self, batch: list[DocumentInput]) -> Any:
+        future = self._client.submit(_dask_batch, batch, self.options, pure=False)
+        self._inputs[future.key] = batch
         return future
 
     def _collect(self, future: Any) -> list[DocumentResult]:
         """A batch's results; its worker restarted after a document over budget; a batch that killed its
         worker retried one document at a time."""
-        batch, input_dir = self._inputs.pop(future.key)
+        batch = self._inputs.pop(future.key)
         try:
             results, address = future.result()
         except Exception as exc:   # the worker died (KilledWorker), or the task could not run
             if len(batch) > 1:
-                return [r for path in batch for r in self._collect(self._submit([path], input_dir))]
-            rel = relative_source_path(batch[0], input_dir)
+                return [r for doc in batch for r in self._collect(self._submit([doc]))]
+            rel = batch[0].source_path
             result = DocumentResult(source_path=rel)
             result.errors.append(ErrorRow(
                 source_path=rel, stage="unknown", error="too_large",

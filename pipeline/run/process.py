@@ -22,7 +22,7 @@ from ..extract.documents import document_row, section_rows  # noqa: F401  (were 
 from ..extract.rules import collect_timeouts
 from ..rulebook import default_book
 from ..stages.data import StageData
-from ..stages.ingest import ingest_with_notes, relative_source_path
+from ..stages.ingest import DocumentInput, ingest_input, ingest_with_notes, relative_source_path
 from ..stages.metadata import extract_metadata
 from ..stages.normalize import normalize
 from ..stages.outline import parse_outline
@@ -61,7 +61,19 @@ def process_file(path: Path, input_dir: Path, extractors: Extractors, options: R
     ``on_stage`` is told each stage as it starts (an engine's supervisor names the stage of a document it
     stops). Over the memory budget (MemoryError under the worker's limit), or when a time guard raises
     :class:`DocumentTimeout`, the document becomes a ``too_large`` / ``timeout`` row naming the stage."""
-    rel = relative_source_path(path, input_dir)
+    return _process(relative_source_path(path, input_dir),
+                    lambda: ingest_with_notes(path, input_dir, options.ingest), extractors, options, on_stage)
+
+
+def process_input(doc: DocumentInput, extractors: Extractors, options: RunOptions = DEFAULT_OPTIONS,
+                  on_stage: Callable[[str], None] | None = None) -> DocumentResult:
+    """``process_file`` of a file given as data (its bytes or URL and relative path): what a Dask worker
+    on another machine runs; the rows are those ``process_file`` gives for the file."""
+    return _process(doc.source_path, lambda: ingest_input(doc, options.ingest), extractors, options, on_stage)
+
+
+def _process(rel: str, ingest: Callable[[], tuple], extractors: Extractors, options: RunOptions,
+             on_stage: Callable[[str], None] | None) -> DocumentResult:
     result = DocumentResult(source_path=rel)
     stage = "ingest"
 
@@ -74,7 +86,7 @@ def process_file(path: Path, input_dir: Path, extractors: Extractors, options: R
     warnings: list[ErrorRow] = []
     try:
         enter("ingest")
-        ingested, notes = ingest_with_notes(path, input_dir, options.ingest)
+        ingested, notes = ingest()
         warnings += [ErrorRow(source_path=rel, stage="ingest", error=n.kind, message=n.message) for n in notes]
         result.sha256 = ingested.sha256
         enter("normalize")
@@ -167,11 +179,24 @@ def time_guard(seconds: float) -> Iterator[None]:
 def guarded_process_file(path: Path, input_dir: Path, extractors: Extractors,
                          options: RunOptions = DEFAULT_OPTIONS) -> DocumentResult:
     """``process_file`` under the time budget, for engines that cannot kill a worker (one process, Dask)."""
+    return _guarded(relative_source_path(path, input_dir), options,
+                    lambda on_stage: process_file(path, input_dir, extractors, options, on_stage=on_stage))
+
+
+def guarded_process_input(doc: DocumentInput, extractors: Extractors,
+                          options: RunOptions = DEFAULT_OPTIONS) -> DocumentResult:
+    """``process_input`` under the time budget (the Dask engine)."""
+    return _guarded(doc.source_path, options,
+                    lambda on_stage: process_input(doc, extractors, options, on_stage=on_stage))
+
+
+def _guarded(rel: str, options: RunOptions,
+             run: Callable[[Callable[[str], None]], DocumentResult]) -> DocumentResult:
     stage = ["ingest"]
     try:
         with time_guard(options.budget.seconds):
-            return process_file(path, input_dir, extractors, options, on_stage=lambda s: stage.__setitem__(0, s))
-    except DocumentTimeout:    # raised after process_file returned, just before the guard was disarmed
-        result = DocumentResult(source_path=relative_source_path(path, input_dir))
+            return run(lambda s: stage.__setitem__(0, s))
+    except DocumentTimeout:    # raised after the document was done, just before the guard was disarmed
+        result = DocumentResult(source_path=rel)
         result.errors.append(timeout_row(result.source_path, stage[0], options.budget))
         return result

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from .. import DEFAULT_RULES_DIR, __version__
 from ..extract import REGISTRY, Extractors
 from ..rulebook import RuleBook
-from ..stages.ingest import IngestOptions, discover, relative_source_path
+from ..stages.ingest import IngestOptions, discover, discover_url, is_url, relative_source_path
 from ..tables.export import StreamingTables, write_json
 from ..tables.panel import write_panel
 from ..tables.registry import Registry
@@ -84,22 +84,28 @@ def _results(paths: list[Path], input_dir: Path, engine: Engine, cache: ResultCa
         yield result
 
 
-def run_extract(input_dir: Path, output_dir: Path, rules_dir: Path = DEFAULT_RULES_DIR, *,
+def run_extract(input_dir: Path | str, output_dir: Path, rules_dir: Path = DEFAULT_RULES_DIR, *,
                 engine: str = "local", workers: int | None = None, scheduler: str | None = None,
                 incremental: bool = True, progress: bool | None = None, budget: Budget | None = None,
                 ingest: IngestOptions | None = None, registry: Registry = REGISTRY) -> RunSummary:
-    """Run the pipeline on every file under ``input_dir``; write tables and manifest to ``output_dir``.
+    """Run the pipeline on every file under ``input_dir`` (a folder, or with the Dask engine a folder URL
+    such as ``s3://bucket/prefix`` that the workers read through fsspec); write tables and manifest to
+    ``output_dir``.
 
     ``registry``: the tables and the steps producing them (``pipeline.extract.REGISTRY``, or one with more
     tables registered)."""
     started = dt.datetime.now(dt.timezone.utc)
+    remote = is_url(input_dir)
+    if remote and engine != "dask":
+        raise ValueError(f"--input {input_dir} is a URL, which the Dask engine reads (--engine dask)")
     options = RunOptions(budget=budget or Budget(), ingest=ingest or IngestOptions())
     # The rules are read once, here: loading validates every file (rule files, vocabulary, sites, places,
     # gazetteers …) before any work or worker starts, and every worker is handed this book.
     book = RuleBook.load(Path(rules_dir))
     runner = make_engine(engine, workers or default_workers(), book, scheduler, options=options, registry=registry)
     try:
-        return extract_with_engine(Path(input_dir), Path(output_dir), runner, book.fingerprint,
+        return extract_with_engine(str(input_dir) if remote else Path(input_dir), Path(output_dir), runner,
+                                   book.fingerprint,
                                    engine_name=engine, incremental=incremental, progress=progress,
                                    started=started, follow_symlinks=options.ingest.follow_symlinks,
                                    extractors=Extractors.from_rulebook(book), registry=registry)
@@ -107,20 +113,28 @@ def run_extract(input_dir: Path, output_dir: Path, rules_dir: Path = DEFAULT_RUL
         runner.close()
 
 
-def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, fingerprint: str, *,
+def extract_with_engine(input_dir: Path | str, output_dir: Path, runner: Engine, fingerprint: str, *,
                         engine_name: str, incremental: bool = True, progress: bool | None = None,
                         started: dt.datetime | None = None, follow_symlinks: bool = False,
                         extractors: Extractors | None = None, registry: Registry = REGISTRY) -> RunSummary:
     """The run proper, on an engine that is already up (the benchmark times this part); ``extractors``
-    (of the run's rule book) give the panel its indicator table."""
+    (of the run's rule book) give the panel its indicator table. A URL ``input_dir`` (str) is read by
+    the workers (``runner.map_inputs``), without the incremental cache: its bytes never come here to be
+    hashed."""
     started = started or dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
-    paths = discover(input_dir, follow_symlinks)
     code = code_fingerprint()
-    # the registry is part of the key: a result cached by a run with other tables lacks this run's rows
-    cache = ResultCache(output_dir, fingerprint, f"{__version__}+{code[:16]}+{registry.fingerprint[:16]}") \
-        if incremental else None
     stats = {"reused": 0}
+    if isinstance(input_dir, str):
+        docs = discover_url(input_dir)
+        incremental, cache, paths = False, None, docs
+        results = runner.map_inputs(docs)
+    else:
+        paths = discover(input_dir, follow_symlinks)
+        # the registry is part of the key: a result cached by a run with other tables lacks this run's rows
+        cache = ResultCache(output_dir, fingerprint, f"{__version__}+{code[:16]}+{registry.fingerprint[:16]}") \
+            if incremental else None
+        results = _results(paths, input_dir, runner, cache, stats)
     inputs: list[dict] = []
     internal = 0
     show = sys.stderr.isatty() if progress is None else progress
@@ -132,7 +146,7 @@ def extract_with_engine(input_dir: Path, output_dir: Path, runner: Engine, finge
         return registry.to_table(name, rows, checked=name != "errors")
 
     with StreamingTables(output_dir, {n: registry.table(n).schema for n in names}, to_table) as tables:
-        for result in tqdm(_results(paths, input_dir, runner, cache, stats), total=len(paths),
+        for result in tqdm(results, total=len(paths),
                            unit="doc", disable=not show, file=sys.stderr):
             for name in names:
                 tables.add(name, result.rows(name))

@@ -47,7 +47,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -174,15 +174,46 @@ def ingest_file(path: Path, input_dir: Path, options: IngestOptions = IngestOpti
 def ingest_with_notes(path: Path, input_dir: Path,
                       options: IngestOptions = IngestOptions()) -> tuple[IngestedDocument, list[IngestNote]]:
     """``ingest_file`` and the notes (``decoding_warning`` …) of what the document lost on the way."""
+    return ingest_input(read_input(path, input_dir, options), options)
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """One input file as data, for a worker that cannot see the machine where the run started: its bytes
+    (or a URL to read them from) and its relative path, never a local path. Pickles."""
+    source_path: str                  # relative to --input, '/'-separated: the rows' source_path
+    suffix: str                       # the file's suffix, lower case: it picks the format
+    data: bytes | None = None         # the bytes, read where the run started
+    url: str | None = None            # or an fsspec URL (s3://, gs://, file://) the worker reads
+    failure: tuple[str, str] | None = None   # (kind, message): reading already failed where the run started
+
+
+def read_input(path: Path, input_dir: Path, options: IngestOptions = IngestOptions()) -> DocumentInput:
+    """The checks that need the file system, and the bytes; a failure is kept in ``failure``, so that the
+    errors row comes out of ingest like any other. An unsupported file is not read."""
     rel = _display_path(path, input_dir)
+    suffix = path.suffix.lower()
     if not options.follow_symlinks:
         target = _outside(path, input_dir)
         if target is not None:
             what = "folder" if os.path.isdir(path) else "file"
-            raise _fail("symlink_outside",
-                        f"{rel} is a symbolic link to the {what} {target}, outside the input folder; it was not "
-                        "followed (run with --follow-symlinks to read such links).")
-    suffix = path.suffix.lower()
+            return DocumentInput(rel, suffix, failure=(
+                "symlink_outside", f"{rel} is a symbolic link to the {what} {target}, outside the input folder; "
+                                   "it was not followed (run with --follow-symlinks to read such links)."))
+    if suffix not in SUPPORTED_FORMATS:
+        return DocumentInput(rel, suffix)
+    try:
+        return DocumentInput(rel, suffix, data=path.read_bytes())
+    except OSError as error:
+        return DocumentInput(rel, suffix, failure=("unreadable", _unreadable(rel, error)))
+
+
+def ingest_input(doc: DocumentInput,
+                 options: IngestOptions = IngestOptions()) -> tuple[IngestedDocument, list[IngestNote]]:
+    """Decode and extract one input given as data (``read_input``); raises ``PipelineError``."""
+    rel, suffix = doc.source_path, doc.suffix
+    if doc.failure is not None:
+        raise _fail(*doc.failure)
     source_format = SUPPORTED_FORMATS.get(suffix)
     if source_format is None:
         supported = ", ".join(SUPPORTED_FORMATS)
@@ -191,7 +222,7 @@ def ingest_with_notes(path: Path, input_dir: Path,
             f"{rel} is a '{suffix or '(no suffix)'}' file, which is not supported; "
             f"supported formats are {supported}.",
         )
-    data = _read_bytes(path, rel)
+    data = doc.data if doc.data is not None else _read_url(doc.url or "", rel)
     if not data:
         raise _fail("empty", f"{rel} is empty (0 bytes).")
     notes: list[IngestNote] = []
@@ -216,12 +247,51 @@ def ingest_with_notes(path: Path, input_dir: Path,
     ), [IngestNote(n.kind, f"{rel}: {n.message}") for n in notes]
 
 
-def _read_bytes(path: Path, rel: str) -> bytes:
+def _unreadable(rel: str, error: OSError) -> str:
+    return f"{rel} could not be read ({error.strerror or type(error).__name__})."
+
+
+FSSPEC_MISSING = "needs fsspec (pip install fsspec, and s3fs or gcsfs for s3:// or gs://)"
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")   # two letters or more: 'C:\\' is a path
+
+
+def is_url(text: str) -> bool:
+    return _URL.match(str(text)) is not None
+
+
+def discover_url(url: str) -> list[DocumentInput]:
+    """Every file below a folder URL (``s3://bucket/prefix``, ``gs://…``, ``file://…``) as a
+    :class:`DocumentInput` that a worker reads, sorted by relative path; hidden names skipped as by
+    :func:`discover`. Raises ``NotADirectoryError`` when the URL is no folder or fsspec is missing."""
     try:
-        return path.read_bytes()
+        import fsspec
+    except ImportError:
+        raise NotADirectoryError(f"--input {url} {FSSPEC_MISSING}") from None
+    fs, root = fsspec.core.url_to_fs(url)
+    root = root.rstrip("/")
+    if not fs.isdir(root):
+        raise NotADirectoryError(f"input folder {url} does not exist or is not a folder")
+    found = []
+    for name in fs.find(root):
+        rel = name[len(root):].lstrip("/")
+        if rel and not any(part.startswith(".") for part in rel.split("/")):
+            found.append(DocumentInput(rel, PurePosixPath(rel).suffix.lower(), url=fs.unstrip_protocol(name)))
+    return sorted(found, key=lambda doc: doc.source_path)
+
+
+def _read_url(url: str, rel: str) -> bytes:
+    """The bytes behind an fsspec URL; fsspec (and s3fs, gcsfs for their schemes) is optional."""
+    try:
+        import fsspec
+    except ImportError:
+        raise _fail("unreadable", f"{rel} could not be read: reading {url} {FSSPEC_MISSING}.") from None
+    try:
+        with fsspec.open(url, "rb") as fh:
+            return fh.read()
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise _fail("unreadable", f"{rel} could not be read ({reason}).") from error
+        raise _fail("unreadable", _unreadable(rel, error)) from error
+    except Exception as error:   # a backend not installed (s3fs, gcsfs), credentials refused: not a defect
+        raise _fail("unreadable", f"{rel} could not be read from {url} ({type(error).__name__}: {error}).") from error
 
 
 def normalize_newlines(text: str) -> str:
