@@ -29,6 +29,7 @@ from typing import Iterable
 import regex
 
 from ..tables.rows import Document, EntityRow, ResponsibilityRow
+from ..text.spans import Intervals
 from .orgs import Mention
 
 RESPONSIBLE_ROLE = "责任单位"
@@ -109,18 +110,18 @@ class EntityExtractor:
                     shorts.setdefault(brand, row.canonical if row.canonical != row.text else brand)
         if not shorts:
             return
-        taken = sorted(rows)
+        taken = Intervals(rows)
         for short, canonical in shorts.items():
             pos = doc.text.find(short)
             while pos >= 0:
                 end = pos + len(short)
-                if not any(ts < end and pos < te for ts, te in taken):
+                if not taken.overlaps(pos, end):
                     sentence = doc.sentence_at(pos)
                     if sentence is not None:
                         a, b = pos - sentence.start, end - sentence.start
                         bounds = self.nlp.tokenizer.boundaries(sentence.text, [(a, b)])
                         if a in bounds and b in bounds:
-                            taken.append((pos, end))
+                            taken.add(pos, end)
                             yield pos, end, short, canonical, None
                 pos = doc.text.find(short, end)
 
