@@ -761,6 +761,13 @@ def _item_prefix(prefix: str) -> str:
     return (prefix[:head.end()] if head else "") + own
 
 
+# compiled once: these run for every value
+_COMMA = regex.compile(r"[，,]")
+_CLAUSE_BREAK = regex.compile(r"[，,；;。]")
+_DIGIT = regex.compile(r"\d")
+_QUOTE_MARKS = regex.compile(r'[“”"]')
+
+
 def _respective(prefix: str, after: str) -> str | None:
     """A、B、C分别下降8%、8%、10%: the k-th value measures the k-th item."""
     m = None
@@ -769,11 +776,11 @@ def _respective(prefix: str, after: str) -> str | None:
     if m is None:
         return None
     subject = _BASELINE_WORDS.sub("", prefix[:m.start()])
-    subject = _LEAD.sub("", regex.split(r"[，,]", subject)[-1]).strip(_QUOTES + "，,、")
+    subject = _LEAD.sub("", _COMMA.split(subject)[-1]).strip(_QUOTES + "，,、")
     items = [x.strip(_QUOTES) for x in _LIST_SEP.split(subject) if x.strip(_QUOTES)]
     before = [x for x in _LIST_SEP.split(prefix[m.end():]) if x.strip()]
-    rest = regex.split(r"[，,；;。]", after, 1)[0]
-    later = [x for x in _LIST_SEP.split(rest) if regex.search(r"\d", x)]
+    rest = _CLAUSE_BREAK.split(after, 1)[0]
+    later = [x for x in _LIST_SEP.split(rest) if _DIGIT.search(x)]
     k, n = len(before), len(before) + 1 + len(later)
     if len(items) != n or n < 2:
         return None
@@ -782,7 +789,7 @@ def _respective(prefix: str, after: str) -> str | None:
 
 def _balance_quotes(text: str) -> str:
     if text.count("“") != text.count("”") or text.count('"') % 2:
-        text = regex.sub(r'[“”"]', "", text)
+        text = _QUOTE_MARKS.sub("", text)
     return text
 
 
@@ -800,7 +807,7 @@ def _indicator(prefix: str, after: str, kind: str | None) -> str | None:
     subject = _BASELINE_WORDS.sub("", prefix.strip())
     subject = _TRAIL_VERB.sub("", subject)
     subject = _LEAD.sub("", subject).strip(_QUOTES + "，,、")
-    subject = regex.split(r"[，,]", subject)[-1]
+    subject = _COMMA.split(subject)[-1]
     if _FIRST_VALUE.search(subject):                       # 国家级平台5个、省级30个: the part after the last value
         breaks = list(_AFTER_VALUE.finditer(subject))
         tail = subject[breaks[-1].end():] if breaks else subject
