@@ -31,6 +31,7 @@ import regex
 from ..tables.rows import Document, EntityRow, ResponsibilityRow
 from ..text.spans import Intervals
 from .orgs import Mention
+from .rules import timeouts_recorded
 
 RESPONSIBLE_ROLE = "责任单位"
 # unit types of rules/unit_types.toml → entity types
@@ -61,17 +62,15 @@ class EntityExtractor:
         recognizer = self.recognizer
         tokenizer = self.nlp.tokenizer
         rows: dict[tuple[int, int], EntityRow] = {}
+        read: dict[str, list[Mention]] = {}    # a sentence written twice is read once (offsets are relative)
         for sentence in doc.sentences:
-            if not recognizer.is_candidate(sentence.text):
-                continue
-            scan = recognizer.scan(sentence.text)
-            if scan.empty:
-                continue
-            # one segmentation pass, only when a gazetteer name or a morphology match must be checked
-            # against token boundaries; the same tokenizer and recognizer as nlp(text), without a Doc
-            spans = scan.token_spans
-            bounds = tokenizer.boundaries(sentence.text, spans) if spans else None
-            for m in recognizer.resolve(sentence.text, scan, bounds):
+            mentions = read.get(sentence.text)
+            if mentions is None:
+                skipped = timeouts_recorded()
+                mentions = self._sentence_mentions(recognizer, tokenizer, sentence.text)
+                if timeouts_recorded() == skipped:
+                    read[sentence.text] = mentions
+            for m in mentions:
                 s, e = sentence.start + m.start, sentence.start + m.end
                 rows[(s, e)] = self._row(doc, sentence.text, s, e, m.text, m.canonical, m.type, m.embedded,
                                          m.role, m.method)
@@ -91,6 +90,19 @@ class EntityExtractor:
                                      False, RESPONSIBLE_ROLE if typ == "enterprise" else None,
                                      old.method if old is not None else "pattern")
         return [rows[k] for k in sorted(rows)]
+
+    @staticmethod
+    def _sentence_mentions(recognizer, tokenizer, text: str) -> list[Mention]:
+        if not recognizer.is_candidate(text):
+            return []
+        scan = recognizer.scan(text)
+        if scan.empty:
+            return []
+        # one segmentation pass, only when a gazetteer name or a morphology match must be checked
+        # against token boundaries; the same tokenizer and recognizer as nlp(text), without a Doc
+        spans = scan.token_spans
+        bounds = tokenizer.boundaries(text, spans) if spans else None
+        return list(recognizer.resolve(text, scan, bounds))
 
     def _short_names(self, doc: Document, rows: dict[tuple[int, int], EntityRow]):
         """Bare mentions of a company's short name elsewhere in the document: a short name declared

@@ -38,7 +38,7 @@ import regex
 
 from .. import DEFAULT_RULES_DIR
 from .numbers import UnitTable
-from .rules import Rule, RuleError, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import Rule, RuleError, RuleSpec, load_common_defines, load_ruleset, timeouts_recorded, validate_rule
 
 RULES_FILE = "indicators.toml"
 
@@ -138,9 +138,25 @@ class IndicatorTable:
                 by_base.setdefault(base, []).append(i)
         return {k: tuple(v) for k, v in by_base.items()}
 
+    @functools.cached_property
+    def _memo(self) -> dict[tuple[str, str], str | None]:
+        return {}
+
     def _match_text(self, text: str, base: str) -> str | None:
+        # a document names the same indicator many times (地区生产总值, 研发投入强度): each (text, base) is
+        # matched once; a reading during which a search timed out is not kept, so every skip is reported
+        key = (text, base)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        skipped = timeouts_recorded()
         found = {i.code for i in self._by_base.get(base, ()) if i.rule.search(text)}
-        return found.pop() if len(found) == 1 else None
+        code = found.pop() if len(found) == 1 else None
+        if timeouts_recorded() == skipped:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[key] = code
+        return code
 
     def code(self, indicator_text: str | None, sentence: str | None, unit: str | None,
              value_text: str | None = None) -> str | None:
@@ -194,6 +210,7 @@ def _locate(sentence: str, unit: str, value_text: str | None) -> int | None:
 
 # compiled once (these run for every value; regex's cache lookup per call costs more than the match)
 _CLAUSE = regex.compile(r"[^，,；;：:。！？!?\n]+")
+_MEMO_MAX = 50_000       # (indicator text, unit base) readings kept per table
 _DIGIT = regex.compile(r"\d")
 
 

@@ -46,6 +46,7 @@ sentence the clause closes.
 """
 from __future__ import annotations
 
+import contextvars
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,7 +57,8 @@ from ..tables.rows import Document, ResponsibilityRow, Section
 from ..tables.schema import ENUMS
 from ..text.spans import SpanSet
 from .govbodies import UnitLexicon, UnitName
-from .rules import Rule, RuleError, RuleSet, RuleSpec, load_common_defines, load_ruleset, validate_rule
+from .rules import (Rule, RuleError, RuleSet, RuleSpec, load_common_defines, load_ruleset, timeouts_recorded,
+                    validate_rule)
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
@@ -104,6 +106,8 @@ _MAX_CONTINUATION = 60      # characters of a next line that may finish a broken
 _MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task
 _MAX_UNIT_LEN = 40
 _MAX_UNMARKED_BODY = 80     # a bracket with no known marker is read for units and an unknown verb up to this
+# clause body → its reading, for the document being read (set by ResponsibilityExtractor.__call__)
+_CLAUSE_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("clause_memo", default=None)
 
 
 # ---------------------------------------------------------------- parsed clauses
@@ -223,6 +227,13 @@ class ResponsibilityExtractor:
     # ------------------------------------------------------------ document
 
     def __call__(self, doc: Document) -> list[ResponsibilityRow]:
+        token = _CLAUSE_MEMO.set({})
+        try:
+            return self._rows(doc)
+        finally:
+            _CLAUSE_MEMO.reset(token)
+
+    def _rows(self, doc: Document) -> list[ResponsibilityRow]:
         text = doc.text
         found, note_declarations = self.find_clauses(text)
         if not found:
@@ -418,6 +429,20 @@ class ResponsibilityExtractor:
     # ------------------------------------------------------------ reading one clause
 
     def parse_clause(self, body: str) -> ParsedClause:
+        """:meth:`_parse_clause`, read once per distinct body within one document (a plan repeats the same unit
+        lists, （区经委牵头）, many times; reading one costs milliseconds)."""
+        memo = _CLAUSE_MEMO.get()
+        if memo is None:
+            return self._parse_clause(body)
+        parsed = memo.get(body)
+        if parsed is None:
+            skipped = timeouts_recorded()
+            parsed = self._parse_clause(body)
+            if timeouts_recorded() == skipped:
+                memo[body] = parsed
+        return parsed
+
+    def _parse_clause(self, body: str) -> ParsedClause:
         """Read a clause body (the text inside its brackets) on its own.
 
         The grammar: items separated by 、，；, each a label opening a unit list (责任单位：…), a
