@@ -263,7 +263,7 @@ def test_batched_keeps_order_and_the_short_tail():
 
 
 def test_code_fingerprint_changes_with_a_library_version(monkeypatch):
-    from pipeline.run.runner import cache
+    from pipeline.run import cache
     before = cache.code_fingerprint()
     real = cache._version
     monkeypatch.setattr(cache, "_version", lambda name: "9.9" if name == "jieba" else real(name))
