@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import regex
+from distributed.diagnostics.plugin import WorkerPlugin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -329,3 +330,54 @@ def test_a_killed_run_leaves_previous_tables_and_no_worker_or_temp_file(finished
     assert after == before                       # byte-identical, nothing added (no temp file)
     for name in TABLES:
         pq.read_table(out / f"{name}.parquet")   # and readable
+
+
+class _MisbehaveOnMarkers(WorkerPlugin):
+    """A Dask worker plugin (pickled by value: the workers are spawned and do not import this test module) that
+    makes the HANG and HOG documents misbehave in each worker, a restarted worker included."""
+
+    name = "test-misbehave-on-markers"
+
+    def setup(self, worker) -> None:
+        import pipeline.run.process as process_in_worker
+        process_in_worker.build_document = _slow_build(process_in_worker.build_document)
+
+
+def test_dask_engine_keeps_the_budgets(tmp_path, extractors):
+    """On the Dask engine (LocalCluster, two workers) a document over the time budget becomes a ``timeout`` row
+    and one over the memory budget a ``too_large`` row, and every other document keeps exactly its rows."""
+    import cloudpickle
+
+    from pipeline.run.dask_engine import DaskEngine
+    from pipeline.run.runner import extract_with_engine
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in SAMPLES:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "hang.txt").write_text(f"{HANG}。\n{SENTENCE}\n", encoding="utf-8")
+    (folder / "hog.txt").write_text(f"{HOG}。\n{SENTENCE}\n", encoding="utf-8")
+    (folder / "short.txt").write_text(SENTENCE + "\n", encoding="utf-8")
+    options = RunOptions(budget=Budget(seconds=30, memory_mb=1024))
+    engine = DaskEngine(2, default_book(), options=options)
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        engine._client.register_plugin(_MisbehaveOnMarkers())
+        summary = extract_with_engine(folder, tmp_path / "out", engine, default_book().fingerprint,
+                                      engine_name="dask", incremental=False, progress=False)
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+        engine.close()
+    tables = {name: pq.read_table(tmp_path / "out" / f"{name}.parquet").to_pylist() for name in TABLES}
+    errors = {(r["source_path"], r["error"], r["stage"]) for r in tables["errors"]}
+    assert ("hang.txt", "timeout", "normalize") in errors
+    assert ("hog.txt", "too_large", "normalize") in errors
+    assert summary.n_internal_errors == 0
+    assert {r["source_path"] for r in tables["errors"]} == {"hang.txt", "hog.txt"}
+    documents = {r["source_path"] for r in tables["documents"]}
+    assert documents == {p.name for p in SAMPLES} | {"short.txt"}
+    for name in sorted(documents):      # the others keep the rows they have alone
+        alone = process_file(folder / name, folder, extractors)
+        for table in ("targets", "achievements", "deadlines", "responsibilities", "entities"):
+            got = [r for r in tables[table] if r["doc_id"] == alone.documents[0].doc_id]
+            assert len(got) == len(getattr(alone, table)), (name, table)

@@ -33,6 +33,7 @@ import regex
 
 from ..tables.rows import DeadlineRow, Document, Section
 from ..tables.schema import ENUMS
+from ..text.spans import Intervals, SpanSet
 from .numbers import parse_number
 from .rules import Rule, RuleSet, RuleSource, RuleSpec, package_pattern, validate_rule
 
@@ -164,8 +165,10 @@ class TimeContext:
     _section_starts: list[int] = field(default_factory=list)
     _by_id: dict[int, Section] = field(default_factory=dict)
     _intro_memo: dict[tuple[int, int], "TimeMention | None"] = field(default_factory=dict)
+    _background: SpanSet = field(default_factory=lambda: SpanSet(()))
 
     def __post_init__(self) -> None:
+        self._background = SpanSet(self.background)
         self._mention_starts = [m.start for m in self.mentions]
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.doc.text)]
         for s in self.doc.sections:
@@ -177,7 +180,7 @@ class TimeContext:
     # ---- structure
 
     def in_background(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.background)
+        return offset in self._background
 
     def paragraph(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._line_starts, offset) - 1
@@ -462,12 +465,12 @@ class DeadlineExtractor:
         document's plan end. Only goal sections count: a year in a task (2026年底前制修订…) is that task's own;
         a long-range vision (展望2035年, 到2035年 in a 2022 opinion: more than HORIZON_YEARS after the document)
         is not the plan's end."""
+        goal, past = SpanSet(goal_sections), SpanSet(background)     # bisects, not a scan per mention
         years = [m.year for m in mentions
                  if m.kind == "by" and not m.historical and m.year is not None
                  and m.rule_id != "deadline.outlook"
                  and (doc_year is None or m.year <= doc_year + HORIZON_YEARS)
-                 and any(a <= m.start < b for a, b in goal_sections)
-                 and not any(a <= m.start < b for a, b in background)]
+                 and m.start in goal and m.start not in past]
         return max(years) if years else None
 
     def _resolve(self, rule, m, plan, doc_year, ref_year, issue_date: dt.date | None = None) -> TimeMention | None:
@@ -558,7 +561,7 @@ class DeadlineExtractor:
         if ctx.reports_past:
             return []
         own = self.own_names(doc)
-        cited = _cited_spans(doc.text, own)
+        cited = SpanSet(_cited_spans(doc.text, own))
         notes = self._notes_start(doc)
         rows = []
         mentions = self._own_name_years(doc, ctx, own) + ctx.mentions
@@ -568,7 +571,7 @@ class DeadlineExtractor:
                 continue
             if m.start >= notes:
                 continue            # the endnotes define terms
-            if any(a <= m.start < b for a, b in cited) and not _same_plan_span(ctx, m):
+            if m.start in cited and not _same_plan_span(ctx, m):
                 # 根据《“十四五”数字经济发展规划》: a cited document's name, not this one's time; a cited plan for this
                 # plan's own years (为落实《…三年行动计划（2021-2023年）》 in a 2021-2023 plan) is its period too
                 continue
@@ -598,7 +601,7 @@ class DeadlineExtractor:
         not a report's (its title year is the year reported on or delivered)."""
         report = self._role_rules("report_title")
         year_rules = self._role_rules("own_name_year")
-        taken = {(m.start, m.end) for m in ctx.mentions if m.kind in DEADLINE_KINDS}
+        taken = Intervals({(m.start, m.end) for m in ctx.mentions if m.kind in DEADLINE_KINDS})
         out: list[TimeMention] = []
         for name in own:
             if any(r.search(name) for r in report):
@@ -614,11 +617,11 @@ class DeadlineExtractor:
                 pos = doc.text.find(name)
                 while pos >= 0:
                     start, end = pos + h.start(), pos + h.end()
-                    if not any(a < end and start < b for a, b in taken):
+                    if not taken.overlaps(start, end):
                         out.append(TimeMention(start=start, end=end, text=h.group(0), kind="period",
                                                rule_id=rule.id, start_date=dt.date(year, 1, 1),
                                                end_date=dt.date(year, 12, 31), historical=False))
-                        taken.add((start, end))
+                        taken.add(start, end)
                     pos = doc.text.find(name, pos + len(name))
         return out
 

@@ -28,8 +28,9 @@ from typing import Iterable
 import regex
 
 from ..tables.rows import Document, EntityRow, ResponsibilityRow
+from ..text.spans import Intervals
 from .orgs import Mention
-from .rules import RuleSource
+from .rules import RuleSource, timeouts_recorded
 
 RESPONSIBLE_ROLE = "责任单位"
 # unit types of rules/unit_types.toml → entity types
@@ -64,17 +65,15 @@ class EntityExtractor:
         recognizer = self.recognizer
         tokenizer = self.nlp.tokenizer
         rows: dict[tuple[int, int], EntityRow] = {}
+        read: dict[str, list[Mention]] = {}    # a sentence written twice is read once (offsets are relative)
         for sentence in doc.sentences:
-            if not recognizer.is_candidate(sentence.text):
-                continue
-            scan = recognizer.scan(sentence.text)
-            if scan.empty:
-                continue
-            # one segmentation pass, only when a gazetteer name or a morphology match must be checked
-            # against token boundaries; the same tokenizer and recognizer as nlp(text), without a Doc
-            spans = scan.token_spans
-            bounds = tokenizer.boundaries(sentence.text, spans) if spans else None
-            for m in recognizer.resolve(sentence.text, scan, bounds):
+            mentions = read.get(sentence.text)
+            if mentions is None:
+                skipped = timeouts_recorded()
+                mentions = self._sentence_mentions(recognizer, tokenizer, sentence.text)
+                if timeouts_recorded() == skipped:
+                    read[sentence.text] = mentions
+            for m in mentions:
                 s, e = sentence.start + m.start, sentence.start + m.end
                 rows[(s, e)] = self._row(doc, sentence.text, s, e, m.text, m.canonical, m.type, m.embedded,
                                          m.role, m.method)
@@ -95,6 +94,19 @@ class EntityExtractor:
                                      old.method if old is not None else "pattern")
         return [rows[k] for k in sorted(rows)]
 
+    @staticmethod
+    def _sentence_mentions(recognizer, tokenizer, text: str) -> list[Mention]:
+        if not recognizer.is_candidate(text):
+            return []
+        scan = recognizer.scan(text)
+        if scan.empty:
+            return []
+        # one segmentation pass, only when a gazetteer name or a morphology match must be checked
+        # against token boundaries; the same tokenizer and recognizer as nlp(text), without a Doc
+        spans = scan.token_spans
+        bounds = tokenizer.boundaries(text, spans) if spans else None
+        return list(recognizer.resolve(text, scan, bounds))
+
     def _short_names(self, doc: Document, rows: dict[tuple[int, int], EntityRow]):
         """Bare mentions of a company's short name elsewhere in the document: a short name declared
         after the full name (（以下简称“江钢”）), or the brand of a name read by its form
@@ -113,18 +125,18 @@ class EntityExtractor:
                     shorts.setdefault(brand, row.canonical if row.canonical != row.text else brand)
         if not shorts:
             return
-        taken = sorted(rows)
+        taken = Intervals(rows)
         for short, canonical in shorts.items():
             pos = doc.text.find(short)
             while pos >= 0:
                 end = pos + len(short)
-                if not any(ts < end and pos < te for ts, te in taken):
+                if not taken.overlaps(pos, end):
                     sentence = doc.sentence_at(pos)
                     if sentence is not None:
                         a, b = pos - sentence.start, end - sentence.start
                         bounds = self.nlp.tokenizer.boundaries(sentence.text, [(a, b)])
                         if a in bounds and b in bounds:
-                            taken.append((pos, end))
+                            taken.add(pos, end)
                             yield pos, end, short, canonical, None
                 pos = doc.text.find(short, end)
 

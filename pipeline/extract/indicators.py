@@ -30,12 +30,13 @@ How it decides:
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
 
 from .numbers import UnitTable
-from .rules import Rule, RuleError, RuleSource, RuleSpec, validate_rule
+from .rules import Rule, RuleError, RuleSource, RuleSpec, timeouts_recorded, validate_rule
 
 RULES_FILE = "indicators.toml"
 
@@ -129,9 +130,34 @@ class IndicatorTable:
     def _is_change_only(self, text: str) -> bool:
         return any(rule.search(text) for rule in self.change_only)
 
+    @functools.cached_property
+    def _by_base(self) -> dict[str, tuple[Indicator, ...]]:
+        # the indicators measured in each base unit: a value is searched against its unit's indicators only
+        by_base: dict[str, list[Indicator]] = {}
+        for i in self.indicators:
+            for base in dict.fromkeys(i.units):
+                by_base.setdefault(base, []).append(i)
+        return {k: tuple(v) for k, v in by_base.items()}
+
+    @functools.cached_property
+    def _memo(self) -> dict[tuple[str, str], str | None]:
+        return {}
+
     def _match_text(self, text: str, base: str) -> str | None:
-        found = {i.code for i in self.indicators if base in i.units and i.rule.search(text)}
-        return found.pop() if len(found) == 1 else None
+        # a document names the same indicator many times (地区生产总值, 研发投入强度): each (text, base) is
+        # matched once; a reading during which a search timed out is not kept, so every skip is reported
+        key = (text, base)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        skipped = timeouts_recorded()
+        found = {i.code for i in self._by_base.get(base, ()) if i.rule.search(text)}
+        code = found.pop() if len(found) == 1 else None
+        if timeouts_recorded() == skipped:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[key] = code
+        return code
 
     def code(self, indicator_text: str | None, sentence: str | None, unit: str | None,
              value_text: str | None = None) -> str | None:
@@ -154,7 +180,7 @@ class IndicatorTable:
         at = _locate(sentence, unit, value_text)
         if at is None:
             return None
-        clauses = [(m.start(), m.end()) for m in regex.finditer(r"[^，,；;：:。！？!?\n]+", sentence)]
+        clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
         index = next((k for k, (s, e) in enumerate(clauses) if s <= at < e), None)
         if index is None:
             return None
@@ -173,18 +199,29 @@ def _locate(sentence: str, unit: str, value_text: str | None) -> int | None:
     written with ``unit``; None when the value is absent or ambiguous."""
     if value_text and sentence.count(value_text) == 1:
         at = sentence.index(value_text)
-        digit = regex.search(r"\d", value_text)
+        digit = _DIGIT.search(value_text)
         return at + (digit.start() if digit else 0)
     if not unit:
         return None
     forms = {unit, unit.replace("%", "％"), unit.replace("％", "%")}
     unit_re = "|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True))
-    hits = [m.start() for m in regex.finditer(rf"{_NUMBER}(?:{unit_re})", sentence)]
+    hits = [m.start() for m in _number_with(unit_re).finditer(sentence)]
     return hits[0] if len(hits) == 1 else None
 
 
+# compiled once (these run for every value; regex's cache lookup per call costs more than the match)
+_CLAUSE = regex.compile(r"[^，,；;：:。！？!?\n]+")
+_MEMO_MAX = 50_000       # (indicator text, unit base) readings kept per table
+_DIGIT = regex.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=256)
+def _number_with(unit_re: str) -> regex.Pattern:
+    return regex.compile(rf"{_NUMBER}(?:{unit_re})")
+
+
 def _before_number(clause: str) -> str:
-    m = regex.search(r"\d", clause)
+    m = _DIGIT.search(clause)
     return clause[:m.start()] if m else clause
 
 

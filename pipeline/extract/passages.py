@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..tables.rows import Document
 from ..tables.schema import ENUMS
-from ..text.spans import merge_spans
+from ..text.spans import SpanSet, merge_spans
 from .rules import Rule, RuleSource, RuleSpec, group_rules
 
 RULES_FILE = "passages.toml"
@@ -112,9 +112,10 @@ class PassageClassifier:
         found: list[tuple[int, int]] = []
         open_at: int | None = None
         pos = 0
+        in_headed, in_forward = SpanSet(headed), SpanSet(forward)   # a bisect per line, not a scan of every section
         for line in text.split("\n"):
             start, pos = pos, pos + len(line) + 1
-            if any(a <= start < b for a, b in headed):
+            if start in in_headed:
                 continue
             if open_at is not None:
                 i = bisect.bisect_right(forward_starts, start) - 1
@@ -124,7 +125,7 @@ class PassageClassifier:
                     found.append((open_at, forward_starts[i] if crossed else start))
                     open_at = None
                 continue
-            if any(a <= start < b for a, b in forward):
+            if start in in_forward:
                 continue
             if self._bare_heading(line, "review_heading") or (
                     openings and any(r.pattern.match(line) for r in self.by_role.get("review_opening", ()))):

@@ -46,6 +46,7 @@ sentence the clause closes.
 """
 from __future__ import annotations
 
+import contextvars
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
@@ -53,8 +54,9 @@ import regex
 
 from ..tables.rows import Document, ResponsibilityRow, Section
 from ..tables.schema import ENUMS
+from ..text.spans import SpanSet
 from .govbodies import UnitLexicon, UnitName
-from .rules import Rule, RuleError, RuleGroup, RuleSet, RuleSource, RuleSpec, group_rules
+from .rules import Rule, RuleError, RuleGroup, RuleSet, RuleSource, RuleSpec, group_rules, timeouts_recorded
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
@@ -102,6 +104,8 @@ _MAX_CONTINUATION = 60      # characters of a next line that may finish a broken
 _MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task
 _MAX_UNIT_LEN = 40
 _MAX_UNMARKED_BODY = 80     # a bracket with no known marker is read for units and an unknown verb up to this
+# clause body → its reading, for the document being read (set by ResponsibilityExtractor.__call__)
+_CLAUSE_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("clause_memo", default=None)
 
 
 # ---------------------------------------------------------------- parsed clauses
@@ -187,6 +191,13 @@ class ResponsibilityExtractor:
     # ------------------------------------------------------------ document
 
     def __call__(self, doc: Document) -> list[ResponsibilityRow]:
+        token = _CLAUSE_MEMO.set({})
+        try:
+            return self._rows(doc)
+        finally:
+            _CLAUSE_MEMO.reset(token)
+
+    def _rows(self, doc: Document) -> list[ResponsibilityRow]:
         text = doc.text
         found, note_declarations = self.find_clauses(text)
         if not found:
@@ -204,9 +215,10 @@ class ResponsibilityExtractor:
 
         rows: list[ResponsibilityRow] = []
         spans = sorted((c.open_pos, c.close_end) for c in found)   # for the task: clauses before a clause
+        direct = _DirectClauses(doc, found)
         for clause in found:
             section = doc.section_at(clause.start)
-            task = self._task(doc, clause, section, found, spans)
+            task = self._task(doc, clause, section, found, spans, direct)
             clause_text = text[clause.start:clause.end]
             clause_id = f"{doc.doc_id}-R{clause.start}"
             inherit = ""            # 省发展改革委、科技厅: the prefix carries over to a bare core
@@ -251,12 +263,13 @@ class ResponsibilityExtractor:
         found.extend(self._unbracketed(text, inside))
         tables = self._tables(text)
         if tables:
-            found = [c for c in found if not any(t.start <= c.open_pos < t.end for t in tables)] + tables
+            in_table = SpanSet((t.start, t.end) for t in tables)     # a bisect per clause, not a scan
+            found = [c for c in found if c.open_pos not in in_table] + tables
         found.sort(key=lambda c: c.start)
         # declarations in running text (a note such as 注：排在第一位的为牵头单位)
+        in_bracket, in_clause = SpanSet(inside), SpanSet((c.open_pos, c.close_end) for c in found)
         for m in self.of("declare_first").finditer(text):
-            if not any(s <= m.start() < e for s, e in inside) and \
-                    not any(c.open_pos <= m.start() < c.close_end for c in found):
+            if m.start() not in in_bracket and m.start() not in in_clause:
                 declarations.append(m.start())
         return found, sorted(declarations)
 
@@ -299,9 +312,10 @@ class ResponsibilityExtractor:
     def _unbracketed(self, text: str, inside: list[tuple[int, int]]) -> list[_Found]:
         out: list[_Found] = []
         last_end = -1
+        in_bracket = SpanSet(inside)         # a bisect per marker, not a scan of every bracket
         for m in self.of("unbracketed").finditer(text):
             start = m.start("marker")
-            if start < last_end or any(s <= start < e for s, e in inside):
+            if start < last_end or start in in_bracket:
                 continue
             end = _sentence_or_line_end(text, start)
             # consecutive label lines (牵头单位：… / 配合单位：…) make one clause
@@ -379,6 +393,20 @@ class ResponsibilityExtractor:
     # ------------------------------------------------------------ reading one clause
 
     def parse_clause(self, body: str) -> ParsedClause:
+        """:meth:`_parse_clause`, read once per distinct body within one document (a plan repeats the same unit
+        lists, （区经委牵头）, many times; reading one costs milliseconds)."""
+        memo = _CLAUSE_MEMO.get()
+        if memo is None:
+            return self._parse_clause(body)
+        parsed = memo.get(body)
+        if parsed is None:
+            skipped = timeouts_recorded()
+            parsed = self._parse_clause(body)
+            if timeouts_recorded() == skipped:
+                memo[body] = parsed
+        return parsed
+
+    def _parse_clause(self, body: str) -> ParsedClause:
         """Read a clause body (the text inside its brackets) on its own.
 
         The grammar: items separated by 、，；, each a label opening a unit list (责任单位：…), a
@@ -686,10 +714,11 @@ class ResponsibilityExtractor:
         for pos in note_declarations:
             # a note after the last clause speaks of all of them; elsewhere, of what follows
             scoped_from.append(-1 if pos > last_clause else pos)
+        first_scope = min(scoped_from, default=None)     # a declaration at or before a clause covers it
         out = []
         for clause in found:
             units = list(clause.parsed.units)
-            declared = clause.parsed.declares_first_lead or any(p <= clause.open_pos for p in scoped_from)
+            declared = clause.parsed.declares_first_lead or (first_scope is not None and first_scope <= clause.open_pos)
             if declared and not any(u.role == "lead" for u in units):
                 first = units[0]
                 # the guideline's rule is positional: the first-listed unit leads, a
@@ -715,7 +744,7 @@ class ResponsibilityExtractor:
     # ------------------------------------------------------------ task
 
     def _task(self, doc: Document, clause: _Found, section: Section | None, found: list[_Found],
-              spans: list[tuple[int, int]]) -> str:
+              spans: list[tuple[int, int]], direct: "_DirectClauses | None" = None) -> str:
         text = doc.text
         if clause.task is not None:
             return clause.task
@@ -723,8 +752,8 @@ class ResponsibilityExtractor:
             return text[section.heading_start:clause.open_pos].strip()   # a clause inside the heading line
         if section is not None and section.heading.strip():
             after = text[clause.close_end:section.char_end]
-            alone = not any(c is not clause and section.heading_end <= c.start < section.char_end
-                            and not _inside_child(doc, section, c.start) for c in found)
+            others = (direct or _DirectClauses(doc, found)).of(section)
+            alone = not any(c is not clause for c in others)
             if _TRAILING_PUNCT.match(after) and alone:
                 return section.heading.strip()
         task = _sentence_before(doc, clause.open_pos, self._is_label_line)
@@ -819,8 +848,27 @@ def _sentence_or_line_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
-def _inside_child(doc: Document, section: Section, offset: int) -> bool:
-    return any(s.parent_id == section.section_id and s.char_start <= offset < s.char_end for s in doc.sections)
+class _DirectClauses:
+    """The clauses that start in a section's own text (after its heading, outside its subsections), listed once
+    per section: a scan of every clause and every section for every clause is cubic on a long document."""
+
+    def __init__(self, doc: Document, found: list[_Found]) -> None:
+        self.found = sorted(found, key=lambda c: c.start)
+        self.starts = [c.start for c in self.found]
+        self.children: dict[int, list[tuple[int, int]]] = {}
+        for s in doc.sections:
+            if s.parent_id is not None:
+                self.children.setdefault(s.parent_id, []).append((s.char_start, s.char_end))
+        self.memo: dict[int, list[_Found]] = {}
+
+    def of(self, section: Section) -> list[_Found]:
+        key = id(section)
+        if key not in self.memo:
+            in_child = SpanSet(self.children.get(section.section_id, ()))
+            lo = bisect_left(self.starts, section.heading_end)
+            hi = bisect_left(self.starts, section.char_end)
+            self.memo[key] = [c for c in self.found[lo:hi] if c.start not in in_child]
+        return self.memo[key]
 
 
 def _sentence_before(doc: Document, open_pos: int, is_label_line=None) -> str:

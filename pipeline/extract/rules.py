@@ -147,6 +147,13 @@ def collect_timeouts() -> Iterator[list[SkippedMatch]]:
         _COLLECTOR.reset(token)
 
 
+def timeouts_recorded() -> int:
+    """How many skipped searches the enclosing :func:`collect_timeouts` holds so far (0 outside one): a caller
+    that memoizes a reading keeps only readings made without a skip, so that every skip is still reported."""
+    found = _COLLECTOR.get()
+    return len(found) if found else 0
+
+
 def _sentence_end(text: str, pos: int, end: int) -> int:
     """End of the sentence at ``pos``: just after its terminator or line break (at most _MAX_SKIP on)."""
     limit = min(end, pos + _MAX_SKIP)

@@ -789,6 +789,13 @@ def _item_prefix(phrases: _Phrases, prefix: str) -> str:
     return (prefix[:head.end()] if head else "") + own
 
 
+# compiled once: these run for every value
+_COMMA = regex.compile(r"[，,]")
+_CLAUSE_BREAK = regex.compile(r"[，,；;。]")
+_DIGIT = regex.compile(r"\d")
+_QUOTE_MARKS = regex.compile(r'[“”"]')
+
+
 def _respective(phrases: _Phrases, prefix: str, after: str) -> str | None:
     """A、B、C分别下降8%、8%、10%: the k-th value measures the k-th item."""
     m = None
@@ -797,11 +804,11 @@ def _respective(phrases: _Phrases, prefix: str, after: str) -> str | None:
     if m is None:
         return None
     subject = phrases.baseline.sub("", prefix[:m.start()])
-    subject = phrases.lead.sub("", regex.split(r"[，,]", subject)[-1]).strip(_QUOTES + "，,、")
+    subject = phrases.lead.sub("", _COMMA.split(subject)[-1]).strip(_QUOTES + "，,、")
     items = [x.strip(_QUOTES) for x in _LIST_SEP.split(subject) if x.strip(_QUOTES)]
     before = [x for x in _LIST_SEP.split(prefix[m.end():]) if x.strip()]
-    rest = regex.split(r"[，,；;。]", after, 1)[0]
-    later = [x for x in _LIST_SEP.split(rest) if regex.search(r"\d", x)]
+    rest = _CLAUSE_BREAK.split(after, 1)[0]
+    later = [x for x in _LIST_SEP.split(rest) if _DIGIT.search(x)]
     k, n = len(before), len(before) + 1 + len(later)
     if len(items) != n or n < 2:
         return None
@@ -810,7 +817,7 @@ def _respective(phrases: _Phrases, prefix: str, after: str) -> str | None:
 
 def _balance_quotes(text: str) -> str:
     if text.count("“") != text.count("”") or text.count('"') % 2:
-        text = regex.sub(r'[“”"]', "", text)
+        text = _QUOTE_MARKS.sub("", text)
     return text
 
 
@@ -837,7 +844,7 @@ def _indicator(phrases: _Phrases, prefix: str, after: str, kind: str | None) -> 
     subject = phrases.baseline.sub("", prefix.strip())
     subject = phrases.trail_verb.sub("", subject)
     subject = phrases.lead.sub("", subject).strip(_QUOTES + "，,、")
-    subject = regex.split(r"[，,]", subject)[-1]
+    subject = _COMMA.split(subject)[-1]
     if _FIRST_VALUE.search(subject):                       # 国家级平台5个、省级30个: the part after the last value
         breaks = list(_AFTER_VALUE.finditer(subject))
         tail = subject[breaks[-1].end():] if breaks else subject

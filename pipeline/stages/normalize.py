@@ -326,6 +326,22 @@ _CONTACT_VALUES = tuple(regex.compile(p) for p in (
     r"(?<!\d)1[3-9]\d{9}(?!\d)",
     r"(?<!\d)[48]00-?\d{3}-?\d{4}(?!\d)"))
 
+# Compiled once: these run for every line, and regex's own cache lookup per call costs more than the match.
+_STOP_OR_SEMI = regex.compile(r"[。！？!?；;]")
+_FULL_STOP = regex.compile(r"[。！？]")
+_SPACE_OR_PUNCT = regex.compile(r"[\s\p{P}]")
+_PUNCT = regex.compile(r"[\p{P}]")
+
+
+@functools.lru_cache(maxsize=8)
+def _keyword_at_end(keywords: str) -> regex.Pattern:
+    return regex.compile(rf"(?:{keywords})$")
+
+
+@functools.lru_cache(maxsize=8)
+def _keyword_at_start(keywords: str) -> regex.Pattern:
+    return regex.compile(rf"(?:{keywords})")
+
 
 def _compact(line: str) -> str:
     return line.replace(" ", "").replace("\t", "")
@@ -337,7 +353,7 @@ def _compact(line: str) -> str:
 def is_title_like(line: str, vocab: Vocabulary) -> bool:
     """A short line without sentence punctuation that names a kind of document."""
     s = _compact(line)
-    return (4 <= len(s) <= 120 and not regex.search(r"[。！？!?；;]", s) and not s.endswith(("：", ":"))
+    return (4 <= len(s) <= 120 and not _STOP_OR_SEMI.search(s) and not s.endswith(("：", ":"))
             and vocab.title_keyword.search(s) is not None and "\t" not in line)
 
 
@@ -352,7 +368,7 @@ def _is_standalone(line: str, vocab: Vocabulary) -> bool:
         return True
     s = _compact(line)
     return (not _CLAUSE_PUNCT.search(s) and len(s) <= 150
-            and regex.search(rf"(?:{vocab.title_keyword.pattern})$", s) is not None)
+            and _keyword_at_end(vocab.title_keyword.pattern).search(s) is not None)
 
 
 def _is_long_body(line: str) -> bool:
@@ -423,11 +439,11 @@ def _is_anchor(line: str, vocab: Vocabulary) -> bool:
         return False
     s = _compact(line)
     return (is_title_like(line, vocab) or bool(_RED_HEADER.match(s)) or bool(_DOC_NUMBER.fullmatch(s))
-            or _is_long_body(line) or (len(s) >= 15 and regex.search(r"[。！？]", s) is not None))
+            or _is_long_body(line) or (len(s) >= 15 and _FULL_STOP.search(s) is not None))
 
 
 def _normal_key(line: str) -> str:
-    return regex.sub(r"[\s\p{P}]", "", line)
+    return _SPACE_OR_PUNCT.sub("", line)
 
 
 # ---------------------------------------------------------------- boilerplate
@@ -498,14 +514,14 @@ def _is_footerish(line: str, vocab: Vocabulary) -> bool:
     s = _compact(line)
     return bool(vocab.cc_line.match(s) or vocab.labelled.match(s) or _PRINT_LINE.match(s)
                 or any(m in s for m in vocab.record_markers) or _is_furniture(line, vocab)
-                or (len(s) <= 40 and vocab.footer_start.match(s) and not regex.search(r"[。！？]", s)))
+                or (len(s) <= 40 and vocab.footer_start.match(s) and not _FULL_STOP.search(s)))
 
 
 def _is_paragraph(line: str, vocab: Vocabulary) -> bool:
     """Running text of the document: long with punctuation, or ending a sentence."""
     if "\t" in line or _is_footerish(line, vocab):
         return False
-    return _is_long_body(line) or regex.search(r"[。！？!?；;]", line) is not None
+    return _is_long_body(line) or _STOP_OR_SEMI.search(line) is not None
 
 
 def _keep_tail(out: list[str], idx: list[int], vocab: Vocabulary) -> None:
@@ -607,9 +623,9 @@ def continues_title(a: str, b: str, vocab: Vocabulary) -> bool:
     sa, sb = _compact(a), _compact(b)
     if _PERIOD_ONLY.match(sb):
         return vocab.title_keyword.search(sa) is not None and not _PERIOD_ONLY.search(sa[-16:])
-    ends_with_noun = regex.search(rf"(?:{vocab.title_keyword.pattern})$", sa) is not None
+    ends_with_noun = _keyword_at_end(vocab.title_keyword.pattern).search(sa) is not None
     return (not ends_with_noun and len(sb) <= 30 and not _TEXT_PUNCT.search(sb)
-            and regex.match(rf"(?:{vocab.title_keyword.pattern})", sb) is not None)
+            and _keyword_at_start(vocab.title_keyword.pattern).match(sb) is not None)
 
 
 def should_join(a: str, b: str, vocab: Vocabulary) -> bool:
@@ -623,7 +639,7 @@ def should_join(a: str, b: str, vocab: Vocabulary) -> bool:
     sb = _compact(b)
     if _NEW_ITEM_START.match(b.strip(" ")) or _DATE_LINE.match(sb):
         return False
-    if len(sb) <= 25 and not regex.search(r"[\p{P}]", sb):
+    if len(sb) <= 25 and not _PUNCT.search(sb):
         return False               # a short standalone line: signature, caption, title
     return True
 

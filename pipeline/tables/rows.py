@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,13 +115,33 @@ class Document:
         return None
 
     def section_at(self, offset: int) -> Section | None:
-        """The innermost section whose span contains ``offset``."""
-        best: Section | None = None
-        for section in self.sections:
-            if section.char_start <= offset < section.char_end:
-                if best is None or section.level > best.level:
-                    best = section
-        return best
+        """The innermost section whose span contains ``offset`` (the first listed of the deepest). Indexed once
+        per list of sections: a scan of every section for every row is quadratic on a long document."""
+        key = (id(self.sections), len(self.sections))
+        if getattr(self, "_section_key", None) != key:
+            self._section_bounds, self._section_answers = _section_index(self.sections)
+            self._section_key = key
+        k = bisect.bisect_right(self._section_bounds, offset) - 1
+        return self._section_answers[k] if 0 <= k < len(self._section_answers) else None
+
+
+def _section_index(sections: list[Section]) -> tuple[list[int], list[Section | None]]:
+    """Elementary intervals between all section bounds and the innermost section of each: a sweep with a heap
+    keyed (-level, list position), as the scan it replaces prefers the deepest, then the first listed."""
+    bounds = sorted({s.char_start for s in sections} | {s.char_end for s in sections})
+    order = sorted(range(len(sections)), key=lambda i: sections[i].char_start)
+    heap: list[tuple[int, int, int]] = []
+    answers: list[Section | None] = []
+    j = 0
+    for x in bounds[:-1]:
+        while j < len(order) and sections[order[j]].char_start <= x:
+            i = order[j]
+            heapq.heappush(heap, (-sections[i].level, i, sections[i].char_end))
+            j += 1
+        while heap and heap[0][2] <= x:
+            heapq.heappop(heap)
+        answers.append(sections[heap[0][1]] if heap else None)
+    return bounds, answers
 
 
 # ---------------------------------------------------------------- output rows (SCHEMA.md)
