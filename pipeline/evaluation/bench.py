@@ -93,7 +93,7 @@ def _jieba_floor(texts: list[str]) -> float:
 def _timed_run(engine_name: str, workers: int, corpus_dir: Path, out_dir: Path, rules_dir: Path) -> float:
     from ..extract import Extractors
     from ..extract.rules import rules_fingerprint
-    from ..run.engines import make_engine
+    from ..run.runner import make_engine
     from ..run.runner import extract_with_engine
 
     extractors = Extractors.from_rules(rules_dir) if workers == 1 and engine_name == "local" else None

@@ -80,7 +80,6 @@ MAX_LEGAL = 30                # longest full name (before its legal form) read l
 MAX_SUB_BRAND = 3             # 腾讯 + 云, 百度 + 智能云: a known company + a short product line
 _WS = regex.compile(r"\s+")
 _LATIN = regex.compile(r"^[A-Za-z0-9·\-]+$")
-_LEGAL = regex.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|总公司|公司|集团|控股)$")
 _ITEM = regex.compile(r"(?:(?!以及|及)[^、])+")   # list items: split at 、 and at 及 / 以及
 _ITEM_AND = regex.compile(r"(?:(?!以及|及|和)[^、])+")   # project items and counted lists: also at 和
 _HAN_START = regex.compile(r"\p{Han}")
@@ -90,9 +89,6 @@ _LEVEL_PLACE = regex.compile(r"^(?:\p{Han}{2,3}?(?:省|市|区|县))")
 _LEVEL = regex.compile(r"(?:省|市|区|县)")
 _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9·]")
 _BRACKETED = regex.compile(r"[（(][^（）()]*[）)]")
-# one-character words that never open a brand: conjunctions, particles, prepositions
-_CONTEXT_CHARS = frozenset("和与及同跟了的将把被由以在对向从为让使经")
-_PREPOSITIONS = frozenset("以把将被由对向从为让使经在")     # (和, 同 also open names: 和辉光电)
 _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 
 
@@ -112,7 +108,8 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "short_declared": RuleSpec(groups=("short",)),
     "project_head": RuleSpec(groups=("name",)),
     "project_list": RuleSpec(groups=("list",)),
-    **{kind: RuleSpec() for kind in ("project_part", "name_close", "project_not_owner", "project_property")},
+    **{kind: RuleSpec() for kind in ("project_part", "name_close", "project_not_owner", "project_property",
+                                     "legal_form", "context_char", "preposition", "conjunction")},
 }
 
 
@@ -340,6 +337,10 @@ class OrgRecognizer:
     name_close: Rule
     project_not_owner: Rule
     project_property: Rule
+    legal_form: Rule            # a name ends in a legal form or group word (…有限公司, …集团)
+    context_char: Rule          # one-character words that never open a brand (和, 的, 把 …)
+    preposition: Rule           # of those, the prepositions: 以 + 农牧业… opens a phrase
+    conjunction: Rule           # of those, the conjunctions joining two names: 华能 + 和 + 双良公司
     needles: Mapping[str, regex.Pattern] = field(default_factory=dict)
     word_freq: Mapping[str, int] = field(default_factory=dict)
     context: frozenset = frozenset()       # context_words(): verbs, adverbs, function words
@@ -388,7 +389,9 @@ class OrgRecognizer:
                    short_ending=one("short_ending"), project_head=one("project_head"),
                    project_list=one("project_list"), project_part=one("project_part"),
                    name_close=one("name_close"), project_not_owner=one("project_not_owner"),
-                   project_property=one("project_property"),
+                   project_property=one("project_property"), legal_form=one("legal_form"),
+                   context_char=one("context_char"), preposition=one("preposition"),
+                   conjunction=one("conjunction"),
                    needles=needles, word_freq=word_freq or {}, context=context_words(), proper=tagged_words()[0],
                    strong_proper=tagged_words()[1], place_words=tagged_words()[2])
 
@@ -502,7 +505,7 @@ class OrgRecognizer:
             k = self._place_len(text[s:e])
             if k and s + k in boundaries and e - s - k >= 2:
                 s += k                      # 江州 + 岭丰核心装置: the place is where, not who
-            if text[s] in _CONTEXT_CHARS or self.project_property.pattern.search(text, s, e):
+            if self.context_char.pattern.fullmatch(text[s]) or self.project_property.pattern.search(text, s, e):
                 continue                    # 恒达 + 二手车交易市场: a property named by its brand
             end = self._project_owner_end(text, s, e, boundaries, closed, alone)
             if end is None:
@@ -541,7 +544,7 @@ class OrgRecognizer:
             nxt = min((x for x in boundaries if b < x <= e), default=e)
             word = text[b:nxt]
             if fallback is None and closed and len(word) >= 2 and self.word_freq.get(word, 0) > 0 \
-                    and word not in self.proper and word not in self.place_words \
+                    and word not in self.proper and not (word in self.place_words and not self.common_word(word)) \
                     and self.place_prefix(word + "　") == 0 and self._oov_brand(text, s, b, boundaries):
                 fallback = b                # 玉佳禾 + 面粉…: a common noun opens the description
         return fallback
@@ -577,7 +580,7 @@ class OrgRecognizer:
             return w in self.proper and self.word_freq.get(w, 0) < MAX_OWNER_FREQ
         if cuts[0] == b:                    # one dictionary word: a proper noun (金丰, 大唐), not 种养
             return proper(brand)
-        if len(first) == 1 and (first in _CONTEXT_CHARS or self.owner_stop.pattern.match(first)):
+        if len(first) == 1 and (self.context_char.pattern.fullmatch(first) or self.owner_stop.pattern.match(first)):
             return False
         # every word of a longer brand is a proper noun, or a rare word that is no verb or adverb
         # (红星 + 美凯龙, 华润 + 雪花); a verb or a common word says the item is a phrase (高质量 + 推进)
@@ -610,7 +613,7 @@ class OrgRecognizer:
         of the dictionary (关停, 相继, 来自), a one-character conjunction, or a list particle."""
         if self.gazetteer.get(token) is not None:
             return False
-        return token in self.context or token in _CONTEXT_CHARS
+        return token in self.context or self.context_char.pattern.fullmatch(token) is not None
 
     def trim_start(self, text: str, s: int, limit: int, boundaries: set[int] | None) -> int:
         """Start of a name read up to ``limit`` (where its ending starts) once leading context tokens
@@ -633,7 +636,7 @@ class OrgRecognizer:
                 prev = max(prev, b)
                 continue
             token = text[prev:b]
-            if token in "和与及同跟" or len(token) >= 2 and self.is_context(token) and (
+            if self.conjunction.pattern.fullmatch(token) or len(token) >= 2 and self.is_context(token) and (
                     self._place_len(text[b:limit]) or text[b] in "省市县区" or self._anchored(text[b:limit])):
                 pos = b                     # (a verb inside a name, 山东 + 如意 + 科技, is not cut)
             prev = b
@@ -974,7 +977,8 @@ class OrgRecognizer:
 
     def _legal_close(self, text: str, e: int) -> bool:
         """A registered legal form ends at ``e`` (the place before it belongs to the name)."""
-        return _LEGAL.search(text, 0, e) is not None and _LEGAL.search(text, 0, e).end() == e and \
+        legal = self.legal_form.pattern.search(text, 0, e)
+        return legal is not None and legal.end() == e and \
             text[max(0, e - 4):e].endswith(("有限公司", "分公司"))
 
     def _form_typed(self, name: str) -> bool:
@@ -1167,7 +1171,7 @@ class OrgRecognizer:
                 if rule.attrs["type"] != "enterprise":
                     return False
                 brand = name[:m.start()]
-                if _LEGAL.search(name):       # 南滨江公司: a legal form allows a longer brand
+                if self.legal_form.pattern.search(name):       # 南滨江公司: a legal form allows a longer brand
                     lp = _LEVEL_PLACE.match(brand)          # 上海市 + 凌峰科技 + 有限公司
                     core = brand[lp.end():] if lp and len(brand) - lp.end() >= 2 else brand
                     if 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core) \
@@ -1206,16 +1210,16 @@ class OrgRecognizer:
         s = self.trim_start(text, s, e - len(suffix), boundaries)
         if s and text[s - 1] == "和" and boundaries is not None and s - 1 not in boundaries:
             return None               # 和 + 辉光电: 和 opens the name
-        if boundaries is not None and text[s] in _PREPOSITIONS and s + 1 in boundaries:
+        if boundaries is not None and self.preposition.pattern.fullmatch(text[s]) and s + 1 in boundaries:
             return None               # 以 + 农牧业…, 把 + 农牧业…: a preposition opens a phrase
-        if not _LEGAL.search(text, s, e) and e - len(suffix) - 1 > s and \
+        if not self.legal_form.pattern.search(text, s, e) and e - len(suffix) - 1 > s and \
                 self.common_word(text[e - len(suffix) - 1:e], MAX_RARE_FREQ):
             return None               # 农 + 牧业: the ending is part of a common word (农牧业)
         name = text[s:e]
         entry = self.gazetteer.get(name)
         if entry is not None and entry.type != "enterprise":
             return None               # 世界银行: an international body
-        if not _LEGAL.search(name):          # 上海市 + 名称: the place is context unless a legal form follows
+        if not self.legal_form.pattern.search(name):          # 上海市 + 名称: the place is context unless a legal form follows
             lp = _LEVEL_PLACE.match(name)
             if lp and len(name) - lp.end() >= len(suffix) + 2:
                 s += lp.end()
