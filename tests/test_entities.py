@@ -522,3 +522,37 @@ def test_short_names_hold_across_the_document(extractors):
     assert {"江岭钢铁（集团）有限公司", "江钢", "鸣泉公司", "鸣泉"} <= names
     jg = [r for r in rows if r.text == "江钢"]
     assert jg and all(r.type == "enterprise" and not r.embedded for r in jg)
+
+
+# ---------------------------------------------------------------- project heads and counted lists
+
+@pytest.mark.parametrize("text, names", [
+    # a brand the dictionary does not know, before a phase, a work or a number
+    ("，岭澜禾二期扩建、沃克森美核心装置、冷饮厂迁建等一批重大项目建成投产。", {"岭澜禾", "沃克森美"}),
+    # before an industry word (ent.project.part), the single item closed by 项目 + progress
+    ("，鑫岭禾低碳生态示范园项目进展顺利。", {"鑫岭禾"}),
+    # a list closed by 等…项目 may name the company alone, or before a common noun
+    ("推进澜迪禾等城市商贸综合体项目前期。", {"澜迪禾"}),
+    ("确保葛澜屯面粉加工等项目开工建设。", {"葛澜屯"}),
+])
+def test_companies_heading_project_items(extractor, text, names):
+    ms = {m.text: m for m in extractor.mentions(text) if m.type == "enterprise"}
+    assert set(ms) == names
+    assert all(m.rule_id == "ent.project.list" and not m.embedded for m in ms.values())
+
+
+@pytest.mark.parametrize("text", [
+    "加快济澜、潍禾等6个高铁项目建设。",               # lines named by their places
+    "确保恒达二手车交易市场、岭尚购物广场等项目开工。",  # properties named by their estate
+    "三是狠抓项目建设，厚植发展优势。",
+    "吸引更多社会资本参与水利工程项目建设。",
+    "全年新开工项目320个，竣工投产项目150个。",
+])
+def test_project_lists_without_a_company(extractor, text):
+    assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == []
+
+
+def test_counted_list_types_every_member(extractor):
+    ms = found(extractor, "粮油数据来自岭通、澜讯和禾联三家。")
+    assert {n for n, m in ms.items() if m.type == "enterprise"} == {"岭通", "澜讯", "禾联"}
+    assert found(extractor, "建成医院、学校和养老院三家机构。") == {}

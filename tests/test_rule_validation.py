@@ -200,11 +200,12 @@ KIND_CASES = [
      "'park', 'government', 'other']"),
     # before, a misspelt kind gave "needs at least one rule of kind 'morphology'", naming no rule
     (OrgRecognizer, "entities.toml", "ent.morph.suffix", '{ kind = "morphology" }', '{ kind = "morphologie" }',
-     "ent.morph.suffix", "attrs.kind = 'morphologie' is not one of ['candidate', 'enumeration', "
-     "'generic_brand', 'head_evidence', 'hyphen_pair', 'item_lead', 'legal_suffix', 'morphology', "
-     "'name_bracket', 'name_left', 'name_tail', 'not_name', 'owner_boundary', 'owner_stop', 'owner_zone', "
-     "'partner', 'place_form', 'place_like', 'platform', 'project_head', 'role', 'short_declared', "
-     "'short_ending', 'strong_suffix', 'type']"),
+     "ent.morph.suffix", "attrs.kind = 'morphologie' is not one of ['candidate', 'conjunction', "
+     "'context_char', 'enumeration', 'generic_brand', 'head_evidence', 'hyphen_pair', 'item_lead', "
+     "'legal_form', 'legal_suffix', 'morphology', 'name_bracket', 'name_close', 'name_left', 'name_tail', "
+     "'not_name', 'owner_boundary', 'owner_stop', 'owner_zone', 'partner', 'place_form', 'place_like', "
+     "'platform', 'preposition', 'project_head', 'project_list', 'project_not_owner', 'project_part', "
+     "'project_property', 'role', 'short_declared', 'short_ending', 'strong_suffix', 'type']"),
     (OrgRecognizer, "entities.toml", "ent.hyphen_pair", "(?P<b>", "(?P<second>", "ent.hyphen_pair",
      "a 'hyphen_pair' rule needs the named group(s) ['b'] in its pattern"),
     # a type rule whose 'type' is misspelt was skipped: district bodies became 'other'

@@ -79,8 +79,8 @@ MAX_LEGAL = 30                # longest full name (before its legal form) read l
 MAX_SUB_BRAND = 3             # 腾讯 + 云, 百度 + 智能云: a known company + a short product line
 _WS = regex.compile(r"\s+")
 _LATIN = regex.compile(r"^[A-Za-z0-9·\-]+$")
-_LEGAL = regex.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|总公司|公司|集团|控股)$")
 _ITEM = regex.compile(r"(?:(?!以及|及)[^、])+")   # list items: split at 、 and at 及 / 以及
+_ITEM_AND = regex.compile(r"(?:(?!以及|及|和)[^、])+")   # project items and counted lists: also at 和
 _HAN_START = regex.compile(r"\p{Han}")
 _HAN_ONLY = regex.compile(r"^\p{Han}+$")
 _ALNUM_START = regex.compile(r"[0-9A-Za-z]")
@@ -88,10 +88,6 @@ _LEVEL_PLACE = regex.compile(r"^(?:\p{Han}{2,3}?(?:省|市|区|县))")
 _LEVEL = regex.compile(r"(?:省|市|区|县)")
 _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9·]")
 _BRACKETED = regex.compile(r"[（(][^（）()]*[）)]")
-# one-character words that never open a brand: conjunctions, particles, prepositions
-_CONTEXT_CHARS = frozenset("和与及同跟了的将把被由以在对向从为让使经")
-_PREPOSITIONS = frozenset("以把将被由对向从为让使经在")     # (和, 同 also open names: 和辉光电)
-_PROJECT = regex.compile(r"项目|投产|开工|竣工|建成|完工")    # a sentence about projects
 _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 
 
@@ -100,7 +96,7 @@ _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 KIND_SPECS: dict[str | None, RuleSpec] = {
     "type": RuleSpec(attrs={"type": TYPES}),
     "role": RuleSpec(attrs={"role": str}),
-    "enumeration": RuleSpec(groups=("list", "tail"), optional={"head_is_evidence": bool}),
+    "enumeration": RuleSpec(groups=("list", "tail"), optional={"head_is_evidence": bool, "any_member": bool}),
     "morphology": RuleSpec(groups=("name", "suffix")),
     "platform": RuleSpec(groups=("platform",)),
     "hyphen_pair": RuleSpec(groups=("a", "b")),
@@ -110,6 +106,9 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
                                      "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence", "short_ending")},
     "short_declared": RuleSpec(groups=("short",)),
     "project_head": RuleSpec(groups=("name",)),
+    "project_list": RuleSpec(groups=("list",)),
+    **{kind: RuleSpec() for kind in ("project_part", "name_close", "project_not_owner", "project_property",
+                                     "legal_form", "context_char", "preposition", "conjunction")},
 }
 
 
@@ -121,6 +120,13 @@ def norm_name(name: str) -> str:
 # brand: verbs (关停, 争取, 来自), adverbs (相继), prepositions, conjunctions, particles, pronouns.
 CONTEXT_TAGS = frozenset({"v", "vd", "d", "ad", "p", "c", "u", "ul", "uj", "uz", "ug", "uv", "r", "b"})
 MIN_CONTEXT_FREQ = 10         # a rare dictionary entry tagged v (包商) says little
+# Tags of proper nouns (persons, brands, organisations; not places): a brand heading a project may be
+# one of these even when it is not rare (西门子, 大唐), up to MAX_OWNER_FREQ. Transliterations and
+# organisation names (nrt, nt) are strong evidence: such a word may name a company alone (等…项目);
+# the dictionary's nz and nr hold many ordinary phrases (大力发展, 楼宇), so they need a work after them.
+PROPER_TAGS = frozenset({"nr", "nrt", "nz", "nt"})
+STRONG_PROPER_TAGS = frozenset({"nrt", "nt"})
+PLACE_TAGS = frozenset({"ns"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,6 +142,25 @@ def context_words() -> frozenset[str]:
                     and int(parts[1]) >= MIN_CONTEXT_FREQ:
                 out.add(parts[0])
     return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1)
+def tagged_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Words of 2+ characters that jieba's dictionary tags as proper nouns (PROPER_TAGS), as strong
+    proper nouns (STRONG_PROPER_TAGS) and as places (PLACE_TAGS)."""
+    import jieba
+    proper, strong, places = set(), set(), set()
+    with jieba.get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3 and len(parts[0]) >= 2:
+                if parts[2] in PROPER_TAGS:
+                    proper.add(parts[0])
+                if parts[2] in STRONG_PROPER_TAGS:
+                    strong.add(parts[0])
+                if parts[2] in PLACE_TAGS:
+                    places.add(parts[0])
+    return frozenset(proper), frozenset(strong), frozenset(places)
 
 
 # ---------------------------------------------------------------- gazetteers
@@ -242,12 +267,13 @@ class Scan:
     @property
     def empty(self) -> bool:
         return not (self.platforms or self.gazetteer or self.enumerations or self.morphology or self.legal
-                    or self.partners or self.projects)
+                    or self.partners or self.projects or self.project_lists)
 
     text: str = ""
     legal: list = field(default_factory=list)       # LegalSpan: full names read leftwards from a legal form
     partners: list = field(default_factory=list)    # partner-rule matches (X与Y大学共建)
     projects: list = field(default_factory=list)    # project-head matches (X + 200万吨…)
+    project_lists: list = field(default_factory=list)   # project lists (A二期、B核心装置等项目)
 
     @property
     def token_spans(self) -> list[tuple[int, int]]:
@@ -259,6 +285,7 @@ class Scan:
         spans += [m.span("name") for _, m in self.morphology]
         spans += [(x.run_start, x.suffix_end) for x in self.legal]
         spans += [m.span("list") for _, m in self.enumerations] + [m.span("name") for m in self.projects]
+        spans += [m.span("list") for m in self.project_lists]
         return spans
 
     @property
@@ -281,7 +308,7 @@ class LegalSpan:
 
 # needles: a rule kind is run on a sentence only when its needle (a [define] of the rule file) occurs
 NEEDLES = {"platform": "PLATFORM_SUFFIX", "enumeration": "ENUM_NEEDLE", "morphology": "RUN_SUFFIX",
-           "partner": "PARTNER_NEEDLE"}
+           "partner": "PARTNER_NEEDLE", "project": "PROJECT_NEEDLE"}
 
 
 @dataclass(frozen=True)
@@ -314,9 +341,21 @@ class OrgRecognizer:
     short_declared: Rule
     short_ending: Rule
     project_head: Rule
+    project_list: Rule
+    project_part: Rule
+    name_close: Rule
+    project_not_owner: Rule
+    project_property: Rule
+    legal_form: Rule            # a name ends in a legal form or group word (…有限公司, …集团)
+    context_char: Rule          # one-character words that never open a brand (和, 的, 把 …)
+    preposition: Rule           # of those, the prepositions: 以 + 农牧业… opens a phrase
+    conjunction: Rule           # of those, the conjunctions joining two names: 华能 + 和 + 双良公司
     needles: Mapping[str, regex.Pattern] = field(default_factory=dict)
     word_freq: Mapping[str, int] = field(default_factory=dict)
     context: frozenset = frozenset()       # context_words(): verbs, adverbs, function words
+    proper: frozenset = frozenset()        # tagged_words(): persons, brands, organisations
+    strong_proper: frozenset = frozenset()  # transliterations and organisations
+    place_words: frozenset = frozenset()    # places of the dictionary (硅谷, 东海)
 
     @classmethod
     def from_rulebook(cls, book: RuleSource, exclude: Iterable[str] = (), gazetteer: Gazetteer | None = None,
@@ -360,7 +399,13 @@ class OrgRecognizer:
                    strong_suffix=one("strong_suffix"), owner_zone=one("owner_zone"), place_like=one("place_like"),
                    head_evidence=one("head_evidence"), short_declared=one("short_declared"),
                    short_ending=one("short_ending"), project_head=one("project_head"),
-                   needles=needles, word_freq=word_freq or {}, context=context_words())
+                   project_list=one("project_list"), project_part=one("project_part"),
+                   name_close=one("name_close"), project_not_owner=one("project_not_owner"),
+                   project_property=one("project_property"), legal_form=one("legal_form"),
+                   context_char=one("context_char"), preposition=one("preposition"),
+                   conjunction=one("conjunction"),
+                   needles=needles, word_freq=word_freq or {}, context=context_words(), proper=tagged_words()[0],
+                   strong_proper=tagged_words()[1], place_words=tagged_words()[2])
 
     # ------------------------------------------------------------ small questions
 
@@ -446,10 +491,118 @@ class OrgRecognizer:
             return None if entry.type != "enterprise" else \
                 Mention(s, e, name, entry.canonical, "enterprise", method="gazetteer", rule_id=self.project_head.id)
         if len(name) < 2 or not self._company_shaped(name) or not self.rare(name) or self.place_prefix(name + "　") \
+                or self.project_not_owner.pattern.search(name) \
                 or any(self.is_context(name[:j]) or self.is_context(name[j:]) for j in range(1, len(name))) \
                 or name in self.context:
             return None
         return Mention(s, e, name, name, "enterprise", method="pattern", rule_id=self.project_head.id)
+
+    def _project_items(self, text: str, m: regex.Match, boundaries: set[int] | None) -> list[Mention]:
+        """The companies heading the items of a project list (岭丰 + 核心装置, 江澜科技 + 云计算基地):
+        each item, its leading context and place cut, opens with a brand the segmenter does not know
+        as a common word, followed by a phase, a work, a number or an industry word (ent.project.part),
+        else by a common noun; a list closed by 等…项目 may also name the company alone."""
+        if boundaries is None:
+            return []
+        tail = m.group("tail")
+        closed = tail is not None
+        # a list closed by 等…项目 may name a company alone, unless its head names works a place is
+        # named for (等6个高铁项目, 等水电站和抽水蓄能项目)
+        alone = closed and not self.project_not_owner.pattern.search(tail) and \
+            not any(self.project_not_owner.pattern.match(tail, i) for i in range(len(tail)))
+        out = []
+        for part in _ITEM_AND.finditer(text, m.start("list"), m.end("list")):
+            s, e = part.span()
+            s = self.trim_start(text, s, e, boundaries)
+            k = self._place_len(text[s:e])
+            if k and s + k in boundaries and e - s - k >= 2:
+                s += k                      # 江州 + 岭丰核心装置: the place is where, not who
+            if self.context_char.pattern.fullmatch(text[s]) or self.project_property.pattern.search(text, s, e):
+                continue                    # 恒达 + 二手车交易市场: a property named by its brand
+            end = self._project_owner_end(text, s, e, boundaries, closed, alone)
+            if end is None:
+                continue
+            name = text[s:end]
+            last = max((x for x in boundaries if s < x < end), default=s)
+            if last - s == 2 and s + 1 in boundaries and end - last >= 3 and text[last:end] in self.proper \
+                    and self.gazetteer.get(text[s:last]) is None and not self.common_word(text[last:end], MAX_RARE_FREQ):
+                s, name = last, text[last:end]      # 深汕 + 比亚迪: a short place the lists lack
+            entry = self.gazetteer.get(name)
+            if entry is not None and entry.type != "enterprise":
+                continue
+            out.append(Mention(s, end, name, self.canonical(name), "enterprise",
+                               method="gazetteer" if entry else "pattern", rule_id=self.project_list.id))
+        return out
+
+    def _project_owner_end(self, text: str, s: int, e: int, boundaries: set[int], closed: bool,
+                           alone: bool) -> int | None:
+        cuts = sorted(b for b in boundaries if s + 2 <= b <= min(e, s + MAX_OWNER))
+        fallback = None
+        for b in cuts:
+            if b == e:
+                if fallback is None and alone and b - s <= 5 and self._project_brand(text, s, b, boundaries) \
+                        and self._oov_brand(text, s, b, boundaries) \
+                        and not self.common_word(text[s:b], MAX_RARE_FREQ):
+                    return b                # 维多利等…项目: the company alone
+                break
+            if not self._project_brand(text, s, b, boundaries):
+                continue
+            rest = text[b:e]
+            if self.project_not_owner.pattern.match(rest):
+                return None                 # 远山红郡 + 住宅小区: housing, named by its estate
+            if self.project_part.pattern.match(rest):
+                close = self.name_close.pattern.match(rest)
+                return b + close.end() if close else b
+            nxt = min((x for x in boundaries if b < x <= e), default=e)
+            word = text[b:nxt]
+            if fallback is None and closed and len(word) >= 2 and self.word_freq.get(word, 0) > 0 \
+                    and word not in self.proper and not (word in self.place_words and not self.common_word(word)) \
+                    and self.place_prefix(word + "　") == 0 and self._oov_brand(text, s, b, boundaries):
+                fallback = b                # 玉佳禾 + 面粉…: a common noun opens the description
+        return fallback
+
+    def _oov_brand(self, text: str, s: int, b: int, boundaries: set[int]) -> bool:
+        """Strong evidence of a name without a work after it: characters the dictionary joins to no
+        word (玉 + 佳 + 禾), a transliteration or organisation name (维多利), or a known company."""
+        brand = text[s:b]
+        if self.gazetteer.get(brand) is not None or brand in self.strong_proper:
+            return True
+        cuts = sorted(x for x in boundaries if s < x <= b)
+        # two characters alone are as often a place's or a line's abbreviation (南繁, 济枣)
+        return b - s >= 3 and len(cuts) > 1 and any(y - x == 1 for x, y in zip([s] + cuts, cuts))
+
+    def _project_brand(self, text: str, s: int, b: int, boundaries: set[int]) -> bool:
+        """A brand heading a project item: Han, not generic, not a place, a facility, a category or a
+        context word; a single dictionary word is rare or a proper noun (大唐, 西门子), and a longer brand
+        opens with a rare word, a proper noun or a character the dictionary does not join to the next."""
+        brand = text[s:b]
+        if not _HAN_ONLY.match(brand) or self.is_generic(brand) or brand in self.context \
+                or self.owner_stop.pattern.search(brand) or self.project_not_owner.pattern.search(brand) \
+                or self.place_prefix(brand + "　") == len(brand) or self._place_len(brand) == len(brand):
+            return False
+        entry = self.gazetteer.get(brand)
+        if entry is not None:
+            return entry.type == "enterprise"
+        cuts = sorted(x for x in boundaries if s < x <= b)
+        if any(self.project_part.pattern.match(text[x:b]) for x in cuts[:-1]):
+            return False                    # 冷饮厂 + 迁建: the work is inside, not after, the brand
+        first = text[s:cuts[0]]
+
+        def proper(w: str) -> bool:
+            return w in self.proper and self.word_freq.get(w, 0) < MAX_OWNER_FREQ
+        if cuts[0] == b:                    # one dictionary word: a proper noun (金丰, 大唐), not 种养
+            return proper(brand)
+        if len(first) == 1 and (self.context_char.pattern.fullmatch(first) or self.owner_stop.pattern.match(first)):
+            return False
+        # every word of a longer brand is a proper noun, or a rare word that is no verb or adverb
+        # (红星 + 美凯龙, 华润 + 雪花); a verb or a common word says the item is a phrase (高质量 + 推进)
+        tokens = [text[x:y] for x, y in zip([s] + cuts, cuts)]
+        for i, w in enumerate(tokens):
+            if w in self.context:
+                return False
+            if len(w) >= 2 and not proper(w) and self.common_word(w, MAX_RARE_FREQ if i == 0 else MAX_OWNER_FREQ):
+                return False
+        return not self.common_word(brand, MAX_RARE_FREQ) and any(len(w) == 1 or proper(w) for w in tokens)
 
     def short_brand(self, name: str) -> str | None:
         """The brand a company's name is also written as alone (北岭 of 北岭公司): 2–4 Han characters
@@ -472,7 +625,7 @@ class OrgRecognizer:
         of the dictionary (关停, 相继, 来自), a one-character conjunction, or a list particle."""
         if self.gazetteer.get(token) is not None:
             return False
-        return token in self.context or token in _CONTEXT_CHARS
+        return token in self.context or self.context_char.pattern.fullmatch(token) is not None
 
     def trim_start(self, text: str, s: int, limit: int, boundaries: set[int] | None) -> int:
         """Start of a name read up to ``limit`` (where its ending starts) once leading context tokens
@@ -495,7 +648,7 @@ class OrgRecognizer:
                 prev = max(prev, b)
                 continue
             token = text[prev:b]
-            if token in "和与及同跟" or len(token) >= 2 and self.is_context(token) and (
+            if self.conjunction.pattern.fullmatch(token) or len(token) >= 2 and self.is_context(token) and (
                     self._place_len(text[b:limit]) or text[b] in "省市县区" or self._anchored(text[b:limit])):
                 pos = b                     # (a verb inside a name, 山东 + 如意 + 科技, is not cut)
             prev = b
@@ -516,7 +669,8 @@ class OrgRecognizer:
             if self.needles["enumeration"].search(text) else [],
             morphology=self._morphology_scan(text), text=text, legal=self._legal_scan(text),
             partners=list(self.partner.finditer(text)) if self.needles["partner"].search(text) else [],
-            projects=list(self.project_head.finditer(text)) if _PROJECT.search(text) else [])
+            projects=list(self.project_head.finditer(text)) if self.needles["project"].search(text) else [],
+            project_lists=list(self.project_list.finditer(text)) if self.needles["project"].search(text) else [])
 
     def _platform_scan(self, text: str) -> list[regex.Match]:
         """Platform matches; a platform name ends with its suffix, so nothing after the last suffix is
@@ -649,6 +803,10 @@ class OrgRecognizer:
             if mention is not None and not any(ls <= mention.start < le for ls, le in listed) \
                     and not any(o.start <= mention.start < o.end for o in found.values()):
                 add(mention)
+        for m in scan.project_lists:
+            for mention in self._project_items(text, m, boundaries):
+                if not any(o.start < mention.end and mention.start < o.end for o in found.values()):
+                    add(mention)
         return sorted(_drop_nested(found.values()), key=lambda x: (x.start, x.end))
 
     # ------------------------------------------------------------ evidence
@@ -761,7 +919,8 @@ class OrgRecognizer:
                      boundaries: set[int] | None = None) -> list[Mention]:
         legal = legal or {}
         items: list[tuple[int, int]] = []
-        for part in _ITEM.finditer(text, m.start("list"), m.end("list")):
+        any_member = bool(rule.attrs.get("any_member"))     # 移动、电信和联通三家: the count types every member
+        for part in (_ITEM_AND if any_member else _ITEM).finditer(text, m.start("list"), m.end("list")):
             s, e = part.span()
             while s < e and text[s].isspace():
                 s += 1
@@ -812,7 +971,9 @@ class OrgRecognizer:
         for s, e, name in names:
             typ = self.type_of(name)
             own = own_evidence(s, e, name)
-            if typ is None and not own and not self._company_shaped(name):
+            if typ is None and not own and not self._company_shaped(name) and not (
+                    any_member and _HAN_ONLY.match(name) and len(name) <= 4 and name not in self.context
+                    and not self.place_prefix(name + "　") and not _LEVEL_PLACE.match(name)):
                 continue           # the list's type goes only to members shaped like a company name
             if typ in ("platform", "park") and not own and not self._named_platform(name):
                 continue           # 省级平台 in a list of companies is a description, not a name
@@ -828,7 +989,8 @@ class OrgRecognizer:
 
     def _legal_close(self, text: str, e: int) -> bool:
         """A registered legal form ends at ``e`` (the place before it belongs to the name)."""
-        return _LEGAL.search(text, 0, e) is not None and _LEGAL.search(text, 0, e).end() == e and \
+        legal = self.legal_form.pattern.search(text, 0, e)
+        return legal is not None and legal.end() == e and \
             text[max(0, e - 4):e].endswith(("有限公司", "分公司"))
 
     def _form_typed(self, name: str) -> bool:
@@ -1021,7 +1183,7 @@ class OrgRecognizer:
                 if rule.attrs["type"] != "enterprise":
                     return False
                 brand = name[:m.start()]
-                if _LEGAL.search(name):       # 南滨江公司: a legal form allows a longer brand
+                if self.legal_form.pattern.search(name):       # 南滨江公司: a legal form allows a longer brand
                     lp = _LEVEL_PLACE.match(brand)          # 上海市 + 凌峰科技 + 有限公司
                     core = brand[lp.end():] if lp and len(brand) - lp.end() >= 2 else brand
                     if 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core) \
@@ -1060,16 +1222,16 @@ class OrgRecognizer:
         s = self.trim_start(text, s, e - len(suffix), boundaries)
         if s and text[s - 1] == "和" and boundaries is not None and s - 1 not in boundaries:
             return None               # 和 + 辉光电: 和 opens the name
-        if boundaries is not None and text[s] in _PREPOSITIONS and s + 1 in boundaries:
+        if boundaries is not None and self.preposition.pattern.fullmatch(text[s]) and s + 1 in boundaries:
             return None               # 以 + 农牧业…, 把 + 农牧业…: a preposition opens a phrase
-        if not _LEGAL.search(text, s, e) and e - len(suffix) - 1 > s and \
+        if not self.legal_form.pattern.search(text, s, e) and e - len(suffix) - 1 > s and \
                 self.common_word(text[e - len(suffix) - 1:e], MAX_RARE_FREQ):
             return None               # 农 + 牧业: the ending is part of a common word (农牧业)
         name = text[s:e]
         entry = self.gazetteer.get(name)
         if entry is not None and entry.type != "enterprise":
             return None               # 世界银行: an international body
-        if not _LEGAL.search(name):          # 上海市 + 名称: the place is context unless a legal form follows
+        if not self.legal_form.pattern.search(name):          # 上海市 + 名称: the place is context unless a legal form follows
             lp = _LEVEL_PLACE.match(name)
             if lp and len(name) - lp.end() >= len(suffix) + 2:
                 s += lp.end()
