@@ -534,6 +534,8 @@ def test_short_names_hold_across_the_document(extractors):
     # a list closed by 等…项目 may name the company alone, or before a common noun
     ("推进澜迪禾等城市商贸综合体项目前期。", {"澜迪禾"}),
     ("确保葛澜屯面粉加工等项目开工建设。", {"葛澜屯"}),
+    # a material before its process (煤 + 焦化, 铜 + 冶炼) is the work, not part of the brand
+    ("，鸿岭澜煤焦化、沃禾铜冶炼等一批重大项目接续投产。", {"鸿岭澜", "沃禾"}),
 ])
 def test_companies_heading_project_items(extractor, text, names):
     ms = {m.text: m for m in extractor.mentions(text) if m.type == "enterprise"}
