@@ -381,3 +381,45 @@ def test_dask_engine_keeps_the_budgets(tmp_path, extractors):
         for table in ("targets", "achievements", "deadlines", "responsibilities", "entities"):
             got = [r for r in tables[table] if r["doc_id"] == alone.documents[0].doc_id]
             assert len(got) == len(getattr(alone, table)), (name, table)
+
+
+@pytest.mark.parametrize("memo_free_fits", [True, False])
+def test_rows_too_large_to_pass_to_the_parent(tmp_path, monkeypatch, memo_free_fits):
+    """A document whose rows fit in the worker but whose pickled message does not (the pickler's memo runs out
+    of the worker's memory budget, as on a 5M-character line of targets) is sent again without a memo and
+    keeps its rows; if that does not fit either, it is a ``too_large`` row of the export stage — never a
+    crashed worker and an internal_error. The other documents keep their rows."""
+    import multiprocessing.connection
+
+    real_send, real_send_bytes = multiprocessing.connection.Connection.send, \
+        multiprocessing.connection.Connection.send_bytes
+
+    def send(self, obj):            # inherited by the forked workers; the parent sends tasks, not results
+        if getattr(obj, "source_path", None) == "huge.txt" and obj.documents:    # the rows, not an error row
+            raise MemoryError
+        return real_send(self, obj)
+
+    def send_bytes(self, buf, *args):
+        if not memo_free_fits and b"huge.txt" in bytes(buf):
+            raise MemoryError
+        return real_send_bytes(self, buf, *args)
+
+    monkeypatch.setattr(multiprocessing.connection.Connection, "send", send)
+    monkeypatch.setattr(multiprocessing.connection.Connection, "send_bytes", send_bytes)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in SAMPLES[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "huge.txt").write_text(SENTENCE + "\n", encoding="utf-8")
+    summary = run_extract(folder, tmp_path / "out", workers=2, incremental=False, progress=False)
+    errors = pq.read_table(tmp_path / "out" / "errors.parquet").to_pylist()
+    documents = sorted(d["source_path"] for d in pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist())
+    assert summary.n_internal_errors == 0
+    if memo_free_fits:
+        assert errors == [] and documents == sorted([p.name for p in SAMPLES[:2]] + ["huge.txt"])
+        targets = pq.read_table(tmp_path / "out" / "targets.parquet").to_pylist()
+        assert {r["value_text"] for r in targets if SENTENCE[:10] in r["sentence"]} >= {"3000亿元", "8%以上"}
+    else:
+        assert [(e["source_path"], e["error"], e["stage"]) for e in errors] == [("huge.txt", "too_large", "export")]
+        assert "could not be passed to the main process" in errors[0]["message"]
+        assert documents == sorted(p.name for p in SAMPLES[:2])

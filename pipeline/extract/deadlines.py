@@ -166,6 +166,9 @@ class TimeContext:
     _by_id: dict[int, Section] = field(default_factory=dict)
     _intro_memo: dict[tuple[int, int], "TimeMention | None"] = field(default_factory=dict)
     _background: SpanSet = field(default_factory=lambda: SpanSet(()))
+    # one string per sentence, shared by every row in it: a slice per row held (and pickled to the parent)
+    # the same sentence once per target — gigabytes on a 5M-character line of targets
+    _sentences: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._background = SpanSet(self.background)
@@ -200,8 +203,11 @@ class TimeContext:
         """The ``sentence`` column: the full sentence containing ``offset`` (SCHEMA.md), else its paragraph. Never
         cut, so that every table carries the same sentence for the same offset."""
         s = self.doc.sentence_at(offset)
-        start, end = (s.start, s.end) if s is not None else self.paragraph(offset)
-        return self.doc.text[start:end]
+        span = (s.start, s.end) if s is not None else self.paragraph(offset)
+        text = self._sentences.get(span)
+        if text is None:
+            text = self._sentences[span] = self.doc.text[span[0]:span[1]]
+        return text
 
     def section_chain(self, offset: int) -> list[Section]:
         """Enclosing sections, innermost first (sections nest: the last one starting before ``offset``, then up

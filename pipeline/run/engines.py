@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import collections
 import ctypes
+import io
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import resource
 import signal
 import time
@@ -125,9 +127,40 @@ def _worker_main(conn: Connection, book: RuleBook, options: RunOptions, stage: A
         paths, input_dir = task
         for path in paths:
             result = process_file(path, input_dir, extractors, options, on_stage=on_stage)
-            conn.send(result)
+            try:
+                conn.send(result)
+            except MemoryError:
+                result = _send_large(conn, result, options)
             if any(e.error in BUDGET_ERRORS for e in result.errors):
                 return      # memory may be fragmented or a lock left held: the supervisor starts a new one
+
+
+def _send_large(conn: Connection, result: DocumentResult, options: RunOptions) -> DocumentResult:
+    """Send a result whose pickling ran out of the worker's memory: the pickler's memo (an entry per object,
+    hundreds of thousands of rows on a 5M-character line) is what overflows, so pickle again without one
+    (rows hold no cycles; shared strings are written once per row). If even that does not fit, the document
+    becomes a too_large row rather than a crashed worker. Returns what was sent."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    try:
+        pickler.dump(result)
+        conn.send_bytes(buffer.getbuffer())     # the parent's recv() unpickles any pickle
+        return result
+    except MemoryError:
+        buffer = None
+        replacement = _unsendable(result, options)
+        conn.send(replacement)
+        return replacement
+
+
+def _unsendable(result: DocumentResult, options: RunOptions) -> DocumentResult:
+    from .process import too_large_row
+    rel = result.source_path
+    replacement = DocumentResult(source_path=rel)
+    replacement.errors.append(too_large_row(rel, "export", options.budget,
+                                            " (its rows could not be passed to the main process)"))
+    return replacement
 
 
 class _Worker:
