@@ -126,73 +126,6 @@ DISTRICT_PAGE_NAMED_IN_TITLE_ONLY = """<html><head><meta charset="utf-8"><title>
 """
 
 
-def test_central_portal_whose_title_is_the_site_name(tmp_path):
-    m = page_meta(tmp_path, CENTRAL_PORTAL_SITE_TITLE)
-    assert m.title == "国务院办公厅关于推进养老服务设施建设的意见"      # not 中国政府网国务院办公厅关于…
-    assert m.issuer == "国务院办公厅"
-    assert m.doc_number == "国办发〔2023〕41号"
-    assert m.issue_date == dt.date(2023, 11, 20)
-    assert (m.place_code, m.place_name) == ("000000", "全国")
-
-
-def test_central_portal_page_title_with_columns_and_site_logo(tmp_path):
-    m = page_meta(tmp_path, CENTRAL_PORTAL_TITLE_WITH_COLUMNS)
-    assert m.title == "国务院关于印发某领域发展规划的通知"
-    assert m.issuer == "国务院"
-    assert m.doc_number == "国发〔2022〕9号"
-    assert m.place_code == "000000"
-
-
-def test_provincial_portal_site_title_and_breadcrumb(tmp_path):
-    m = page_meta(tmp_path, PROVINCIAL_PORTAL)
-    assert m.title == "湖南省人民政府关于印发湖南省促进制造业数字化转型实施方案的通知"
-    assert m.issuer == "湖南省人民政府"
-    assert m.doc_number == "湘政发〔2024〕6号"
-    assert m.issue_date == dt.date(2024, 4, 2)
-    assert (m.place_code, m.place_name) == ("430000", "湖南省")
-
-
-def test_city_portal_site_name_glued_to_the_body_title(tmp_path):
-    m = page_meta(tmp_path, CITY_PORTAL_GLUED)
-    assert m.title == "成都市人民政府办公厅关于进一步促进消费的若干措施"
-    assert m.issuer == "成都市人民政府办公厅"
-    assert m.doc_number == "成办发〔2023〕12号"
-    assert (m.place_code, m.place_name) == ("510100", "四川省成都市")
-
-
-def test_statistics_bureau_page_body_title_wins_over_the_page_title(tmp_path):
-    m = page_meta(tmp_path, STATISTICS_BUREAU)
-    assert m.title == "临沂市2023年国民经济和社会发展统计公报"      # the body's title, not the <title>'s
-    assert m.issuer == "临沂市统计局 国家统计局临沂调查队"          # the signature, not the site header
-    assert m.issue_date == dt.date(2024, 3, 20)
-    assert (m.place_code, m.place_name) == ("371300", "山东省临沂市")
-
-
-def test_news_page_column_is_not_the_title_and_the_report_issuer_is_its_government(tmp_path):
-    m = page_meta(tmp_path, NEWS_PAGE_REPORT, name="report.txt")
-    assert m.title == "2025年政府工作报告"                       # not 湖南要闻湖南要闻2025年政府工作报告
-    assert m.issuer == "湖南省人民政府"                           # from 在湖南省第十四届人民代表大会
-    assert m.issue_date == dt.date(2025, 1, 15)
-    assert m.place_code == "430000"
-
-
-def test_legal_database_export_header_and_bracketed_doc_number(tmp_path):
-    m = page_meta(tmp_path, LEGAL_DATABASE_EXPORT, name="export.txt")
-    assert m.title == "广州市人民政府办公厅关于印发广州市促进低空经济发展若干措施的通知"
-    assert m.issuer == "广州市人民政府办公厅"
-    assert m.doc_number == "穗府办规〔2024〕3号"
-    assert m.issue_date == dt.date(2024, 5, 8)
-    assert (m.place_code, m.place_name) == ("440100", "广东省广州市")
-
-
-def test_district_page_site_name_is_not_the_issuer_and_settles_the_district(tmp_path):
-    m = page_meta(tmp_path, DISTRICT_PAGE_NAMED_IN_TITLE_ONLY)
-    assert m.title == "朝阳区数字经济创新发展行动计划（2024—2026年）"
-    assert m.issuer is None                      # the site 北京市朝阳区人民政府网站 issues nothing
-    assert (m.period_start, m.period_end) == (2024, 2026)
-    # 朝阳区 is also a district of 长春市: the page's header names 北京市
-    assert (m.place_code, m.place_name) == ("110105", "北京市朝阳区")
-
 CENTRAL_PORTAL_METADATA_TABLE = """<html><head><meta charset="utf-8"><title>中国政府网_中央人民政府门户网站</title></head><body>
 <div class="header"><img alt="中国政府网" src="logo.png"><span>中华人民共和国中央人民政府</span></div>
 <div class="BreadcrumbNav"><a>首页</a> &gt; <a>政策</a> &gt; <a>国务院政策文件库</a> &gt; <a>国务院文件</a></div>
@@ -227,22 +160,58 @@ CENTRAL_PORTAL_BROKEN_TITLE = """<html><head><meta charset="utf-8"><title>中国
 """
 
 
-def test_central_portal_title_only_in_its_metadata_table(tmp_path):
-    # the <title> is two site names; furniture removal takes the 标题 row out of the text: the raw row says
-    m = page_meta(tmp_path, CENTRAL_PORTAL_METADATA_TABLE)
-    assert m.title == "国务院办公厅关于加快构建废弃物循环利用体系的意见"
-    assert m.issuer == "国务院办公厅"
-    assert m.doc_number == "国办发〔2023〕48号"
-    assert m.issue_date == dt.date(2023, 12, 20)
-    assert m.place_code == "000000"
+# Each page and the metadata it must give: only the fields named are checked, each exactly.
+PAGES = [
+    pytest.param(CENTRAL_PORTAL_SITE_TITLE, "page.html", {
+        "title": "国务院办公厅关于推进养老服务设施建设的意见",       # not 中国政府网国务院办公厅关于…
+        "issuer": "国务院办公厅", "doc_number": "国办发〔2023〕41号", "issue_date": dt.date(2023, 11, 20),
+        "place_code": "000000", "place_name": "全国"}, id="central portal whose title is the site name"),
+    pytest.param(CENTRAL_PORTAL_TITLE_WITH_COLUMNS, "page.html", {
+        "title": "国务院关于印发某领域发展规划的通知", "issuer": "国务院", "doc_number": "国发〔2022〕9号",
+        "place_code": "000000"}, id="central portal page title with columns and site logo"),
+    pytest.param(PROVINCIAL_PORTAL, "page.html", {
+        "title": "湖南省人民政府关于印发湖南省促进制造业数字化转型实施方案的通知", "issuer": "湖南省人民政府",
+        "doc_number": "湘政发〔2024〕6号", "issue_date": dt.date(2024, 4, 2),
+        "place_code": "430000", "place_name": "湖南省"}, id="provincial portal site title and breadcrumb"),
+    pytest.param(CITY_PORTAL_GLUED, "page.html", {
+        "title": "成都市人民政府办公厅关于进一步促进消费的若干措施", "issuer": "成都市人民政府办公厅",
+        "doc_number": "成办发〔2023〕12号", "place_code": "510100", "place_name": "四川省成都市"},
+        id="city portal site name glued to the body title"),
+    pytest.param(STATISTICS_BUREAU, "page.html", {
+        "title": "临沂市2023年国民经济和社会发展统计公报",         # the body's title, not the <title>'s
+        "issuer": "临沂市统计局 国家统计局临沂调查队",             # the signature, not the site header
+        "issue_date": dt.date(2024, 3, 20), "place_code": "371300", "place_name": "山东省临沂市"},
+        id="statistics bureau page: body title wins over the page title"),
+    pytest.param(NEWS_PAGE_REPORT, "report.txt", {
+        "title": "2025年政府工作报告",                          # not 湖南要闻湖南要闻2025年政府工作报告
+        "issuer": "湖南省人民政府",                              # from 在湖南省第十四届人民代表大会
+        "issue_date": dt.date(2025, 1, 15), "place_code": "430000"},
+        id="news page column is not the title; the report's issuer is its government"),
+    pytest.param(LEGAL_DATABASE_EXPORT, "export.txt", {
+        "title": "广州市人民政府办公厅关于印发广州市促进低空经济发展若干措施的通知", "issuer": "广州市人民政府办公厅",
+        "doc_number": "穗府办规〔2024〕3号", "issue_date": dt.date(2024, 5, 8),
+        "place_code": "440100", "place_name": "广东省广州市"}, id="legal database export header, bracketed 文号"),
+    pytest.param(DISTRICT_PAGE_NAMED_IN_TITLE_ONLY, "page.html", {
+        "title": "朝阳区数字经济创新发展行动计划（2024—2026年）",
+        "issuer": None,                                   # the site 北京市朝阳区人民政府网站 issues nothing
+        "period_start": 2024, "period_end": 2026,
+        "place_code": "110105", "place_name": "北京市朝阳区"},  # 朝阳区 is also in 长春市: the header names 北京市
+        id="district page: site name is not the issuer and settles the district"),
+    pytest.param(CENTRAL_PORTAL_METADATA_TABLE, "page.html", {
+        # the <title> is two site names; furniture removal takes the 标题 row out of the text: the raw row says
+        "title": "国务院办公厅关于加快构建废弃物循环利用体系的意见", "issuer": "国务院办公厅",
+        "doc_number": "国办发〔2023〕48号", "issue_date": dt.date(2023, 12, 20), "place_code": "000000"},
+        id="central portal title only in its metadata table"),
+    pytest.param(CENTRAL_PORTAL_BROKEN_TITLE, "page.html", {
+        "title": "国务院关于推动某产业高质量发展加快建设现代化产业体系的意见", "issuer": "国务院",
+        "doc_number": "国发〔2024〕3号"}, id="central portal site line above a title broken over two lines"),
+]
 
 
-def test_central_portal_site_line_above_a_title_broken_over_two_lines(tmp_path):
-    m = page_meta(tmp_path, CENTRAL_PORTAL_BROKEN_TITLE)
-    assert m.title == "国务院关于推动某产业高质量发展加快建设现代化产业体系的意见"
-    assert m.issuer == "国务院"
-    assert m.doc_number == "国发〔2024〕3号"
-
+@pytest.mark.parametrize("page, name, expected", PAGES)
+def test_portal_page_metadata(tmp_path, page, name, expected):
+    m = page_meta(tmp_path, page, name=name)
+    assert {field: getattr(m, field) for field in expected} == expected
 
 
 @pytest.mark.parametrize("line,kind", [
