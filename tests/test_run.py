@@ -268,6 +268,39 @@ def test_batched_keeps_order_and_the_short_tail():
     assert list(batched([], 3)) == []
 
 
+def test_scheduled_batches_send_large_files_first_and_alone_within_each_window(tmp_path):
+    from pipeline.run.engines import scheduled_batches
+    sizes = {"a.txt": 10, "b.txt": 5000, "c.txt": 30, "d.txt": 20, "e.txt": 2000, "f.txt": 1}
+    paths = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        paths.append(tmp_path / name)
+    paths.append(tmp_path / "missing.txt")                     # unreadable: size 0, still scheduled
+    batches = scheduled_batches(paths, window=4, size=2, large=1000)
+    names = [[p.name for _, p in b] for b in batches]
+    # window 1 (a b c d): b alone first, then the small ones by size; window 2 (e f missing) likewise
+    assert names == [["b.txt"], ["c.txt", "d.txt"], ["a.txt"], ["e.txt"], ["f.txt", "missing.txt"]]
+    # every position once, so the output order can be restored
+    assert sorted(i for b in batches for i, _ in b) == list(range(len(paths)))
+
+
+def test_local_engine_yields_input_order_when_files_are_scheduled_largest_first(tmp_path):
+    from pipeline.rulebook import default_book
+    from pipeline.run.budget import RunOptions
+    from pipeline.run.engines import LocalEngine
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i, n in enumerate([1, 400, 2, 300, 3, 200, 4, 100, 5]):      # sizes out of input order
+        (corpus / f"{i:02d}.txt").write_text("关于推进工作的通知\n" + "到2025年，新建学校5所。" * n, encoding="utf-8")
+    paths = sorted(corpus.glob("*.txt"))
+    engine = LocalEngine(2, default_book(), RunOptions())
+    try:
+        out = [r.source_path for r in engine.map_files(paths, corpus)]
+    finally:
+        engine.close()
+    assert out == [f"{i:02d}.txt" for i in range(9)]
+
+
 def test_code_fingerprint_changes_with_a_library_version(monkeypatch):
     from pipeline.run import cache
     before = cache.code_fingerprint()

@@ -41,6 +41,7 @@ from .budget import BUDGET_ERRORS, STAGES, RunOptions
 
 ENGINES = ("local", "dask")
 LOCAL_BATCH_SIZE = 4
+LARGE_FILE_BYTES = 1 << 20      # a file this large is a batch of its own (sent first, see scheduled_batches)
 
 
 def default_workers() -> int:
@@ -75,6 +76,28 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return os.lstat(path).st_size     # lstat: a link is never followed just to be scheduled
+    except OSError:
+        return 0
+
+
+def scheduled_batches(paths: list[Path], window: int, size: int = LOCAL_BATCH_SIZE,
+                      large: int = LARGE_FILE_BYTES) -> list[list[tuple[int, Path]]]:
+    """The run's batches of (position, path): each window of ``window`` consecutive files, largest first,
+    a large file alone and small ones ``size`` at a time. Largest first (LPT scheduling) keeps one huge
+    file from starting last on a worker already busy with others, which would make the run as long as
+    both; windows keep the results held for in-order output bounded. Positions keep the output order."""
+    out: list[list[tuple[int, Path]]] = []
+    for lo in range(0, len(paths), window):
+        sizes = {i: _file_size(paths[i]) for i in range(lo, min(lo + window, len(paths)))}
+        chunk = [(i, paths[i]) for i in sorted(sizes, key=lambda i: (-sizes[i], i))]
+        out += [[item] for item in chunk if sizes[item[0]] >= large]
+        out += batched([item for item in chunk if sizes[item[0]] < large], size)
+    return out
 
 
 # ------------------------------------------------------------------ local
@@ -253,10 +276,9 @@ class LocalEngine:
     def _supervise(self, paths: list[Path], input_dir: Path) -> Iterator[DocumentResult]:
         from .process import timeout_row, too_large_row
         budget = self.options.budget
-        todo: collections.deque[list[tuple[int, Path]]] = collections.deque(
-            batched(list(enumerate(paths)), LOCAL_BATCH_SIZE))
-        done: dict[int, DocumentResult] = {}
         window = 3 * self.workers * LOCAL_BATCH_SIZE     # documents ahead of the next one yielded
+        todo: collections.deque[list[tuple[int, Path]]] = collections.deque(scheduled_batches(paths, window))
+        done: dict[int, DocumentResult] = {}
         next_out = 0
 
         def lost(worker: _Worker, row_for: Callable[[str, str], Any]) -> None:
@@ -272,7 +294,7 @@ class LocalEngine:
 
         while next_out < len(paths):
             for w in self._pool:
-                if not w.batch and todo and todo[0][0][0] < next_out + window:
+                if not w.batch and todo and min(i for i, _ in todo[0]) < next_out + window:
                     w.send(todo.popleft(), input_dir)
             busy = [w for w in self._pool if w.batch]
             now = time.monotonic()
