@@ -23,6 +23,7 @@ the type is the main unit's.
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -62,11 +63,21 @@ class UnitName:
 
     @classmethod
     def parse(cls, unit: str) -> "UnitName":
+        return _parse_unit(cls, unit)
+
+    @classmethod
+    def _parse(cls, unit: str) -> "UnitName":
         unit = _WS.sub("", unit)
         m = _SUB_UNIT.match(unit)
         if not m:
             return cls(main=unit)
         return cls(main=m.group("main"), sub=m.group("sub"), open=m.group("open"), close=m.group("close"))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_unit(cls: type[UnitName], unit: str) -> UnitName:
+    """UnitName.parse, remembered: a pure function of the text, asked several times for every unit of a clause."""
+    return cls._parse(unit)
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,7 @@ class UnitLexicon:
     # unit_type and split_prefix of a name, remembered: pure functions of the rules, asked many times per clause
     _types: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _splits: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    _org_like: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------ loading
 
@@ -193,9 +205,11 @@ class UnitLexicon:
     def is_org_like(self, name: str) -> bool:
         """True when a name has the form of an organisation or is a known alias."""
         main = UnitName.parse(name).main
-        if any(main in table for table in self.aliases.values()):
-            return True
-        return self.org_rule.search(main) is not None or self.unit_type(main) != "other"
+        found = self._org_like.get(main)
+        if found is None:
+            found = self._org_like[main] = any(main in table for table in self.aliases.values()) or \
+                self.org_rule.search(main) is not None or self.unit_type(main) != "other"
+        return found
 
     def is_national_name(self, name: str) -> bool:
         """A whole name that only a national body has (工信部, 国家发展改革委, 海关总署 …)."""

@@ -347,6 +347,12 @@ def _compact(line: str) -> str:
     return line.replace(" ", "").replace("\t", "")
 
 
+def _compact_len(line: str) -> int:
+    """len(_compact(line)) without building it: the line classes below ask it of a paragraph growing by
+    joining, up to MAX_LINE characters, once per line joined."""
+    return len(line) - line.count(" ") - line.count("\t")
+
+
 # ---------------------------------------------------------------- line classes
 
 
@@ -359,15 +365,17 @@ def is_title_like(line: str, vocab: Vocabulary) -> bool:
 
 def is_titleish(line: str) -> bool:
     """Short and free of clause punctuation: a title, heading, date or signature, not running text."""
-    return "\t" not in line and len(_compact(line)) <= 60 and not _TEXT_PUNCT.search(line)
+    return "\t" not in line and _compact_len(line) <= 60 and not _TEXT_PUNCT.search(line)
 
 
 def _is_standalone(line: str, vocab: Vocabulary) -> bool:
     """A line that is complete by itself: title-ish, or a longer title ending with its document noun."""
     if is_titleish(line):
         return True
+    if _compact_len(line) > 150:
+        return False
     s = _compact(line)
-    return (not _CLAUSE_PUNCT.search(s) and len(s) <= 150
+    return (not _CLAUSE_PUNCT.search(s)
             and _keyword_at_end(vocab.title_keyword.pattern).search(s) is not None)
 
 
@@ -605,8 +613,10 @@ def _ends_clause(line: str) -> bool:
 
 
 def _is_heading_line(line: str) -> bool:
+    if _compact_len(line) > 40:
+        return False
     s = line.strip(" ")
-    return bool(_LABEL_START.match(s)) and len(_compact(s)) <= 40 and "。" not in s
+    return bool(_LABEL_START.match(s)) and "。" not in s
 
 
 _PERIOD_ONLY = regex.compile(r"^[（(](?:19|20)\d{2}年?(?:[-—–－~～]+|至|到)(?:19|20)\d{2}年?[）)]$")
