@@ -56,7 +56,7 @@ from ..tables.rows import Document, ResponsibilityRow, Section
 from ..tables.schema import ENUMS
 from ..text.spans import SpanSet
 from .govbodies import UnitLexicon, UnitName
-from .rules import Rule, RuleError, RuleGroup, RuleSet, RuleSource, RuleSpec, group_rules, timeouts_recorded
+from .rules import Rule, RuleGroup, RuleKinds, RuleSet, RuleSource, RuleSpec, timeouts_recorded
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
@@ -173,17 +173,13 @@ class ResponsibilityExtractor:
     lexicon: UnitLexicon
     # the rules of each kind of KIND_SPECS (every kind has at least one), read as one pattern: a new rule of a
     # kind is a TOML edit; a new kind is its KIND_SPECS entry and the code that reads it through of()
-    by_kind: dict[str, RuleGroup]
+    by_kind: RuleKinds
 
     @classmethod
     def from_rulebook(cls, book: RuleSource) -> "ResponsibilityExtractor":
         ruleset = book.ruleset(RULES_FILE.removesuffix(".toml"))
-        by_kind = group_rules(ruleset, "kind", KIND_SPECS)
-        for kind in KIND_SPECS:
-            if kind is not None and not by_kind.get(kind):
-                raise RuleError(ruleset.source, None, f"needs at least one rule of kind {kind!r}")
         return cls(rules=ruleset, lexicon=UnitLexicon.from_rulebook(book),
-                   by_kind={kind: RuleGroup.of(kind, rules) for kind, rules in by_kind.items()})
+                   by_kind=RuleKinds.of(ruleset, "kind", KIND_SPECS))
 
     def of(self, kind: str) -> RuleGroup:
         return self.by_kind[kind]
