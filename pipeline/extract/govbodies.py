@@ -26,12 +26,12 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import regex
 
 from ..tables.schema import ENUMS
-from .rules import Rule, RuleError, RuleSource, RuleSpec, expand, read_tsv_lines, validate_rule
+from .rules import BuiltFromBook, Rule, RuleError, RuleSource, RuleSpec, expand, read_tsv_lines, validate_rule
 
 ALIASES_FILE = "unit_aliases.tsv"
 TYPES_FILE = "unit_types.toml"
@@ -70,7 +70,7 @@ class UnitName:
 
 
 @dataclass(frozen=True)
-class UnitLexicon:
+class UnitLexicon(BuiltFromBook):
     """Canonical names and types of units; loaded once, pure afterwards."""
 
     aliases: Mapping[str, Mapping[str, str]]   # scope -> alias -> canonical
@@ -82,12 +82,9 @@ class UnitLexicon:
     # unit_type and split_prefix of a name, remembered: pure functions of the rules, asked many times per clause
     _types: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _splits: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    VIEW: ClassVar[str] = "unit-lexicon"
 
     # ------------------------------------------------------------ loading
-
-    @classmethod
-    def from_rulebook(cls, book: RuleSource) -> "UnitLexicon":
-        return book.view("unit-lexicon", lambda: cls._build(book))
 
     @classmethod
     def _build(cls, book: RuleSource) -> "UnitLexicon":
