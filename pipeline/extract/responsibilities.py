@@ -83,7 +83,7 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "named_lead": RuleSpec(groups=("unit",)),
     **{kind: RuleSpec() for kind in (
         "prefilter", "label_boundary", "table_task", "declare_first", "declare_scope", "strip_head",
-        "strip_tail", "not_unit", "conjunction", "protected", "glued")},
+        "strip_tail", "not_unit", "conjunction", "protected", "glued", "national_issuer", "local_issuer")},
 }
 
 # a clause is in round brackets, or in square ones: 【责任单位：市经信局】, [责任单位：…], ［…］
@@ -98,8 +98,6 @@ _SENTENCE_OR_LINE_END = regex.compile(r"[。\n]")
 _HAN = regex.compile(r"\p{Han}")
 _SPACE = " \t\u3000"
 _NEXT_TOKEN = regex.compile(r"[^\s、，,；;。（()）]+")
-_NATIONAL_ISSUER = regex.compile(r"^(?:国务院|中共中央|中华人民共和国|国家)")
-_LOCAL_ISSUER = regex.compile(r"省|市|区|县|州|盟|旗")
 _MAX_CONTINUATION = 60      # characters of a next line that may finish a broken clause
 _MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task
 _MAX_UNIT_LEN = 40
@@ -729,9 +727,9 @@ class ResponsibilityExtractor:
     def _is_national(self, doc: Document, found: list[_Found]) -> bool:
         """A national document (State Council, ministries): bare 发展改革委 means 国家发展改革委."""
         issuer = doc.meta.issuer or ""
-        if _NATIONAL_ISSUER.match(issuer):
+        if self.of("national_issuer").search(issuer):
             return True
-        if issuer and _LOCAL_ISSUER.search(issuer):
+        if issuer and self.of("local_issuer").search(issuer):
             return False
         units = {u.text for c in found for u in c.parsed.units}
         return any(self.lexicon.is_national_name(u) for u in units) and \
