@@ -398,7 +398,8 @@ class OrgRecognizer:
         return entry.canonical if entry is not None else name
 
     def is_generic(self, name: str) -> bool:
-        return self.kinds.not_name.pattern.search(name) is not None or self.kinds.generic_brand.pattern.search(name) is not None
+        return self.kinds.not_name.pattern.search(name) is not None \
+            or self.kinds.generic_brand.pattern.search(name) is not None
 
     def common_word(self, text: str, limit: int = MAX_OWNER_FREQ) -> bool:
         return self.word_freq.get(text, 0) >= limit
@@ -457,7 +458,8 @@ class OrgRecognizer:
         entry = self.gazetteer.get(name)
         if entry is not None:
             return None if entry.type != "enterprise" else \
-                Mention(s, e, name, entry.canonical, "enterprise", method="gazetteer", rule_id=self.kinds.project_head.rule_of(m).id)
+                Mention(s, e, name, entry.canonical, "enterprise", method="gazetteer",
+                        rule_id=self.kinds.project_head.rule_of(m).id)
         if len(name) < 2 or not self._company_shaped(name) or not self.rare(name) or self.place_prefix(name + "　") \
                 or self.kinds.project_not_owner.pattern.search(name) \
                 or any(self.is_context(name[:j]) or self.is_context(name[j:]) for j in range(1, len(name))) \
@@ -485,7 +487,8 @@ class OrgRecognizer:
             k = self._place_len(text[s:e])
             if k and s + k in boundaries and e - s - k >= 2:
                 s += k                      # 江州 + 岭丰核心装置: the place is where, not who
-            if self.kinds.context_char.pattern.fullmatch(text[s]) or self.kinds.project_property.pattern.search(text, s, e):
+            if self.kinds.context_char.pattern.fullmatch(text[s]) \
+                    or self.kinds.project_property.pattern.search(text, s, e):
                 continue                    # 恒达 + 二手车交易市场: a property named by its brand
             end = self._project_owner_end(text, s, e, boundaries, closed, alone)
             if end is None:
@@ -560,7 +563,8 @@ class OrgRecognizer:
             return w in self.proper and self.word_freq.get(w, 0) < MAX_OWNER_FREQ
         if cuts[0] == b:                    # one dictionary word: a proper noun (金丰, 大唐), not 种养
             return proper(brand)
-        if len(first) == 1 and (self.kinds.context_char.pattern.fullmatch(first) or self.kinds.owner_stop.pattern.match(first)):
+        if len(first) == 1 and (self.kinds.context_char.pattern.fullmatch(first)
+                                or self.kinds.owner_stop.pattern.match(first)):
             return False
         # every word of a longer brand is a proper noun, or a rare word that is no verb or adverb
         # (红星 + 美凯龙, 华润 + 雪花); a verb or a common word says the item is a phrase (高质量 + 推进)
@@ -888,7 +892,8 @@ class OrgRecognizer:
         legal = legal or {}
         items: list[tuple[int, int]] = []
         any_member = bool(rule.attrs.get("any_member"))     # 移动、电信和联通三家: the count types every member
-        for part in (self.forms.item_and if any_member else self.forms.item).finditer(text, m.start("list"), m.end("list")):
+        items_of = self.forms.item_and if any_member else self.forms.item
+        for part in items_of.finditer(text, m.start("list"), m.end("list")):
             s, e = part.span()
             while s < e and text[s].isspace():
                 s += 1
