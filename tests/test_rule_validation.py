@@ -193,8 +193,8 @@ KIND_CASES = [
     (ResponsibilityExtractor, "responsibilities.toml", None, '{ kind = "verb", role = "participant" }',
      '{ kind = "verbs", role = "participant" }', "resp.verb.participant",
      "attrs.kind = 'verbs' is not one of ['body_end', 'conjunction', 'declare_first', 'declare_scope', 'glued', 'join', "
-     "'label', 'label_boundary', 'named_lead', 'not_unit', 'not_verb', 'note', 'prefilter', 'protected', 'strip_head', "
-     "'strip_tail', 'table_task', 'unbracketed', 'verb', 'verb_unknown']"),
+     "'label', 'label_boundary', 'local_issuer', 'named_lead', 'national_issuer', 'not_unit', 'not_verb', 'note', "
+     "'prefilter', 'protected', 'strip_head', 'strip_tail', 'table_task', 'unbracketed', 'verb', 'verb_unknown']"),
     (OrgRecognizer, "entities.toml", None, '{ kind = "type", type = "park" }', '{ kind = "type", type = "zone" }',
      "ent.type.park", "attrs.type = 'zone' is not one of ['enterprise', 'research', 'university', 'platform', "
      "'park', 'government', 'other']"),

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.evaluation.specs import SpecCase, _rows, run_specs
 from pipeline.extract import Extractors
+from pipeline.extract.orgs import OrgRecognizer
 from pipeline.extract.rules import RuleError, load_common_defines, load_ruleset
 from pipeline.rulebook import RuleBook
 
@@ -106,3 +107,40 @@ def test_outline_label_is_one_definition_of_common_toml(line: str, label: str):
         assert pattern.match(line).group(0) == label
     assert ingest._CONTENT_LINE.search(line) and targets_module._LABEL.match(line)
     assert not shared.match("2.5万元") and not shared.match("一、二、三级医院")   # a decimal, a list of numerals
+
+
+def entities(rules_dir: Path, text: str) -> list[tuple[str, str]]:
+    case = SpecCase(table="entities", id="e", text=text, expect=(), why="", source="test")
+    return [(r["text"], r["type"]) for r in _rows(case, Extractors.from_rulebook(RuleBook.load(rules_dir)))]
+
+
+SECOND_NOT_NAME = '''
+[[rule]]
+id = "ent.not_name.farm"
+description = "Kinds of farm operators listed like names (大户, 家庭农场): categories, not companies"
+pattern = \'\'\'^\\p{Han}{0,4}(?:大户|家庭农场|专业合作社)$\'\'\'
+attrs = { kind = "not_name" }
+examples = ["农机大户", "种粮大户", "家庭农场"]
+counterexamples = ["华德牧业", "江岭农丰"]
+'''
+
+
+def test_a_second_rule_of_an_entity_kind_is_read_with_no_python_edit(rules_copy: Path):
+    sentence = "支持华德牧业、农机大户等企业扩大生产。"
+    assert entities(rules_copy, sentence) == [("华德牧业", "enterprise"), ("农机大户", "enterprise")]
+    path = rules_copy / "entities.toml"
+    path.write_text(path.read_text(encoding="utf-8") + SECOND_NOT_NAME, encoding="utf-8")
+    # both not_name rules act as one: the category is no member, the company still is
+    assert entities(rules_copy, sentence) == [("华德牧业", "enterprise")]
+    book = RuleBook.load(rules_copy)
+    rec = OrgRecognizer.from_rulebook(book)
+    assert [r.id for r in rec.kinds.not_name] == ["ent.not_name", "ent.not_name.farm"]
+    assert rec.is_generic("种粮大户") and rec.is_generic("国资") and not rec.is_generic("华德牧业")
+
+
+def test_a_kind_of_entities_toml_without_a_rule_is_named_by_file(rules_copy: Path):
+    path = rules_copy / "entities.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('attrs = { kind = "name_bracket" }',
+                                                             'attrs = { kind = "name_tail" }'), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"entities\.toml: needs at least one rule of kind 'name_bracket'"):
+        OrgRecognizer.from_rulebook(RuleBook.load(rules_copy))

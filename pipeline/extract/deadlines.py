@@ -28,6 +28,7 @@ import calendar
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import regex
 
@@ -35,6 +36,7 @@ from ..tables.rows import DeadlineRow, Document, Section
 from ..tables.schema import ENUMS
 from ..text.spans import Intervals, SpanSet
 from .numbers import parse_number
+from .rules import BuiltFromBook
 from .rules import Rule, RuleSet, RuleSource, RuleSpec, package_pattern, validate_rule
 
 RULES_FILE = "deadlines.toml"
@@ -291,12 +293,9 @@ class TimeContext:
 
 
 @dataclass(frozen=True)
-class DeadlineExtractor:
+class DeadlineExtractor(BuiltFromBook):
     rules: RuleSet
-
-    @classmethod
-    def from_rulebook(cls, book: RuleSource) -> "DeadlineExtractor":
-        return book.view("deadlines", lambda: cls._build(book))
+    VIEW: ClassVar[str] = "deadlines"
 
     @classmethod
     def _build(cls, book: RuleSource) -> "DeadlineExtractor":

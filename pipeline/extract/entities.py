@@ -116,7 +116,7 @@ class EntityExtractor:
         for (s, e), row in sorted(rows.items()):
             if row.type != "enterprise":
                 continue
-            m = recognizer.short_declared.pattern.match(doc.text[e:e + 14])
+            m = recognizer.kinds.short_declared.pattern.match(doc.text[e:e + 14])
             if m is not None:
                 shorts.setdefault(m.group("short"), row.canonical)
             if row.method == "pattern" and not row.embedded:

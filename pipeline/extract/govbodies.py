@@ -27,12 +27,12 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 import regex
 
 from ..tables.schema import ENUMS
-from .rules import Rule, RuleError, RuleSource, RuleSpec, expand, read_tsv_lines, validate_rule
+from .rules import BuiltFromBook, Rule, RuleError, RuleSource, RuleSpec, expand, read_tsv_lines, validate_rule
 
 ALIASES_FILE = "unit_aliases.tsv"
 TYPES_FILE = "unit_types.toml"
@@ -81,7 +81,7 @@ def _parse_unit(cls: type[UnitName], unit: str) -> UnitName:
 
 
 @dataclass(frozen=True)
-class UnitLexicon:
+class UnitLexicon(BuiltFromBook):
     """Canonical names and types of units; loaded once, pure afterwards."""
 
     aliases: Mapping[str, Mapping[str, str]]   # scope -> alias -> canonical
@@ -94,12 +94,9 @@ class UnitLexicon:
     _types: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _splits: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
     _org_like: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    VIEW: ClassVar[str] = "unit-lexicon"
 
     # ------------------------------------------------------------ loading
-
-    @classmethod
-    def from_rulebook(cls, book: RuleSource) -> "UnitLexicon":
-        return book.view("unit-lexicon", lambda: cls._build(book))
 
     @classmethod
     def _build(cls, book: RuleSource) -> "UnitLexicon":

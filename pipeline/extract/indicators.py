@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import ClassVar
 
 import regex
 
 from .numbers import UnitTable
-from .rules import Rule, RuleError, RuleSource, RuleSpec, timeouts_recorded, validate_rule
+from .rules import BuiltFromBook, Rule, RuleError, RuleSource, RuleSpec, timeouts_recorded, validate_rule
 
 RULES_FILE = "indicators.toml"
 
@@ -78,19 +79,17 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class IndicatorTable:
+class IndicatorTable(BuiltFromBook):
     indicators: tuple[Indicator, ...]
     change_only: tuple[Rule, ...]
     units: UnitTable
 
-    @classmethod
-    def from_rulebook(cls, book: RuleSource) -> "IndicatorTable":
-        """Load and check ``indicators.toml``: every rule's attributes, unique codes, unit bases that
-        ``units.toml`` knows (a typo would make an indicator unmatchable without a word)."""
-        return book.view("indicators", lambda: cls._build(book))
+    VIEW: ClassVar[str] = "indicators"
 
     @classmethod
     def _build(cls, book: RuleSource) -> "IndicatorTable":
+        """Load and check ``indicators.toml``: every rule's attributes, unique codes, unit bases that
+        ``units.toml`` knows (a typo would make an indicator unmatchable without a word)."""
         ruleset = book.ruleset(RULES_FILE.removesuffix(".toml"))
         units = UnitTable.from_rulebook(book)
         indicators: list[Indicator] = []

@@ -19,13 +19,14 @@ the forms policy texts use (``三十``, ``两``, ``一百零五``, ``二〇二�
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import regex
 
-from ..text.numerals import CN_DIGITS, CN_NUMERAL_CHARS, cn_integer
+from ..text.numerals import CN_BIG_UNITS, CN_DIGITS, CN_NUMERAL_CHARS, CN_SMALL_UNITS, cn_integer
 from .rules import RuleError, RuleSource
 
 UNITS_FILE = "units.toml"
@@ -38,14 +39,23 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，／－～％", "
 _CN_DIGIT = CN_DIGITS
 _CN_CHARS = CN_NUMERAL_CHARS
 
+# Magnitude words after a number (1.5万, 3千万, 2万亿) and alone (百场, 千兆): numeral arithmetic, not
+# vocabulary. Each is a run of the numeral units of pipeline/text/numerals.py and is worth their product
+# (千万 = 千 × 万), so it stays beside the parser sharing that table instead of in rules/, where a
+# reader would need the book at every call of these pure functions; the magnitudes that prefix a
+# *unit* (亿元, 万吨) are data, units.toml's [magnitudes].
+_UNIT_VALUE = {**CN_SMALL_UNITS, **CN_BIG_UNITS}                       # 十 百 千 万 亿
+_MAGNITUDE_WORDS = ("万亿", "千万", "百万", "十万", "万", "亿", "千")   # the order the pattern tries them
+_MAGNITUDE_WORD = {w: float(math.prod(_UNIT_VALUE[ch] for ch in w)) for w in _MAGNITUDE_WORDS}
+_BARE_MAGNITUDE = {ch: float(v) for ch, v in _UNIT_VALUE.items()}      # a magnitude word alone is its number
+
 _ARABIC = regex.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-_ARABIC_FULL = regex.compile(rf"(?P<n>{_ARABIC.pattern})\s*(?P<mag>万亿|千万|百万|十万|万|亿|千)?")
+_ARABIC_FULL = regex.compile(rf"(?P<n>{_ARABIC.pattern})\s*(?P<mag>{'|'.join(_MAGNITUDE_WORDS)})?")
 _CN_NUMBER = regex.compile(rf"[{_CN_CHARS}]+(?:点[{''.join(_CN_DIGIT)}]+)?")
 _FRACTION = regex.compile(rf"(?P<num>{_ARABIC.pattern})\s*/\s*(?P<den>{_ARABIC.pattern})")
 _CN_FRACTION = regex.compile(rf"(?P<den>[{_CN_CHARS}\d.]+)分之(?P<num>[{_CN_CHARS}\d.]+)")
 _CN_PERCENT = regex.compile(rf"百分之(?P<num>[{_CN_CHARS}\d.]+(?:点[{''.join(_CN_DIGIT)}]+)?)")
 _RANGE_SEP = regex.compile(r"\s*(?:——|--|[-—–~～－至到])\s*")
-_MAGNITUDE_WORD = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "十万": 1e5, "万": 1e4, "亿": 1e8, "千": 1e3}
 
 
 def to_halfwidth(text: str) -> str:
@@ -76,8 +86,6 @@ def _simple_number(text: str) -> float | None:
         return _cn_number(text)
     return None
 
-
-_BARE_MAGNITUDE = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 1e4, "亿": 1e8}
 
 
 def parse_number(text: str) -> float | None:

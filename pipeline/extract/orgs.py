@@ -56,12 +56,12 @@ from ..tables.schema import ENUMS
 from .rules import (
     Rule,
     RuleError,
+    RuleKinds,
     RuleSet,
     RuleSource,
     RuleSpec,
     expand,
     read_tsv_lines,
-    validate_rule,
 )
 
 RULES_FILE = "entities.toml"
@@ -78,16 +78,8 @@ MAX_OWNER = 6                 # longest owner name read at the start of a platfo
 MAX_LEGAL = 30                # longest full name (before its legal form) read leftwards
 MAX_SUB_BRAND = 3             # 腾讯 + 云, 百度 + 智能云: a known company + a short product line
 _WS = regex.compile(r"\s+")
-_LATIN = regex.compile(r"^[A-Za-z0-9·\-]+$")
-_ITEM = regex.compile(r"(?:(?!以及|及)[^、])+")   # list items: split at 、 and at 及 / 以及
-_ITEM_AND = regex.compile(r"(?:(?!以及|及|和)[^、])+")   # project items and counted lists: also at 和
-_HAN_START = regex.compile(r"\p{Han}")
 _HAN_ONLY = regex.compile(r"^\p{Han}+$")
 _ALNUM_START = regex.compile(r"[0-9A-Za-z]")
-_LEVEL_PLACE = regex.compile(r"^(?:\p{Han}{2,3}?(?:省|市|区|县))")
-_LEVEL = regex.compile(r"(?:省|市|区|县)")
-_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9·]")
-_BRACKETED = regex.compile(r"[（(][^（）()]*[）)]")
 _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 
 
@@ -296,6 +288,10 @@ class Scan:
         return bool(self.token_spans)
 
 
+_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9·]")     # a character of a registered name (NAME_CHAR)
+_BRACKETED = regex.compile(r"[（(][^（）()]*[）)]")      # a region or form in brackets: （中国）
+
+
 @dataclass(frozen=True)
 class LegalSpan:
     """A legal form and the run of name characters before it (the widest name it can close)."""
@@ -312,44 +308,44 @@ NEEDLES = {"platform": "PLATFORM_SUFFIX", "enumeration": "ENUM_NEEDLE", "morphol
 
 
 @dataclass(frozen=True)
+class PlaceForms:
+    """The place levels and list separators of ``entities.toml`` (``[words.LEVEL]`` …, ``${LEVEL_PLACE}``,
+    ``${ITEM}``), compiled once: a one-character level is tested by membership, a place by pattern."""
+
+    level_place: regex.Pattern      # a place with its level opening a name: 上海市 + 凌峰科技
+    level_word: regex.Pattern       # a level word after a place (江西 + 省)
+    item: regex.Pattern             # a list item (split at 、 及 以及)
+    item_and: regex.Pattern         # a project item or a member of a counted list (also at 和)
+    level: frozenset[str]           # 省 市 区 县
+    admin_level: frozenset[str]     # 省 市 县 区 州 盟 旗
+    local_level: frozenset[str]     # 区 旗 乡 镇 村: closing a place below a city
+    seat_level: frozenset[str]      # 区 县 市: the place where a list's first company stands
+    direction: frozenset[str]       # 东 西 南 北
+
+    @classmethod
+    def of(cls, ruleset: RuleSet) -> "PlaceForms":
+        def define(name: str) -> str:
+            if name not in ruleset.defines:
+                raise RuleError(ruleset.source, None, f"[define] needs {name}")
+            return expand(ruleset.defines[name], ruleset.defines, file=ruleset.source, rule_id=None)
+
+        return cls(level_place=regex.compile(f"^(?:{define('LEVEL_PLACE')})"),
+                   level_word=regex.compile(f"(?:{define('LEVEL')})"),
+                   item=regex.compile(define("ITEM")), item_and=regex.compile(define("ITEM_AND")),
+                   level=ruleset.words("LEVEL"), admin_level=ruleset.words("ADMIN_LEVEL"),
+                   local_level=ruleset.words("LOCAL_LEVEL"), seat_level=ruleset.words("SEAT_LEVEL"),
+                   direction=ruleset.words("DIRECTION"))
+
+
+@dataclass(frozen=True)
 class OrgRecognizer:
     rules: RuleSet
     gazetteer: Gazetteer
     gaz_pattern: re.Pattern | None
-    candidate: Rule
-    enumerations: tuple[Rule, ...]
-    morphology: tuple[Rule, ...]
-    platform: Rule
-    owner_boundary: Rule
-    hyphen_pair: Rule
-    owner_stop: Rule
-    not_name: Rule
-    generic_brand: Rule
-    roles: tuple[Rule, ...]
-    type_rules: tuple[Rule, ...]
-    legal_suffix: Rule
-    name_left: Rule
-    name_bracket: Rule
-    name_tail: Rule
-    partner: Rule
-    place_form: Rule
-    item_lead: Rule
-    strong_suffix: Rule
-    owner_zone: Rule
-    place_like: Rule
-    head_evidence: Rule
-    short_declared: Rule
-    short_ending: Rule
-    project_head: Rule
-    project_list: Rule
-    project_part: Rule
-    name_close: Rule
-    project_not_owner: Rule
-    project_property: Rule
-    legal_form: Rule            # a name ends in a legal form or group word (…有限公司, …集团)
-    context_char: Rule          # one-character words that never open a brand (和, 的, 把 …)
-    preposition: Rule           # of those, the prepositions: 以 + 农牧业… opens a phrase
-    conjunction: Rule           # of those, the conjunctions joining two names: 华能 + 和 + 双良公司
+    # the rules of each kind of KIND_SPECS, resolved once (kinds.platform, kinds.type …): a new rule of a
+    # kind is a TOML edit; a new kind is its KIND_SPECS entry and the code that reads it
+    kinds: RuleKinds
+    forms: PlaceForms
     needles: Mapping[str, regex.Pattern] = field(default_factory=dict)
     word_freq: Mapping[str, int] = field(default_factory=dict)
     context: frozenset = frozenset()       # context_words(): verbs, adverbs, function words
@@ -367,43 +363,15 @@ class OrgRecognizer:
     @classmethod
     def build(cls, ruleset: RuleSet, gazetteer: Gazetteer, word_freq: Mapping[str, int] | None = None) -> "OrgRecognizer":
         """The recognizer of a compiled ``entities.toml`` and a gazetteer."""
-        by_kind: dict[str, list[Rule]] = {}
-        for rule in ruleset:
-            by_kind.setdefault(validate_rule(rule, "kind", KIND_SPECS), []).append(rule)
-
-        def one(kind: str) -> Rule:
-            found = by_kind.get(kind, [])
-            if len(found) != 1:
-                raise RuleError(ruleset.source, None, f"needs exactly one rule of kind {kind!r}, has {len(found)}")
-            return found[0]
-
-        def some(kind: str) -> tuple[Rule, ...]:
-            found = by_kind.get(kind, [])
-            if not found:
-                raise RuleError(ruleset.source, None, f"needs at least one rule of kind {kind!r}")
-            return tuple(sorted(found, key=lambda r: -r.priority))
-
+        kinds = RuleKinds.of(ruleset, "kind", KIND_SPECS)
         needles = {}
         for kind, name in NEEDLES.items():
             if name not in ruleset.defines:
                 raise RuleError(ruleset.source, None, f"[define] needs {name} (the needle of {kind} rules)")
             needles[kind] = _fast(expand(ruleset.defines[name], ruleset.defines, file=ruleset.source,
                                                  rule_id=None))
-        return cls(rules=ruleset, gazetteer=gazetteer, gaz_pattern=_gaz_pattern(gazetteer),
-                   candidate=one("candidate"), enumerations=some("enumeration"), morphology=some("morphology"),
-                   platform=one("platform"), owner_boundary=one("owner_boundary"),
-                   hyphen_pair=one("hyphen_pair"), owner_stop=one("owner_stop"), not_name=one("not_name"), generic_brand=one("generic_brand"),
-                   roles=some("role"), type_rules=some("type"), legal_suffix=one("legal_suffix"),
-                   name_left=one("name_left"), name_bracket=one("name_bracket"), name_tail=one("name_tail"),
-                   partner=one("partner"), place_form=one("place_form"), item_lead=one("item_lead"),
-                   strong_suffix=one("strong_suffix"), owner_zone=one("owner_zone"), place_like=one("place_like"),
-                   head_evidence=one("head_evidence"), short_declared=one("short_declared"),
-                   short_ending=one("short_ending"), project_head=one("project_head"),
-                   project_list=one("project_list"), project_part=one("project_part"),
-                   name_close=one("name_close"), project_not_owner=one("project_not_owner"),
-                   project_property=one("project_property"), legal_form=one("legal_form"),
-                   context_char=one("context_char"), preposition=one("preposition"),
-                   conjunction=one("conjunction"),
+        return cls(rules=ruleset, gazetteer=gazetteer, gaz_pattern=_gaz_pattern(gazetteer), kinds=kinds,
+                   forms=PlaceForms.of(ruleset),
                    needles=needles, word_freq=word_freq or {}, context=context_words(), proper=tagged_words()[0],
                    strong_proper=tagged_words()[1], place_words=tagged_words()[2])
 
@@ -411,7 +379,7 @@ class OrgRecognizer:
 
     def is_candidate(self, text: str) -> bool:
         """Worth segmenting: a cue of the candidate rule or a gazetteer name."""
-        if self.candidate.pattern.search(text) is not None:
+        if self.kinds.candidate.pattern.search(text) is not None:
             return True
         return self.gaz_pattern is not None and self.gaz_pattern.search(text) is not None
 
@@ -420,7 +388,7 @@ class OrgRecognizer:
         entry = self.gazetteer.get(name)
         if entry is not None:
             return entry.type
-        for rule in self.type_rules:
+        for rule in self.kinds.type:
             if rule.pattern.search(name):
                 return rule.attrs["type"]
         return None
@@ -430,7 +398,8 @@ class OrgRecognizer:
         return entry.canonical if entry is not None else name
 
     def is_generic(self, name: str) -> bool:
-        return self.not_name.pattern.search(name) is not None or self.generic_brand.pattern.search(name) is not None
+        return self.kinds.not_name.pattern.search(name) is not None \
+            or self.kinds.generic_brand.pattern.search(name) is not None
 
     def common_word(self, text: str, limit: int = MAX_OWNER_FREQ) -> bool:
         return self.word_freq.get(text, 0) >= limit
@@ -444,7 +413,7 @@ class OrgRecognizer:
     def role_after(self, text: str) -> str | None:
         """The first context role named in ``text`` (the rest of the sentence after a list)."""
         best: tuple[int, str] | None = None
-        for rule in self.roles:
+        for rule in self.kinds.role:
             m = rule.pattern.search(text)
             if m is not None and (best is None or m.start() < best[0]):
                 best = (m.start(), rule.attrs["role"])
@@ -475,7 +444,7 @@ class OrgRecognizer:
         if not boundaries:
             return False
         # (a city's name after a company, 国轩高科 + 江州, is context: only 区, 旗 and below count)
-        return any(b in boundaries and text[b - 1] in "区旗乡镇村" and _HAN_ONLY.match(text[e:b])
+        return any(b in boundaries and text[b - 1] in self.forms.local_level and _HAN_ONLY.match(text[e:b])
                    for b in range(e + 1, min(e + 2, len(text)) + 1))
 
     def _project_head(self, text: str, m: regex.Match, boundaries: set[int] | None) -> Mention | None:
@@ -489,13 +458,14 @@ class OrgRecognizer:
         entry = self.gazetteer.get(name)
         if entry is not None:
             return None if entry.type != "enterprise" else \
-                Mention(s, e, name, entry.canonical, "enterprise", method="gazetteer", rule_id=self.project_head.id)
+                Mention(s, e, name, entry.canonical, "enterprise", method="gazetteer",
+                        rule_id=self.kinds.project_head.rule_of(m).id)
         if len(name) < 2 or not self._company_shaped(name) or not self.rare(name) or self.place_prefix(name + "　") \
-                or self.project_not_owner.pattern.search(name) \
+                or self.kinds.project_not_owner.pattern.search(name) \
                 or any(self.is_context(name[:j]) or self.is_context(name[j:]) for j in range(1, len(name))) \
                 or name in self.context:
             return None
-        return Mention(s, e, name, name, "enterprise", method="pattern", rule_id=self.project_head.id)
+        return Mention(s, e, name, name, "enterprise", method="pattern", rule_id=self.kinds.project_head.rule_of(m).id)
 
     def _project_items(self, text: str, m: regex.Match, boundaries: set[int] | None) -> list[Mention]:
         """The companies heading the items of a project list (岭丰 + 核心装置, 江澜科技 + 云计算基地):
@@ -508,16 +478,17 @@ class OrgRecognizer:
         closed = tail is not None
         # a list closed by 等…项目 may name a company alone, unless its head names works a place is
         # named for (等6个高铁项目, 等水电站和抽水蓄能项目)
-        alone = closed and not self.project_not_owner.pattern.search(tail) and \
-            not any(self.project_not_owner.pattern.match(tail, i) for i in range(len(tail)))
+        alone = closed and not self.kinds.project_not_owner.pattern.search(tail) and \
+            not any(self.kinds.project_not_owner.pattern.match(tail, i) for i in range(len(tail)))
         out = []
-        for part in _ITEM_AND.finditer(text, m.start("list"), m.end("list")):
+        for part in self.forms.item_and.finditer(text, m.start("list"), m.end("list")):
             s, e = part.span()
             s = self.trim_start(text, s, e, boundaries)
             k = self._place_len(text[s:e])
             if k and s + k in boundaries and e - s - k >= 2:
                 s += k                      # 江州 + 岭丰核心装置: the place is where, not who
-            if self.context_char.pattern.fullmatch(text[s]) or self.project_property.pattern.search(text, s, e):
+            if self.kinds.context_char.pattern.fullmatch(text[s]) \
+                    or self.kinds.project_property.pattern.search(text, s, e):
                 continue                    # 恒达 + 二手车交易市场: a property named by its brand
             end = self._project_owner_end(text, s, e, boundaries, closed, alone)
             if end is None:
@@ -531,7 +502,7 @@ class OrgRecognizer:
             if entry is not None and entry.type != "enterprise":
                 continue
             out.append(Mention(s, end, name, self.canonical(name), "enterprise",
-                               method="gazetteer" if entry else "pattern", rule_id=self.project_list.id))
+                               method="gazetteer" if entry else "pattern", rule_id=self.kinds.project_list.rule_of(m).id))
         return out
 
     def _project_owner_end(self, text: str, s: int, e: int, boundaries: set[int], closed: bool,
@@ -548,10 +519,10 @@ class OrgRecognizer:
             if not self._project_brand(text, s, b, boundaries):
                 continue
             rest = text[b:e]
-            if self.project_not_owner.pattern.match(rest):
+            if self.kinds.project_not_owner.pattern.match(rest):
                 return None                 # 远山红郡 + 住宅小区: housing, named by its estate
-            if self.project_part.pattern.match(rest):
-                close = self.name_close.pattern.match(rest)
+            if self.kinds.project_part.pattern.match(rest):
+                close = self.kinds.name_close.pattern.match(rest)
                 return b + close.end() if close else b
             nxt = min((x for x in boundaries if b < x <= e), default=e)
             word = text[b:nxt]
@@ -577,14 +548,14 @@ class OrgRecognizer:
         opens with a rare word, a proper noun or a character the dictionary does not join to the next."""
         brand = text[s:b]
         if not _HAN_ONLY.match(brand) or self.is_generic(brand) or brand in self.context \
-                or self.owner_stop.pattern.search(brand) or self.project_not_owner.pattern.search(brand) \
+                or self.kinds.owner_stop.pattern.search(brand) or self.kinds.project_not_owner.pattern.search(brand) \
                 or self.place_prefix(brand + "　") == len(brand) or self._place_len(brand) == len(brand):
             return False
         entry = self.gazetteer.get(brand)
         if entry is not None:
             return entry.type == "enterprise"
         cuts = sorted(x for x in boundaries if s < x <= b)
-        if any(self.project_part.pattern.match(text[x:b]) for x in cuts[:-1]):
+        if any(self.kinds.project_part.pattern.match(text[x:b]) for x in cuts[:-1]):
             return False                    # 冷饮厂 + 迁建: the work is inside, not after, the brand
         first = text[s:cuts[0]]
 
@@ -592,7 +563,8 @@ class OrgRecognizer:
             return w in self.proper and self.word_freq.get(w, 0) < MAX_OWNER_FREQ
         if cuts[0] == b:                    # one dictionary word: a proper noun (金丰, 大唐), not 种养
             return proper(brand)
-        if len(first) == 1 and (self.context_char.pattern.fullmatch(first) or self.owner_stop.pattern.match(first)):
+        if len(first) == 1 and (self.kinds.context_char.pattern.fullmatch(first)
+                                or self.kinds.owner_stop.pattern.match(first)):
             return False
         # every word of a longer brand is a proper noun, or a rare word that is no verb or adverb
         # (红星 + 美凯龙, 华润 + 雪花); a verb or a common word says the item is a phrase (高质量 + 推进)
@@ -607,13 +579,13 @@ class OrgRecognizer:
     def short_brand(self, name: str) -> str | None:
         """The brand a company's name is also written as alone (北岭 of 北岭公司): 2–4 Han characters
         before a short-name ending, rare, not a place, a category, a context word or a known other body."""
-        m = self.short_ending.pattern.search(name)
+        m = self.kinds.short_ending.pattern.search(name)
         if m is None:
             return None
         brand = name[:m.start()]
         if not (2 <= len(brand) <= 4) or not _HAN_ONLY.match(brand) or not self.rare(brand) \
                 or self.place_prefix(brand + "　") or self._place_len(brand) or self.is_generic(brand) \
-                or brand in self.context or brand[0] in "省市县区州盟旗":
+                or brand in self.context or brand[0] in self.forms.admin_level:
             return None
         entry = self.gazetteer.get(brand)
         if entry is not None and entry.type != "enterprise":
@@ -625,7 +597,7 @@ class OrgRecognizer:
         of the dictionary (关停, 相继, 来自), a one-character conjunction, or a list particle."""
         if self.gazetteer.get(token) is not None:
             return False
-        return token in self.context or self.context_char.pattern.fullmatch(token) is not None
+        return token in self.context or self.kinds.context_char.pattern.fullmatch(token) is not None
 
     def trim_start(self, text: str, s: int, limit: int, boundaries: set[int] | None) -> int:
         """Start of a name read up to ``limit`` (where its ending starts) once leading context tokens
@@ -648,8 +620,8 @@ class OrgRecognizer:
                 prev = max(prev, b)
                 continue
             token = text[prev:b]
-            if self.conjunction.pattern.fullmatch(token) or len(token) >= 2 and self.is_context(token) and (
-                    self._place_len(text[b:limit]) or text[b] in "省市县区" or self._anchored(text[b:limit])):
+            if self.kinds.conjunction.pattern.fullmatch(token) or len(token) >= 2 and self.is_context(token) and (
+                    self._place_len(text[b:limit]) or text[b] in self.forms.level or self._anchored(text[b:limit])):
                 pos = b                     # (a verb inside a name, 山东 + 如意 + 科技, is not cut)
             prev = b
         return pos
@@ -665,23 +637,23 @@ class OrgRecognizer:
         return Scan(
             platforms=self._platform_scan(text),
             gazetteer=list(self.gaz_pattern.finditer(text)) if self.gaz_pattern is not None else [],
-            enumerations=[(r, m) for r in self.enumerations for m in r.finditer(text)]
+            enumerations=[(r, m) for r in self.kinds.enumeration for m in r.finditer(text)]
             if self.needles["enumeration"].search(text) else [],
             morphology=self._morphology_scan(text), text=text, legal=self._legal_scan(text),
-            partners=list(self.partner.finditer(text)) if self.needles["partner"].search(text) else [],
-            projects=list(self.project_head.finditer(text)) if self.needles["project"].search(text) else [],
-            project_lists=list(self.project_list.finditer(text)) if self.needles["project"].search(text) else [])
+            partners=list(self.kinds.partner.finditer(text)) if self.needles["partner"].search(text) else [],
+            projects=list(self.kinds.project_head.finditer(text)) if self.needles["project"].search(text) else [],
+            project_lists=list(self.kinds.project_list.finditer(text)) if self.needles["project"].search(text) else [])
 
     def _platform_scan(self, text: str) -> list[regex.Match]:
         """Platform matches; a platform name ends with its suffix, so nothing after the last suffix is
         scanned (the pattern has no lookahead past the suffix: same matches, less work)."""
         last_end = max((m.end() for m in self.needles["platform"].finditer(text)), default=0)
-        return list(self.platform.finditer(text, 0, last_end)) if last_end else []
+        return list(self.kinds.platform.finditer(text, 0, last_end)) if last_end else []
 
     def _legal_scan(self, text: str) -> list[LegalSpan]:
         """Each legal form (or 公司) with the run of name characters and region brackets before it."""
         out = []
-        for m in self.legal_suffix.finditer(text):
+        for m in self.kinds.legal_suffix.finditer(text):
             s = m.start("suffix")
             run = self._run_start(text, s)
             if run < s:
@@ -696,7 +668,7 @@ class OrgRecognizer:
             ch = text[i - 1]
             if ch in "）)":
                 j = max(text.rfind("（", limit, i - 1), text.rfind("(", limit, i - 1))
-                if j > limit and _NAME_CHAR.match(text, j - 1) and self.name_bracket.pattern.match(text[j:i]):
+                if j > limit and _NAME_CHAR.match(text, j - 1) and self.kinds.name_bracket.pattern.match(text[j:i]):
                     i = j
                     continue
                 break
@@ -712,7 +684,7 @@ class OrgRecognizer:
         ends = {m.end() for m in self.needles["morphology"].finditer(text)}
         if not ends:
             return out
-        for rule in self.morphology:
+        for rule in self.kinds.morphology:
             for end in sorted(ends):
                 for start in range(max(0, end - MAX_MORPH), end - 2):
                     m = rule.pattern.match(text, start)
@@ -745,7 +717,7 @@ class OrgRecognizer:
         for m in scan.platforms:
             s, e = m.span("platform")
             platforms.append((s, e))
-            for mention in self._platform(text, s, e):
+            for mention in self._platform(text, s, e, self.kinds.platform.rule_of(m)):
                 add(mention)
 
         def in_platform(s: int, e: int) -> bool:
@@ -811,11 +783,11 @@ class OrgRecognizer:
 
     # ------------------------------------------------------------ evidence
 
-    def _platform(self, text: str, s: int, e: int) -> list[Mention]:
+    def _platform(self, text: str, s: int, e: int, rule: Rule) -> list[Mention]:
         name = text[s:e]
         out: list[Mention] = []
         owners: list[tuple[int, int, bool]] = []      # (start, end, strong) in the sentence
-        pair = self.hyphen_pair.search(name)
+        pair = self.kinds.hyphen_pair.search(name)
         if pair is not None:
             a_s, a_e = pair.span("a")
             owners.append((s + a_s, s + a_e, True))
@@ -830,7 +802,7 @@ class OrgRecognizer:
         owner_types = []
         for o_s, o_e, strong in owners:
             owner = text[o_s:o_e]
-            if self.owner_zone.pattern.match(text, o_e, e):
+            if self.kinds.owner_zone.pattern.match(text, o_e, e):
                 continue           # 江州经济 + 技术开发区…: the start of a zone's name, not an owner
             typ = self._owner_type(owner, strong)
             if typ is None:
@@ -838,25 +810,25 @@ class OrgRecognizer:
             owner_types.append(typ)
             entry = self.gazetteer.get(owner)
             out.append(Mention(o_s, o_e, owner, self.canonical(owner), typ, embedded=True,
-                               method="gazetteer" if entry else "pattern", rule_id=self.platform.id))
+                               method="gazetteer" if entry else "pattern", rule_id=rule.id))
         typ = self.type_of(name) or "platform"
         if "enterprise" in owner_types and typ in ("research", "platform"):
             typ = "platform"
         elif any(t in ("university", "research") for t in owner_types) and typ == "platform":
             typ = "research"
         if owner_types or self._named_platform(name):
-            out.append(Mention(s, e, name, self.canonical(name), typ, method="pattern", rule_id=self.platform.id))
+            out.append(Mention(s, e, name, self.canonical(name), typ, method="pattern", rule_id=rule.id))
         return out
 
     def _named_platform(self, name: str) -> bool:
         """A platform or park *name* (紫竹创业孵化器, 零号湾军民融合孵化器), not a description
         (技术创新中心, 一批高能级创新平台, 具有全国影响力的特色产业基地)."""
-        if "的" in name or not _HAN_START.match(name) or self.owner_stop.pattern.search(name) \
-                or self.generic_brand.pattern.search(name[:2]):
+        if "的" in name or not _HAN_START.match(name) or self.kinds.owner_stop.pattern.search(name) \
+                or self.kinds.generic_brand.pattern.search(name[:2]):
             return False
         body = next((name[:m.start()] for m in self.needles["platform"].finditer(name) if m.end() == len(name)),
                     None)
-        if body and self.generic_brand.pattern.fullmatch(body):
+        if body and self.kinds.generic_brand.pattern.fullmatch(body):
             return False           # 新材料产业 + 研究院: field words only, a description
         if self.place_prefix(name) or self.gazetteer.get(name) is not None:
             return True
@@ -882,7 +854,7 @@ class OrgRecognizer:
                 continue                            # an unknown owner is written in Han characters
             if _ALNUM_START.match(rest) or self.place_prefix(rest + "　"):
                 return end                      # 华为 + 5G…, 美敦力 + 中国…, 启迪 + 漕河泾…
-            if self.owner_boundary.pattern.match(rest) and (
+            if self.kinds.owner_boundary.pattern.match(rest) and (
                     known(end) or strong or end - pos >= 3 and self.rare(owner)):
                 if not known(end) and self.needles["platform"].fullmatch(rest) and not self._well_formed(owner):
                     continue                        # 碳中和 + 研究院: a topic, unless 凯越集团 + 研发中心
@@ -905,12 +877,12 @@ class OrgRecognizer:
             return None
         if not strong and k and (self.common_word(owner[k:]) or self.is_generic(owner[k:]) or len(owner) - k < 2):
             return None        # 上海 + 分析 (a place and a field): not a company
-        if self.common_word(owner) or self.owner_stop.pattern.search(owner):
+        if self.common_word(owner) or self.kinds.owner_stop.pattern.search(owner):
             return None        # 形成 + 上海…, 新增 + 2个…: a verb, not an owner
-        if any(self.is_context(owner[:j]) for j in range(2, len(owner))) or owner[-1] in "区省市县州盟旗":
+        if any(self.is_context(owner[:j]) for j in range(2, len(owner))) or owner[-1] in self.forms.admin_level:
             return None        # 争取 + 更多…, 大湾区 + 国际…: not an owner
         if not strong and len(owner) > 2 and self.common_word(owner[-2:]) and \
-                self.owner_boundary.pattern.fullmatch(owner[-2:]):
+                self.kinds.owner_boundary.pattern.fullmatch(owner[-2:]):
             return None        # 澄州 + 先进 (技术研究院): a field word closes a description, not a name
         return "enterprise"
 
@@ -920,7 +892,8 @@ class OrgRecognizer:
         legal = legal or {}
         items: list[tuple[int, int]] = []
         any_member = bool(rule.attrs.get("any_member"))     # 移动、电信和联通三家: the count types every member
-        for part in (_ITEM_AND if any_member else _ITEM).finditer(text, m.start("list"), m.end("list")):
+        items_of = self.forms.item_and if any_member else self.forms.item
+        for part in items_of.finditer(text, m.start("list"), m.end("list")):
             s, e = part.span()
             while s < e and text[s].isspace():
                 s += 1
@@ -934,13 +907,13 @@ class OrgRecognizer:
                 if le != e or ls < s:
                     continue
                 s = ls
-            lead = self.item_lead.pattern.match(text[s:e])
+            lead = self.kinds.item_lead.pattern.match(text[s:e])
             if lead is not None and e - s - lead.end() >= 2:
                 s += lead.end()           # 引进了 + 恒远精工
             elif not items and boundaries:
                 s = self.trim_start(text, s, e, boundaries)     # 抓好 + 恒远精工 (the first member)
                 first = min((b for b in boundaries if s < b <= e - 2), default=None)
-                if first is not None and first - s <= 3 and text[first - 1] in "区县市" \
+                if first is not None and first - s <= 3 and text[first - 1] in self.forms.seat_level \
                         and not self._legal_close(text, e):
                     s = first                 # 主城区 + 华德牧业: where the company stands, not its name
             if e - s >= 2:
@@ -959,7 +932,7 @@ class OrgRecognizer:
         head = m.groupdict().get("head") or ""
         shaped = [self._company_shaped(n) or self._form_typed(n) for _, _, n in names]
         evidence = role is not None or bool(rule.attrs.get("head_is_evidence")) or \
-            self.head_evidence.pattern.match(head) is not None or \
+            self.kinds.head_evidence.pattern.match(head) is not None or \
             len(names) >= 2 and all(shaped) and sum(self._form_typed(n) or self._rare_brand(n)
                                                     for _, _, n in names) >= 1 or \
             any(own_evidence(s, e, n) for s, e, n in names) or all(
@@ -973,7 +946,7 @@ class OrgRecognizer:
             own = own_evidence(s, e, name)
             if typ is None and not own and not self._company_shaped(name) and not (
                     any_member and _HAN_ONLY.match(name) and len(name) <= 4 and name not in self.context
-                    and not self.place_prefix(name + "　") and not _LEVEL_PLACE.match(name)):
+                    and not self.place_prefix(name + "　") and not self.forms.level_place.match(name)):
                 continue           # the list's type goes only to members shaped like a company name
             if typ in ("platform", "park") and not own and not self._named_platform(name):
                 continue           # 省级平台 in a list of companies is a description, not a name
@@ -989,14 +962,14 @@ class OrgRecognizer:
 
     def _legal_close(self, text: str, e: int) -> bool:
         """A registered legal form ends at ``e`` (the place before it belongs to the name)."""
-        legal = self.legal_form.pattern.search(text, 0, e)
+        legal = self.kinds.legal_form.pattern.search(text, 0, e)
         return legal is not None and legal.end() == e and \
             text[max(0, e - 4):e].endswith(("有限公司", "分公司"))
 
     def _form_typed(self, name: str) -> bool:
         """A company by its ending, with a brand of its own before it (强力 + 水泥): the list's
         head confirms what the ending says."""
-        m = next((r.pattern.search(name) for r in self.type_rules if r.pattern.search(name)), None)
+        m = next((r.pattern.search(name) for r in self.kinds.type if r.pattern.search(name)), None)
         if m is None or self.type_of(name) != "enterprise" or self.gazetteer.get(name) is not None:
             return False
         brand = name[:m.start()]
@@ -1032,9 +1005,9 @@ class OrgRecognizer:
         if not (2 <= len(name) <= 6 and _HAN_ONLY.match(name)) and not _SHAPE_LATIN.match(name):
             return False
         if self.is_generic(name) or self.place_prefix(name + "　") == len(name) or \
-                (_LEVEL_PLACE.match(name) and _LEVEL_PLACE.match(name).end() == len(name)):
+                (self.forms.level_place.match(name) and self.forms.level_place.match(name).end() == len(name)):
             return False
-        if self.owner_stop.pattern.search(name) or self.common_word(name):
+        if self.kinds.owner_stop.pattern.search(name) or self.common_word(name):
             return False
         return self.type_of(name) in (None, "enterprise")
 
@@ -1048,7 +1021,7 @@ class OrgRecognizer:
             # a longer one need only end a token (国有企业 + 江西…)
             return b in boundaries and (a in boundaries or b - a >= 2)
 
-        stops = [m for m in self.name_left.finditer(text, span.run_start, span.suffix_start)
+        stops = [m for m in self.kinds.name_left.finditer(text, span.run_start, span.suffix_start)
                  if at_boundary(*m.span())]
         starts = [m.end() for m in reversed(stops)]
         if not stops or stops[0].start() > span.run_start:
@@ -1072,7 +1045,8 @@ class OrgRecognizer:
                     whole.canonical if whole is not None and whole.type == "enterprise" else \
                     group.canonical if group is not None and group.canonical else name
                 return Mention(start, span.suffix_end, name, canonical, "enterprise",
-                               method="gazetteer" if entry else "pattern", rule_id=self.legal_suffix.id)
+                               method="gazetteer" if entry else "pattern", rule_id=self.kinds.legal_suffix.rule_at(
+                                   text, (span.suffix_start, span.suffix_end), "suffix").id)
         return None
 
     def _anchored(self, body: str) -> bool:
@@ -1088,12 +1062,12 @@ class OrgRecognizer:
         while pos < len(name):
             k = self.place_prefix(name[pos:] + "　")
             if not k:
-                lp = _LEVEL_PLACE.match(name, pos)
+                lp = self.forms.level_place.match(name, pos)
                 k = lp.end() - pos if lp else 0
             if not k:
                 break
             pos += k
-            if _LEVEL.match(name, pos):
+            if self.forms.level_word.match(name, pos):
                 pos += 1
         return pos
 
@@ -1101,13 +1075,13 @@ class OrgRecognizer:
         """What precedes a legal form is a name: a place + anything not generic (江西省投资集团),
         or a brand of 2+ characters that is neither generic nor, standing alone, a common word."""
         core = _BRACKETED.sub("", body)
-        if not core or "的" in core or self.owner_stop.pattern.search(core):
+        if not core or "的" in core or self.kinds.owner_stop.pattern.search(core):
             return False
         k = self._place_len(core)
         rest = core[k:]
         if k:
             return bool(rest) and not self.is_generic(rest)
-        tail = self.name_tail.pattern.search(rest)
+        tail = self.kinds.name_tail.pattern.search(rest)
         brand = rest[:tail.start()] if tail else rest
         if len(brand) < 2 or self.is_generic(brand):
             return False
@@ -1156,17 +1130,17 @@ class OrgRecognizer:
         elif not (self._well_formed(name) or self._company_shaped(name)):
             return None
         return Mention(s, e, name, self.canonical(name), "enterprise",
-                       method="gazetteer" if entry else "pattern", rule_id=self.partner.id)
+                       method="gazetteer" if entry else "pattern", rule_id=self.kinds.partner.rule_of(m).id)
 
     def _place_named(self, name: str) -> bool:
         """A business form a place alone may name: 江州 + 农村商业银行, 东 + 江州 + 热电厂."""
-        m = self.place_form.pattern.search(name)
+        m = self.kinds.place_form.pattern.search(name)
         if m is None or m.start() == 0:
             return False
         body = name[:m.start()]
-        if body in ("省", "市", "县", "区", "州", "盟", "旗"):
+        if body in self.forms.admin_level:
             return True               # 县 + 邮政公司: the county's own
-        if body[0] in "东西南北" and len(body) > 2 and self._place_len(body[1:]) == len(body) - 1:
+        if body[0] in self.forms.direction and len(body) > 2 and self._place_len(body[1:]) == len(body) - 1:
             return True
         return self._place_len(body) == len(body)
 
@@ -1174,28 +1148,28 @@ class OrgRecognizer:
         """A company by its form alone: a legal form, or an industry word after a real brand."""
         if self._place_named(name) and self.type_of(name) == "enterprise":
             return True
-        hotel = next((m for m in (self.head_evidence.pattern.search(name[-k:]) for k in (2, 3)) if m), None)
-        if hotel is not None and self.place_like.pattern.search(name[:-len(hotel.group())]):
+        hotel = next((m for m in (self.kinds.head_evidence.pattern.search(name[-k:]) for k in (2, 3)) if m), None)
+        if hotel is not None and self.kinds.place_like.pattern.search(name[:-len(hotel.group())]):
             return False              # 翠湖 + 酒店 among lakes and parks: a facility named by its place
-        for rule in self.type_rules:
+        for rule in self.kinds.type:
             m = rule.pattern.search(name)
             if m is not None:
                 if rule.attrs["type"] != "enterprise":
                     return False
                 brand = name[:m.start()]
-                if self.legal_form.pattern.search(name):       # 南滨江公司: a legal form allows a longer brand
-                    lp = _LEVEL_PLACE.match(brand)          # 上海市 + 凌峰科技 + 有限公司
+                if self.kinds.legal_form.pattern.search(name):       # 南滨江公司: a legal form allows a longer brand
+                    lp = self.forms.level_place.match(brand)          # 上海市 + 凌峰科技 + 有限公司
                     core = brand[lp.end():] if lp and len(brand) - lp.end() >= 2 else brand
                     if 2 <= len(core) <= 6 and not self.is_generic(core) and self.rare(core) \
-                            and not self.not_name.pattern.search(core[:2]):    # 省属 + 江西公司: a category
+                            and not self.kinds.not_name.pattern.search(core[:2]):    # 省属 + 江西公司: a category
                         return True
                     # a known place + a field (宜昌 + 交旅 + 集团, 株洲 + 产业发展 + 集团): a local state company
                     k = self._place_len(brand)
                     rest = brand[k:]
                     return 0 < k and 2 <= len(rest) <= 6 and not self.is_generic(rest) \
                         and (not self.common_word(rest) or len(rest) == 2 and rest not in self.context) \
-                        and not self.not_name.pattern.search(rest)     # 江岭 + 森工 + 集团
-                if self.strong_suffix.pattern.match(name[m.start():]) and self._strong_brand(brand):
+                        and not self.kinds.not_name.pattern.search(rest)     # 江岭 + 森工 + 集团
+                if self.kinds.strong_suffix.pattern.match(name[m.start():]) and self._strong_brand(brand):
                     return True           # 世纪天伦 + 酒店: judged as a whole
                 return self.brand_ok(brand)
         return False
@@ -1204,7 +1178,7 @@ class OrgRecognizer:
         """A brand before a strong ending: 2–6 characters, not generic, not a context or common word
         as a whole, not only a place, and not two common words (发展 + 银行 is no name)."""
         if not (2 <= len(brand) <= 6) or self.is_generic(brand) or brand in self.context \
-                or self.common_word(brand, MAX_RARE_FREQ) or self.not_name.pattern.search(brand):
+                or self.common_word(brand, MAX_RARE_FREQ) or self.kinds.not_name.pattern.search(brand):
             return False
         k = self._place_len(brand)
         if k == len(brand):
@@ -1222,17 +1196,17 @@ class OrgRecognizer:
         s = self.trim_start(text, s, e - len(suffix), boundaries)
         if s and text[s - 1] == "和" and boundaries is not None and s - 1 not in boundaries:
             return None               # 和 + 辉光电: 和 opens the name
-        if boundaries is not None and self.preposition.pattern.fullmatch(text[s]) and s + 1 in boundaries:
+        if boundaries is not None and self.kinds.preposition.pattern.fullmatch(text[s]) and s + 1 in boundaries:
             return None               # 以 + 农牧业…, 把 + 农牧业…: a preposition opens a phrase
-        if not self.legal_form.pattern.search(text, s, e) and e - len(suffix) - 1 > s and \
+        if not self.kinds.legal_form.pattern.search(text, s, e) and e - len(suffix) - 1 > s and \
                 self.common_word(text[e - len(suffix) - 1:e], MAX_RARE_FREQ):
             return None               # 农 + 牧业: the ending is part of a common word (农牧业)
         name = text[s:e]
         entry = self.gazetteer.get(name)
         if entry is not None and entry.type != "enterprise":
             return None               # 世界银行: an international body
-        if not self.legal_form.pattern.search(name):          # 上海市 + 名称: the place is context unless a legal form follows
-            lp = _LEVEL_PLACE.match(name)
+        if not self.kinds.legal_form.pattern.search(name):          # 上海市 + 名称: the place is context unless a legal form follows
+            lp = self.forms.level_place.match(name)
             if lp and len(name) - lp.end() >= len(suffix) + 2:
                 s += lp.end()
                 name = text[s:e]
@@ -1276,9 +1250,15 @@ def _fast(pattern: str):
         return regex.compile(pattern)
 
 
+_HAN_START = regex.compile(r"\p{Han}")
+
+
 def _clear_edges(text: str, s: int, e: int) -> bool:
     """Neither neighbour of text[s:e] is a Han character."""
     return (s == 0 or not _HAN_START.match(text, s - 1)) and (e == len(text) or not _HAN_START.match(text, e))
+
+
+_LATIN = regex.compile(r"^[A-Za-z0-9·\-]+$")
 
 
 def _latin_bounded(text: str, s: int, e: int) -> bool:

@@ -56,7 +56,7 @@ from ..tables.rows import Document, ResponsibilityRow, Section
 from ..tables.schema import ENUMS
 from ..text.spans import SpanSet
 from .govbodies import UnitLexicon, UnitName
-from .rules import Rule, RuleError, RuleGroup, RuleSet, RuleSource, RuleSpec, group_rules, timeouts_recorded
+from .rules import Rule, RuleGroup, RuleKinds, RuleSet, RuleSource, RuleSpec, timeouts_recorded
 
 RULES_FILE = "responsibilities.toml"
 ROLES = ENUMS["responsibilities"]["role"]       # lead | co | participant | responsible
@@ -83,7 +83,7 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "named_lead": RuleSpec(groups=("unit",)),
     **{kind: RuleSpec() for kind in (
         "prefilter", "label_boundary", "table_task", "declare_first", "declare_scope", "strip_head",
-        "strip_tail", "not_unit", "conjunction", "protected", "glued")},
+        "strip_tail", "not_unit", "conjunction", "protected", "glued", "national_issuer", "local_issuer")},
 }
 
 # a clause is in round brackets, or in square ones: 【责任单位：市经信局】, [责任单位：…], ［…］
@@ -98,8 +98,6 @@ _SENTENCE_OR_LINE_END = regex.compile(r"[。\n]")
 _HAN = regex.compile(r"\p{Han}")
 _SPACE = " \t\u3000"
 _NEXT_TOKEN = regex.compile(r"[^\s、，,；;。（()）]+")
-_NATIONAL_ISSUER = regex.compile(r"^(?:国务院|中共中央|中华人民共和国|国家)")
-_LOCAL_ISSUER = regex.compile(r"省|市|区|县|州|盟|旗")
 _MAX_CONTINUATION = 60      # characters of a next line that may finish a broken clause
 _MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task
 _MAX_UNIT_LEN = 40
@@ -173,17 +171,13 @@ class ResponsibilityExtractor:
     lexicon: UnitLexicon
     # the rules of each kind of KIND_SPECS (every kind has at least one), read as one pattern: a new rule of a
     # kind is a TOML edit; a new kind is its KIND_SPECS entry and the code that reads it through of()
-    by_kind: dict[str, RuleGroup]
+    by_kind: RuleKinds
 
     @classmethod
     def from_rulebook(cls, book: RuleSource) -> "ResponsibilityExtractor":
         ruleset = book.ruleset(RULES_FILE.removesuffix(".toml"))
-        by_kind = group_rules(ruleset, "kind", KIND_SPECS)
-        for kind in KIND_SPECS:
-            if kind is not None and not by_kind.get(kind):
-                raise RuleError(ruleset.source, None, f"needs at least one rule of kind {kind!r}")
         return cls(rules=ruleset, lexicon=UnitLexicon.from_rulebook(book),
-                   by_kind={kind: RuleGroup.of(kind, rules) for kind, rules in by_kind.items()})
+                   by_kind=RuleKinds.of(ruleset, "kind", KIND_SPECS))
 
     def of(self, kind: str) -> RuleGroup:
         return self.by_kind[kind]
@@ -733,9 +727,9 @@ class ResponsibilityExtractor:
     def _is_national(self, doc: Document, found: list[_Found]) -> bool:
         """A national document (State Council, ministries): bare 发展改革委 means 国家发展改革委."""
         issuer = doc.meta.issuer or ""
-        if _NATIONAL_ISSUER.match(issuer):
+        if self.of("national_issuer").search(issuer):
             return True
-        if issuer and _LOCAL_ISSUER.search(issuer):
+        if issuer and self.of("local_issuer").search(issuer):
             return False
         units = {u.text for c in found for u in c.parsed.units}
         return any(self.lexicon.is_national_name(u) for u in units) and \

@@ -40,7 +40,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Hashable, Iterator, Mapping, Protocol, TypeVar
+from typing import Any, Callable, ClassVar, Hashable, Iterator, Mapping, Protocol, Self, TypeVar
 
 import regex
 import tomllib
@@ -225,6 +225,45 @@ class RuleGroup:
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    @functools.cached_property
+    def pattern(self) -> regex.Pattern:
+        """One pattern for every rule of the kind, for ``match``/``fullmatch`` at a position: the rule's own
+        when there is one (same object, same speed), else their alternation in priority order (each with
+        its own flags; a named group may recur, the ``regex`` module allows it)."""
+        if len(self.rules) == 1:
+            return self.rules[0].pattern
+        parts = []
+        for rule in self.rules:
+            flags = "".join(c for f, c in _INLINE_FLAGS if rule.pattern.flags & f)
+            parts.append(f"(?{flags}:{rule.pattern.pattern})" if flags else f"(?:{rule.pattern.pattern})")
+        try:
+            return regex.compile("|".join(parts))
+        except regex.error as exc:
+            raise RuleError(self.rules[0].source, ", ".join(r.id for r in self.rules),
+                            f"the rules of kind {self.kind!r} do not compile as one pattern: {exc}") from exc
+
+    @property
+    def id(self) -> str:
+        """The rule id of a kind held by one rule (what a row names); with several, ask :meth:`rule_of`."""
+        if len(self.rules) != 1:
+            raise ValueError(f"kind {self.kind!r} has {len(self.rules)} rules: name the one that matched")
+        return self.rules[0].id
+
+    def rule_of(self, m: regex.Match) -> Rule:
+        """The rule whose match ``m`` is (a match of :meth:`finditer`, or of one rule's pattern)."""
+        if len(self.rules) == 1:
+            return self.rules[0]
+        return next((r for r in self.rules if r.pattern is m.re), self.rules[0])
+
+    def rule_at(self, text: str, span: tuple[int, int], group: str | int = 0) -> Rule:
+        """The first rule (by priority) with a match whose ``group`` spans ``span`` in ``text``."""
+        if len(self.rules) == 1:
+            return self.rules[0]
+        return next((r for r in self.rules for m in r.finditer(text) if m.span(group) == span), self.rules[0])
+
     def search_rule(self, text: str) -> tuple[Rule, regex.Match] | None:
         """The earliest match of any rule, with the rule that made it."""
         best: tuple[Rule, regex.Match] | None = None
@@ -239,10 +278,12 @@ class RuleGroup:
         return found[1] if found is not None else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
-        """Every rule's matches, in text order."""
+        """Every rule's matches, in text order (one rule: its own iterator, no wrapper)."""
         if len(self.rules) == 1:
-            yield from self.rules[0].finditer(text, pos, endpos)
-            return
+            return self.rules[0].finditer(text, pos, endpos)
+        return self._merged(text, pos, endpos)
+
+    def _merged(self, text: str, pos: int, endpos: int | None) -> Iterator[regex.Match]:
         found = [(m.start(), i, m) for i, r in enumerate(self.rules) for m in r.finditer(text, pos, endpos)]
         yield from (m for _, _, m in sorted(found, key=lambda x: (x[0], x[1])))
 
@@ -251,6 +292,64 @@ class RuleGroup:
         for rule in self.rules:
             text = rule.pattern.sub(repl, text, count=count)
         return text
+
+
+_INLINE_FLAGS = ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"), (regex.DOTALL, "s"), (regex.VERBOSE, "x"))
+
+
+class RuleKinds(Mapping[str, RuleGroup]):
+    """The rules of a file by kind, each kind a :class:`RuleGroup`, also read as an attribute
+    (``kinds.platform``): resolved once when a reader is built, so a hot loop pays an attribute read, not a
+    lookup by name; a rule added to a kind the reader knows is a TOML edit only."""
+
+    def __init__(self, groups: Mapping[str, RuleGroup]):
+        self._groups = dict(groups)
+        for kind, group in self._groups.items():
+            if not kind.isidentifier() or hasattr(type(self), kind):
+                raise ValueError(f"kind {kind!r} cannot be an attribute")
+            self.__dict__[kind] = group
+
+    @classmethod
+    def of(cls, ruleset: "RuleSet", key: str, specs: Mapping[str | None, RuleSpec]) -> "RuleKinds":
+        """Every rule of ``ruleset`` checked with :func:`validate_rule` and grouped by ``attrs[key]``; every
+        kind of ``specs`` (but None) needs at least one rule, else :class:`RuleError` naming the file."""
+        grouped = group_rules(ruleset, key, specs)
+        for kind in specs:
+            if kind is not None and not grouped.get(kind):
+                raise RuleError(ruleset.source, None, f"needs at least one rule of {key} {kind!r}")
+        return cls({kind: RuleGroup.of(kind, rules) for kind, rules in grouped.items() if kind is not None})
+
+    def __getitem__(self, kind: str) -> RuleGroup:
+        return self._groups[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name != "_groups":
+            raise AttributeError("RuleKinds is read-only")
+        object.__setattr__(self, name, value)
+
+    def __repr__(self) -> str:
+        return f"RuleKinds({sorted(self._groups)})"
+
+
+class BuiltFromBook:
+    """A reader compiled once per rule book: ``from_rulebook`` keeps ``cls._build(book)`` among the book's
+    views under ``cls.VIEW``, so every extractor of a run shares one."""
+
+    VIEW: ClassVar[str]
+
+    @classmethod
+    def from_rulebook(cls, book: "RuleSource") -> Self:
+        return book.view(cls.VIEW, lambda: cls._build(book))
+
+    @classmethod
+    def _build(cls, book: "RuleSource") -> Self:
+        raise NotImplementedError
 
 
 class RuleSource(Protocol):
