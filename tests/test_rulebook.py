@@ -75,9 +75,9 @@ def test_a_run_compiles_each_rule_file_and_the_vocabulary_exactly_once(tmp_path,
         compiled[Path(source).name] += 1
         return real_ruleset(data, source, common)
 
-    def count_vocabulary(data, source):
+    def count_vocabulary(data, source, common):
         compiled[Path(source).name] += 1
-        return real_vocabulary(data, source)
+        return real_vocabulary(data, source, common)
 
     monkeypatch.setattr(engine, "compile_ruleset", count_ruleset)
     monkeypatch.setattr(normalize_module, "compile_vocabulary", count_vocabulary)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..extract.rules import Rule, RuleSource, package_pattern
+from ..extract.rules import Rule, RuleSource
 from ..tables.rows import DocumentMeta
 from ..text.numerals import cn_integer
 from .normalize import (
@@ -53,7 +53,6 @@ METADATA_WORDS_FILE = "metadata.toml"
 _FURNITURE_KINDS = ("site_name", "column", "breadcrumb", "database")
 
 _HEADER_LINES = 15
-_LABEL_LINE = package_pattern(r"^(?:${OUTLINE_LABEL})")
 _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;]")
 _HAN_RUN = regex.compile(r"\p{Han}{2}")
 _CLAUSE_PUNCT = regex.compile(r"[。！？；!?;，,：:、]")
@@ -231,7 +230,8 @@ _PORTAL_LABEL = regex.compile(r"^[\p{Han} 　]{2,8}[：:]$")     # a label cell 
 _MAX_LABEL_VALUE = 20
 
 
-def _header(lines: list[str], sites: SiteRules | None = None, vocab: Vocabulary | None = None) -> list[str]:
+def _header(lines: list[str], label_line: regex.Pattern, sites: SiteRules | None = None,
+            vocab: Vocabulary | None = None) -> list[str]:
     """The lines before the first outline heading (at most ``_HEADER_LINES``), a metadata label
     (``标  题：``) taken off, a 文号 opening a title line (``京政办发〔2016〕26号《…的通知》``) too.
     With ``sites``: a site's name, column, breadcrumb or database header is left out (it does not
@@ -255,7 +255,7 @@ def _header(lines: list[str], sites: SiteRules | None = None, vocab: Vocabulary 
         if kept >= _HEADER_LINES:
             break
         kept += 1
-        if _LABEL_LINE.match(line):
+        if label_line.match(line):
             break
         line = _META_LABEL.sub("", line).strip()
         rest = _LEADING_NUMBER.sub("", line)
@@ -386,7 +386,7 @@ def _first_title(header: list[str], vocab: Vocabulary, sites: SiteRules | None, 
 def find_title(lines: list[str], vocab: Vocabulary, sites: SiteRules | None = None) -> str | None:
     """The document's title. A page title (``X_站点名``) gives way to a title line of the body below
     it: the body's own title wins when the two differ."""
-    header = _header(lines, sites, vocab)
+    header = _header(lines, vocab.label_start, sites, vocab)
     first = _first_title(header, vocab, sites)
     if first is None:
         return None
@@ -400,7 +400,7 @@ def find_title(lines: list[str], vocab: Vocabulary, sites: SiteRules | None = No
 
 def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, title: str | None = None,
                 sites: SiteRules | None = None, places: Places | None = None) -> str | None:
-    header = _header(lines, sites, vocab)
+    header = _header(lines, vocab.label_start, sites, vocab)
     for line in ([title] if title else []) + header:   # the title may have been broken over lines
         flat = regex.sub(r"\s+", " ", line.strip())
         m = _NOTICE.match(flat) or (_NOTICE_OPEN.match(flat) if _ends_title(flat, vocab) else None)
@@ -459,7 +459,7 @@ def doc_number_at_end(line: str, vocab: Vocabulary) -> tuple[int, str] | None:
 def find_doc_number(lines: list[str], vocab: Vocabulary, sites: SiteRules | None = None) -> str | None:
     """The document's own 文号: on its own line (perhaps in brackets: ``（皖开放办〔2022〕6号）``) or closing
     a title line of the header."""
-    for line in _header(lines, sites, vocab):
+    for line in _header(lines, vocab.label_start, sites, vocab):
         s = _compact(line)
         s = regex.sub(r"^[（(](.+)[）)]$", r"\1", s)
         if _SENTENCE_PUNCT.search(s):
@@ -470,11 +470,12 @@ def find_doc_number(lines: list[str], vocab: Vocabulary, sites: SiteRules | None
     return None
 
 
-def find_issue_date(lines: list[str], raw_lines: list[str], sites: SiteRules | None = None) -> dt.date | None:
+def find_issue_date(lines: list[str], raw_lines: list[str], label_line: regex.Pattern,
+                    sites: SiteRules | None = None) -> dt.date | None:
     date = _first_date(_DATE_LINE, [_compact(x) for x in lines])
     if date:
         return date
-    date = _first_date(_UNDER_TITLE_DATE, [_compact(x) for x in _header(lines, sites)])
+    date = _first_date(_UNDER_TITLE_DATE, [_compact(x) for x in _header(lines, label_line, sites)])
     if date:
         return date
     for source in (lines, raw_lines):
@@ -488,12 +489,13 @@ def find_issue_date(lines: list[str], raw_lines: list[str], sites: SiteRules | N
     return _first_date(_STAMP, raw_lines[:8])
 
 
-def find_plan_period(title: str | None, lines: list[str], sites: SiteRules | None = None) -> tuple[int, int] | None:
+def find_plan_period(title: str | None, lines: list[str], label_line: regex.Pattern,
+                     sites: SiteRules | None = None) -> tuple[int, int] | None:
     if title:
         period = find_period(title)
         if period:
             return period
-    for line in _header(lines, sites):
+    for line in _header(lines, label_line, sites):
         period = find_period(line)
         if period:
             return period
@@ -563,10 +565,10 @@ def extract_metadata(text: str, data: HeaderData, raw_text: str | None = None, *
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     raw_lines = _prepare_raw(raw_text, raw_script) if raw_text else []
     title = find_title(lines, vocab, sites) or _labelled_title(raw_lines, vocab, sites)
-    period = find_plan_period(title, lines, sites)
+    period = find_plan_period(title, lines, vocab.label_start, sites)
     issuer = find_issuer(lines, raw_lines, vocab, title, sites, data.places) or _labelled(_LABELLED_ISSUER, raw_lines)
     doc_number = find_doc_number(lines, vocab, sites) or _labelled_number(raw_lines, vocab)
-    header = _header(lines, sites, vocab)
+    header = _header(lines, vocab.label_start, sites, vocab)
     page_parts = [part for line in header for part in _SPLIT_TITLE.split(line) if part.strip()]
     # the context that settles a shared name (朝阳区) includes the raw page header: a site's name
     # (北京市朝阳区人民政府网站) is no issuer, but it does say which 朝阳区
@@ -576,7 +578,7 @@ def extract_metadata(text: str, data: HeaderData, raw_text: str | None = None, *
         title=title,
         issuer=issuer,
         doc_number=doc_number,
-        issue_date=find_issue_date(lines, raw_lines, sites),
+        issue_date=find_issue_date(lines, raw_lines, vocab.label_start, sites),
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
         place_code=place.code if place else None,

@@ -44,7 +44,7 @@ from types import MappingProxyType
 import opencc
 import regex
 
-from ..extract.rules import RuleError, RuleSource, package_pattern
+from ..extract.rules import RuleError, RuleSource, compile_common
 from ..tables.rows import NormalizedText
 from ..text.spans import merge_spans
 
@@ -79,6 +79,9 @@ class Vocabulary:
     cc_line: regex.Pattern
     title_keyword: regex.Pattern
     org_end: regex.Pattern
+    # ${OUTLINE_LABEL} of the book's common.toml: here only to refuse joins (outline.py finds the sections)
+    label_start: regex.Pattern       # a line that opens with an outline label
+    new_item_start: regex.Pattern    # a line that opens a new paragraph: a label, or a —— dash item
 
 
 def _alternation(terms: tuple[str, ...]) -> str:
@@ -125,11 +128,12 @@ def _validated(data: dict, path: Path | str) -> dict:
 def load_vocabulary(book: RuleSource) -> Vocabulary:
     """The book's ``boilerplate.toml``, checked and compiled (once per book); a defect raises RuleError."""
     return book.view("vocabulary", lambda: compile_vocabulary(book.toml(VOCABULARY_FILE),
-                                                               book.source(VOCABULARY_FILE)))
+                                                               book.source(VOCABULARY_FILE), book.common_defines()))
 
 
-def compile_vocabulary(data: dict, source: Path | str) -> Vocabulary:
-    """Check and compile the parsed vocabulary file; ``source`` names it in messages."""
+def compile_vocabulary(data: dict, source: Path | str, common: dict[str, str]) -> Vocabulary:
+    """Check and compile the parsed vocabulary file; ``source`` names it in messages, ``common`` is the
+    book's common.toml definitions (the outline label)."""
     data = _validated(data, source)
     web, official, document = data["web"], data["official"], data["document"]
 
@@ -165,6 +169,8 @@ def compile_vocabulary(data: dict, source: Path | str) -> Vocabulary:
         cc_line=regex.compile(rf"^(?:{_alternation(cc)})[:：]"),
         title_keyword=regex.compile(_alternation(t(document, "title_keywords"))),
         org_end=regex.compile(rf"(?:{_alternation(t(document, 'org_suffixes'))})$"),
+        label_start=compile_common(common, r"^(?:${OUTLINE_LABEL})", source=source),
+        new_item_start=compile_common(common, r"(?:${OUTLINE_LABEL}|——)", source=source),
     )
 
 
@@ -302,10 +308,6 @@ _TEXT_PUNCT = regex.compile(r"[，,、；;。！!？?]")
 _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;，,]")
 _LONG_BODY_PUNCT = regex.compile(r"[。；;，,]")
 
-# Outline labels (kept in sync with pipeline.stages.outline; here only to refuse joins).
-_LABEL_START = package_pattern(r"^(?:${OUTLINE_LABEL})")
-# A line starting like this opens a new paragraph (labels, or a —— dash item).
-_NEW_ITEM_START = package_pattern(r"(?:${OUTLINE_LABEL}|——)")
 _DATE_LINE = regex.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○O零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
     r"[一二三四五六七八九十]{1,3}日)$")
@@ -535,7 +537,7 @@ def _keep_tail(out: list[str], idx: list[int], vocab: Vocabulary) -> None:
                      and not _CLAUSE_PUNCT.search(s))
         if signature or _DATE_LINE.match(s):
             signing = True
-        elif _is_protected_tail(line, vocab) or _LABEL_START.match(s):
+        elif _is_protected_tail(line, vocab) or vocab.label_start.match(s):
             signing = False
         else:
             out[i] = ""            # dropped lines do not separate a signature from its date
@@ -604,9 +606,9 @@ def _ends_clause(line: str) -> bool:
     return bool(core) and core != s and core[-1] in _SENT_END
 
 
-def _is_heading_line(line: str) -> bool:
+def _is_heading_line(line: str, vocab: Vocabulary) -> bool:
     s = line.strip(" ")
-    return bool(_LABEL_START.match(s)) and len(_compact(s)) <= 40 and "。" not in s
+    return bool(vocab.label_start.match(s)) and len(_compact(s)) <= 40 and "。" not in s
 
 
 _PERIOD_ONLY = regex.compile(r"^[（(](?:19|20)\d{2}年?(?:[-—–－~～]+|至|到)(?:19|20)\d{2}年?[）)]$")
@@ -618,7 +620,7 @@ def continues_title(a: str, b: str, vocab: Vocabulary) -> bool:
     ``闵行制造业提升三年行动计划`` + ``(2018-2020年)``;
     ``闵行区落实打响“上海制造”三年行动`` + ``计划（2022-2024年）``.
     """
-    if "\t" in a or "\t" in b or not is_titleish(a) or _LABEL_START.match(a.strip(" ")):
+    if "\t" in a or "\t" in b or not is_titleish(a) or vocab.label_start.match(a.strip(" ")):
         return False
     sa, sb = _compact(a), _compact(b)
     if _PERIOD_ONLY.match(sb):
@@ -634,10 +636,10 @@ def should_join(a: str, b: str, vocab: Vocabulary) -> bool:
         return True
     if "\t" in a or "\t" in b or _ends_clause(a):
         return False
-    if _is_heading_line(a) or _is_standalone(a, vocab):
+    if _is_heading_line(a, vocab) or _is_standalone(a, vocab):
         return False
     sb = _compact(b)
-    if _NEW_ITEM_START.match(b.strip(" ")) or _DATE_LINE.match(sb):
+    if vocab.new_item_start.match(b.strip(" ")) or _DATE_LINE.match(sb):
         return False
     if len(sb) <= 25 and not _PUNCT.search(sb):
         return False               # a short standalone line: signature, caption, title
