@@ -134,3 +134,21 @@ def test_the_outline_label_comes_from_the_book_a_run_is_given(rules_copy: Path):
                                                                  "落实用地指标。"]
     assert not own.ingest.content_line.search("〔一〕强化要素保障")
     assert copy.ingest.content_line.search("〔一〕强化要素保障")
+
+
+def test_the_header_reader_reads_its_date_labels_from_metadata_toml(rules_copy: Path):
+    """A date label added to rule meta.labelled_date of a rules copy gives the issue date of a page that
+    labels it so; the package's own rules do not know the label. A rule the reader needs, removed, is a
+    RuleError naming it."""
+    from pipeline.stages.metadata import HeaderData, extract_metadata
+    text = "某市促进数字经济发展若干措施\n签发日期：2023年6月12日\n一、总体要求\n加快数字产业化。"
+    own = HeaderData.from_rulebook(RuleBook.load(RULES_DIR))
+    assert extract_metadata(text, own).issue_date is None
+    meta = rules_copy / "metadata.toml"
+    original = meta.read_text(encoding="utf-8")
+    meta.write_text(original.replace("(?:发布时间|发布日期|", "(?:签发日期|发布时间|发布日期|"), encoding="utf-8")
+    copy = HeaderData.from_rulebook(RuleBook.load(rules_copy))
+    assert str(extract_metadata(text, copy).issue_date) == "2023-06-12"
+    meta.write_text(original.replace('id = "meta.stamp"', 'id = "meta.stamp_renamed"'), encoding="utf-8")
+    with pytest.raises(RuleError, match="meta.stamp"):
+        HeaderData.from_rulebook(RuleBook.from_dir(rules_copy))
