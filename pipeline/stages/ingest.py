@@ -53,7 +53,7 @@ from typing import NamedTuple
 
 import regex
 
-from pipeline.extract.rules import RuleSource
+from pipeline.extract.rules import RuleSource, compile_common
 from pipeline.tables.rows import IngestedDocument, PipelineError
 
 STAGE = "ingest"
@@ -1106,24 +1106,40 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}/\d{1,4}|(?i:page)\d{1,4}(?:(?i:of)\d{1,4})?")
 _BARE_NUMBER = re.compile(r"\d{1,4}")   # a page number, or a 序号 cell: furniture only when on most pages
 # Lines that say something: never running lines, however often they recur at a page edge.
-CONTENT_LINE_PATTERN = (r"[（(【〔\[［][^）)】〕\]］]*(?:责任单位|牵头单位|配合单位|负责|牵头)"   # a responsibility clause, opened here
-    r"|(?:责任单位|牵头单位|配合单位|负责|牵头)[^（(【〔\[［]*[）)】〕\]］]"     # or closed here
-    r"|^(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)[：:]"                  # a label line
-    r"|[。；！？;!?][”’）)」』]*$"                                              # the end of a sentence
-    r"|^(?:${OUTLINE_LABEL})"                                                 # an outline label
+# ${WORDS} and ${LABELS}: [pdf] responsibility_words and responsibility_labels of boilerplate.toml
+CONTENT_LINE_PATTERN = (r"[（(【〔\[［][^）)】〕\]］]*(?:${WORDS})"     # a responsibility clause, opened here
+    r"|(?:${WORDS})[^（(【〔\[［]*[）)】〕\]］]"                          # or closed here
+    r"|^(?:${LABELS})[：:]"                                             # a label line
+    r"|[。；！？;!?][”’）)」』]*$"                                        # the end of a sentence
+    r"|^(?:${OUTLINE_LABEL})"                                           # an outline label
 )
 
 
 @dataclass(frozen=True)
 class PageFurniture:
     """What the run's rule book says about a PDF's running lines: the lines that say something and so stay
-    (``CONTENT_LINE_PATTERN``, on ``${OUTLINE_LABEL}`` of the book's common.toml)."""
+    (``CONTENT_LINE_PATTERN`` on [pdf] of boilerplate.toml and ``${OUTLINE_LABEL}`` of common.toml), and a
+    task table's header row (kept once)."""
     content_line: regex.Pattern
+    table_header: regex.Pattern
 
     @classmethod
     def from_rulebook(cls, book: RuleSource) -> "PageFurniture":
-        return book.view("page-furniture", lambda: cls(content_line=book.compile_common(CONTENT_LINE_PATTERN)))
-_TABLE_HEADER = re.compile(r"序号|牵头单位|责任单位|配合单位|工作任务|完成时限")
+        return book.view("page-furniture", lambda: _page_furniture(book))
+
+
+def _page_furniture(book: RuleSource) -> PageFurniture:
+    from .normalize import VOCABULARY_FILE, load_vocabulary
+    load_vocabulary(book)                         # checks the file, its [pdf] lists included
+    words = book.toml(VOCABULARY_FILE)["pdf"]
+
+    def either(key: str) -> str:
+        return "|".join(regex.escape(w) for w in words[key])
+
+    defines = {**book.common_defines(), "WORDS": either("responsibility_words"),
+               "LABELS": either("responsibility_labels")}
+    return PageFurniture(content_line=compile_common(defines, CONTENT_LINE_PATTERN, source=book.source(VOCABULARY_FILE)),
+                         table_header=regex.compile(either("table_header")))
 
 
 def _is_page_number(text: str) -> bool:
@@ -1185,7 +1201,7 @@ def _strip_running_lines(pages: list[str], furniture: PageFurniture) -> list[str
             for page in sorted(active):
                 k = candidates[page]
                 # a table header repeated on every page of a long table keeps its first occurrence
-                if _TABLE_HEADER.search(k) and k not in seen_header:
+                if furniture.table_header.search(k) and k not in seen_header:
                     seen_header.add(k)
                     edges[page][side] += 1 if side == 0 else -1
                     continue
