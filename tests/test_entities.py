@@ -15,7 +15,7 @@ from pipeline.extract.entity_nlp import COMPONENT, SPANS_KEY, JiebaTokenizer
 from pipeline.extract.orgs import Gazetteer
 from pipeline.extract.rules import RuleError
 from pipeline.rulebook import default_book
-from pipeline.stages.outline import parse_outline
+from pipeline.stages.outline import OutlineLabels, parse_outline
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import Document, DocumentMeta
 
@@ -26,7 +26,7 @@ RULES_DIR = ROOT / "rules"
 def make_doc(text: str, doc_id: str = "t1") -> Document:
     return Document(doc_id=doc_id, source_path=f"{doc_id}.txt", source_format="txt", encoding="utf-8",
                     script="simplified", text=text, meta=DocumentMeta(),
-                    sections=parse_outline(text), sentences=split_sentences(text))
+                    sections=parse_outline(text, OutlineLabels.from_rulebook(default_book())), sentences=split_sentences(text))
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from pipeline.rulebook import default_book
 from pipeline.stages.ingest import (
     SUPPORTED_FORMATS,
+    PageFurniture,
     decode_text,
     discover,
     ingest_file,
@@ -27,6 +29,7 @@ from pipeline.stages.ingest import (
 from pipeline.tables.rows import IngestedDocument, PipelineError
 
 RAW_DIR = Path(__file__).resolve().parent.parent / "raw"
+FURNITURE = PageFurniture.from_rulebook(default_book())   # what the package's rules say a running line is
 
 # Only GB2312 characters (闵 莘 泾 are rarer ones); digits, %, full-width and curly punctuation.
 BASE = (
@@ -68,7 +71,7 @@ def write(directory: Path, name: str, data: bytes) -> Path:
 
 
 def ingest_bytes(tmp_path: Path, name: str, data: bytes) -> IngestedDocument:
-    return ingest_file(write(tmp_path, name, data), tmp_path)
+    return ingest_file(write(tmp_path, name, data), tmp_path, FURNITURE)
 
 
 def ingest_error(tmp_path: Path, name: str, data: bytes) -> PipelineError:
@@ -437,14 +440,14 @@ def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
 def test_directory_is_unreadable(tmp_path: Path) -> None:
     (tmp_path / "folder.txt").mkdir()
     with pytest.raises(PipelineError) as caught:
-        ingest_file(tmp_path / "folder.txt", tmp_path)
+        ingest_file(tmp_path / "folder.txt", tmp_path, FURNITURE)
     assert caught.value.kind == "unreadable"
     assert "folder.txt" in caught.value.message
 
 
 def test_missing_file_is_unreadable(tmp_path: Path) -> None:
     with pytest.raises(PipelineError) as caught:
-        ingest_file(tmp_path / "sub" / "gone.txt", tmp_path)
+        ingest_file(tmp_path / "sub" / "gone.txt", tmp_path, FURNITURE)
     assert caught.value.kind == "unreadable"
     assert "sub/gone.txt" in caught.value.message
 
@@ -487,7 +490,7 @@ def test_raw_samples_ingest_as_utf8() -> None:
     assert len(paths) == 5
     for path in paths:
         data = path.read_bytes()
-        doc = ingest_file(path, RAW_DIR)
+        doc = ingest_file(path, RAW_DIR, FURNITURE)
         assert doc.encoding == "utf-8"
         assert doc.source_format == "txt"
         assert doc.source_path == path.name
@@ -507,7 +510,7 @@ def test_ingest_never_modifies_or_creates_files(tmp_path: Path) -> None:
     before = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths}
     listing = sorted(p.name for p in tmp_path.iterdir())
     for path in paths:
-        ingest_file(path, tmp_path)
+        ingest_file(path, tmp_path, FURNITURE)
     assert {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == listing
 
@@ -599,14 +602,14 @@ def test_running_lines_counterexamples() -> None:
     from pipeline.stages.ingest import _strip_running_lines
     # a line at the top of one page only stays; so does a table header at the top of two pages of three
     pages = ["一、总体要求\n正文。\n", "序号 工作任务 牵头单位\n1 推进 市经委\n", "序号 工作任务 牵头单位\n2 推进 市科委\n"]
-    assert _strip_running_lines(pages) == pages
+    assert _strip_running_lines(pages, FURNITURE) == pages
 
 
 def test_table_header_on_every_page_keeps_its_first_occurrence() -> None:
     from pipeline.stages.ingest import _strip_running_lines
     rows = ["1 推进企业上云 市经委", "2 培育龙头企业 市科委", "3 优化营商环境 市发改委"]
     pages = [f"序号 工作任务 牵头单位\n{row}\n" for row in rows]
-    assert _strip_running_lines(pages) == [pages[0], f"\n{rows[1]}\n", f"\n{rows[2]}\n"]
+    assert _strip_running_lines(pages, FURNITURE) == [pages[0], f"\n{rows[1]}\n", f"\n{rows[2]}\n"]
 
 
 def test_pdf_clause_ending_every_page_is_kept(tmp_path: Path) -> None:
@@ -624,7 +627,7 @@ def test_pdf_clause_ending_every_page_is_kept(tmp_path: Path) -> None:
 def test_content_lines_at_every_page_edge_are_kept(line: str) -> None:
     from pipeline.stages.ingest import _strip_running_lines
     pages = [f"{line}\n{text}\n{line}" for text in ("推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑")]
-    assert _strip_running_lines(pages) == pages
+    assert _strip_running_lines(pages, FURNITURE) == pages
 
 
 def test_pdf_running_header_on_every_page_is_removed(tmp_path: Path) -> None:
@@ -653,17 +656,17 @@ def test_bare_page_numbers_go_only_when_on_most_pages() -> None:
     from pipeline.stages.ingest import _strip_running_lines
     texts = ["推进企业上云", "培育龙头企业", "优化营商环境", "加强人才支撑"]
     numbered = [f"{text}\n{n}" for n, text in enumerate(texts, 1)]
-    assert _strip_running_lines(numbered) == [f"{text}\n" for text in texts]
+    assert _strip_running_lines(numbered, FURNITURE) == [f"{text}\n" for text in texts]
     once = [f"{text}\n{text}" for text in texts]
     once[0] = "推进企业上云\n12"
-    assert _strip_running_lines(once) == once    # a number ending one page is content (a 序号 cell)
+    assert _strip_running_lines(once, FURNITURE) == once    # a number ending one page is content (a 序号 cell)
 
 
 def test_page_furniture_goes_even_on_one_page() -> None:
     from pipeline.stages.ingest import _strip_running_lines
-    assert _strip_running_lines(["- 1 -\n正文。\n第 1 页 共 1 页"]) == ["\n正文。\n"]
-    assert _strip_running_lines(["正文。\n1/3"]) == ["正文。\n"]
-    assert _strip_running_lines(["正文。\n2023/5"]) == ["正文。\n2023/5"]   # a date, not 2023 of 5
+    assert _strip_running_lines(["- 1 -\n正文。\n第 1 页 共 1 页"], FURNITURE) == ["\n正文。\n"]
+    assert _strip_running_lines(["正文。\n1/3"], FURNITURE) == ["正文。\n"]
+    assert _strip_running_lines(["正文。\n2023/5"], FURNITURE) == ["正文。\n2023/5"]   # a date, not 2023 of 5
 
 
 def test_docx_vertically_merged_unit_cell_belongs_to_every_row(tmp_path: Path) -> None:

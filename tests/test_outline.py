@@ -6,8 +6,14 @@ from pathlib import Path
 
 from pipeline.rulebook import default_book
 from pipeline.stages.normalize import load_vocabulary, normalize
-from pipeline.stages.outline import cn_to_int, parse_outline
+from pipeline.stages.outline import OutlineLabels, cn_to_int
+from pipeline.stages.outline import parse_outline as parse_with
 from pipeline.tables.rows import Section
+
+
+def parse_outline(text: str) -> list[Section]:
+    """The outline of ``text`` with the package's own rule book."""
+    return parse_with(text, OutlineLabels.from_rulebook(default_book()))
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 

@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.rulebook import default_book
 from pipeline.run.process import build_document
-from pipeline.stages.ingest import ingest_file
+from pipeline.stages.ingest import PageFurniture, ingest_file
 from pipeline.stages.metadata import load_site_rules
 from pipeline.tables.rows import DocumentMeta
 
@@ -22,7 +22,7 @@ from pipeline.tables.rows import DocumentMeta
 def page_meta(tmp_path: Path, content: str, name: str = "page.html") -> DocumentMeta:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
-    return build_document(ingest_file(path, tmp_path)).meta
+    return build_document(ingest_file(path, tmp_path, PageFurniture.from_rulebook(default_book()))).meta
 
 
 CENTRAL_PORTAL_SITE_TITLE = """<html><head><meta charset="utf-8"><title>中国政府网</title></head><body>

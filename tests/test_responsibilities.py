@@ -10,8 +10,8 @@ from pipeline.evaluation.evaluate import score_responsibilities
 from pipeline.extract.responsibilities import ResponsibilityExtractor
 from pipeline.rulebook import RuleBook, default_book
 from pipeline.run.process import build_document
-from pipeline.stages.ingest import ingest_file
-from pipeline.stages.outline import parse_outline
+from pipeline.stages.ingest import PageFurniture, ingest_file
+from pipeline.stages.outline import OutlineLabels, parse_outline
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import Document, DocumentMeta
 
@@ -26,11 +26,11 @@ RULES_DIR = ROOT / "rules"
 def make_doc(text: str, doc_id: str = "d1", issuer: str | None = None) -> Document:
     return Document(doc_id=doc_id, source_path=f"{doc_id}.txt", source_format="txt", encoding="utf-8",
                     script="simplified", text=text, meta=DocumentMeta(issuer=issuer),
-                    sections=parse_outline(text), sentences=split_sentences(text))
+                    sections=parse_outline(text, OutlineLabels.from_rulebook(default_book())), sentences=split_sentences(text))
 
 
 def sample_doc(name: str) -> Document:
-    return build_document(ingest_file(ROOT / "raw" / name, ROOT / "raw"))
+    return build_document(ingest_file(ROOT / "raw" / name, ROOT / "raw", PageFurniture.from_rulebook(default_book())))
 
 
 @pytest.fixture(scope="module")
@@ -427,7 +427,7 @@ def test_pdf_style_raw_text_through_the_whole_front_end(extract, tmp_path):
            "3. 加快培育知名制造品牌。推动企业增强品牌意识。(责任单位:区经委、区科委\n\n"
            "4. 推动产融结合。加大力度。(责任单位:区发展改革委 <金融服务办>)\n")
     (tmp_path / "plan.txt").write_text(raw, encoding="utf-8")
-    doc = build_document(ingest_file(tmp_path / "plan.txt", tmp_path))
+    doc = build_document(ingest_file(tmp_path / "plan.txt", tmp_path, PageFurniture.from_rulebook(default_book())))
     rows = extract(doc)
     assert [(r.task, r.unit) for r in rows] == [
         ("全力打造高端制造产品", "区经委"), ("全力打造高端制造产品", "区科委"),
@@ -541,7 +541,7 @@ def test_docx_work_list_table_end_to_end(tmp_path, extract):
     buffer = io.BytesIO()
     document.save(buffer)
     (tmp_path / "list.docx").write_bytes(buffer.getvalue())
-    doc = build_document(ingest_file(tmp_path / "list.docx", tmp_path))
+    doc = build_document(ingest_file(tmp_path / "list.docx", tmp_path, PageFurniture.from_rulebook(default_book())))
     assert doc.meta.title == "某市2024年优化营商环境重点任务清单"
     got = [(r.task, r.unit, r.unit_canonical, r.unit_type, r.role, r.marker) for r in extract(doc)]
     assert got == [
@@ -596,7 +596,7 @@ def test_html_work_list_with_merged_cells_end_to_end(tmp_path, extract):
             "<tr><td>4</td><td>加强人才支撑</td><td>区人社局</td><td>区教育局</td></tr>"
             "</table></body></html>")
     (tmp_path / "list.html").write_text(page, encoding="utf-8")
-    doc = build_document(ingest_file(tmp_path / "list.html", tmp_path))
+    doc = build_document(ingest_file(tmp_path / "list.html", tmp_path, PageFurniture.from_rulebook(default_book())))
     assert [(r.task, r.unit, r.role, r.marker) for r in extract(doc)] == [
         ("推进企业上云", "区发展改革委", "lead", "牵头单位"),
         ("推进企业上云", "区财政局", "co", "配合单位"),

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.extract.responsibilities import ResponsibilityExtractor
 from pipeline.rulebook import default_book
-from pipeline.stages.outline import parse_outline
+from pipeline.stages.outline import OutlineLabels, parse_outline
 from pipeline.stages.segment import split_sentences
 from pipeline.tables.rows import Document, DocumentMeta
 
@@ -22,7 +22,7 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 def make_doc(text: str, issuer: str | None = None) -> Document:
     return Document(doc_id="g1", source_path="g1.txt", source_format="txt", encoding="utf-8",
                     script="simplified", text=text, meta=DocumentMeta(issuer=issuer),
-                    sections=parse_outline(text), sentences=split_sentences(text))
+                    sections=parse_outline(text, OutlineLabels.from_rulebook(default_book())), sentences=split_sentences(text))
 
 
 @pytest.fixture(scope="module")

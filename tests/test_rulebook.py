@@ -60,7 +60,7 @@ def test_views_are_built_once_per_book_and_rebuilt_after_unpickling():
     targets = book.ruleset("targets")
     assert book.ruleset("targets") is targets                    # compiled once, kept
     assert targets.source == str(DEFAULT_RULES_DIR / "targets.toml")   # messages name the file
-    assert set(book.rulesets()) == {"deadlines", "entities", "indicators", "passages", "places",
+    assert set(book.rulesets()) == {"deadlines", "entities", "indicators", "metadata", "passages", "places",
                                     "responsibilities", "sites", "targets", "unit_types"}
     again = pickle.loads(pickle.dumps(book))
     assert again._views == {}                                    # views do not travel: bytes do
@@ -75,16 +75,16 @@ def test_a_run_compiles_each_rule_file_and_the_vocabulary_exactly_once(tmp_path,
         compiled[Path(source).name] += 1
         return real_ruleset(data, source, common)
 
-    def count_vocabulary(data, source):
+    def count_vocabulary(data, source, common):
         compiled[Path(source).name] += 1
-        return real_vocabulary(data, source)
+        return real_vocabulary(data, source, common)
 
     monkeypatch.setattr(engine, "compile_ruleset", count_ruleset)
     monkeypatch.setattr(normalize_module, "compile_vocabulary", count_vocabulary)
     summary = run_extract(ROOT / "raw", tmp_path / "out", workers=1, incremental=False, progress=False)
     assert summary.n_inputs == 5 and summary.rows["targets"] > 100
     assert compiled == Counter({name: 1 for name in (
-        "deadlines.toml", "entities.toml", "indicators.toml", "passages.toml", "places.toml",
+        "deadlines.toml", "entities.toml", "indicators.toml", "metadata.toml", "passages.toml", "places.toml",
         "responsibilities.toml", "sites.toml", "targets.toml", "unit_types.toml", "boilerplate.toml")})
 
 

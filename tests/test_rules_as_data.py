@@ -97,15 +97,19 @@ def test_a_behaviour_case_is_a_line_of_specs(tmp_path: Path):
     ("第三章 重点任务", "第三章"), ("二、主要目标", "二、"), ("（四）强化要素保障", "（四）"),
     ("（2）加强人才引进", "（2）"), ("3. 完善政策体系", "3."), ("①培育龙头企业", "①")])
 def test_outline_label_is_one_definition_of_common_toml(line: str, label: str):
-    from pipeline.extract import deadlines
-    from pipeline.extract import targets as targets_module
-    from pipeline.stages import ingest, metadata, normalize, outline
-    shared = RuleBook.load(RULES_DIR).compile_common(r"^(?:${OUTLINE_LABEL})")
+    from pipeline.extract.deadlines import _LABELED, DeadlineExtractor
+    from pipeline.extract.targets import TargetExtractor
+    from pipeline.stages.data import StageData
+    book = RuleBook.load(RULES_DIR)
+    shared = book.compile_common(r"^(?:${OUTLINE_LABEL})")
     assert shared.match(line).group(0).strip() == label
-    assert outline._LABEL.match(line).group(0).strip() == label
-    for pattern in (normalize._LABEL_START, metadata._LABEL_LINE, deadlines._LABELED):
+    stages = StageData.from_rulebook(book)
+    assert stages.outline.line.match(line).group(0).strip() == label
+    for pattern in (stages.vocabulary.label_start, stages.header.vocabulary.label_start,
+                    DeadlineExtractor.from_rulebook(book).rules.pattern(_LABELED)):
         assert pattern.match(line).group(0) == label
-    assert ingest._CONTENT_LINE.search(line) and targets_module._LABEL.match(line)
+    assert stages.ingest.content_line.search(line)
+    assert TargetExtractor.from_rulebook(book).phrases.label.match(line)
     assert not shared.match("2.5万元") and not shared.match("一、二、三级医院")   # a decimal, a list of numerals
 
 
@@ -144,3 +148,45 @@ def test_a_kind_of_entities_toml_without_a_rule_is_named_by_file(rules_copy: Pat
                                                              'attrs = { kind = "name_tail" }'), encoding="utf-8")
     with pytest.raises(RuleError, match=r"entities\.toml: needs at least one rule of kind 'name_bracket'"):
         OrgRecognizer.from_rulebook(RuleBook.load(rules_copy))
+
+
+def test_the_outline_label_comes_from_the_book_a_run_is_given(rules_copy: Path):
+    """A rules folder whose common.toml also calls 〔一〕 a label (as a （一） is): the outline finds the
+    section, normalize no longer joins the line to the one before, and the running-line filter keeps it;
+    the package's own book does none of these, so the outline label follows --rules."""
+    from pipeline.stages.data import StageData
+    from pipeline.stages.normalize import normalize
+    from pipeline.stages.outline import parse_outline
+    common = rules_copy / "common.toml"
+    original = common.read_text(encoding="utf-8")
+    edited = original.replace("(?P<cn_paren>[（(]", "(?P<cn_paren>[（(〔]").replace(
+        "[一二三四五六七八九十]{1,3})[）)])", "[一二三四五六七八九十]{1,3})[）)〕])")
+    assert edited != original
+    common.write_text(edited, encoding="utf-8")
+    text = "各部门要加强协调配合，形成工作合力\n〔一〕强化要素保障\n落实用地指标。"
+    own, copy = StageData.from_rulebook(RuleBook.load(RULES_DIR)), StageData.from_rulebook(RuleBook.load(rules_copy))
+    assert parse_outline(text, own.outline) == []
+    assert [(s.label, s.heading) for s in parse_outline(text, copy.outline)] == [("〔一〕", "强化要素保障")]
+    assert normalize(text, own.vocabulary).text.split("\n") == ["各部门要加强协调配合，形成工作合力〔一〕强化要素保障落实用地指标。"]
+    assert normalize(text, copy.vocabulary).text.split("\n") == ["各部门要加强协调配合，形成工作合力", "〔一〕强化要素保障",
+                                                                 "落实用地指标。"]
+    assert not own.ingest.content_line.search("〔一〕强化要素保障")
+    assert copy.ingest.content_line.search("〔一〕强化要素保障")
+
+
+def test_the_header_reader_reads_its_date_labels_from_metadata_toml(rules_copy: Path):
+    """A date label added to rule meta.labelled_date of a rules copy gives the issue date of a page that
+    labels it so; the package's own rules do not know the label. A rule the reader needs, removed, is a
+    RuleError naming it."""
+    from pipeline.stages.metadata import HeaderData, extract_metadata
+    text = "某市促进数字经济发展若干措施\n签发日期：2023年6月12日\n一、总体要求\n加快数字产业化。"
+    own = HeaderData.from_rulebook(RuleBook.load(RULES_DIR))
+    assert extract_metadata(text, own).issue_date is None
+    meta = rules_copy / "metadata.toml"
+    original = meta.read_text(encoding="utf-8")
+    meta.write_text(original.replace("(?:发布时间|发布日期|", "(?:签发日期|发布时间|发布日期|"), encoding="utf-8")
+    copy = HeaderData.from_rulebook(RuleBook.load(rules_copy))
+    assert str(extract_metadata(text, copy).issue_date) == "2023-06-12"
+    meta.write_text(original.replace('id = "meta.stamp"', 'id = "meta.stamp_renamed"'), encoding="utf-8")
+    with pytest.raises(RuleError, match="meta.stamp"):
+        HeaderData.from_rulebook(RuleBook.from_dir(rules_copy))

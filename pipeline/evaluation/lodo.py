@@ -39,8 +39,8 @@ def exclusion_set(names: Iterable[str], gazetteer: Gazetteer) -> set[str]:
 
 
 def predicted_records(extractor: EntityExtractor, responsibilities: ResponsibilityExtractor, path: Path,
-                      input_dir: Path, stages: StageData | None = None) -> list[dict]:
-    doc = build_document(ingest_file(path, input_dir), stages)
+                      input_dir: Path, stages: StageData) -> list[dict]:
+    doc = build_document(ingest_file(path, input_dir, stages.ingest), stages)
     rows = extractor(doc, responsibilities(doc))
     return [{"text": r.text, "canonical": r.canonical, "embedded": r.embedded} for r in rows
             if r.type == "enterprise"]

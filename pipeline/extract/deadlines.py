@@ -36,8 +36,7 @@ from ..tables.rows import DeadlineRow, Document, Section
 from ..tables.schema import ENUMS
 from ..text.spans import Intervals, SpanSet
 from .numbers import parse_number
-from .rules import BuiltFromBook
-from .rules import Rule, RuleSet, RuleSource, RuleSpec, package_pattern, validate_rule
+from .rules import BuiltFromBook, Rule, RuleSet, RuleSource, RuleSpec, validate_rule
 
 RULES_FILE = "deadlines.toml"
 DEADLINE_KINDS = ENUMS["deadlines"]["kind"]      # by | period | relative | recurring: the rows' kinds
@@ -447,7 +446,7 @@ class DeadlineExtractor(BuiltFromBook):
         open_at = None
         for start, line in lines:
             stripped = line.strip()
-            if not stripped or len(stripped) > _HEADING_MAX or _ANY_PUNCT.search(stripped) or _LABELED.match(stripped):
+            if not stripped or len(stripped) > _HEADING_MAX or _ANY_PUNCT.search(stripped) or self.rules.pattern(_LABELED).match(stripped):
                 continue
             is_bg = any(r.search(stripped) for r in rules)
             if is_bg and open_at is None:
@@ -686,7 +685,7 @@ _YEAR_SPAN_RULES = ("deadline.period_bracketed", "deadline.period_span")
 _LINE = regex.compile(r"[^\n]+")
 _HEADING_MAX = 30         # a heading line is short
 _ANY_PUNCT = regex.compile(r"[，。；,;！？!?：:、]")
-_LABELED = package_pattern(r"(?:${OUTLINE_LABEL})")
+_LABELED = r"(?:${OUTLINE_LABEL})"   # compiled from the rule book (common.toml) by RuleSet.pattern
 _BODY_PUNCT = regex.compile(r"[，。；,;]")
 _SALUTATION = regex.compile(r"[:：]\s*$")
 _BODY_HEADING = regex.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节篇部])")

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,6 +184,17 @@ class RuleSet:
     # [words.NAME] lists of the file: each is also ${NAME} in its patterns, and a Rule (id 'words.NAME') whose
     # examples rules-check runs; attrs['words'] holds the words
     lists: dict[str, Rule] = field(default_factory=dict)
+    _patterns: dict = field(default_factory=dict, compare=False, repr=False)   # pattern(): compiled once
+
+    def pattern(self, pattern: str, flags: int = 0) -> regex.Pattern:
+        """``pattern`` with ``${NAME}``s expanded from the file's definitions (and common.toml's), compiled
+        once per set: a structural pattern of an extractor built on a shared definition (${OUTLINE_LABEL})."""
+        try:
+            return self._patterns[pattern, flags]
+        except KeyError:
+            compiled = self._patterns[pattern, flags] = compile_common(self.defines, pattern, flags,
+                                                                       source=self.source)
+            return compiled
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -539,17 +549,6 @@ def compile_ruleset(data: dict[str, Any], source: str | Path, common: dict[str, 
     meta = data.get("meta", {})
     return RuleSet(name=Path(str(source)).stem, source=str(source), description=str(meta.get("description", "")),
                    rules=tuple(rules), defines=defines, lists=lists)
-
-
-@functools.lru_cache(maxsize=None)
-def package_pattern(pattern: str, flags: int = 0) -> regex.Pattern:
-    """``pattern`` expanded from the package's own common.toml: for the module-level structural patterns
-    (the outline label ${OUTLINE_LABEL} in ingest, normalize, outline, metadata, targets, deadlines), which
-    are compiled at import and so do not follow ``--rules`` (readers built from a book use
-    ``book.compile_common``)."""
-    from .. import DEFAULT_RULES_DIR
-    return compile_common(load_common_defines(DEFAULT_RULES_DIR), pattern, flags,
-                          source=Path(DEFAULT_RULES_DIR) / COMMON_FILE)
 
 
 def load_ruleset(path: Path, common_defines: dict[str, str] | None = None) -> RuleSet:

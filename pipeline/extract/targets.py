@@ -43,7 +43,7 @@ from ..tables.schema import ENUMS
 from ..text.spans import merge_spans
 from .deadlines import DEADLINE_KINDS, DeadlineExtractor, TimeContext, TimeMention
 from .numbers import UnitTable, parse_number
-from .rules import Rule, RuleError, RuleSet, RuleSource, RuleSpec, expand, group_rules, package_pattern
+from .rules import Rule, RuleError, RuleSet, RuleSource, RuleSpec, expand, group_rules
 
 RULES_FILE = "targets.toml"
 GOAL, REPORTED = "goal", "reported"          # how a value reads: a target, or an achievement
@@ -146,6 +146,7 @@ class _Phrases:
     bare_size: regex.Pattern
     object_verb: regex.Pattern      # [words.OBJECT_VERBS] at the end of the words before a value
     object_noun: regex.Pattern      # the noun phrase right after a value, unless [words.OBJECT_NOT_NOUN] opens it
+    label: regex.Pattern            # an outline label (${OUTLINE_LABEL} of common.toml) opening the words
 
     @classmethod
     def of(cls, rules: RuleSet) -> "_Phrases":
@@ -156,7 +157,8 @@ class _Phrases:
                    baseline=compiled(r"${BASELINE_WORDS}"), respective=compiled(r"${RESPECTIVE}"),
                    bare_size=compiled(r"${BARE_SIZE}"), object_verb=compiled(r"(?:${OBJECT_VERBS})$"),
                    object_noun=compiled(r"(?!${OBJECT_NOT_NOUN})(?P<noun>\p{Han}[^，,；;。、：:（(\d\s]{1,24}?)"
-                                        r"(?=[，,；;。、]|和\s*\d|等|$)"))
+                                        r"(?=[，,；;。、]|和\s*\d|等|$)"),
+                   label=compiled(r"^\s*(?:${OUTLINE_LABEL})\s*(?:对(?=\p{Han}{2}))?"))
 
 
 @dataclass(frozen=True)
@@ -771,7 +773,6 @@ _ENDS_WITH_VALUE = regex.compile(_VALUE_NUM + r"\s*[万亿千百]*\s*(?:美元|�
                                  r"平方米|平方公里|千瓦|斤|名|户)?\s*(?:左右|以上|以下|以内)?\s*$")
 _FIRST_VALUE = regex.compile(r"(?:超过|突破|不低于|不少于|约)?" + _VALUE_NUM + r"|百分之")
 _LIST_SEP = regex.compile(r"、|和|及|与")
-_LABEL = package_pattern(r"^\s*(?:${OUTLINE_LABEL})\s*(?:对(?=\p{Han}{2}))?")
 _UNIT_NOTE = regex.compile(r"^\s*[（(][^）)\s]{1,3}[）)]")
 
 
@@ -824,7 +825,7 @@ def _balance_quotes(text: str) -> str:
 def _indicator(phrases: _Phrases, prefix: str, after: str, kind: str | None) -> str | None:
     """Short phrase for what is measured: the thing counted after a count, else the subject before the verb."""
     after = _UNIT_NOTE.sub("", after)                     # 100万台（套）
-    prefix = _LABEL.sub("", prefix)                       # 一、对地区生产总值增长…
+    prefix = phrases.label.sub("", prefix)                      # 一、对地区生产总值增长…
     if kind == "count" and not after.startswith(("、", "，", ",", "；", "。", "和", "及", "与")):
         phrase = _NEXT_VALUE.split(after, 1)[0]
         if "的" in phrase:

@@ -166,7 +166,7 @@ def weak_labels(extractor: EntityExtractor, raw_dirs: Iterable[Path], book: Rule
     out = []
     for raw in raw_dirs:
         for path in discover(raw):
-            doc = build_document(ingest_file(path, raw), stages)
+            doc = build_document(ingest_file(path, raw, stages.ingest), stages)
             by_sentence: dict[int, list[tuple[int, int, str]]] = {}
             for row in extractor(doc, responsibilities(doc)):
                 sentence = doc.sentence_at(row.char_start)

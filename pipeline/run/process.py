@@ -49,7 +49,7 @@ def build_document(ingested: IngestedDocument, data: StageData | None = None) ->
         text=normalized.text,
         meta=extract_metadata(normalized.text, data.header, raw_text=ingested.raw_text,
                               raw_script=normalized.script),
-        sections=parse_outline(normalized.text),
+        sections=parse_outline(normalized.text, data.outline),
         sentences=split_sentences(normalized.text),
     )
 
@@ -62,14 +62,14 @@ def process_file(path: Path, input_dir: Path, extractors: Extractors, options: R
     stops). Over the memory budget (MemoryError under the worker's limit), or when a time guard raises
     :class:`DocumentTimeout`, the document becomes a ``too_large`` / ``timeout`` row naming the stage."""
     return _process(relative_source_path(path, input_dir),
-                    lambda: ingest_with_notes(path, input_dir, options.ingest), extractors, options, on_stage)
+                    lambda: ingest_with_notes(path, input_dir, extractors.stages.ingest, options.ingest), extractors, options, on_stage)
 
 
 def process_input(doc: DocumentInput, extractors: Extractors, options: RunOptions = DEFAULT_OPTIONS,
                   on_stage: Callable[[str], None] | None = None) -> DocumentResult:
     """``process_file`` of a file given as data (its bytes or URL and relative path): what a Dask worker
     on another machine runs; the rows are those ``process_file`` gives for the file."""
-    return _process(doc.source_path, lambda: ingest_input(doc, options.ingest), extractors, options, on_stage)
+    return _process(doc.source_path, lambda: ingest_input(doc, extractors.stages.ingest, options.ingest), extractors, options, on_stage)
 
 
 def _process(rel: str, ingest: Callable[[], tuple], extractors: Extractors, options: RunOptions,

@@ -51,7 +51,9 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import NamedTuple
 
-from pipeline.extract.rules import package_pattern
+import regex
+
+from pipeline.extract.rules import RuleSource, compile_common
 from pipeline.tables.rows import IngestedDocument, PipelineError
 
 STAGE = "ingest"
@@ -166,15 +168,17 @@ def _display_path(path: Path, input_dir: Path) -> str:
 # ================================================================ ingest_file
 
 
-def ingest_file(path: Path, input_dir: Path, options: IngestOptions = IngestOptions()) -> IngestedDocument:
-    """Read, decode and extract one file. Raises ``PipelineError`` on any failure."""
-    return ingest_with_notes(path, input_dir, options)[0]
+def ingest_file(path: Path, input_dir: Path, furniture: "PageFurniture",
+                options: IngestOptions = IngestOptions()) -> IngestedDocument:
+    """Read, decode and extract one file. Raises ``PipelineError`` on any failure. ``furniture``: what the
+    run's rule book says a PDF's running lines are (``StageData.ingest``)."""
+    return ingest_with_notes(path, input_dir, furniture, options)[0]
 
 
-def ingest_with_notes(path: Path, input_dir: Path,
+def ingest_with_notes(path: Path, input_dir: Path, furniture: "PageFurniture",
                       options: IngestOptions = IngestOptions()) -> tuple[IngestedDocument, list[IngestNote]]:
     """``ingest_file`` and the notes (``decoding_warning`` …) of what the document lost on the way."""
-    return ingest_input(read_input(path, input_dir, options), options)
+    return ingest_input(read_input(path, input_dir, options), furniture, options)
 
 
 @dataclass(frozen=True)
@@ -208,7 +212,7 @@ def read_input(path: Path, input_dir: Path, options: IngestOptions = IngestOptio
         return DocumentInput(rel, suffix, failure=("unreadable", _unreadable(rel, error)))
 
 
-def ingest_input(doc: DocumentInput,
+def ingest_input(doc: DocumentInput, furniture: "PageFurniture",
                  options: IngestOptions = IngestOptions()) -> tuple[IngestedDocument, list[IngestNote]]:
     """Decode and extract one input given as data (``read_input``); raises ``PipelineError``."""
     rel, suffix = doc.source_path, doc.suffix
@@ -228,7 +232,7 @@ def ingest_input(doc: DocumentInput,
     notes: list[IngestNote] = []
     token = _NOTES.set(notes)
     try:
-        text, encoding = _EXTRACTORS[source_format](data, options)
+        text, encoding = _EXTRACTORS[source_format](data, options, furniture)
     except PipelineError as error:
         raise _fail(error.kind, f"{rel}: {error.message}") from error
     finally:
@@ -573,7 +577,7 @@ def _to_traditional(chars: list[str]) -> list[str]:
 # ================================================================ txt
 
 
-def _extract_txt(data: bytes, options: IngestOptions) -> tuple[str, str]:
+def _extract_txt(data: bytes, options: IngestOptions, _furniture: "PageFurniture") -> tuple[str, str]:
     return decode_text(data)
 
 
@@ -627,7 +631,7 @@ class _Line(NamedTuple):
 _BREAK = _Break()
 
 
-def _extract_html(data: bytes, options: IngestOptions) -> tuple[str, str]:
+def _extract_html(data: bytes, options: IngestOptions, _furniture: "PageFurniture") -> tuple[str, str]:
     text, encoding = decode_html(data)
     if not text.strip():
         return "", encoding
@@ -934,7 +938,7 @@ _SKIP_IN_PARAGRAPH = frozenset({
 })
 
 
-def _extract_docx(data: bytes, options: IngestOptions) -> tuple[str, str]:
+def _extract_docx(data: bytes, options: IngestOptions, _furniture: "PageFurniture") -> tuple[str, str]:
     _check_docx_size(data, options.max_docx_bytes)
     body = _open_docx_body(data)
     return "\n".join(_docx_lines(body)), DOCX_ENCODING
@@ -1072,7 +1076,7 @@ _CID_PLACEHOLDER = re.compile(r"\(cid:\d+\)")
 _MAX_UNMAPPED_SHARE = 0.5
 
 
-def _extract_pdf(data: bytes, options: IngestOptions) -> tuple[str, str]:
+def _extract_pdf(data: bytes, options: IngestOptions, furniture: "PageFurniture") -> tuple[str, str]:
     if b"%PDF-" not in data[:_PDF_HEADER_WINDOW]:
         raise _fail("corrupt", "it has no PDF header, so it is not a PDF file (or is damaged).")
     if b"%%EOF" not in data[-_PDF_TRAILER_WINDOW:]:
@@ -1080,7 +1084,7 @@ def _extract_pdf(data: bytes, options: IngestOptions) -> tuple[str, str]:
     text = _pdfminer_text(data)
     # pdfminer writes '(cid:N)' for glyphs whose font has no Unicode mapping
     text = _CID_PLACEHOLDER.sub("\ufffd", text)
-    text = "\n".join(_strip_running_lines(text.split("\f")))
+    text = "\n".join(_strip_running_lines(text.split("\f"), furniture))
     visible = [ch for ch in text if not ch.isspace()]
     if not visible:
         raise _fail("no_text", "the PDF has no extractable text (probably scanned page images); it needs OCR.")
@@ -1102,13 +1106,40 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}/\d{1,4}|(?i:page)\d{1,4}(?:(?i:of)\d{1,4})?")
 _BARE_NUMBER = re.compile(r"\d{1,4}")   # a page number, or a 序号 cell: furniture only when on most pages
 # Lines that say something: never running lines, however often they recur at a page edge.
-_CONTENT_LINE = package_pattern(r"[（(【〔\[［][^）)】〕\]］]*(?:责任单位|牵头单位|配合单位|负责|牵头)"   # a responsibility clause, opened here
-    r"|(?:责任单位|牵头单位|配合单位|负责|牵头)[^（(【〔\[［]*[）)】〕\]］]"     # or closed here
-    r"|^(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)[：:]"                  # a label line
-    r"|[。；！？;!?][”’）)」』]*$"                                              # the end of a sentence
-    r"|^(?:${OUTLINE_LABEL})"                                                 # an outline label
+# ${WORDS} and ${LABELS}: [pdf] responsibility_words and responsibility_labels of boilerplate.toml
+CONTENT_LINE_PATTERN = (r"[（(【〔\[［][^）)】〕\]］]*(?:${WORDS})"     # a responsibility clause, opened here
+    r"|(?:${WORDS})[^（(【〔\[［]*[）)】〕\]］]"                          # or closed here
+    r"|^(?:${LABELS})[：:]"                                             # a label line
+    r"|[。；！？;!?][”’）)」』]*$"                                        # the end of a sentence
+    r"|^(?:${OUTLINE_LABEL})"                                           # an outline label
 )
-_TABLE_HEADER = re.compile(r"序号|牵头单位|责任单位|配合单位|工作任务|完成时限")
+
+
+@dataclass(frozen=True)
+class PageFurniture:
+    """What the run's rule book says about a PDF's running lines: the lines that say something and so stay
+    (``CONTENT_LINE_PATTERN`` on [pdf] of boilerplate.toml and ``${OUTLINE_LABEL}`` of common.toml), and a
+    task table's header row (kept once)."""
+    content_line: regex.Pattern
+    table_header: regex.Pattern
+
+    @classmethod
+    def from_rulebook(cls, book: RuleSource) -> "PageFurniture":
+        return book.view("page-furniture", lambda: _page_furniture(book))
+
+
+def _page_furniture(book: RuleSource) -> PageFurniture:
+    from .normalize import VOCABULARY_FILE, load_vocabulary
+    load_vocabulary(book)                         # checks the file, its [pdf] lists included
+    words = book.toml(VOCABULARY_FILE)["pdf"]
+
+    def either(key: str) -> str:
+        return "|".join(regex.escape(w) for w in words[key])
+
+    defines = {**book.common_defines(), "WORDS": either("responsibility_words"),
+               "LABELS": either("responsibility_labels")}
+    return PageFurniture(content_line=compile_common(defines, CONTENT_LINE_PATTERN, source=book.source(VOCABULARY_FILE)),
+                         table_header=regex.compile(either("table_header")))
 
 
 def _is_page_number(text: str) -> bool:
@@ -1118,7 +1149,7 @@ def _is_page_number(text: str) -> bool:
     return "/" not in text or numbers[0] <= numbers[1]   # 3/10, not a date like 2023/5
 
 
-def _strip_running_lines(pages: list[str]) -> list[str]:
+def _strip_running_lines(pages: list[str], furniture: PageFurniture) -> list[str]:
     """Pages without their page furniture: page numbers, and running headers and footers, i.e.
     a short line that is the first (or last) line of most pages, in the same words, digits aside
     (``某省人民政府办公厅行政规范性文件``, ``某市人民政府公报`` / ``2023年第5期``). A line that
@@ -1163,14 +1194,14 @@ def _strip_running_lines(pages: list[str]) -> list[str]:
                 if line is None:
                     continue
                 k = key(line)
-                if len(k) <= _MAX_RUNNING_LINE and not _CONTENT_LINE.search(k):
+                if len(k) <= _MAX_RUNNING_LINE and not furniture.content_line.search(k):
                     candidates[page] = _DIGITS.sub("#", k)
             counts = Counter(candidates.values())
             active = {page for page, k in candidates.items() if counts[k] >= need}
             for page in sorted(active):
                 k = candidates[page]
                 # a table header repeated on every page of a long table keeps its first occurrence
-                if _TABLE_HEADER.search(k) and k not in seen_header:
+                if furniture.table_header.search(k) and k not in seen_header:
                     seen_header.add(k)
                     edges[page][side] += 1 if side == 0 else -1
                     continue
@@ -1196,7 +1227,7 @@ def _pdfminer_text(data: bytes) -> str:
 
 # ================================================================ dispatch
 
-_EXTRACTORS: Mapping[str, Callable[[bytes, IngestOptions], tuple[str, str]]] = MappingProxyType({
+_EXTRACTORS: Mapping[str, Callable[[bytes, IngestOptions, "PageFurniture"], tuple[str, str]]] = MappingProxyType({
     "txt": _extract_txt,
     "html": _extract_html,
     "docx": _extract_docx,

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..extract.rules import Rule, RuleSource, package_pattern
+from ..extract.rules import Rule, RuleError, RuleSource
 from ..tables.rows import DocumentMeta
 from ..text.numerals import cn_integer
 from .normalize import (
@@ -53,50 +53,18 @@ METADATA_WORDS_FILE = "metadata.toml"
 _FURNITURE_KINDS = ("site_name", "column", "breadcrumb", "database")
 
 _HEADER_LINES = 15
-_LABEL_LINE = package_pattern(r"^(?:${OUTLINE_LABEL})")
 _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;]")
 _HAN_RUN = regex.compile(r"\p{Han}{2}")
 _CLAUSE_PUNCT = regex.compile(r"[。！？；!?;，,：:、]")
 
-_DATE_CN = r"(?P<y>\d{4}|[〇○O零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*" \
-           r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
-_DATE_ISO = r"(?P<y2>\d{4})[-/.](?P<m2>\d{1,2})[-/.](?P<d2>\d{1,2})(?!\d)"
-_DATE = regex.compile(rf"{_DATE_CN}|{_DATE_ISO}")
-_DATE_LINE = regex.compile(rf"^(?:{_DATE_CN})$")
-# a bulletin signed with a month only: 某县统计局 / （2023年5月）; read for the signers, not as the date
-_MONTH_LINE = regex.compile(r"^[（(]?(?:19|20)\d{2}年\d{1,2}月[）)]?$")
-# the date under a title: （2023年1月5日）, （2023年3月5日第十四届全国人民代表大会第一次会议通过）,
-# ——2023年3月5日在第十四届全国人民代表大会第一次会议上 (a government work report)
-# ----2013年2月28日在… (ASCII dashes), 2025年1月20日在某省第十四届人民代表大会第三次会议上 (no dash)
-_UNDER_TITLE_DATE = regex.compile(rf"^(?:[（(](?:{_DATE_CN})[^（）()]{{0,40}}[）)]|(?:——|-{{2,}}|－{{2,}})\s*(?:{_DATE_CN}).{{0,40}}"
-                                  rf"|(?:{_DATE_CN})在.{{2,60}}(?:会议|大会).{{0,30}})$")
-_LABELLED_DATE = regex.compile(rf"(?:发布时间|发布日期|成文日期|印发日期|发文日期|公布日期)\s*[:：]?\s*(?:{_DATE_CN}|{_DATE_ISO})")
-_PRINT_DATE = regex.compile(rf"(?:{_DATE_CN})\s*印发\s*$")
-_STAMP = regex.compile(rf"^(?:{_DATE_ISO})(?:\s|$)")
-_SOURCE = regex.compile(r"(?:来源|信息来源|发布机构|发文机关)\s*[:：]\s*(?P<org>[^\s|｜,，;；]{2,40})")
-# the labelled cells of a portal's metadata table (标　　题：<tab>X) or of a database export (【标题】X),
-# which page-furniture removal takes out of the text: read from the raw header when the text says nothing
-_LABELLED_TITLE = regex.compile(r"(?:^|\t)(?:标\s*题|文件名称|【标题】)\s*[:：]?\s*\t?(?P<v>[^\t]{4,120})")
-_LABELLED_NUMBER = regex.compile(r"(?:^|\t)(?:发文字号|文\s*号|【发文字号】)\s*[:：]?\s*\t?(?P<v>[^\t]{4,40})")
-_LABELLED_ISSUER = regex.compile(r"(?:^|\t)(?:【发布部门】|【制定机关】)\s*(?P<v>[^\t]{2,60})")
 _RAW_HEADER_LINES = 40
-
-_DOC_NUMBER = regex.compile(
-    r"(?P<prefix>\p{Han}+)\s*[〔\[［(（【]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］)）】]\s*第?\s*(?P<n>\d{1,4})\s*号")
 _MAX_PREFIX = 8        # 机关代字 + 发/办/函…: 国发, 沪松府, 闵府办发, 沪发改规范
-_NOTICE = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|印发).*(?:的)?(?:通知|决定|意见|批复|通报|公告|通告|函|报告|命令|令)$")
-_NOTICE_OPEN = regex.compile(r"^(?P<org>.{2,60}?)(?:关于|转发|印发)")   # …关于…的若干措施: any document noun
-_RED_HEADER = regex.compile(r"^(?P<org>\S{2,30}?)文件$")
 _YEAR_RANGE = regex.compile(r"(?P<a>(?:19|20)\d{2})\s*年?\s*(?:[-—–－~～]+|至|到)\s*(?P<b>(?:19|20)\d{2})\s*年?")
 _FIVE_YEAR = regex.compile(r"十(?P<n>[一二三四五六七八九])五|第十(?P<n2>[一二三四五六七八九])个五年|[“\"「]十五[”\"」]")
 _SPLIT_TITLE = regex.compile(r"[|｜_]")
-# a gov.cn metadata row: 标  题：X / 发文机关：X (the label is not part of the value)
-_META_LABEL = regex.compile(r"^(?:标\s*题|文件名称|名\s*称)\s*[:：]\s*")
-_LEADING_NUMBER = regex.compile(r"^\p{Han}{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号\s*(?=\S)")
 _BYLINE_LINES = 10         # a report's byline sits right under its title (below a news page's furniture)
 _MAX_TITLE_LINES = 4       # a title broken over at most this many lines
 _MAX_TITLE_LINE = 40
-_PERIOD_LINE = regex.compile(r"^[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:[-—–－~～]+|至|到)\s*(?:19|20)\d{2}\s*年?\s*[）)]$")
 
 
 def _compact(s: str) -> str:
@@ -112,7 +80,7 @@ def _cn_number(s: str) -> int:
 
 
 def parse_date(m: regex.Match) -> dt.date | None:
-    """A ``datetime.date`` from a match of ``_DATE`` (Arabic or Chinese numerals); None if invalid."""
+    """A ``datetime.date`` from a match of ``meta.date`` (Arabic or Chinese numerals); None if invalid."""
     y, mo, d = (m.group("y"), m.group("m"), m.group("d")) if m.group("y") else (
         m.group("y2"), m.group("m2"), m.group("d2"))
     try:
@@ -121,11 +89,11 @@ def parse_date(m: regex.Match) -> dt.date | None:
         return None
 
 
-def _first_date(pattern: regex.Pattern, lines: list[str]) -> dt.date | None:
+def _first_date(pattern: regex.Pattern, lines: list[str], date_pattern: regex.Pattern) -> dt.date | None:
     for line in lines:
         m = pattern.search(line)
         if m:
-            inner = _DATE.search(m.group())
+            inner = date_pattern.search(m.group())
             date = parse_date(inner) if inner else None
             if date:
                 return date
@@ -231,7 +199,8 @@ _PORTAL_LABEL = regex.compile(r"^[\p{Han} 　]{2,8}[：:]$")     # a label cell 
 _MAX_LABEL_VALUE = 20
 
 
-def _header(lines: list[str], sites: SiteRules | None = None, vocab: Vocabulary | None = None) -> list[str]:
+def _header(lines: list[str], pats: HeaderPatterns, sites: SiteRules | None = None,
+            vocab: Vocabulary | None = None) -> list[str]:
     """The lines before the first outline heading (at most ``_HEADER_LINES``), a metadata label
     (``标  题：``) taken off, a 文号 opening a title line (``京政办发〔2016〕26号《…的通知》``) too.
     With ``sites``: a site's name, column, breadcrumb or database header is left out (it does not
@@ -255,10 +224,10 @@ def _header(lines: list[str], sites: SiteRules | None = None, vocab: Vocabulary 
         if kept >= _HEADER_LINES:
             break
         kept += 1
-        if _LABEL_LINE.match(line):
+        if pats.label_line.match(line):
             break
-        line = _META_LABEL.sub("", line).strip()
-        rest = _LEADING_NUMBER.sub("", line)
+        line = pats.meta_label.sub("", line).strip()
+        rest = pats.leading_number.sub("", line)
         if rest != line and not _SENTENCE_PUNCT.search(rest):
             out.append(line[:len(line) - len(rest)].strip())   # the number stays a line of its own
             line = rest
@@ -266,7 +235,7 @@ def _header(lines: list[str], sites: SiteRules | None = None, vocab: Vocabulary 
     return out
 
 
-def _clean_title(title: str, vocab: Vocabulary, sites: SiteRules | None = None) -> tuple[str, bool]:
+def _clean_title(title: str, vocab: Vocabulary, pats: HeaderPatterns, sites: SiteRules | None = None) -> tuple[str, bool]:
     """The title without page-title parts, draft marks, a closing 文号 and stray spaces; True when
     ``title`` was a page title (``X_站点名``, ``站点名|X``)."""
     dropped = False
@@ -282,7 +251,7 @@ def _clean_title(title: str, vocab: Vocabulary, sites: SiteRules | None = None) 
     title = title.strip()
     if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
         title = title[1:-1]                           # 《北京市人民政府办公厅关于印发〈…〉的通知》
-    found = doc_number_at_end(title, vocab)               # …的通知 国发〔2021〕23号
+    found = doc_number_at_end(title, vocab, pats)               # …的通知 国发〔2021〕23号
     if found and found[0] > 0:
         title = title[:found[0]]
     marks = "|".join(regex.escape(m) for m in vocab.draft_marks)
@@ -295,12 +264,12 @@ def _clean_title(title: str, vocab: Vocabulary, sites: SiteRules | None = None) 
     return title, page_title
 
 
-def _is_continuation(line: str, vocab: Vocabulary) -> bool:
+def _is_continuation(line: str, vocab: Vocabulary, pats: HeaderPatterns) -> bool:
     """A short line that completes the title above it (its noun, period or draft mark)."""
     s = _compact(line)
     if len(s) > 30 or _CLAUSE_PUNCT.search(s):
         return False
-    if _PERIOD_LINE.match(s):
+    if pats.period_line.match(s):
         return True
     marks = "|".join(regex.escape(m) for m in vocab.draft_marks)
     if regex.fullmatch(rf"[（(](?:{marks})[）)]", s):
@@ -308,25 +277,25 @@ def _is_continuation(line: str, vocab: Vocabulary) -> bool:
     return regex.match(rf"(?:{vocab.title_keyword.pattern})", s) is not None
 
 
-def _title_piece(line: str, vocab: Vocabulary) -> bool:
+def _title_piece(line: str, vocab: Vocabulary, pats: HeaderPatterns) -> bool:
     """A line that can be part of a title broken over lines: short, no clause punctuation,
     not a 文号, a date or a red header."""
     s = _compact(line)
-    number = doc_number_at_end(s, vocab)
+    number = doc_number_at_end(s, vocab, pats)
     return (2 <= len(s) <= _MAX_TITLE_LINE and not _CLAUSE_PUNCT.search(s) and not (number and number[0] == 0)
-            and not _DATE_LINE.match(s) and not _RED_HEADER.match(s) and _HAN_RUN.search(s) is not None)
+            and not pats.date_line.match(s) and not pats.red_header.match(s) and _HAN_RUN.search(s) is not None)
 
 
-def _broken_title(header: list[str], i: int, vocab: Vocabulary) -> str | None:
+def _broken_title(header: list[str], i: int, vocab: Vocabulary, pats: HeaderPatterns) -> str | None:
     """A title broken over lines from ``header[i]``: ``国务院关于推动内蒙古高质量发展`` +
     ``奋力书写中国式现代化新篇章的意见``; the lines are joined until one ends with a document noun."""
-    if not _title_piece(header[i], vocab) or _ends_title(header[i], vocab):
+    if not _title_piece(header[i], vocab, pats) or _ends_title(header[i], vocab):
         return None
     if i + 1 < len(header) and _lone_body_above(header[i], header[i + 1], vocab):
         return None
     candidate = header[i]
     for line in header[i + 1:i + _MAX_TITLE_LINES]:
-        if not _title_piece(line, vocab):
+        if not _title_piece(line, vocab, pats):
             return None
         # joint issuers listed over lines stay separated by a space: 最高人民检察院 / 工业和信息化部 …
         joint = " " in candidate.strip() and vocab.org_end.search(candidate.rstrip()) is not None \
@@ -356,59 +325,60 @@ def _ends_title(line: str, vocab: Vocabulary) -> bool:
     return regex.search(rf"(?:{vocab.title_keyword.pattern})$", s) is not None
 
 
-def _first_title(header: list[str], vocab: Vocabulary, sites: SiteRules | None, start: int = 0,
+def _first_title(header: list[str], vocab: Vocabulary, pats: HeaderPatterns, sites: SiteRules | None, start: int = 0,
                  before_text: bool = False) -> tuple[str, bool, int] | None:
     """The first title in ``header`` from ``start``: (title, from a page title, index after its lines).
     ``before_text``: only a title above the first sentence of running text."""
     for i in range(start, len(header)):
         line = header[i]
         s = _compact(line)
-        number = doc_number_at_end(s, vocab)
+        number = doc_number_at_end(s, vocab, pats)
         if before_text and _SENTENCE_PUNCT.search(s):
             return None
-        if _SENTENCE_PUNCT.search(s) or _RED_HEADER.match(s) or (number and number[0] == 0) or _DATE_LINE.match(s):
+        if _SENTENCE_PUNCT.search(s) or pats.red_header.match(s) or (number and number[0] == 0) or pats.date_line.match(s):
             continue
-        broken = _broken_title(header, i, vocab)
+        broken = _broken_title(header, i, vocab, pats)
         if broken is not None:
-            title, page = _clean_title(broken, vocab, sites)
+            title, page = _clean_title(broken, vocab, pats, sites)
             return (title, page, i + 1) if title else None
         candidate = line
         j = i + 1
-        while j < len(header) and _is_continuation(header[j], vocab):
+        while j < len(header) and _is_continuation(header[j], vocab, pats):
             candidate += header[j]
             j += 1
         if is_title_like(candidate, vocab):
-            title, page = _clean_title(candidate, vocab, sites)
+            title, page = _clean_title(candidate, vocab, pats, sites)
             return (title, page, j) if title else None
     return None
 
 
-def find_title(lines: list[str], vocab: Vocabulary, sites: SiteRules | None = None) -> str | None:
+def find_title(lines: list[str], vocab: Vocabulary, pats: HeaderPatterns,
+               sites: SiteRules | None = None) -> str | None:
     """The document's title. A page title (``X_站点名``) gives way to a title line of the body below
     it: the body's own title wins when the two differ."""
-    header = _header(lines, sites, vocab)
-    first = _first_title(header, vocab, sites)
+    header = _header(lines, pats, sites, vocab)
+    first = _first_title(header, vocab, pats, sites)
     if first is None:
         return None
     title, page, end = first
     if page:
-        body = _first_title(header, vocab, sites, end, before_text=True)
+        body = _first_title(header, vocab, pats, sites, end, before_text=True)
         if body is not None and not body[1]:
             return body[0]
     return title
 
 
-def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, title: str | None = None,
+def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, pats: HeaderPatterns, title: str | None = None,
                 sites: SiteRules | None = None, places: Places | None = None) -> str | None:
-    header = _header(lines, sites, vocab)
+    header = _header(lines, pats, sites, vocab)
     for line in ([title] if title else []) + header:   # the title may have been broken over lines
         flat = regex.sub(r"\s+", " ", line.strip())
-        m = _NOTICE.match(flat) or (_NOTICE_OPEN.match(flat) if _ends_title(flat, vocab) else None)
+        m = pats.notice.match(flat) or (pats.notice_open.match(flat) if _ends_title(flat, vocab) else None)
         org = m.group("org").strip() if m else ""
         if org and vocab.org_end.search(org) and not (sites and sites.kind_of(org)):
             return org               # joint issuers stay separated by their space
     for i, line in enumerate(lines[1:], 1):
-        if not _DATE_LINE.match(_compact(line)) and not _MONTH_LINE.match(_compact(line)):
+        if not pats.date_line.match(_compact(line)) and not pats.month_line.match(_compact(line)):
             continue
         signers: list[str] = []          # joint issuers sign on up to three lines above the date
         for prev in reversed(lines[max(0, i - 3):i]):
@@ -421,18 +391,18 @@ def find_issuer(lines: list[str], raw_lines: list[str], vocab: Vocabulary, title
         if signers:
             return " ".join(signers)
     for line in header:
-        m = _RED_HEADER.match(_compact(line))
+        m = pats.red_header.match(_compact(line))
         if m and vocab.org_end.search(m.group("org")):
             return m.group("org")
     for line in raw_lines[:_HEADER_LINES]:
-        m = _SOURCE.search(line)
+        m = pats.source.search(line)
         if m and vocab.org_end.search(m.group("org")):
             return m.group("org")
     # a report delivered to a congress: the government of its byline (广东省省长 某某 → 广东省人民政府)
     return byline_government(header[:_BYLINE_LINES], places.rules) if places is not None else None
 
 
-def doc_number_at_end(line: str, vocab: Vocabulary) -> tuple[int, str] | None:
+def doc_number_at_end(line: str, vocab: Vocabulary, pats: HeaderPatterns) -> tuple[int, str] | None:
     """A 文号 closing ``line`` (alone or after a title): (start offset, normalized form).
 
     The issuing-body prefix is the Han run before the bracket, cut after the
@@ -440,9 +410,9 @@ def doc_number_at_end(line: str, vocab: Vocabulary) -> tuple[int, str] | None:
     (``…的通知国发〔2021〕23号`` → ``国发``); a prefix longer than 8 is no 文号.
     """
     s = line.rstrip()
-    m = _DOC_NUMBER.search(s)
+    m = pats.doc_number.search(s)
     while m and m.end() != len(s):
-        m = _DOC_NUMBER.search(s, m.end())
+        m = pats.doc_number.search(s, m.end())
     if m is None:
         return None
     prefix, start = m.group("prefix"), m.start()
@@ -456,44 +426,47 @@ def doc_number_at_end(line: str, vocab: Vocabulary) -> tuple[int, str] | None:
     return start, f"{prefix}〔{m.group('year')}〕{int(m.group('n'))}号"
 
 
-def find_doc_number(lines: list[str], vocab: Vocabulary, sites: SiteRules | None = None) -> str | None:
+def find_doc_number(lines: list[str], vocab: Vocabulary, pats: HeaderPatterns,
+                    sites: SiteRules | None = None) -> str | None:
     """The document's own 文号: on its own line (perhaps in brackets: ``（皖开放办〔2022〕6号）``) or closing
     a title line of the header."""
-    for line in _header(lines, sites, vocab):
+    for line in _header(lines, pats, sites, vocab):
         s = _compact(line)
         s = regex.sub(r"^[（(](.+)[）)]$", r"\1", s)
         if _SENTENCE_PUNCT.search(s):
             continue                 # running text cites other documents' numbers
-        found = doc_number_at_end(s, vocab)
+        found = doc_number_at_end(s, vocab, pats)
         if found and (found[0] == 0 or is_title_like(s[:found[0]], vocab)):
             return found[1]
     return None
 
 
-def find_issue_date(lines: list[str], raw_lines: list[str], sites: SiteRules | None = None) -> dt.date | None:
-    date = _first_date(_DATE_LINE, [_compact(x) for x in lines])
+def find_issue_date(lines: list[str], raw_lines: list[str], pats: HeaderPatterns,
+                    sites: SiteRules | None = None) -> dt.date | None:
+    date = _first_date(pats.date_line, [_compact(x) for x in lines], pats.date)
     if date:
         return date
-    date = _first_date(_UNDER_TITLE_DATE, [_compact(x) for x in _header(lines, sites)])
+    date = _first_date(pats.under_title_date, [_compact(x) for x in _header(lines, pats, sites)], pats.date)
     if date:
         return date
     for source in (lines, raw_lines):
-        date = _first_date(_LABELLED_DATE, source[:_HEADER_LINES])
+        date = _first_date(pats.labelled_date, source[:_HEADER_LINES], pats.date)
         if date:
             return date
     for source in (lines, raw_lines):
-        date = _first_date(_PRINT_DATE, [_compact(x) for x in source[-10:]])
+        date = _first_date(pats.print_date, [_compact(x) for x in source[-10:]], pats.date)
         if date:
             return date
-    return _first_date(_STAMP, raw_lines[:8])
+    return _first_date(pats.stamp, raw_lines[:8], pats.date)
 
 
-def find_plan_period(title: str | None, lines: list[str], sites: SiteRules | None = None) -> tuple[int, int] | None:
+def find_plan_period(title: str | None, lines: list[str], pats: HeaderPatterns,
+                     sites: SiteRules | None = None) -> tuple[int, int] | None:
     if title:
         period = find_period(title)
         if period:
             return period
-    for line in _header(lines, sites):
+    for line in _header(lines, pats, sites):
         period = find_period(line)
         if period:
             return period
@@ -508,17 +481,17 @@ def _labelled(pattern: regex.Pattern, raw_lines: list[str]) -> str | None:
     return None
 
 
-def _labelled_title(raw_lines: list[str], vocab: Vocabulary, sites: SiteRules) -> str | None:
+def _labelled_title(raw_lines: list[str], vocab: Vocabulary, pats: HeaderPatterns, sites: SiteRules) -> str | None:
     """The title of a portal's metadata table (``标　　题：<tab>X``) when the text shows none."""
-    value = _labelled(_LABELLED_TITLE, raw_lines)
+    value = _labelled(pats.labelled_title, raw_lines)
     if value is None or not is_title_like(value, vocab) or sites.kind_of(value):
         return None
-    return _clean_title(value, vocab, sites)[0] or None
+    return _clean_title(value, vocab, pats, sites)[0] or None
 
 
-def _labelled_number(raw_lines: list[str], vocab: Vocabulary) -> str | None:
-    value = _labelled(_LABELLED_NUMBER, raw_lines)
-    found = doc_number_at_end(_compact(value), vocab) if value else None
+def _labelled_number(raw_lines: list[str], vocab: Vocabulary, pats: HeaderPatterns) -> str | None:
+    value = _labelled(pats.labelled_number, raw_lines)
+    found = doc_number_at_end(_compact(value), vocab, pats) if value else None
     return found[1] if found and found[0] == 0 else None
 
 
@@ -539,16 +512,58 @@ def _metadata_vocabulary(book: RuleSource) -> Vocabulary:
 
 
 @dataclass(frozen=True)
+class HeaderPatterns:
+    """The header reader's patterns: the rules ``meta.<field>`` of rules/metadata.toml (their examples are
+    checked by rules-check), and the outline label of common.toml, where the header ends."""
+    date: regex.Pattern              # a date, written out or in figures: its groups are what parse_date reads
+    date_line: regex.Pattern
+    month_line: regex.Pattern
+    under_title_date: regex.Pattern
+    labelled_date: regex.Pattern
+    print_date: regex.Pattern
+    stamp: regex.Pattern
+    source: regex.Pattern
+    labelled_title: regex.Pattern
+    labelled_number: regex.Pattern
+    labelled_issuer: regex.Pattern
+    doc_number: regex.Pattern
+    notice: regex.Pattern
+    notice_open: regex.Pattern
+    red_header: regex.Pattern
+    meta_label: regex.Pattern
+    leading_number: regex.Pattern
+    period_line: regex.Pattern
+    label_line: regex.Pattern        # ${OUTLINE_LABEL} opening a line: the first heading ends the header
+
+
+def header_patterns(book: RuleSource) -> HeaderPatterns:
+    """The book's header patterns, compiled once per book; a rule the reader needs and the file lacks
+    raises RuleError naming it."""
+    return book.view("header-patterns", lambda: _header_patterns(book))
+
+
+def _header_patterns(book: RuleSource) -> HeaderPatterns:
+    found = {rule.id: rule.pattern for rule in book.ruleset(METADATA_WORDS_FILE.removesuffix(".toml"))}
+    wanted = {f.name: f"meta.{f.name}" for f in dataclasses.fields(HeaderPatterns) if f.name != "label_line"}
+    if missing := sorted(rule_id for rule_id in wanted.values() if rule_id not in found):
+        raise RuleError(book.source(METADATA_WORDS_FILE), None, f"needs the rules {missing}")
+    return HeaderPatterns(label_line=book.compile_common(r"^(?:${OUTLINE_LABEL})"),
+                          **{name: found[rule_id] for name, rule_id in wanted.items()})
+
+
+@dataclass(frozen=True)
 class HeaderData:
-    """What the metadata reader reads from a rule book: its vocabulary, the site rules and the places."""
+    """What the metadata reader reads from a rule book: its vocabulary and patterns, the site rules and the
+    places."""
     vocabulary: Vocabulary
+    patterns: HeaderPatterns
     sites: SiteRules
     places: Places
 
     @classmethod
     def from_rulebook(cls, book: RuleSource) -> "HeaderData":
-        return cls(vocabulary=metadata_vocabulary(book), sites=load_site_rules(book),
-                   places=Places.from_rulebook(book))
+        return cls(vocabulary=metadata_vocabulary(book), patterns=header_patterns(book),
+                   sites=load_site_rules(book), places=Places.from_rulebook(book))
 
 
 def extract_metadata(text: str, data: HeaderData, raw_text: str | None = None, *,
@@ -559,14 +574,15 @@ def extract_metadata(text: str, data: HeaderData, raw_text: str | None = None, *
     and footer lines that boilerplate removal took out of ``text``; ``raw_script``
     is its script if already known (saves a second detection).
     """
-    vocab, sites = data.vocabulary, data.sites
+    vocab, pats, sites = data.vocabulary, data.patterns, data.sites
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     raw_lines = _prepare_raw(raw_text, raw_script) if raw_text else []
-    title = find_title(lines, vocab, sites) or _labelled_title(raw_lines, vocab, sites)
-    period = find_plan_period(title, lines, sites)
-    issuer = find_issuer(lines, raw_lines, vocab, title, sites, data.places) or _labelled(_LABELLED_ISSUER, raw_lines)
-    doc_number = find_doc_number(lines, vocab, sites) or _labelled_number(raw_lines, vocab)
-    header = _header(lines, sites, vocab)
+    title = find_title(lines, vocab, pats, sites) or _labelled_title(raw_lines, vocab, pats, sites)
+    period = find_plan_period(title, lines, pats, sites)
+    issuer = find_issuer(lines, raw_lines, vocab, pats, title, sites, data.places) \
+        or _labelled(pats.labelled_issuer, raw_lines)
+    doc_number = find_doc_number(lines, vocab, pats, sites) or _labelled_number(raw_lines, vocab, pats)
+    header = _header(lines, pats, sites, vocab)
     page_parts = [part for line in header for part in _SPLIT_TITLE.split(line) if part.strip()]
     # the context that settles a shared name (朝阳区) includes the raw page header: a site's name
     # (北京市朝阳区人民政府网站) is no issuer, but it does say which 朝阳区
@@ -576,7 +592,7 @@ def extract_metadata(text: str, data: HeaderData, raw_text: str | None = None, *
         title=title,
         issuer=issuer,
         doc_number=doc_number,
-        issue_date=find_issue_date(lines, raw_lines, sites),
+        issue_date=find_issue_date(lines, raw_lines, pats, sites),
         period_start=period[0] if period else None,
         period_end=period[1] if period else None,
         place_code=place.code if place else None,

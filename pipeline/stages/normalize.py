@@ -44,7 +44,7 @@ from types import MappingProxyType
 import opencc
 import regex
 
-from ..extract.rules import RuleError, RuleSource, package_pattern
+from ..extract.rules import RuleError, RuleSource, compile_common
 from ..tables.rows import NormalizedText
 from ..text.spans import merge_spans
 
@@ -79,6 +79,15 @@ class Vocabulary:
     cc_line: regex.Pattern
     title_keyword: regex.Pattern
     org_end: regex.Pattern
+    # ${OUTLINE_LABEL} of the book's common.toml: here only to refuse joins (outline.py finds the sections)
+    label_start: regex.Pattern       # a line that opens with an outline label
+    new_item_start: regex.Pattern    # a line that opens a new paragraph: a label, or a —— dash item
+    # ${DATE_WRITTEN} and ${DATE_FIGURES} of common.toml
+    date_line: regex.Pattern         # a line that is a date: a signature's, never joined to the line above
+    print_line: regex.Pattern        # …2023年5月8日印发: the foot of an official document
+    date_stamp: regex.Pattern        # 2024-03-18 09:30:15: a portal's time stamp, page furniture
+    red_header: regex.Pattern        # ${RED_HEADER} and ${DOC_NUMBER}: lines that anchor a document's top
+    doc_number: regex.Pattern
 
 
 def _alternation(terms: tuple[str, ...]) -> str:
@@ -91,6 +100,7 @@ VOCABULARY_KEYS: dict[str, tuple[str, ...]] = {
             "summary_labels", "footer", "cut_markers", "contact"),
     "official": ("cc_labels", "record_markers", "closing_formulas", "attachment_labels"),
     "document": ("title_keywords", "draft_marks", "org_suffixes"),
+    "pdf": ("responsibility_words", "responsibility_labels", "table_header"),   # read by ingest (PageFurniture)
 }
 CHECK_KEYS = ("furniture", "not_furniture")
 
@@ -125,11 +135,12 @@ def _validated(data: dict, path: Path | str) -> dict:
 def load_vocabulary(book: RuleSource) -> Vocabulary:
     """The book's ``boilerplate.toml``, checked and compiled (once per book); a defect raises RuleError."""
     return book.view("vocabulary", lambda: compile_vocabulary(book.toml(VOCABULARY_FILE),
-                                                               book.source(VOCABULARY_FILE)))
+                                                               book.source(VOCABULARY_FILE), book.common_defines()))
 
 
-def compile_vocabulary(data: dict, source: Path | str) -> Vocabulary:
-    """Check and compile the parsed vocabulary file; ``source`` names it in messages."""
+def compile_vocabulary(data: dict, source: Path | str, common: dict[str, str]) -> Vocabulary:
+    """Check and compile the parsed vocabulary file; ``source`` names it in messages, ``common`` is the
+    book's common.toml definitions (the outline label)."""
     data = _validated(data, source)
     web, official, document = data["web"], data["official"], data["document"]
 
@@ -165,6 +176,14 @@ def compile_vocabulary(data: dict, source: Path | str) -> Vocabulary:
         cc_line=regex.compile(rf"^(?:{_alternation(cc)})[:：]"),
         title_keyword=regex.compile(_alternation(t(document, "title_keywords"))),
         org_end=regex.compile(rf"(?:{_alternation(t(document, 'org_suffixes'))})$"),
+        label_start=compile_common(common, r"^(?:${OUTLINE_LABEL})", source=source),
+        new_item_start=compile_common(common, r"(?:${OUTLINE_LABEL}|——)", source=source),
+        date_line=compile_common(common, r"^(?:${DATE_WRITTEN})$", source=source),
+        print_line=compile_common(common, r"^.{0,40}?(?:${DATE_WRITTEN})\s*印发$", source=source),
+        date_stamp=compile_common(common, r"^${DATE_FIGURES}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+\d+)*$",
+                                  source=source),
+        red_header=compile_common(common, r"^(?:${RED_HEADER})$", source=source),
+        doc_number=compile_common(common, r"${DOC_NUMBER}", source=source),
     )
 
 
@@ -302,20 +321,7 @@ _TEXT_PUNCT = regex.compile(r"[，,、；;。！!？?]")
 _SENTENCE_PUNCT = regex.compile(r"[。！？；!?;，,]")
 _LONG_BODY_PUNCT = regex.compile(r"[。；;，,]")
 
-# Outline labels (kept in sync with pipeline.stages.outline; here only to refuse joins).
-_LABEL_START = package_pattern(r"^(?:${OUTLINE_LABEL})")
-# A line starting like this opens a new paragraph (labels, or a —— dash item).
-_NEW_ITEM_START = package_pattern(r"(?:${OUTLINE_LABEL}|——)")
-_DATE_LINE = regex.compile(
-    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○O零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
-    r"[一二三四五六七八九十]{1,3}日)$")
-_DATE_STAMP = regex.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+\d+)*$")
-_PRINT_LINE = regex.compile(
-    r"^.{0,40}?(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○O零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月"
-    r"[一二三四五六七八九十]{1,3}日)\s*印发$")
 _BRACKETED = regex.compile(r"^[（(][^（()）]+[）)]$")
-_RED_HEADER = regex.compile(r"^\S{2,30}文件$")
-_DOC_NUMBER = regex.compile(r"\p{Han}{1,10}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号")
 # Contact values (e-mail, URL or domain, phone, fax), one pattern each: one alternation of them all is ten
 # times slower on a long digit run. Each starts only at the start of its run, so a scan is linear.
 _CONTACT_VALUES = tuple(regex.compile(p) for p in (
@@ -426,7 +432,7 @@ def _is_furniture(line: str, vocab: Vocabulary) -> bool:
     s = _compact(line)
     if not s:
         return True
-    if _is_nav(line, vocab) or vocab.labelled.match(s) or _DATE_STAMP.match(line.strip()):
+    if _is_nav(line, vocab) or vocab.labelled.match(s) or vocab.date_stamp.match(line.strip()):
         return True
     if _RULE_LINE.match(s):
         return True
@@ -446,7 +452,7 @@ def _is_anchor(line: str, vocab: Vocabulary) -> bool:
     if _is_furniture(line, vocab) or _is_site_name(line, vocab):
         return False
     s = _compact(line)
-    return (is_title_like(line, vocab) or bool(_RED_HEADER.match(s)) or bool(_DOC_NUMBER.fullmatch(s))
+    return (is_title_like(line, vocab) or bool(vocab.red_header.match(s)) or bool(vocab.doc_number.fullmatch(s))
             or _is_long_body(line) or (len(s) >= 15 and _FULL_STOP.search(s) is not None))
 
 
@@ -511,7 +517,7 @@ def _repeated_summary(out: list[str], k: int, vocab: Vocabulary) -> bool:
 def _is_protected_tail(line: str, vocab: Vocabulary) -> bool:
     """End-of-document lines that belong to the document: date, closing formula, attachments, tables."""
     s = _compact(line)
-    if "\t" in line or _DATE_LINE.match(s) or s.startswith(vocab.closing_formulas + vocab.attachment_labels):
+    if "\t" in line or vocab.date_line.match(s) or s.startswith(vocab.closing_formulas + vocab.attachment_labels):
         return True
     # A bracketed clause on its own line, e.g. (责任单位:区科委), unless it is a record note.
     return bool(_BRACKETED.match(s)) and not any(m in s for m in vocab.record_markers)
@@ -520,7 +526,7 @@ def _is_protected_tail(line: str, vocab: Vocabulary) -> bool:
 def _is_footerish(line: str, vocab: Vocabulary) -> bool:
     """Footer-like even when it carries sentence punctuation."""
     s = _compact(line)
-    return bool(vocab.cc_line.match(s) or vocab.labelled.match(s) or _PRINT_LINE.match(s)
+    return bool(vocab.cc_line.match(s) or vocab.labelled.match(s) or vocab.print_line.match(s)
                 or any(m in s for m in vocab.record_markers) or _is_furniture(line, vocab)
                 or (len(s) <= 40 and vocab.footer_start.match(s) and not _FULL_STOP.search(s)))
 
@@ -541,9 +547,9 @@ def _keep_tail(out: list[str], idx: list[int], vocab: Vocabulary) -> None:
         s = _compact(line)
         signature = (signing and len(s) <= 30 and vocab.org_end.search(s) is not None
                      and not _CLAUSE_PUNCT.search(s))
-        if signature or _DATE_LINE.match(s):
+        if signature or vocab.date_line.match(s):
             signing = True
-        elif _is_protected_tail(line, vocab) or _LABEL_START.match(s):
+        elif _is_protected_tail(line, vocab) or vocab.label_start.match(s):
             signing = False
         else:
             out[i] = ""            # dropped lines do not separate a signature from its date
@@ -612,11 +618,11 @@ def _ends_clause(line: str) -> bool:
     return bool(core) and core != s and core[-1] in _SENT_END
 
 
-def _is_heading_line(line: str) -> bool:
+def _is_heading_line(line: str, vocab: Vocabulary) -> bool:
     if _compact_len(line) > 40:
         return False
     s = line.strip(" ")
-    return bool(_LABEL_START.match(s)) and "。" not in s
+    return bool(vocab.label_start.match(s)) and "。" not in s
 
 
 _PERIOD_ONLY = regex.compile(r"^[（(](?:19|20)\d{2}年?(?:[-—–－~～]+|至|到)(?:19|20)\d{2}年?[）)]$")
@@ -628,7 +634,7 @@ def continues_title(a: str, b: str, vocab: Vocabulary) -> bool:
     ``闵行制造业提升三年行动计划`` + ``(2018-2020年)``;
     ``闵行区落实打响“上海制造”三年行动`` + ``计划（2022-2024年）``.
     """
-    if "\t" in a or "\t" in b or not is_titleish(a) or _LABEL_START.match(a.strip(" ")):
+    if "\t" in a or "\t" in b or not is_titleish(a) or vocab.label_start.match(a.strip(" ")):
         return False
     sa, sb = _compact(a), _compact(b)
     if _PERIOD_ONLY.match(sb):
@@ -644,10 +650,10 @@ def should_join(a: str, b: str, vocab: Vocabulary) -> bool:
         return True
     if "\t" in a or "\t" in b or _ends_clause(a):
         return False
-    if _is_heading_line(a) or _is_standalone(a, vocab):
+    if _is_heading_line(a, vocab) or _is_standalone(a, vocab):
         return False
     sb = _compact(b)
-    if _NEW_ITEM_START.match(b.strip(" ")) or _DATE_LINE.match(sb):
+    if vocab.new_item_start.match(b.strip(" ")) or vocab.date_line.match(sb):
         return False
     if len(sb) <= 25 and not _PUNCT.search(sb):
         return False               # a short standalone line: signature, caption, title

@@ -33,18 +33,20 @@ parents, and one lost heading must not hide the rest).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import regex
 
-from ..extract.rules import package_pattern
+from ..extract.rules import RuleSource
 from ..tables.rows import Section
 from ..text.numerals import CN_DIGITS, cn_integer
 
 _CN_DIGITS = CN_DIGITS
 
-# ${OUTLINE_LABEL} of rules/common.toml; its named groups give the label's kind and number
-_LABEL = package_pattern(r"[ \u3000]*(?:${OUTLINE_LABEL})[ \u3000]*")
+# a label opening a line, spaces around it: ${OUTLINE_LABEL} of the book's common.toml, whose named groups
+# give the label's kind and number
+LABEL_PATTERN = r"[ \u3000]*(?:${OUTLINE_LABEL})[ \u3000]*"
 _LINE = regex.compile(r"[^\n]+")
 _CHAPTER_RANK = ("chapter_篇", "chapter_部分", "chapter_章", "chapter_节", "chapter_条")
 _TERMINATOR = regex.compile(r"[。！？；!?;]")
@@ -140,15 +142,27 @@ def _nest(kinds: list[str]) -> tuple[list[int], list[int | None]]:
     return levels, parents
 
 
-def parse_outline(text: str) -> list[Section]:
-    """Sections of ``text`` in document order (see the module docstring)."""
+@dataclass(frozen=True)
+class OutlineLabels:
+    """The outline label of the run's rule book (``${OUTLINE_LABEL}`` of its common.toml), compiled: read
+    from the book a run is given, so ``--rules`` decides what a label is."""
+    line: regex.Pattern          # a label opening a line, spaces around it
+
+    @classmethod
+    def from_rulebook(cls, book: RuleSource) -> "OutlineLabels":
+        return book.view("outline-labels", lambda: cls(line=book.compile_common(LABEL_PATTERN)))
+
+
+def parse_outline(text: str, labels: OutlineLabels) -> list[Section]:
+    """Sections of ``text`` in document order (see the module docstring); ``labels`` from the run's book."""
+    label_at = labels.line.match
     found: list[tuple[int, str, str, int, int]] = []   # line start, kind, label, heading span
     last_number: dict[str, int] = {}
     for line_m in _LINE.finditer(text):
         line = line_m.group()
         if "\t" in line:
             continue
-        m = _LABEL.match(line)
+        m = label_at(line)
         if m is None:
             continue
         info = _label_of(m)
