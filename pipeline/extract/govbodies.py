@@ -62,22 +62,13 @@ class UnitName:
     close: str = ""
 
     @classmethod
+    @functools.lru_cache(maxsize=1 << 16)   # pure, and asked several times for every unit of a clause
     def parse(cls, unit: str) -> "UnitName":
-        return _parse_unit(cls, unit)
-
-    @classmethod
-    def _parse(cls, unit: str) -> "UnitName":
         unit = _WS.sub("", unit)
         m = _SUB_UNIT.match(unit)
         if not m:
             return cls(main=unit)
         return cls(main=m.group("main"), sub=m.group("sub"), open=m.group("open"), close=m.group("close"))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _parse_unit(cls: type[UnitName], unit: str) -> UnitName:
-    """UnitName.parse, remembered: a pure function of the text, asked several times for every unit of a clause."""
-    return cls._parse(unit)
 
 
 @dataclass(frozen=True)

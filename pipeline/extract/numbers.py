@@ -87,7 +87,6 @@ def _simple_number(text: str) -> float | None:
     return None
 
 
-
 def parse_number(text: str) -> float | None:
     """The value of one number as written; None if ``text`` is not a number.
 
