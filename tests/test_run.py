@@ -301,6 +301,74 @@ def test_local_engine_yields_input_order_when_files_are_scheduled_largest_first(
     assert out == [f"{i:02d}.txt" for i in range(9)]
 
 
+def test_a_result_is_prepared_when_it_arrives_and_yielded_in_its_turn(tmp_path):
+    """The small file scheduled on the second worker finishes while the first worker is still on the large
+    file before it: the run prepares (caches, converts) it then, not after the large one is yielded."""
+    from pipeline.rulebook import default_book
+    from pipeline.run.budget import RunOptions
+    from pipeline.run.engines import LocalEngine
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "00.txt").write_text("关于推进工作的通知\n" + "到2025年，新建学校5所。" * 3000, encoding="utf-8")
+    for i in range(1, 5):      # batches of four: 00 with three of these on one worker, the smallest alone
+        (corpus / f"{i:02d}.txt").write_text("关于推进工作的通知\n" + "到2025年，新建学校5所。" * (10 - i),
+                                             encoding="utf-8")
+    events: list[tuple[str, str]] = []
+
+    def arrived(result):
+        events.append(("arrived", result.source_path))
+        result.sha256 = "prepared"
+        return result
+
+    engine = LocalEngine(2, default_book(), RunOptions())
+    try:
+        for result in engine.map_files(sorted(corpus.glob("*.txt")), corpus, arrived):
+            assert result.sha256 == "prepared"          # what on_arrival returned is what is yielded
+            events.append(("yielded", result.source_path))
+    finally:
+        engine.close()
+    assert [name for kind, name in events if kind == "yielded"] == [f"{i:02d}.txt" for i in range(5)]
+    assert sorted(name for kind, name in events if kind == "arrived") == [f"{i:02d}.txt" for i in range(5)]
+    assert events.index(("arrived", "04.txt")) < events.index(("yielded", "00.txt"))
+
+
+def test_a_packed_document_lands_in_the_same_row_groups_as_its_rows(tmp_path):
+    """pack_tables converts a document's large tables to Arrow on arrival; the parquet file holds the same
+    rows in the same row groups as when the writer converts the rows itself."""
+    import pyarrow.parquet as pq
+
+    from pipeline.extract import REGISTRY
+    from pipeline.tables.export import StreamingTables, pack_tables
+    from pipeline.tables.rows import DeadlineRow
+
+    def rows(doc: str, n: int) -> list:
+        return [DeadlineRow(doc_id=doc, deadline_id=f"{doc}-d{i}", section_id=None, sentence="到2025年。",
+                            char_start=i, char_end=i + 5, text="到2025年", kind="by",
+                            start_date=None, end_date=None, rule_id="deadline.by") for i in range(n)]
+
+    documents = [rows("a", 30), rows("b", 7000), rows("c", 40), rows("d", 2500), rows("e", 5)]
+    schema = REGISTRY.table("deadlines").schema
+
+    def to_table(name, rs):
+        return REGISTRY.to_table(name, rs, checked=True)
+
+    for out, packed in ((tmp_path / "rows", False), (tmp_path / "packed", True)):
+        with StreamingTables(out, {"deadlines": schema}, to_table, row_group_rows=5000) as tables:
+            for doc in documents:
+                tables.add("deadlines", pack_tables({"deadlines": doc}, to_table, ["deadlines"])["deadlines"]
+                           if packed else doc)
+        assert tables.counts == {"deadlines": 9575}
+    assert pack_tables({"deadlines": documents[1], "errors": []}, to_table, ["deadlines"])["deadlines"].num_rows \
+        == 7000
+    assert isinstance(pack_tables({"deadlines": documents[0]}, to_table, ["deadlines"])["deadlines"], list)
+    assert pq.read_table(tmp_path / "packed" / "deadlines.parquet").equals(
+        pq.read_table(tmp_path / "rows" / "deadlines.parquet"))
+    meta = pq.read_metadata(tmp_path / "packed" / "deadlines.parquet")
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [7030, 2545]
+    assert pq.read_table(tmp_path / "packed" / "deadlines.parquet").column("deadline_id").to_pylist() == \
+        [r.deadline_id for doc in documents for r in doc]
+
+
 def test_code_fingerprint_changes_with_a_library_version(monkeypatch):
     from pipeline.run import cache
     before = cache.code_fingerprint()

@@ -31,7 +31,7 @@ from ..rulebook import RuleBook
 from ..stages.ingest import DocumentInput, read_input
 from ..tables.rows import DocumentResult, ErrorRow
 from .budget import BUDGET_ERRORS, RunOptions
-from .engines import _limit_memory, batched, ordered_window
+from .engines import Arrival, _as_is, _limit_memory, batched, ordered_window
 
 BATCH_SIZE = 8   # documents per task: ~5,000-character documents take ~25 ms each
 
@@ -79,15 +79,18 @@ class DaskEngine:
         self._window = 3 * n   # batches in flight: every worker busy, memory bounded
         self._inputs: dict[str, list[DocumentInput]] = {}
 
-    def map_files(self, paths: Iterable[Path], input_dir: Path) -> Iterator[DocumentResult]:
+    def map_files(self, paths: Iterable[Path], input_dir: Path,
+                  on_arrival: Arrival = _as_is) -> Iterator[DocumentResult]:
         # read here, a batch at a time as the window moves: a worker never sees a path of this machine
         docs = (read_input(path, input_dir, self.options.ingest) for path in paths)
-        yield from self.map_inputs(docs)
+        yield from self.map_inputs(docs, on_arrival)
 
-    def map_inputs(self, docs: Iterable[DocumentInput]) -> Iterator[DocumentResult]:
-        """Results of inputs given as data (bytes, or URLs the workers read), in input order."""
+    def map_inputs(self, docs: Iterable[DocumentInput], on_arrival: Arrival = _as_is) -> Iterator[DocumentResult]:
+        """Results of inputs given as data (bytes, or URLs the workers read), in input order; ``on_arrival``
+        as in :meth:`pipeline.run.engines.Engine.map_files` (here applied as each batch is collected)."""
         for results in ordered_window(self._submit, batched(docs, BATCH_SIZE), self._window, self._collect):
-            yield from results
+            for result in results:
+                yield on_arrival(result)
 
     def _submit(self, batch: list[DocumentInput]) -> Any:
         future = self._client.submit(_dask_batch, batch, self.options, pure=False)

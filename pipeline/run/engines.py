@@ -48,8 +48,19 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+Arrival = Callable[[DocumentResult], DocumentResult]
+
+
+def _as_is(result: DocumentResult) -> DocumentResult:
+    return result
+
+
 class Engine(Protocol):
-    def map_files(self, paths: Iterable[Path], input_dir: Path) -> Iterator[DocumentResult]: ...
+    def map_files(self, paths: Iterable[Path], input_dir: Path,
+                  on_arrival: Arrival = _as_is) -> Iterator[DocumentResult]:
+        """Each file's result, in input order; ``on_arrival`` is applied to each result as soon as it
+        arrives (in the order they finish) and what it returns is what is yielded."""
+        ...
 
     def close(self) -> None: ...
 
@@ -264,16 +275,17 @@ class LocalEngine:
         self._await_ready(fresh)
         return fresh
 
-    def map_files(self, paths: Iterable[Path], input_dir: Path) -> Iterator[DocumentResult]:
+    def map_files(self, paths: Iterable[Path], input_dir: Path,
+                  on_arrival: Arrival = _as_is) -> Iterator[DocumentResult]:
         from .process import guarded_process_file
         if not self._pool:
             assert self._extractors is not None
             for path in paths:
-                yield guarded_process_file(path, input_dir, self._extractors, self.options)
+                yield on_arrival(guarded_process_file(path, input_dir, self._extractors, self.options))
             return
-        yield from self._supervise(list(paths), input_dir)
+        yield from self._supervise(list(paths), input_dir, on_arrival)
 
-    def _supervise(self, paths: list[Path], input_dir: Path) -> Iterator[DocumentResult]:
+    def _supervise(self, paths: list[Path], input_dir: Path, on_arrival: Arrival) -> Iterator[DocumentResult]:
         from .process import timeout_row, too_large_row
         budget = self.options.budget
         window = 3 * self.workers * LOCAL_BATCH_SIZE     # documents ahead of the next one yielded
@@ -287,7 +299,7 @@ class LocalEngine:
             rel = relative_source_path(path, input_dir)
             result = DocumentResult(source_path=rel)
             result.errors.append(row_for(rel, STAGES[worker.stage.value]))
-            done[i] = result
+            done[i] = on_arrival(result)
             worker.batch = []
             if rest:
                 todo.appendleft(rest)
@@ -308,9 +320,9 @@ class LocalEngine:
                     while w.batch and w.conn.poll():
                         result = w.conn.recv()
                         (i, _), w.batch = w.batch[0], w.batch[1:]
-                        done[i] = result
-                        w.since = time.monotonic()
                         retire = any(e.error in BUDGET_ERRORS for e in result.errors)
+                        done[i] = on_arrival(result)
+                        w.since = time.monotonic()
                         if retire:
                             break
                 except (EOFError, OSError):

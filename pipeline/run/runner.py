@@ -11,15 +11,16 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
+import pyarrow as pa
 from tqdm import tqdm
 
 from .. import DEFAULT_RULES_DIR, __version__
 from ..extract import REGISTRY, Extractors
 from ..rulebook import RuleBook
 from ..stages.ingest import IngestOptions, discover, discover_url, is_url, relative_source_path
-from ..tables.export import StreamingTables, write_json
+from ..tables.export import StreamingTables, pack_tables, write_json
 from ..tables.panel import write_panel
 from ..tables.registry import Registry
 from ..tables.rows import DocumentResult
@@ -52,9 +53,11 @@ TRANSIENT_ERRORS = ("unreadable", "internal_error", *BUDGET_ERRORS)
 
 
 def _results(paths: list[Path], input_dir: Path, engine: Engine, cache: ResultCache | None,
-             stats: dict[str, int]) -> Iterator[DocumentResult]:
+             stats: dict[str, int], pack: Callable[[DocumentResult], DocumentResult]) -> Iterator[DocumentResult]:
     """Results in input order: cached ones reused, the others computed by the engine.
 
+    A computed result is cached and packed (``pack``) as soon as it arrives, which may be long before
+    its turn: a huge document finishing while the run waits for another is converted in that wait.
     Cached results are loaded one at a time as they are yielded, so a rerun over a large unchanged corpus
     holds no more in memory than a first run; an entry that turns out unreadable is recomputed."""
     keyed: list[tuple[Path, str | None]] = []
@@ -66,22 +69,27 @@ def _results(paths: list[Path], input_dir: Path, engine: Engine, cache: ResultCa
             except OSError:
                 key = None  # unreadable: let ingest report it
         keyed.append((path, key))
+    keys = {relative_source_path(path, input_dir): key for path, key in keyed if key is not None}
+
+    def arrived(result: DocumentResult) -> DocumentResult:
+        key = keys.get(result.source_path)
+        if cache is not None and key is not None and \
+                not any(e.error in TRANSIENT_ERRORS for e in result.errors):
+            cache.put(key, result)
+        return pack(result)
+
     hits = {key for _, key in keyed if cache is not None and key is not None and cache.has(key)}
-    computed = engine.map_files([path for path, key in keyed if key not in hits], input_dir)
+    computed = engine.map_files([path for path, key in keyed if key not in hits], input_dir, arrived)
     for path, key in keyed:
         if key in hits:
             hit = cache.get(key)
             if hit is not None:
                 stats["reused"] += 1
-                yield hit
+                yield pack(hit)
                 continue
-            result = next(engine.map_files([path], input_dir))    # a damaged entry: compute it now
+            yield next(engine.map_files([path], input_dir, arrived))    # a damaged entry: compute it now
         else:
-            result = next(computed)
-        if cache is not None and key is not None and \
-                not any(e.error in TRANSIENT_ERRORS for e in result.errors):
-            cache.put(key, result)
-        yield result
+            yield next(computed)
 
 
 def run_extract(input_dir: Path | str, output_dir: Path, rules_dir: Path = DEFAULT_RULES_DIR, *,
@@ -125,26 +133,31 @@ def extract_with_engine(input_dir: Path | str, output_dir: Path, runner: Engine,
     clock = time.perf_counter()
     code = code_fingerprint()
     stats = {"reused": 0}
+    # the per-document tables; the panel is derived from them once they are in place
+    names = registry.per_document
+
+    # every table but errors was checked row by row in the worker (process_file), where a bad row becomes
+    # that file's error row: the writer does not check the values again
+    def to_table(name: str, rows: list) -> pa.Table:
+        return registry.to_table(name, rows, checked=name != "errors")
+
+    def pack(result: DocumentResult) -> DocumentResult:
+        return DocumentResult(source_path=result.source_path, sha256=result.sha256,
+                              tables=pack_tables(result.tables, to_table, names))
+
     if isinstance(input_dir, str):
         docs = discover_url(input_dir)
         incremental, cache, paths = False, None, docs
-        results = runner.map_inputs(docs)
+        results = runner.map_inputs(docs, pack)
     else:
         paths = discover(input_dir, follow_symlinks)
         # the registry is part of the key: a result cached by a run with other tables lacks this run's rows
         cache = ResultCache(output_dir, fingerprint, f"{__version__}+{code[:16]}+{registry.fingerprint[:16]}") \
             if incremental else None
-        results = _results(paths, input_dir, runner, cache, stats)
+        results = _results(paths, input_dir, runner, cache, stats, pack)
     inputs: list[dict] = []
     internal = 0
     show = sys.stderr.isatty() if progress is None else progress
-    # the per-document tables; the panel is derived from them once they are in place
-    names = registry.per_document
-    # every table but errors was checked row by row in the worker (process_file), where a bad row becomes
-    # that file's error row: the writer does not check the values again
-    def to_table(name: str, rows: list) -> object:
-        return registry.to_table(name, rows, checked=name != "errors")
-
     with StreamingTables(output_dir, {n: registry.table(n).schema for n in names}, to_table) as tables:
         for result in tqdm(results, total=len(paths),
                            unit="doc", disable=not show, file=sys.stderr):

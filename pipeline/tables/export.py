@@ -21,7 +21,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -111,6 +111,20 @@ def write_text(text: str, path: Path) -> None:
     write_atomically(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
 
 
+CHUNK_ROWS = 2_000     # rows converted to Arrow at a time
+
+
+def pack_tables(tables: dict[str, list[Any]], to_table: Callable[[str, list[Any]], pa.Table],
+                names: Iterable[str], min_rows: int = CHUNK_ROWS) -> dict[str, list[Any] | pa.Table]:
+    """One document's rows with each of the tables ``names`` that has ``min_rows`` rows or more converted
+    to Arrow, for :meth:`StreamingTables.add`. The run converts a result this way as soon as it arrives,
+    so a document with hundreds of thousands of rows that finishes while the run still waits for one
+    before it is converted in that wait, not after it."""
+    convert = set(names)
+    return {name: to_table(name, rows) if name in convert and isinstance(rows, list) and len(rows) >= min_rows
+            else rows for name, rows in tables.items()}
+
+
 class StreamingTables:
     """One parquet writer per table, fed document by document, flushed in row groups.
 
@@ -125,7 +139,7 @@ class StreamingTables:
     """
 
     def __init__(self, output_dir: Path, schemas: dict[str, pa.Schema],
-                 to_table: Callable[[str, list[Any]], pa.Table], *, chunk_rows: int = 2_000,
+                 to_table: Callable[[str, list[Any]], pa.Table], *, chunk_rows: int = CHUNK_ROWS,
                  row_group_rows: int = 50_000, row_group_bytes: int = 64 << 20):
         self.output_dir = Path(output_dir)
         self.output_dir.mkdir(parents=True, exist_ok=True)
@@ -148,18 +162,29 @@ class StreamingTables:
             self.abort()
             raise
 
-    def add(self, name: str, rows: list[Any]) -> None:
+    def add(self, name: str, rows: list[Any] | pa.Table) -> None:
+        """Append one document's rows of table ``name``: row objects, or a table of the schema that
+        :func:`pack_tables` made of them (which lands in the same row groups)."""
+        if isinstance(rows, pa.Table):
+            if not rows.num_rows:
+                return
+            if self._rows[name]:        # the rows before it keep their place
+                self._chunks[name].append(self.to_table(name, self._rows[name]))
+                self._rows[name] = []
+            self._chunks[name].append(rows)
+            self.counts[name] += rows.num_rows
+            self._flush_if_full(name)
+            return
         if not rows:
             return
         self._rows[name].extend(rows)
         self.counts[name] += len(rows)
         if len(self._rows[name]) >= self.chunk_rows:
-            self._convert(name)
-
-    def _convert(self, name: str) -> None:
-        if self._rows[name]:
             self._chunks[name].append(self.to_table(name, self._rows[name]))
             self._rows[name] = []
+            self._flush_if_full(name)
+
+    def _flush_if_full(self, name: str) -> None:
         chunks = self._chunks[name]
         if (sum(c.num_rows for c in chunks) >= self.row_group_rows
                 or sum(c.nbytes for c in chunks) >= self.row_group_bytes):

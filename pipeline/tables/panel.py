@@ -33,6 +33,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..extract.indicators import IndicatorTable
@@ -215,12 +216,22 @@ def panel_table(rows: list[PanelRow]) -> pa.Table:
 
 # ---------------------------------------------------------------- files of a run
 
-def _read(output_dir: Path, name: str, columns: Iterable[str]) -> pd.DataFrame | None:
+def _read(output_dir: Path, name: str, columns: Iterable[str],
+          doc_ids: pd.Series | None = None) -> pd.DataFrame | None:
+    """The table's ``columns`` (documents.text is never read); with ``doc_ids``, only the rows that can
+    enter the panel: an indicator code, from one of those documents (hundreds of thousands of rows
+    that cannot are not turned into Python objects)."""
     path = output_dir / f"{name}.parquet"
     if not path.is_file():
         return None
-    present = [c for c in columns if c in pq.read_schema(path).names]   # documents.text is never read
-    return pq.read_table(path, columns=present).to_pandas()
+    present = [c for c in columns if c in pq.read_schema(path).names]
+    table = pq.read_table(path, columns=present)
+    if doc_ids is not None and {"doc_id", "indicator_code"} <= set(present):
+        keep = pc.and_(pc.is_valid(table["indicator_code"]),
+                       pc.is_in(table["doc_id"], value_set=pa.array(doc_ids.dropna().astype(str).tolist(),
+                                                                    pa.string())))
+        table = table.filter(keep)
+    return table.to_pandas()
 
 
 def write_panel(output_dir: Path, indicators: IndicatorTable | None = None) -> int:
@@ -229,8 +240,12 @@ def write_panel(output_dir: Path, indicators: IndicatorTable | None = None) -> i
     None: the package's own."""
     output_dir = Path(output_dir)
     indicators = indicators or _default_indicators()
-    rows = panel_rows(_read(output_dir, "documents", _DOC_COLUMNS), _read(output_dir, "targets", _TARGET_COLUMNS),
-                      _read(output_dir, "achievements", _ACHIEVEMENT_COLUMNS),
+    documents = _read(output_dir, "documents", _DOC_COLUMNS)
+    placed = None
+    if documents is not None and {"doc_id", "place_code"} <= set(documents.columns):
+        placed = documents["doc_id"][documents["place_code"].notna()]    # a panel row needs a place
+    rows = panel_rows(documents, _read(output_dir, "targets", _TARGET_COLUMNS, placed),
+                      _read(output_dir, "achievements", _ACHIEVEMENT_COLUMNS, placed),
                       flow_codes=[i.code for i in indicators.indicators if i.flow], units=indicators.units)
     table = panel_table(rows)
     write_table(table, output_dir / "panel.parquet")

@@ -341,7 +341,10 @@ class PanelRow:
 @dataclass
 class DocumentResult:
     """Everything one input file contributes to the output tables: {table: rows}, for the tables of the
-    run's registry. ``result.targets`` reads (and creates, empty) the rows of a table by name."""
+    run's registry. ``result.targets`` reads (and creates, empty) the rows of a table by name.
+
+    The rows are row objects; on their way to the parquet writers a large table may have been packed
+    into an Arrow table of the same rows (``pipeline.tables.export.pack_tables``)."""
 
     source_path: str
     sha256: str | None = None
