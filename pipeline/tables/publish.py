@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,25 @@ def _check_tables(output_dir: Path, registry: Registry) -> None:
 
 def _read_table(output_dir: Path, name: str) -> pa.Table:
     return pq.read_table(output_dir / f"{name}.parquet")
+
+
+_GLOB_CHARACTERS = set("*?[]{}")
+
+
+def _load_table(cursor: Any, output_dir: Path, name: str) -> None:
+    """Copy ``name``.parquet into table ``data.name`` of the DuckDB file (``cursor``: one of its
+    connection's cursors). DuckDB's own parquet reader: the same types and values as the Arrow table,
+    without building it in Python first."""
+    path = output_dir / f"{name}.parquet"
+    try:
+        if _GLOB_CHARACTERS & set(str(path)):    # read_parquet would take the path for a pattern
+            cursor.register("incoming", _read_table(output_dir, name))
+            cursor.execute(f'CREATE TABLE data."{name}" AS SELECT * FROM incoming')
+            cursor.unregister("incoming")
+        else:
+            cursor.execute(f'CREATE TABLE data."{name}" AS SELECT * FROM read_parquet({_sql_str(path)})')
+    finally:
+        cursor.close()
 
 
 # --- data dictionary --------------------------------------------------------------------------
@@ -106,14 +126,18 @@ def write_duckdb(output_dir: Path, path: Path | None = None, registry: Registry 
         tmp.unlink()  # duckdb wants to create the file itself
         con = duckdb.connect(str(tmp))
         try:
-            con.execute("SET threads TO 1")  # row order as in the parquet files
+            con.execute("SET preserve_insertion_order = true")  # row order as in the parquet files
+            con.execute("SET enable_progress_bar = false")
             con.execute("CREATE SCHEMA data")
+            # the tables are loaded two at a time, largest first: the load of a large table is mostly one
+            # thread's work (it keeps the rows in order), so a second load beside it nearly halves the time
+            names = sorted((t.name for t in registry.tables),
+                           key=lambda n: -(output_dir / f"{n}.parquet").stat().st_size)
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for loaded in [pool.submit(_load_table, con.cursor(), output_dir, n) for n in names]:
+                    loaded.result()
             for table in registry.tables:
                 name, schema = table.name, table.schema
-                arrow = _read_table(output_dir, name)
-                con.register("incoming", arrow)
-                con.execute(f'CREATE TABLE data."{name}" AS SELECT * FROM incoming')
-                con.unregister("incoming")
                 con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM data."{name}"')
                 con.execute(f'COMMENT ON VIEW main."{name}" IS '
                             + _sql_str(f"{name}: rows of {name}.parquet (stored in data.{name})"))
