@@ -70,3 +70,16 @@ def test_built_from_book_keeps_one_reader_per_book():
 
     book = Book()
     assert Reader.from_rulebook(book) is Reader.from_rulebook(book) is book.views["reader"]
+
+
+def test_a_group_tells_in_one_search_that_none_of_its_rules_matches():
+    bracket = RuleKinds.of(RULES, "kind", SPECS).bracket
+    assert bracket.may_match("华泰（有限合伙）基金") and bracket.may_match("（上海）")
+    assert not bracket.may_match("（一）加快建设") and bracket.search_rule("（一）加快建设") is None
+    rule, m = bracket.search_rule("见（中国）与（有限合伙）")
+    assert rule.id == "b.region" and m.group() == "（中国）"
+    # a numbered back-reference would point elsewhere inside the alternation: every rule is searched instead
+    echo = _ruleset({"id": "e.twice", "pattern": r"(好)\1", "attrs": {"kind": "bracket"}, "ex": "好好"},
+                    {"id": "e.form", "pattern": r"有限", "attrs": {"kind": "bracket"}, "ex": "有限"})
+    group = RuleKinds.of(echo, "kind", {"bracket": RuleSpec()}).bracket
+    assert group.may_match("无关") and group.search_rule("很好好")[0].id == "e.twice"

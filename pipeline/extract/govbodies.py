@@ -32,7 +32,7 @@ from typing import ClassVar, Mapping
 import regex
 
 from ..tables.schema import ENUMS
-from .rules import BuiltFromBook, Rule, RuleError, RuleSource, RuleSpec, expand, read_tsv_lines, validate_rule
+from .rules import BuiltFromBook, Rule, RuleError, RuleGroup, RuleSource, RuleSpec, expand, read_tsv_lines, validate_rule
 
 ALIASES_FILE = "unit_aliases.tsv"
 TYPES_FILE = "unit_types.toml"
@@ -111,6 +111,11 @@ class UnitLexicon(BuiltFromBook):
                    cores=cores, type_rules=type_rules, org_rule=org[0], bare_prefix=bare_prefix,
                    place_segment=place_segment)
 
+    @functools.cached_property
+    def _typed(self) -> RuleGroup:
+        """The type rules as one group: one search tells that a name has no type (most names read have none)."""
+        return RuleGroup.of("type", self.type_rules)
+
     # ------------------------------------------------------------ names
 
     def split_prefix(self, name: str) -> tuple[str, str]:
@@ -186,7 +191,8 @@ class UnitLexicon(BuiltFromBook):
         main = UnitName.parse(name).main
         found = self._types.get(main)
         if found is None:
-            found = next((rule.attrs["type"] for rule in self.type_rules if rule.search(main)), "other")
+            found = "other" if not self._typed.may_match(main) else \
+                next((rule.attrs["type"] for rule in self.type_rules if rule.search(main)), "other")
             self._types[main] = found
         return found
 

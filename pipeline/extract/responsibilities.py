@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextvars
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Hashable
 
 import regex
 
@@ -102,7 +103,8 @@ _MAX_CONTINUATION = 60      # characters of a next line that may finish a broken
 _MAX_LABEL_LINES_BACK = 4   # label lines (牵头负责领导：…) skipped when looking back for a task
 _MAX_UNIT_LEN = 40
 _MAX_UNMARKED_BODY = 80     # a bracket with no known marker is read for units and an unknown verb up to this
-# clause body → its reading, for the document being read (set by ResponsibilityExtractor.__call__)
+# clause body → its reading (and ("units", item) → its units), for the document being read (set by
+# ResponsibilityExtractor.__call__)
 _CLAUSE_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("clause_memo", default=None)
 
 
@@ -389,16 +391,22 @@ class ResponsibilityExtractor:
     def parse_clause(self, body: str) -> ParsedClause:
         """:meth:`_parse_clause`, read once per distinct body within one document (a plan repeats the same unit
         lists, （区经委牵头）, many times; reading one costs milliseconds)."""
+        return self._remembered(body, lambda: self._parse_clause(body))
+
+    @staticmethod
+    def _remembered(key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per ``key`` within the document being read; a reading cut short by a rule
+        timeout is not kept."""
         memo = _CLAUSE_MEMO.get()
         if memo is None:
-            return self._parse_clause(body)
-        parsed = memo.get(body)
-        if parsed is None:
+            return compute()
+        value = memo.get(key)
+        if value is None:
             skipped = timeouts_recorded()
-            parsed = self._parse_clause(body)
+            value = compute()
             if timeouts_recorded() == skipped:
-                memo[body] = parsed
-        return parsed
+                memo[key] = value
+        return value
 
     def _parse_clause(self, body: str) -> ParsedClause:
         """Read a clause body (the text inside its brackets) on its own.
@@ -622,7 +630,11 @@ class ResponsibilityExtractor:
         return [group]
 
     def _units(self, text: str) -> list[_Unit]:
-        """Units of one item: cleaned, a role note taken off, split at 和/及 when both sides are units."""
+        """Units of one item: cleaned, a role note taken off, split at 和/及 when both sides are units.
+        Remembered per text: an item before an unknown verb is read again for every cut tried after it."""
+        return list(self._remembered(("units", text), lambda: tuple(self._read_units(text))))
+
+    def _read_units(self, text: str) -> list[_Unit]:
         text = self._clean(text)
         if not text:
             return []

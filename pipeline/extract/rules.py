@@ -275,8 +275,31 @@ class RuleGroup:
             return self.rules[0]
         return next((r for r in self.rules for m in r.finditer(text) if m.span(group) == span), self.rules[0])
 
+    @functools.cached_property
+    def _any(self) -> regex.Pattern | None:
+        """The rules' alternation, to tell in one search that none of them matches; None for one rule,
+        or when they do not compile as one pattern (then each is searched, as always)."""
+        if len(self.rules) < 2 or any(_BACKREFERENCE.search(r.pattern.pattern) for r in self.rules):
+            return None     # a numbered back-reference would point at another group in the alternation
+        try:
+            return self.pattern
+        except RuleError:
+            return None
+
+    def may_match(self, text: str) -> bool:
+        """False only when no rule of the kind matches anywhere in ``text`` (one search of the alternation,
+        instead of one per rule: most texts match none); True when one may."""
+        if self._any is None:
+            return True
+        try:
+            return self._any.search(text, timeout=MATCH_TIMEOUT_S) is not None
+        except TimeoutError:
+            return True     # each rule's own search then records what it cannot search
+
     def search_rule(self, text: str) -> tuple[Rule, regex.Match] | None:
         """The earliest match of any rule, with the rule that made it."""
+        if not self.may_match(text):
+            return None
         best: tuple[Rule, regex.Match] | None = None
         for rule in self.rules:
             m = rule.search(text)
@@ -305,6 +328,7 @@ class RuleGroup:
         return text
 
 
+_BACKREFERENCE = regex.compile(r"\\[1-9]|\\g<\d|\(\?P=")
 _INLINE_FLAGS = ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"), (regex.DOTALL, "s"), (regex.VERBOSE, "x"))
 
 
