@@ -128,6 +128,12 @@ def test_owner_of_a_platform_is_embedded(extractor):
     assert ms["凯越集团中国研发中心"].type == "platform" and not ms["凯越集团中国研发中心"].embedded
 
 
+def test_a_region_after_an_owner_closes_its_name(extractor):
+    ms = found(extractor, "招引岭澜禾西北创新基地等项目。")
+    assert ms["岭澜禾"].type == "enterprise" and ms["岭澜禾"].embedded
+    assert ms["岭澜禾西北创新基地"].type == "park" and "岭澜禾西北" not in ms
+
+
 def test_topic_before_an_institute_is_not_an_owner(extractor):
     ms = found(extractor, "推进宝武碳中和研究院、凯越集团研发中心建设。")
     assert ms["宝武"].embedded and ms["宝武"].canonical == "中国宝武" and "宝武碳中和" not in ms
@@ -536,6 +542,10 @@ def test_short_names_hold_across_the_document(extractors):
     ("确保葛澜屯面粉加工等项目开工建设。", {"葛澜屯"}),
     # a material before its process (煤 + 焦化, 铜 + 冶炼) is the work, not part of the brand
     ("，鸿岭澜煤焦化、沃禾铜冶炼等一批重大项目接续投产。", {"鸿岭澜", "沃禾"}),
+    # a product or technology opens the description ([words.PRODUCT]): 碳化硅扩产, 先进封装, 聚乙醇酸
+    ("抓好岭丰碳化硅扩产、沃澜禾先进封装、鸿岭澜聚乙醇酸等项目。", {"岭丰", "沃澜禾", "鸿岭澜"}),
+    # the place of the works may follow the brand: 葛澜建 + 泰安 + 压缩空气
+    ("抓好葛澜建泰安压缩空气、沃禾电化学等储能项目。", {"葛澜建", "沃禾"}),
 ])
 def test_companies_heading_project_items(extractor, text, names):
     ms = {m.text: m for m in extractor.mentions(text) if m.type == "enterprise"}
@@ -549,9 +559,18 @@ def test_companies_heading_project_items(extractor, text, names):
     "三是狠抓项目建设，厚植发展优势。",
     "吸引更多社会资本参与水利工程项目建设。",
     "全年新开工项目320个，竣工投产项目150个。",
+    "争取获批澜阳三期、禾阳一期等核电项目。",         # public works named for their place
+    "异质结太阳能电池、绿氢一体化等高新技术项目开工建设。",   # a technology is no brand
 ])
 def test_project_lists_without_a_company(extractor, text):
     assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == []
+
+
+def test_a_list_closed_by_a_short_word_for_companies(extractor):
+    # 外企, 央企, 国企, 民企 close a list of companies as 企业 does
+    ms = found(extractor, "支持沃克森美、岭澜禾等外企扩大业务。")
+    assert {n for n, m in ms.items() if m.type == "enterprise"} == {"沃克森美", "岭澜禾"}
+    assert found(extractor, "支持更多外企扩大业务。") == {}
 
 
 def test_counted_list_types_every_member(extractor):

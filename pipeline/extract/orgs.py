@@ -99,7 +99,7 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "short_declared": RuleSpec(groups=("short",)),
     "project_head": RuleSpec(groups=("name",)),
     "project_list": RuleSpec(groups=("list",)),
-    **{kind: RuleSpec() for kind in ("project_part", "name_close", "project_not_owner", "project_property",
+    **{kind: RuleSpec() for kind in ("project_part", "name_close", "project_not_owner", "project_property", "public_works",
                                      "legal_form", "context_char", "preposition", "conjunction")},
 }
 
@@ -321,6 +321,7 @@ class PlaceForms:
     local_level: frozenset[str]     # 区 旗 乡 镇 村: closing a place below a city
     seat_level: frozenset[str]      # 区 县 市: the place where a list's first company stands
     direction: frozenset[str]       # 东 西 南 北
+    region: regex.Pattern           # a region of the country opening the rest of a platform name: 西北, 华东
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> "PlaceForms":
@@ -334,7 +335,8 @@ class PlaceForms:
                    item=regex.compile(define("ITEM")), item_and=regex.compile(define("ITEM_AND")),
                    level=ruleset.words("LEVEL"), admin_level=ruleset.words("ADMIN_LEVEL"),
                    local_level=ruleset.words("LOCAL_LEVEL"), seat_level=ruleset.words("SEAT_LEVEL"),
-                   direction=ruleset.words("DIRECTION"))
+                   direction=ruleset.words("DIRECTION"),
+                   region=regex.compile(f"(?:{define('REGION')})"))
 
 
 @dataclass(frozen=True)
@@ -480,6 +482,8 @@ class OrgRecognizer:
         # named for (等6个高铁项目, 等水电站和抽水蓄能项目)
         alone = closed and not self.kinds.project_not_owner.pattern.search(tail) and \
             not any(self.kinds.project_not_owner.pattern.match(tail, i) for i in range(len(tail)))
+        # 海阳三期、莱阳一期等核电项目: public works are named for their place; only a known company heads one
+        public_works = closed and self.kinds.public_works.pattern.search(tail) is not None
         out = []
         for part in self.forms.item_and.finditer(text, m.start("list"), m.end("list")):
             s, e = part.span()
@@ -499,8 +503,8 @@ class OrgRecognizer:
                     and self.gazetteer.get(text[s:last]) is None and not self.common_word(text[last:end], MAX_RARE_FREQ):
                 s, name = last, text[last:end]      # 深汕 + 比亚迪: a short place the lists lack
             entry = self.gazetteer.get(name)
-            if entry is not None and entry.type != "enterprise":
-                continue
+            if entry is not None and entry.type != "enterprise" or entry is None and public_works:
+                continue                    # 海阳三期等核电项目: works named for their place, not a builder
             out.append(Mention(s, end, name, self.canonical(name), "enterprise",
                                method="gazetteer" if entry else "pattern", rule_id=self.kinds.project_list.rule_of(m).id))
         return out
@@ -524,6 +528,9 @@ class OrgRecognizer:
             if self.kinds.project_part.pattern.match(rest):
                 close = self.kinds.name_close.pattern.match(rest)
                 return b + close.end() if close else b
+            k = self._place_len(rest)
+            if k and b + k in boundaries and self.kinds.project_part.pattern.match(rest[k:]):
+                return b                    # 中能建 + 泰安 + 压缩空气: the place of the works follows the brand
             nxt = min((x for x in boundaries if b < x <= e), default=e)
             word = text[b:nxt]
             if fallback is None and closed and len(word) >= 2 and self.word_freq.get(word, 0) > 0 \
@@ -555,8 +562,8 @@ class OrgRecognizer:
         if entry is not None:
             return entry.type == "enterprise"
         cuts = sorted(x for x in boundaries if s < x <= b)
-        if any(self.kinds.project_part.pattern.match(text[x:b]) for x in cuts[:-1]):
-            return False                    # 冷饮厂 + 迁建: the work is inside, not after, the brand
+        if any(self.kinds.project_part.pattern.match(text[x:b]) for x in [s] + cuts[:-1]):
+            return False                    # 冷饮厂 + 迁建, 异质结 + …: the work is inside, not after, the brand
         first = text[s:cuts[0]]
 
         def proper(w: str) -> bool:
@@ -852,8 +859,8 @@ class OrgRecognizer:
                 return longest_known                # 比亚迪 + 中央研究院, not 比亚迪中央
             if not known(end) and not _HAN_ONLY.match(owner):
                 continue                            # an unknown owner is written in Han characters
-            if _ALNUM_START.match(rest) or self.place_prefix(rest + "　"):
-                return end                      # 华为 + 5G…, 美敦力 + 中国…, 启迪 + 漕河泾…
+            if _ALNUM_START.match(rest) or self.place_prefix(rest + "　") or self.forms.region.match(rest):
+                return end                      # 华为 + 5G…, 美敦力 + 中国…, 启迪 + 漕河泾…, 国能 + 西北…
             if self.kinds.owner_boundary.pattern.match(rest) and (
                     known(end) or strong or end - pos >= 3 and self.rare(owner)):
                 if not known(end) and self.needles["platform"].fullmatch(rest) and not self._well_formed(owner):
