@@ -790,3 +790,28 @@ def test_a_half_and_bandwidths_written_in_words_are_numbers():
 def test_a_forecast_with_a_goal_verb_is_a_goal():
     assert [r.value_text for r in extract("2016年，预计全年旅游接待人数达到700万人次。")] == ["700万人次"]
     assert extract("预计今年高校毕业生超过1170万人。") == []
+
+
+# ---------------------------------------------------------------- units and magnitudes of work reports
+
+WORK_PLAN = """江岭市2026年政府工作报告
+二、2026年主要目标
+今年全市地区生产总值力争突破万亿元，打造万亿级装备产业集群。
+天然气产量达到120亿方，完成土方回填30万方，加强三方协作。
+全市PM2.5平均浓度不超过30微克每立方米。
+重点做好以下8项工作：
+建成年产20亿方的岭北气田扩能项目。
+"""
+
+
+def test_magnitudes_and_units_of_a_work_plan():
+    rows = extract(WORK_PLAN, issue_date=D(2026, 1, 20))
+    got = [(r.value_text, r.value_low, r.unit, r.value_base) for r in rows]
+    assert got == [
+        ("突破万亿元", 1.0, "万亿元", 1e12),            # a magnitude word without a digit is the number 1
+        ("120亿方", 120.0, "亿方", 1.2e10),              # 方 is a cubic metre after a magnitude
+        ("30万方", 30.0, "万方", 3e5),
+        ("不超过30微克每立方米", 30.0, "微克每立方米", 30.0),
+    ]
+    # 万亿级 is a level; 三方 are parties; 以下8项工作 counts the report's own parts; 20亿方 sizes a gas field
+    assert all(r.target_year == 2026 for r in rows)

@@ -306,8 +306,8 @@ class TargetExtractor:
     def _parse(self, rule: Rule, m: regex.Match) -> _Candidate | None:
         g = m.groupdict()
         pre, post, approx = g.get("pre") or "", g.get("post") or "", g.get("approx") or ""
-        if "unit" in rule.attrs:                      # fractions, 百分之…, words that are a number (一半)
-            unit = str(rule.attrs["unit"])
+        if "unit" in rule.attrs:                      # fractions, 百分之…, words that are a number (一半, 万亿)
+            unit = g.get("unit") or str(rule.attrs["unit"])
             if "value" in rule.attrs:
                 low = high = float(rule.attrs["value"])
                 low_text = g.get("word") or m.group(0)
