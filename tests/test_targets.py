@@ -815,3 +815,13 @@ def test_magnitudes_and_units_of_a_work_plan():
     ]
     # 万亿级 is a level; 三方 are parties; 以下8项工作 counts the report's own parts; 20亿方 sizes a gas field
     assert all(r.target_year == 2026 for r in rows)
+
+
+def test_a_percentage_of_things_is_a_share_not_a_threshold():
+    text = """江岭市2026年政府工作报告
+二、2026年主要目标
+确保全市85%的化工园区达到较低安全风险等级，70%的城镇污水处理厂完成提标改造。
+对研发投入增长20%以上的企业给予奖励。
+"""
+    rows = extract(text, issue_date=D(2026, 1, 20))
+    assert [(r.value_text, r.value_low) for r in rows] == [("85%", 85.0), ("70%", 70.0)]

@@ -88,7 +88,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
         "mask", "incentive_cue", "incentive_after", "threshold_after", "structure_after", "descriptor_after",
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
         "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
-        "baseline_previous", "forecast", "existing_whole", "expected_goals", "procedural")},
+        "baseline_previous", "forecast", "existing_whole", "expected_goals", "procedural", "share_lead")},
 }
 
 
@@ -374,7 +374,9 @@ class TargetExtractor:
                 self._any("incentive_cue", incentive_context)
                 or self._any("incentive_after", text[c.end:c.end + 12])):
             return None
-        if self._any("threshold_after", text[c.end:c.end + 12]) or self._any("structure_after", text[c.end:c.end + 8]):
+        share = c.unit in ("%", "％") and self._any("share_lead", lead)     # 60%的城市污水处理厂完成…: a share
+        if (not share and self._any("threshold_after", text[c.end:c.end + 12])) \
+                or self._any("structure_after", text[c.end:c.end + 8]):
             return None
         if kind == "count" and self._any("measure_after", text[c.end:clause_end]) and self._any("measure_verb", prefix):
             return None                                    # 提高…等2个特色产业规模: the goal is the measure
