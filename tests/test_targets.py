@@ -825,3 +825,12 @@ def test_a_percentage_of_things_is_a_share_not_a_threshold():
 """
     rows = extract(text, issue_date=D(2026, 1, 20))
     assert [(r.value_text, r.value_low) for r in rows] == [("85%", 85.0), ("70%", 70.0)]
+
+
+def test_a_set_put_to_use_already_exists():
+    text = """江岭市2026年政府工作报告
+二、2026年主要目标
+发挥好6个省级区域医疗中心作用，用好3个国家级开放平台，新建12个社区医院。
+"""
+    rows = extract(text, issue_date=D(2026, 1, 20))
+    assert [(r.value_text, r.value_low) for r in rows] == [("12个", 12.0)]
