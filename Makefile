@@ -48,7 +48,7 @@ eval: extract
 	@echo "real documents (tests/real: the development measure; see its README)"
 	$(PY) -m pipeline extract --input tests/real/raw --output $(OUTPUT)/real --no-publish
 	$(PY) -m pipeline eval --predicted $(OUTPUT)/real --gold tests/real/gold --output $(OUTPUT)/eval_real.json
-	@echo "three of the six Word work reports (tests/real/gold_docx: helper annotations; see its README)"
+	@echo "the six Word work reports (tests/real/gold_docx: helper annotations; see its README)"
 	$(PY) -m pipeline eval --predicted $(OUTPUT)/real --gold tests/real/gold_docx --output $(OUTPUT)/eval_real_docx.json
 	$(PY) -m pipeline lodo --input tests/real/raw --gold tests/real/gold --output $(OUTPUT)/lodo_real.json
 
