@@ -566,6 +566,16 @@ def test_project_lists_without_a_company(extractor, text):
     assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == []
 
 
+@pytest.mark.parametrize("text", [
+    "对违规检查企业有权投诉、有权申诉，做到无事不扰。",   # 企业有权…: a right, not 企业有：A、B
+    "筹建江州低空经济研究院，建设试飞测试基地。",         # a verb before a platform is no owner
+    "持续推进已批建的3家省实验室建设。",                 # a count of platforms is no owner
+    "推进钢铁、焦化等行业企业实施超低排放改造。",         # industries before 等行业企业
+])
+def test_phrases_around_company_words_name_no_company(extractor, text):
+    assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == []
+
+
 def test_a_list_closed_by_a_short_word_for_companies(extractor):
     # 外企, 央企, 国企, 民企 close a list of companies as 企业 does
     ms = found(extractor, "支持沃克森美、岭澜禾等外企扩大业务。")

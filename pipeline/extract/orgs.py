@@ -80,6 +80,7 @@ MAX_SUB_BRAND = 3             # 腾讯 + 云, 百度 + 智能云: a known compan
 _WS = regex.compile(r"\s+")
 _HAN_ONLY = regex.compile(r"^\p{Han}+$")
 _ALNUM_START = regex.compile(r"[0-9A-Za-z]")
+_COUNT_START = regex.compile(r"[0-9]+(?:\.[0-9]+)?(?:家|个|所|座|项|批)")
 _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 
 
@@ -859,6 +860,8 @@ class OrgRecognizer:
                 return longest_known                # 比亚迪 + 中央研究院, not 比亚迪中央
             if not known(end) and not _HAN_ONLY.match(owner):
                 continue                            # an unknown owner is written in Han characters
+            if _COUNT_START.match(rest):
+                continue                            # 已批建的 + 3家省实验室: a count of platforms, no owner
             if _ALNUM_START.match(rest) or self.place_prefix(rest + "　") or self.forms.region.match(rest):
                 return end                      # 华为 + 5G…, 美敦力 + 中国…, 启迪 + 漕河泾…, 国能 + 西北…
             if self.kinds.owner_boundary.pattern.match(rest) and (
@@ -886,8 +889,8 @@ class OrgRecognizer:
             return None        # 上海 + 分析 (a place and a field): not a company
         if self.common_word(owner) or self.kinds.owner_stop.pattern.search(owner):
             return None        # 形成 + 上海…, 新增 + 2个…: a verb, not an owner
-        if any(self.is_context(owner[:j]) for j in range(2, len(owner))) or owner[-1] in self.forms.admin_level:
-            return None        # 争取 + 更多…, 大湾区 + 国际…: not an owner
+        if any(self.is_context(owner[:j]) for j in range(2, len(owner) + 1)) or owner[-1] in self.forms.admin_level:
+            return None        # 争取 + 更多…, 筹建 + 内蒙古…, 大湾区 + 国际…: not an owner
         if not strong and len(owner) > 2 and self.common_word(owner[-2:]) and \
                 self.kinds.owner_boundary.pattern.fullmatch(owner[-2:]):
             return None        # 澄州 + 先进 (技术研究院): a field word closes a description, not a name
@@ -957,6 +960,8 @@ class OrgRecognizer:
                 continue           # the list's type goes only to members shaped like a company name
             if typ in ("platform", "park") and not own and not self._named_platform(name):
                 continue           # 省级平台 in a list of companies is a description, not a name
+            if not own and self.kinds.project_part.pattern.fullmatch(name):
+                continue           # 钢铁、焦化等行业企业: industries, not companies
             if typ is None or typ == "enterprise" or (s, e) in legal:
                 typ = "enterprise"
             entry = self.gazetteer.get(name)
