@@ -576,6 +576,17 @@ def test_phrases_around_company_words_name_no_company(extractor, text):
     assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == []
 
 
+def test_a_foreign_company_keeps_its_name_without_its_country(extractor):
+    ms = found(extractor, "深化与德国岭澜、以色列沃克森美等全球知名企业合作。")
+    assert {n for n, m in ms.items() if m.type == "enterprise"} == {"岭澜", "沃克森美"}
+
+
+def test_a_list_of_computing_centres_names_companies_only_beside_a_known_one(extractor):
+    ms = found(extractor, "加快华为、岭澜云、沃克森数据等智算中心建设。")
+    assert {n for n, m in ms.items() if m.type == "enterprise"} == {"华为", "岭澜云", "沃克森数据"}
+    assert [m.text for m in extractor.mentions("推进岭安、澜北等数据中心集群建设。") if m.type == "enterprise"] == []
+
+
 def test_a_list_closed_by_a_short_word_for_companies(extractor):
     # 外企, 央企, 国企, 民企 close a list of companies as 企业 does
     ms = found(extractor, "支持沃克森美、岭澜禾等外企扩大业务。")

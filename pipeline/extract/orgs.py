@@ -96,7 +96,7 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "legal_suffix": RuleSpec(groups=("suffix",)),
     "partner": RuleSpec(groups=("name", "partner")),
     **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand",
-                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence", "short_ending")},
+                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence", "facility_head", "short_ending")},
     "short_declared": RuleSpec(groups=("short",)),
     "project_head": RuleSpec(groups=("name",)),
     "project_list": RuleSpec(groups=("list",)),
@@ -940,6 +940,9 @@ class OrgRecognizer:
                 or self._well_formed(n) or self._sub_brand(n) is not None
 
         head = m.groupdict().get("head") or ""
+        if self.kinds.facility_head.pattern.match(head) and not any(
+                (entry := self.gazetteer.get(n)) is not None and entry.type == "enterprise" for _, _, n in names):
+            return []              # 江州、岭北等数据中心: centres are named by places as often as by companies
         shaped = [self._company_shaped(n) or self._form_typed(n) for _, _, n in names]
         evidence = role is not None or bool(rule.attrs.get("head_is_evidence")) or \
             self.kinds.head_evidence.pattern.match(head) is not None or \
