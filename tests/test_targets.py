@@ -834,3 +834,19 @@ def test_a_set_put_to_use_already_exists():
 """
     rows = extract(text, issue_date=D(2026, 1, 20))
     assert [(r.value_text, r.value_low) for r in rows] == [("12个", 12.0)]
+
+
+def test_counts_and_rates_that_describe_rather_than_aim():
+    text = """江岭市2026年政府工作报告
+二、2026年主要目标
+力争技术合同交易额突破百亿，整合设立千亿产业基金，发电量超2000亿度。
+我市有12个对外开放口岸，要提升口岸功能。
+30户以上自然村寨生活垃圾收运设施覆盖率达95%。
+建成120个3人制篮球场。
+用好企业所得税减按15%征收等优惠政策。
+"""
+    rows = extract(text, issue_date=D(2026, 1, 20))
+    assert [(r.value_text, r.value_low, r.unit) for r in rows] == [
+        ("突破百亿", 100.0, "亿"), ("千亿", 1000.0, "亿"), ("超2000亿度", 2000.0, "亿度"),
+        ("95%", 95.0, "%"), ("120个", 120.0, "个")]
+    assert by_text(rows, "超2000亿度").unit_base == "千瓦时"

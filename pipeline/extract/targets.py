@@ -88,7 +88,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
         "mask", "incentive_cue", "incentive_after", "threshold_after", "structure_after", "descriptor_after",
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
         "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
-        "baseline_previous", "forecast", "existing_whole", "expected_goals", "procedural", "share_lead")},
+        "baseline_previous", "forecast", "existing_whole", "existing_set", "expected_goals", "procedural", "share_lead", "own_rate")},
 }
 
 
@@ -363,6 +363,8 @@ class TargetExtractor:
             return None
         if c.unit not in ("%", "％") and self._any("existing_whole", prefix):
             return None                                    # 全省320家食堂…全覆盖: the size of what exists
+        if status == GOAL and c.unit not in ("%", "％") and self._any("existing_set", prefix):
+            return None                                    # 用好3个国家级平台: in a review, 拥有63家… is a result
         if self._any("comparison_from", prefix) and self._any("comparison_to", after):
             return None                                    # 从209元提高到217元: 209元 is where it starts
         # a standard raised to a level is a goal (补贴标准提高到217元); so is a count of the people a subsidy
@@ -375,7 +377,8 @@ class TargetExtractor:
                 or self._any("incentive_after", text[c.end:c.end + 12])):
             return None
         share = c.unit in ("%", "％") and self._any("share_lead", lead)     # 60%的城市污水处理厂完成…: a share
-        if (not share and self._any("threshold_after", text[c.end:c.end + 12])) \
+        bound_after = (c.post if c.post.lstrip("及") in ("以上", "以下") else "") + text[c.end:c.end + 12]
+        if (not share and self._any("threshold_after", bound_after)) \
                 or self._any("structure_after", text[c.end:c.end + 8]):
             return None
         if kind == "count" and self._any("measure_after", text[c.end:clause_end]) and self._any("measure_verb", prefix):
@@ -479,6 +482,8 @@ class TargetExtractor:
         prev = counts[i]
         if prev.end <= clause_start:
             return False
+        if c.unit in ("%", "％") and self._any("own_rate", text[prev.end:c.start]):
+            return False        # 30户以上自然村寨…覆盖率达95%: the share has its own rate, the count sorts the places
         return not _PHRASE_BREAK.search(text, prev.end, c.start)
 
     def _precedes_count(self, text: str, c: _Candidate, counts: list[_Candidate], count_ends: list[int],
