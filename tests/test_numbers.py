@@ -66,6 +66,10 @@ def test_parse_range(text, low, high):
     ("亿立方米", "measure", "立方米", 1.5e8),
     ("公里", "measure", "公里", 1.5),
     ("万平方米", "measure", "平方米", 1.5e4),
+    ("亿方", "measure", "立方米", 1.5e8),               # 方 only after a magnitude
+    ("亿度", "measure", "千瓦时", 1.5e8),
+    ("元/月", "rate", "元/月", 1.5),                    # a time word after "/" ([per] of units.toml)
+    ("万吨/日", "rate", "吨/日", 1.5e4),
     ("", "none", "", 1.5),
 ])
 def test_units_resolve_to_base(unit, kind, base, value_base):
@@ -83,6 +87,7 @@ def test_scaled_values_are_clean():
 
 def test_unknown_unit_has_no_base():
     assert UNITS.resolve("光年") is None
+    assert UNITS.resolve("月") is None and UNITS.resolve("方") is None   # a time word or 方 alone is no unit
     assert UNITS.to_base(3, "光年") == (None, None)
 
 

@@ -91,9 +91,9 @@ TARGET_CASES = [
     ('{ role = "qualifier", q = "新增" }', '{ role = "qualifer", q = "新增" }', "qualifier.new",
      "attrs.role = 'qualifer' is not one of ['aspiration', 'baseline_prefix', 'baseline_previous', "
      "'baseline_year', 'binding', 'change', 'comparison_from', 'comparison_to', 'descriptor_after', "
-     "'existing_whole', 'expected_goals', 'forecast', 'goal_word', 'incentive_after', 'incentive_cue', 'mask', "
-     "'measure_after', 'measure_verb', 'past_cue', 'past_scope', 'procedural', 'qualifier', 'raise_to', "
-     "'structure_after', "
+     "'existing_set', 'existing_whole', 'expected_goals', 'forecast', 'goal_word', 'incentive_after', "
+     "'incentive_cue', 'mask', 'measure_after', 'measure_verb', 'own_rate', 'past_cue', 'past_scope', "
+     "'procedural', 'qualifier', 'raise_to', 'share_lead', 'structure_after', "
      "'table_binding', 'table_cell', 'table_change', 'table_name', 'table_target', 'table_unit', "
      "'threshold_after', 'value']"),
     # a misspelt attribute is not read: strength would silently fall back to a strong cue
@@ -201,11 +201,11 @@ KIND_CASES = [
     # before, a misspelt kind gave "needs at least one rule of kind 'morphology'", naming no rule
     (OrgRecognizer, "entities.toml", "ent.morph.suffix", '{ kind = "morphology" }', '{ kind = "morphologie" }',
      "ent.morph.suffix", "attrs.kind = 'morphologie' is not one of ['candidate', 'conjunction', "
-     "'context_char', 'enumeration', 'generic_brand', 'head_evidence', 'hyphen_pair', 'item_lead', "
+     "'context_char', 'enumeration', 'facility_head', 'generic_brand', 'head_evidence', 'hyphen_pair', 'item_lead', "
      "'legal_form', 'legal_suffix', 'morphology', 'name_bracket', 'name_close', 'name_left', 'name_tail', "
      "'not_name', 'owner_boundary', 'owner_stop', 'owner_zone', 'partner', 'place_form', 'place_like', "
      "'platform', 'preposition', 'project_head', 'project_list', 'project_not_owner', 'project_part', "
-     "'project_property', 'role', 'short_declared', 'short_ending', 'strong_suffix', 'type']"),
+     "'project_property', 'public_works', 'role', 'short_declared', 'short_ending', 'strong_suffix', 'type']"),
     (OrgRecognizer, "entities.toml", "ent.hyphen_pair", "(?P<b>", "(?P<second>", "ent.hyphen_pair",
      "a 'hyphen_pair' rule needs the named group(s) ['b'] in its pattern"),
     # a type rule whose 'type' is misspelt was skipped: district bodies became 'other'

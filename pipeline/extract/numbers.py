@@ -141,6 +141,7 @@ class UnitTable:
     magnitudes: tuple[tuple[str, float], ...]       # longest first
     units: dict[str, tuple[str, str]]               # form -> (kind, base)
     factors: dict[str, float] = field(default_factory=dict)   # form -> base units per unit (GWh → 1e6 千瓦时)
+    per: frozenset[str] = frozenset()               # time words that may follow "/" only (元/月, 万吨/日)
     _memo: dict[str, "UnitInfo | None"] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -152,9 +153,12 @@ class UnitTable:
     def from_toml(cls, data: dict[str, Any], path: Path | str) -> "UnitTable":
         """Check parsed ``units.toml``; a defect raises :class:`RuleError` naming the file and the entry
         (``units.<form>``, ``magnitudes.<word>``) — a run must not start on a table it cannot use."""
-        unknown = sorted(set(data) - {"magnitudes", "units"})
+        unknown = sorted(set(data) - {"magnitudes", "units", "per"})
         if unknown:
-            raise RuleError(path, None, f"unknown tables {unknown}; allowed: ['magnitudes', 'units']")
+            raise RuleError(path, None, f"unknown tables {unknown}; allowed: ['magnitudes', 'per', 'units']")
+        per = data.get("per", {})
+        if not isinstance(per, dict) or not all(isinstance(v, dict) and not v for v in per.values()):
+            raise RuleError(path, None, "[per] must map time words to empty tables: 月 = {}")
         magnitudes, unit_specs = data.get("magnitudes", {}), data.get("units")
         if not isinstance(magnitudes, dict):
             raise RuleError(path, None, "[magnitudes] must map magnitude words to numbers")
@@ -181,7 +185,7 @@ class UnitTable:
             units[form] = (spec["kind"], base)
             if "factor" in spec:
                 factors[form] = _positive(spec["factor"], path, entry, "factor")
-        return cls(magnitudes=tuple(mags), units=units, factors=factors)
+        return cls(magnitudes=tuple(mags), units=units, factors=factors, per=frozenset(per))
 
     def _simple(self, text: str) -> tuple[str, str, float] | None:
         """(kind, base, factor) of ``[magnitude]unit``; None if unknown."""
@@ -218,7 +222,8 @@ class UnitTable:
             return None
         if not slash:
             return UnitInfo(unit=unit, kind=top[0], base=top[1], factor=top[2])
-        bottom = self._simple(denominator.lstrip("每"))
+        denominator = denominator.lstrip("每")
+        bottom = self._simple(denominator) or (("time", denominator, 1.0) if denominator in self.per else None)
         if bottom is None:
             return None
         return UnitInfo(unit=unit, kind="rate", base=f"{top[1]}/{bottom[1]}", factor=top[2] / bottom[2])
