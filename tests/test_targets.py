@@ -850,3 +850,13 @@ def test_counts_and_rates_that_describe_rather_than_aim():
         ("突破百亿", 100.0, "亿"), ("千亿", 1000.0, "亿"), ("超2000亿度", 2000.0, "亿度"),
         ("95%", 95.0, "%"), ("120个", 120.0, "个")]
     assert by_text(rows, "超2000亿度").unit_base == "千瓦时"
+
+
+def test_people_counted_with_ten_thousand_alone():
+    text = """江岭市2026年政府工作报告
+二、2026年主要目标
+帮助2万困难群众稳定就业，职工医保参保人数突破600万，新建3万亩高标准农田，新增就业1.2万人。
+"""
+    rows = extract(text, issue_date=D(2026, 1, 20))
+    assert [(r.value_text, r.value_low, r.unit) for r in rows] == [
+        ("2万", 2.0, "万"), ("突破600万", 600.0, "万"), ("3万亩", 3.0, "万亩"), ("1.2万人", 1.2, "万人")]
