@@ -68,6 +68,10 @@ def test_parse_range(text, low, high):
     ("万平方米", "measure", "平方米", 1.5e4),
     ("亿方", "measure", "立方米", 1.5e8),               # 方 only after a magnitude
     ("亿度", "measure", "千瓦时", 1.5e8),
+    ("千公顷", "measure", "公顷", 1.5e3),                # statistical bulletins' units
+    ("亿吨公里", "measure", "吨公里", 1.5e8),
+    ("万标准箱", "count", "标箱", 1.5e4),
+    ("个千分点", "percent", "个千分点", 1.5),
     ("元/月", "rate", "元/月", 1.5),                    # a time word after "/" ([per] of units.toml)
     ("万吨/日", "rate", "吨/日", 1.5e4),
     ("", "none", "", 1.5),

@@ -860,3 +860,12 @@ def test_people_counted_with_ten_thousand_alone():
     rows = extract(text, issue_date=D(2026, 1, 20))
     assert [(r.value_text, r.value_low, r.unit) for r in rows] == [
         ("2万", 2.0, "万"), ("突破600万", 600.0, "万"), ("3万亩", 3.0, "万亩"), ("1.2万人", 1.2, "万人")]
+
+
+def test_measure_words_of_counts_and_a_vague_batch():
+    text = """江岭市2026年政府工作报告
+二、2026年主要目标
+举办3届产业大会，突破一批关键核心技术，推出2批改革清单，压减安全事故20起。
+"""
+    rows = extract(text, issue_date=D(2026, 1, 20))
+    assert [(r.value_text, r.unit) for r in rows] == [("3届", "届"), ("2批", "批"), ("20起", "起")]
