@@ -869,3 +869,13 @@ def test_measure_words_of_counts_and_a_vague_batch():
 """
     rows = extract(text, issue_date=D(2026, 1, 20))
     assert [(r.value_text, r.unit) for r in rows] == [("3届", "届"), ("2批", "批"), ("20起", "起")]
+
+
+def test_a_unit_written_once_after_a_list_and_the_parts_of_a_ratio():
+    text = """江岭市2026年政府工作报告
+二、2026年主要目标
+两项指标分别提高1.5、2.0个百分点，三次产业结构调整为5.0:38.0:57.0，城乡居民收入比缩小至2.1:1，第1、2批试点完成验收。
+"""
+    rows = extract(text, issue_date=D(2026, 1, 20))
+    assert [(r.value_low, r.unit) for r in rows] == [
+        (1.5, "个百分点"), (2.0, "个百分点"), (5.0, ""), (38.0, ""), (57.0, ""), (2.1, "")]
