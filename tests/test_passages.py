@@ -146,3 +146,21 @@ def test_targets_and_achievements_carry_the_standard_indicator_code():
     _, ex = run(REPORT)
     assert [t.indicator_code for t in ex.targets] == ["gdp_growth", "urban_jobs_new"]
     assert [a.indicator_code for a in ex.achievements][:2] == ["gdp_growth", "high_tech_enterprises"]
+
+
+def test_money_a_review_says_was_paid_out_is_a_result_but_not_the_cap_of_a_scheme():
+    _, ex = run("""某县2024年政府工作报告
+一、2023年工作回顾
+过去一年，全年发放各类补贴1250.5万元，累计发放住房租赁补贴310万元，对新购车辆给予最高3000元补贴。
+二、2024年工作安排
+对企业研发投入给予补贴，每家最高200万元。""")
+    assert [(a.value_low, a.unit) for a in ex.achievements] == [(1250.5, "万元"), (310.0, "万元")]
+    assert ex.targets == []
+
+
+def test_bulletin_units_and_ratio_parts():
+    _, ex = run("""某县2023年国民经济和社会发展统计公报
+某县统计局 2024年3月20日
+粮食种植面积37.6千公顷，三次产业结构为8.7:48.5:42.8，出生率为7.19‰，比上年下降1.15个千分点。""")
+    assert [(a.value_low, a.unit) for a in ex.achievements] == [
+        (37.6, "千公顷"), (8.7, ""), (48.5, ""), (42.8, ""), (7.19, "‰"), (1.15, "个千分点")]

@@ -88,7 +88,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
         "mask", "incentive_cue", "incentive_after", "threshold_after", "structure_after", "descriptor_after",
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
         "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
-        "baseline_previous", "forecast", "existing_whole", "existing_set", "expected_goals", "procedural", "share_lead", "own_rate")},
+        "baseline_previous", "forecast", "existing_whole", "existing_set", "expected_goals", "procedural", "share_lead", "own_rate", "incentive_cap")},
 }
 
 
@@ -372,7 +372,12 @@ class TargetExtractor:
         incentive_context = ext_prefix + (after if kind != "count" or after.lstrip().startswith("的") else "")
         if self._any("procedural", text[s_start:clause_start] + incentive_context):
             return None                                    # 应当…，并在3个工作日内: the sentence is a procedure
-        if not self._any("raise_to", prefix) and (
+        if status == REPORTED and kind == "currency":
+            # money a review says was paid out (发放各类补贴1012.4万元) is a result; only a cap or a
+            # per-head rate of the scheme is not
+            if self._any("incentive_cap", ext_prefix) or self._any("incentive_cap", incentive_context):
+                return None
+        elif not self._any("raise_to", prefix) and (
                 self._any("incentive_cue", incentive_context)
                 or self._any("incentive_after", text[c.end:c.end + 12])):
             return None
