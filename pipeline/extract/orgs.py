@@ -100,8 +100,8 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "short_declared": RuleSpec(groups=("short",)),
     "project_head": RuleSpec(groups=("name",)),
     "project_list": RuleSpec(groups=("list",)),
-    **{kind: RuleSpec() for kind in ("project_part", "name_close", "project_not_owner", "project_property", "public_works",
-                                     "legal_form", "context_char", "preposition", "conjunction")},
+    **{kind: RuleSpec() for kind in ("project_part", "name_close", "project_not_owner", "project_property",
+                                     "public_works", "legal_form", "context_char", "preposition", "conjunction")},
 }
 
 

@@ -517,6 +517,8 @@ def derived_defines(data: dict[str, Any], source: str | Path = UNITS_FILE) -> di
         raise RuleError(source, None, "[per] must be a table")
     return {"UNIT_BASE": "|".join(parts),
             "PER_BASE": "|".join(regex.escape(w) for w in sorted(per, key=len, reverse=True)) or "(?!)"}
+
+
 def _read_lists(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
     lists = data.get("words", {})
     if not isinstance(lists, dict):

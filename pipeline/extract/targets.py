@@ -88,7 +88,8 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
         "mask", "incentive_cue", "incentive_after", "threshold_after", "structure_after", "descriptor_after",
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
         "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
-        "baseline_previous", "forecast", "existing_whole", "existing_set", "expected_goals", "procedural", "share_lead", "own_rate", "incentive_cap")},
+        "baseline_previous", "forecast", "existing_whole", "existing_set", "expected_goals", "procedural",
+        "share_lead", "own_rate", "incentive_cap")},
 }
 
 
