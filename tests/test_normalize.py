@@ -93,9 +93,9 @@ def test_samples_simplified_are_unchanged_by_script_step():
 # ---------------------------------------------------------------- characters
 
 
-def test_fullwidth_digits_letters_percent_folded_punctuation_kept():
+def test_fullwidth_digits_letters_folded_punctuation_and_percent_sign_kept():
     out = normalize("到２０２５年，ＡＩ产业规模增长１５％，（一）比重达到４２％左右：ｆｉｎｅ。").text
-    assert out == "到2025年，AI产业规模增长15%，（一）比重达到42%左右：fine。"
+    assert out == "到2025年，AI产业规模增长15％，（一）比重达到42％左右：fine。"   # ％ as written: snippets copy it
 
 
 def test_ascii_and_fullwidth_punctuation_and_quotes_are_kept_as_written():
@@ -377,7 +377,7 @@ def test_news_page_keeps_headline_drops_stamp_and_footer():
     assert normalize(NEWS_PAGE).text == (
         "市经信委：今年将培育100家智能工厂\n"
         "本市今年将培育100家智能工厂，带动全市制造业数字化转型。\n"
-        "据介绍，到2025年，规模以上工业企业数字化转型比例达到80%以上。")
+        "据介绍，到2025年，规模以上工业企业数字化转型比例达到80％以上。")
 
 
 def test_county_page_keeps_attachment_signature_and_date():

@@ -879,3 +879,11 @@ def test_a_unit_written_once_after_a_list_and_the_parts_of_a_ratio():
     rows = extract(text, issue_date=D(2026, 1, 20))
     assert [(r.value_low, r.unit) for r in rows] == [
         (1.5, "个百分点"), (2.0, "个百分点"), (5.0, ""), (38.0, ""), (57.0, ""), (2.1, "")]
+
+
+def test_a_fullwidth_percent_sign_is_read_and_its_unit_written_ascii():
+    rows = extract("""江岭市2026年政府工作报告
+二、2026年主要目标
+研发经费投入强度达到２.５％，城镇调查失业率控制在5.5％左右。
+""", issue_date=D(2026, 1, 20))
+    assert [(r.value_low, r.unit, r.unit_base) for r in rows] == [(2.5, "%", "%"), (5.5, "%", "%")]

@@ -330,6 +330,7 @@ class TargetExtractor:
             return None
         if high < low:
             low, high = high, low
+        unit = unit.replace("％", "%")                # the sign as the unit column writes it; the text keeps ％
         return _Candidate(start=m.start(), end=m.end(), rule=rule, low=low, high=high, unit=unit,
                           low_text=low_text, pre=pre, post=post, approx=approx)
 

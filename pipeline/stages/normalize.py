@@ -9,7 +9,8 @@
    its lines written mostly in Traditional (a heading ``（一）加强組織領導`` pasted
    into a Simplified document: at least 2 Traditional-only characters, and more
    of them than Simplified-only ones);
-3. full-width digits, Latin letters and ``％`` folded to ASCII; exotic spaces
+3. full-width digits and Latin letters folded to ASCII (``％`` is kept as written: a gold snippet
+   copies it, and every pattern reads both signs); exotic spaces
    (U+3000, NBSP, …) become spaces; zero-width characters go; Word
    ``[bookmark: …]`` markers go;
 4. page-number lines go (``- 3 -``, ``第3页``, ``3/20``, lone numbers); bullets at
@@ -269,11 +270,10 @@ def to_simplified(text: str) -> str:
 # ---------------------------------------------------------------- characters
 
 def _fold_table() -> dict[int, int | None]:
-    """Full-width digits and Latin letters, and ％, to ASCII (punctuation is left alone);
+    """Full-width digits and Latin letters to ASCII (punctuation, ％ included, is left alone);
     exotic spaces to a space; zero-width characters out; form feeds to line breaks."""
     table: dict[int, int | None] = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
                                                                 *range(0xFF41, 0xFF5B))}
-    table[0xFF05] = ord("%")
     for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000):
         table[cp] = ord(" ")
     for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD):
@@ -287,7 +287,7 @@ _WORD_MARKER = regex.compile(r"\[(?:bookmark|_?GoBack|_?Toc\d*|_?Hlk\d*)[^\]\n]*
 
 
 def fold_characters(text: str) -> str:
-    """Line breaks, NFC, width folding of digits/letters/％, odd spaces, Word bookmarks."""
+    """Line breaks, NFC, width folding of digits/letters, odd spaces, Word bookmarks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text).translate(_FOLD)
     return _WORD_MARKER.sub("", text)
