@@ -164,3 +164,11 @@ def test_bulletin_units_and_ratio_parts():
 粮食种植面积37.6千公顷，三次产业结构为8.7:48.5:42.8，出生率为7.19‰，比上年下降1.15个千分点。""")
     assert [(a.value_low, a.unit) for a in ex.achievements] == [
         (37.6, "千公顷"), (8.7, ""), (48.5, ""), (42.8, ""), (7.19, "‰"), (1.15, "个千分点")]
+
+
+def test_a_bulletins_notes_define_thresholds_not_results():
+    _, ex = run("""某县2023年国民经济和社会发展统计公报
+某县统计局 2024年3月20日
+全年固定资产投资增长6.0%。
+注：固定资产投资（不含农户）统计范围为计划总投资500万元及以上项目。""")
+    assert [(a.value_low, a.unit) for a in ex.achievements] == [(6.0, "%")]

@@ -89,7 +89,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
         "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
         "baseline_previous", "forecast", "existing_whole", "existing_set", "expected_goals", "procedural",
-        "share_lead", "own_rate", "incentive_cap")},
+        "share_lead", "own_rate", "incentive_cap", "definition")},
 }
 
 
@@ -363,6 +363,8 @@ class TargetExtractor:
         after = text[c.end:clause_end]
         if self._any("baseline_prefix", prefix):
             return None
+        if self._any("definition", text[s_start:c.start]):
+            return None                                    # 统计范围为年主营业务收入2000万元及以上…: a definition
         if c.unit not in ("%", "％") and self._any("existing_whole", prefix):
             return None                                    # 全省320家食堂…全覆盖: the size of what exists
         if status == GOAL and c.unit not in ("%", "％") and self._any("existing_set", prefix):
