@@ -587,6 +587,12 @@ def test_a_list_of_computing_centres_names_companies_only_beside_a_known_one(ext
     assert [m.text for m in extractor.mentions("推进岭安、澜北等数据中心集群建设。") if m.type == "enterprise"] == []
 
 
+def test_a_count_of_companies_says_its_members_are_companies(extractor):
+    ms = found(extractor, "吴岭仪表等3家企业入选全国首批智能工厂。")
+    assert ms["吴岭仪表"].type == "enterprise"
+    assert [m.text for m in extractor.mentions("全市等3家企业上市。") if m.type == "enterprise"] == []
+
+
 def test_a_list_closed_by_a_short_word_for_companies(extractor):
     # 外企, 央企, 国企, 民企 close a list of companies as 企业 does
     ms = found(extractor, "支持沃克森美、岭澜禾等外企扩大业务。")

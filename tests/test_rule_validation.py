@@ -201,7 +201,7 @@ KIND_CASES = [
     # before, a misspelt kind gave "needs at least one rule of kind 'morphology'", naming no rule
     (OrgRecognizer, "entities.toml", "ent.morph.suffix", '{ kind = "morphology" }', '{ kind = "morphologie" }',
      "ent.morph.suffix", "attrs.kind = 'morphologie' is not one of ['candidate', 'conjunction', "
-     "'context_char', 'enumeration', 'facility_head', 'generic_brand', 'head_evidence', 'hyphen_pair', 'item_lead', "
+     "'context_char', 'counted_tail', 'enumeration', 'facility_head', 'generic_brand', 'head_evidence', 'hyphen_pair', 'item_lead', "
      "'legal_form', 'legal_suffix', 'morphology', 'name_bracket', 'name_close', 'name_left', 'name_tail', "
      "'not_name', 'owner_boundary', 'owner_stop', 'owner_zone', 'partner', 'place_form', 'place_like', "
      "'platform', 'preposition', 'project_head', 'project_list', 'project_not_owner', 'project_part', "

@@ -96,7 +96,7 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "legal_suffix": RuleSpec(groups=("suffix",)),
     "partner": RuleSpec(groups=("name", "partner")),
     **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand",
-                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence", "facility_head", "short_ending")},
+                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence", "facility_head", "counted_tail", "short_ending")},
     "short_declared": RuleSpec(groups=("short",)),
     "project_head": RuleSpec(groups=("name",)),
     "project_list": RuleSpec(groups=("list",)),
@@ -946,6 +946,7 @@ class OrgRecognizer:
         shaped = [self._company_shaped(n) or self._form_typed(n) for _, _, n in names]
         evidence = role is not None or bool(rule.attrs.get("head_is_evidence")) or \
             self.kinds.head_evidence.pattern.match(head) is not None or \
+            self.kinds.counted_tail.pattern.match(m.groupdict().get("tail") or "") is not None or \
             len(names) >= 2 and all(shaped) and sum(self._form_typed(n) or self._rare_brand(n)
                                                     for _, _, n in names) >= 1 or \
             any(own_evidence(s, e, n) for s, e, n in names) or all(
