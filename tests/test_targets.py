@@ -887,3 +887,11 @@ def test_a_fullwidth_percent_sign_is_read_and_its_unit_written_ascii():
 研发经费投入强度达到２.５％，城镇调查失业率控制在5.5％左右。
 """, issue_date=D(2026, 1, 20))
     assert [(r.value_low, r.unit, r.unit_base) for r in rows] == [(2.5, "%", "%"), (5.5, "%", "%")]
+
+
+def test_the_capacity_of_a_chemical_or_power_plant_sizes_the_project():
+    rows = extract("""江岭市2026年政府工作报告
+二、2026年主要目标
+开工建设江岭60万吨煤制烯烃和30万吨甲醇制乙醇项目，建成岭北35万千瓦热电项目，新增光伏装机100万千瓦。
+""", issue_date=D(2026, 1, 20))
+    assert [(r.value_low, r.unit) for r in rows] == [(100.0, "万千瓦")]
