@@ -895,3 +895,11 @@ def test_the_capacity_of_a_chemical_or_power_plant_sizes_the_project():
 开工建设江岭60万吨煤制烯烃和30万吨甲醇制乙醇项目，建成岭北35万千瓦热电项目，新增光伏装机100万千瓦。
 """, issue_date=D(2026, 1, 20))
     assert [(r.value_low, r.unit) for r in rows] == [(100.0, "万千瓦")]
+
+
+def test_the_length_of_stay_of_the_visa_free_transit_scheme_is_its_name():
+    rows = extract("""江岭市2026年政府工作报告
+二、2026年主要目标
+用好240小时过境免签政策，政务服务实现24小时“不打烊”。
+""", issue_date=D(2026, 1, 20))
+    assert [(r.value_low, r.unit) for r in rows] == [(24.0, "小时")]
