@@ -546,6 +546,7 @@ def test_short_names_hold_across_the_document(extractors):
     ("抓好岭丰碳化硅扩产、沃澜禾先进封装、鸿岭澜聚乙醇酸等项目。", {"岭丰", "沃澜禾", "鸿岭澜"}),
     # the place of the works may follow the brand: 葛澜建 + 泰安 + 压缩空气
     ("抓好葛澜建泰安压缩空气、沃禾电化学等储能项目。", {"葛澜建", "沃禾"}),
+    ("加快推进岭丰煤制油、沃澜禾煤制烯烃等项目建设。", {"岭丰", "沃澜禾"}),
 ])
 def test_companies_heading_project_items(extractor, text, names):
     ms = {m.text: m for m in extractor.mentions(text) if m.type == "enterprise"}
@@ -571,6 +572,8 @@ def test_project_lists_without_a_company(extractor, text):
     "筹建江州低空经济研究院，建设试飞测试基地。",         # a verb before a platform is no owner
     "持续推进已批建的3家省实验室建设。",                 # a count of platforms is no owner
     "推进钢铁、焦化等行业企业实施超低排放改造。",         # industries before 等行业企业
+    "引导社会资本投早、投小、投长期、投硬科技。",         # 硬科技 is a kind of technology
+    "开工建设35个新型储能项目，力争新开工装机1000万千瓦、新投产600万千瓦。",   # 新投产 is a verb
 ])
 def test_phrases_around_company_words_name_no_company(extractor, text):
     assert [m.text for m in extractor.mentions(text) if m.type == "enterprise"] == []
