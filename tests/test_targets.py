@@ -903,3 +903,12 @@ def test_the_length_of_stay_of_the_visa_free_transit_scheme_is_its_name():
 用好240小时过境免签政策，政务服务实现24小时“不打烊”。
 """, issue_date=D(2026, 1, 20))
     assert [(r.value_low, r.unit) for r in rows] == [(24.0, "小时")]
+
+
+def test_a_table_cell_with_a_fullwidth_percent_writes_its_unit_ascii():
+    rows = extract("""江岭市“十四五”规划
+主要指标\t单位\t2025年\t属性
+研发经费投入强度\t％\t3.2\t预期性
+森林覆盖率\t\t45％\t约束性
+""", issue_date=D(2021, 3, 1))
+    assert {(r.value_low, r.unit) for r in rows} == {(3.2, "%"), (45.0, "%")}

@@ -691,7 +691,7 @@ class TargetExtractor:
         high = parse_number(m.group("high")) if m.group("high") else low
         if low is None or high is None:
             return None
-        unit = m.group("unit") or col_unit or ""
+        unit = (m.group("unit") or col_unit or "").replace("％", "%")     # the unit column writes %, as _parse
         if col_change == "annual_avg" and not m.group("bracket") and not m.group("unit") \
                 and self.units.kind(unit) != "percent":
             unit = "%"                                      # an average growth rate of a level indicator
