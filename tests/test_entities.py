@@ -607,3 +607,9 @@ def test_counted_list_types_every_member(extractor):
     ms = found(extractor, "粮油数据来自岭通、澜讯和禾联三家。")
     assert {n for n, m in ms.items() if m.type == "enterprise"} == {"岭通", "澜讯", "禾联"}
     assert found(extractor, "建成医院、学校和养老院三家机构。") == {}
+
+
+def test_a_company_project_list_named_smart_transport_is_no_list_of_public_works(extractor):
+    ms = found(extractor, "加快岭丰、沃澜禾等智慧交通项目建设。")
+    assert "沃澜禾" in ms and ms["沃澜禾"].type == "enterprise"
+    assert [m.text for m in extractor.mentions("争取获批澜阳三期、禾阳一期等核电项目。") if m.type == "enterprise"] == []

@@ -151,7 +151,7 @@ def test_targets_and_achievements_carry_the_standard_indicator_code():
 def test_money_a_review_says_was_paid_out_is_a_result_but_not_the_cap_of_a_scheme():
     _, ex = run("""某县2024年政府工作报告
 一、2023年工作回顾
-过去一年，全年发放各类补贴1250.5万元，累计发放住房租赁补贴310万元，对新购车辆给予最高3000元补贴。
+过去一年，全年发放各类补贴1250.5万元，累计发放住房租赁补贴310万元，对新购车辆给予最高3000元补贴，对首次认定的高新技术企业给予30万元奖励。
 二、2024年工作安排
 对企业研发投入给予补贴，每家最高200万元。""")
     assert [(a.value_low, a.unit) for a in ex.achievements] == [(1250.5, "万元"), (310.0, "万元")]
@@ -172,3 +172,10 @@ def test_a_bulletins_notes_define_thresholds_not_results():
 全年固定资产投资增长6.0%。
 注：固定资产投资（不含农户）统计范围为计划总投资500万元及以上项目。""")
     assert [(a.value_low, a.unit) for a in ex.achievements] == [(6.0, "%")]
+
+
+def test_a_past_count_in_the_plan_section_is_a_result_not_a_dropped_goal():
+    _, ex = run("""某县2025年政府工作报告
+二、2025年工作安排
+2024年，全市有63家企业进入全国百强。""")
+    assert [(a.value_low, a.unit) for a in ex.achievements] == [(63.0, "家")] and ex.targets == []

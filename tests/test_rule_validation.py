@@ -91,8 +91,8 @@ TARGET_CASES = [
     ('{ role = "qualifier", q = "新增" }', '{ role = "qualifer", q = "新增" }', "qualifier.new",
      "attrs.role = 'qualifer' is not one of ['aspiration', 'baseline_prefix', 'baseline_previous', "
      "'baseline_year', 'binding', 'change', 'comparison_from', 'comparison_to', 'definition', 'descriptor_after', "
-     "'existing_set', 'existing_whole', 'expected_goals', 'forecast', 'goal_word', 'incentive_after', "
-     "'incentive_cap', 'incentive_cue', 'mask', 'measure_after', 'measure_verb', 'own_rate', 'past_cue', 'past_scope', "
+     "'existing_set', 'existing_whole', 'expected_goals', 'forecast', 'goal_word', 'household_size', "
+     "'incentive_after', 'incentive_cap', 'incentive_cue', 'mask', 'measure_after', 'measure_verb', 'own_rate', 'paid_out', 'past_cue', 'past_scope', "
      "'procedural', 'qualifier', 'raise_to', 'share_lead', 'structure_after', "
      "'table_binding', 'table_cell', 'table_change', 'table_name', 'table_target', 'table_unit', "
      "'threshold_after', 'value']"),

@@ -912,3 +912,16 @@ def test_a_table_cell_with_a_fullwidth_percent_writes_its_unit_ascii():
 森林覆盖率\t\t45％\t约束性
 """, issue_date=D(2021, 3, 1))
     assert {(r.value_low, r.unit) for r in rows} == {(3.2, "%"), (45.0, "%")}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("力争有10家企业进入全国500强。", [("10家", 10.0, "家")]),          # 有 after a goal word is a goal
+    ("确保每个县至少有1所公办幼儿园。", [("1所", 1.0, "所")]),
+    ("建成300个以上美丽宜居村庄。", [("300个以上", 300.0, "个")]),      # a count of villages, not a size
+    ("单日客运量分别达1.2亿、8000万人次。", [("8000万人次", 8000.0, "万人次")]),  # own magnitude kept apart
+    ("第1、2、3批试点完成验收。", []),                                 # an ordinal list
+    ("完成投资5000万，新建园区2个。", [("2个", 2.0, "个")]),            # bare 万 of money is no count of people
+])
+def test_goals_the_first_readings_of_new_rules_had_dropped_or_misread(sentence, expected):
+    rows = extract("江岭市2026年政府工作报告\n二、2026年主要目标\n" + sentence + "\n", issue_date=D(2026, 1, 20))
+    assert [(r.value_text, r.value_low, r.unit) for r in rows] == expected

@@ -89,7 +89,7 @@ ROLE_SPECS: dict[str | None, RuleSpec] = {
         "baseline_prefix", "measure_after", "measure_verb", "past_scope", "goal_word", "aspiration",
         "table_unit", "table_binding", "table_name", "comparison_from", "comparison_to", "raise_to",
         "baseline_previous", "forecast", "existing_whole", "existing_set", "expected_goals", "procedural",
-        "share_lead", "own_rate", "incentive_cap", "definition")},
+        "share_lead", "own_rate", "incentive_cap", "definition", "household_size", "paid_out")},
 }
 
 
@@ -367,8 +367,6 @@ class TargetExtractor:
             return None                                    # 统计范围为年主营业务收入2000万元及以上…: a definition
         if c.unit not in ("%", "％") and self._any("existing_whole", prefix):
             return None                                    # 全省320家食堂…全覆盖: the size of what exists
-        if status == GOAL and c.unit not in ("%", "％") and self._any("existing_set", prefix):
-            return None                                    # 用好3个国家级平台: in a review, 拥有63家… is a result
         if self._any("comparison_from", prefix) and self._any("comparison_to", after):
             return None                                    # 从209元提高到217元: 209元 is where it starts
         # a standard raised to a level is a goal (补贴标准提高到217元); so is a count of the people a subsidy
@@ -376,7 +374,7 @@ class TargetExtractor:
         incentive_context = ext_prefix + (after if kind != "count" or after.lstrip().startswith("的") else "")
         if self._any("procedural", text[s_start:clause_start] + incentive_context):
             return None                                    # 应当…，并在3个工作日内: the sentence is a procedure
-        if status == REPORTED and kind == "currency":
+        if status == REPORTED and kind == "currency" and self._any("paid_out", ext_prefix):
             # money a review says was paid out (发放各类补贴1012.4万元) is a result; only a cap or a
             # per-head rate of the scheme is not
             if self._any("incentive_cap", ext_prefix) or self._any("incentive_cap", incentive_context):
@@ -386,10 +384,10 @@ class TargetExtractor:
                 or self._any("incentive_after", text[c.end:c.end + 12])):
             return None
         share = c.unit in ("%", "％") and self._any("share_lead", lead)     # 60%的城市污水处理厂完成…: a share
-        bound_after = (c.post if c.post.lstrip("及") in ("以上", "以下") else "") + text[c.end:c.end + 12]
-        if (not share and self._any("threshold_after", bound_after)) \
-                or self._any("structure_after", text[c.end:c.end + 8]):
-            return None
+        if (not share and self._any("threshold_after", text[c.end:c.end + 12])) \
+                or self._any("structure_after", text[c.end:c.end + 8]) \
+                or self._any("household_size", c.unit + c.post + text[c.end:c.end + 12]):
+            return None                                    # 30户以上自然村寨: the size sorts the villages
         if kind == "count" and self._any("measure_after", text[c.end:clause_end]) and self._any("measure_verb", prefix):
             return None                                    # 提高…等2个特色产业规模: the goal is the measure
         if kind != "count":
@@ -406,6 +404,8 @@ class TargetExtractor:
                                or self._past(ext_prefix, ctx, s_start, c.start, gov)
                                or self._past_scope(text, s_start, clause_start, c.start, gov)):
             status = REPORTED
+        if status == GOAL and c.unit not in ("%", "％") and self._any("existing_set", prefix):
+            return None                                    # 用好3个国家级平台: in a review, 拥有63家… is a result
 
         year = self._target_year(ctx, gov, deadline_years)
         baseline = self._baseline_year(ext_prefix)
