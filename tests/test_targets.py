@@ -925,3 +925,11 @@ def test_a_table_cell_with_a_fullwidth_percent_writes_its_unit_ascii():
 def test_goals_the_first_readings_of_new_rules_had_dropped_or_misread(sentence, expected):
     rows = extract("江岭市2026年政府工作报告\n二、2026年主要目标\n" + sentence + "\n", issue_date=D(2026, 1, 20))
     assert [(r.value_text, r.value_low, r.unit) for r in rows] == expected
+
+
+def test_a_rate_keeps_its_bound():
+    rows = extract("""江岭市2026年政府工作报告
+二、2026年主要目标
+城乡低保标准提高到800元/月以上，污水处理能力达到20万吨/日。
+""", issue_date=D(2026, 1, 20))
+    assert [(r.value_low, r.unit, r.bound) for r in rows] == [(800.0, "元/月", "min"), (20.0, "万吨/日", "exact")]
