@@ -203,7 +203,7 @@ KIND_CASES = [
      "ent.morph.suffix", "attrs.kind = 'morphologie' is not one of ['candidate', 'conjunction', "
      "'context_char', 'counted_tail', 'enumeration', 'facility_head', 'generic_brand', 'head_evidence', 'hyphen_pair', 'item_lead', "
      "'legal_form', 'legal_suffix', 'morphology', 'name_bracket', 'name_close', 'name_left', 'name_tail', "
-     "'not_name', 'owner_boundary', 'owner_stop', 'owner_zone', 'partner', 'place_form', 'place_like', "
+     "'not_name', 'owner_boundary', 'owner_count', 'owner_stop', 'owner_zone', 'partner', 'place_form', 'place_like', "
      "'platform', 'preposition', 'project_head', 'project_list', 'project_not_owner', 'project_part', "
      "'project_property', 'public_works', 'role', 'short_declared', 'short_ending', 'strong_suffix', 'type']"),
     (OrgRecognizer, "entities.toml", "ent.hyphen_pair", "(?P<b>", "(?P<second>", "ent.hyphen_pair",

@@ -80,7 +80,6 @@ MAX_SUB_BRAND = 3             # 腾讯 + 云, 百度 + 智能云: a known compan
 _WS = regex.compile(r"\s+")
 _HAN_ONLY = regex.compile(r"^\p{Han}+$")
 _ALNUM_START = regex.compile(r"[0-9A-Za-z]")
-_COUNT_START = regex.compile(r"[0-9]+(?:\.[0-9]+)?(?:家|个|所|座|项|批)")
 _SHAPE_LATIN = regex.compile(r"^(?=.*[A-Za-z])[\p{Han}A-Za-z0-9·\-]{2,12}$")
 
 
@@ -96,7 +95,7 @@ KIND_SPECS: dict[str | None, RuleSpec] = {
     "legal_suffix": RuleSpec(groups=("suffix",)),
     "partner": RuleSpec(groups=("name", "partner")),
     **{kind: RuleSpec() for kind in ("candidate", "owner_boundary", "owner_stop", "not_name", "generic_brand",
-                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence", "facility_head", "counted_tail", "short_ending")},
+                                     "name_left", "name_bracket", "name_tail", "place_form", "item_lead", "strong_suffix", "owner_zone", "place_like", "head_evidence", "facility_head", "counted_tail", "owner_count", "short_ending")},
     "short_declared": RuleSpec(groups=("short",)),
     "project_head": RuleSpec(groups=("name",)),
     "project_list": RuleSpec(groups=("list",)),
@@ -860,7 +859,7 @@ class OrgRecognizer:
                 return longest_known                # 比亚迪 + 中央研究院, not 比亚迪中央
             if not known(end) and not _HAN_ONLY.match(owner):
                 continue                            # an unknown owner is written in Han characters
-            if _COUNT_START.match(rest):
+            if self.kinds.owner_count.pattern.match(rest):
                 continue                            # 已批建的 + 3家省实验室: a count of platforms, no owner
             if _ALNUM_START.match(rest) or self.place_prefix(rest + "　") or self.forms.region.match(rest):
                 return end                      # 华为 + 5G…, 美敦力 + 中国…, 启迪 + 漕河泾…, 国能 + 西北…

@@ -365,7 +365,7 @@ class TargetExtractor:
             return None
         if self._any("definition", text[s_start:c.start]):
             return None                                    # 统计范围为年主营业务收入2000万元及以上…: a definition
-        if c.unit not in ("%", "％") and self._any("existing_whole", prefix):
+        if c.unit != "%" and self._any("existing_whole", prefix):
             return None                                    # 全省320家食堂…全覆盖: the size of what exists
         if self._any("comparison_from", prefix) and self._any("comparison_to", after):
             return None                                    # 从209元提高到217元: 209元 is where it starts
@@ -383,7 +383,7 @@ class TargetExtractor:
                 self._any("incentive_cue", incentive_context)
                 or self._any("incentive_after", text[c.end:c.end + 12])):
             return None
-        share = c.unit in ("%", "％") and self._any("share_lead", lead)     # 60%的城市污水处理厂完成…: a share
+        share = c.unit == "%" and self._any("share_lead", lead)     # 60%的城市污水处理厂完成…: a share
         if (not share and self._any("threshold_after", text[c.end:c.end + 12])) \
                 or self._any("structure_after", text[c.end:c.end + 8]) \
                 or self._any("household_size", c.unit + c.post + text[c.end:c.end + 12]):
@@ -404,7 +404,7 @@ class TargetExtractor:
                                or self._past(ext_prefix, ctx, s_start, c.start, gov)
                                or self._past_scope(text, s_start, clause_start, c.start, gov)):
             status = REPORTED
-        if status == GOAL and c.unit not in ("%", "％") and self._any("existing_set", prefix):
+        if status == GOAL and c.unit != "%" and self._any("existing_set", prefix):
             return None                                    # 用好3个国家级平台: in a review, 拥有63家… is a result
 
         year = self._target_year(ctx, gov, deadline_years)
@@ -491,7 +491,7 @@ class TargetExtractor:
         prev = counts[i]
         if prev.end <= clause_start:
             return False
-        if c.unit in ("%", "％") and self._any("own_rate", text[prev.end:c.start]):
+        if c.unit == "%" and self._any("own_rate", text[prev.end:c.start]):
             return False        # 30户以上自然村寨…覆盖率达95%: the share has its own rate, the count sorts the places
         return not _PHRASE_BREAK.search(text, prev.end, c.start)
 
